@@ -1,0 +1,26 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.cache/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      eqeqeq: ['error', 'always'],
+      curly: 'error',
+    },
+  },
+  {
+    // Only the extension may import vscode; core and helper stay free of it.
+    files: ['src/core/**/*.ts', 'src/helper/**/*.ts', 'src/client/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: ['vscode'] }] },
+  },
+  {
+    files: ['src/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: ['vscode', 'child_process', 'node:child_process', 'fs', 'node:fs', 'execa', 'koffi'] }],
+    },
+  },
+);

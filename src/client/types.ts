@@ -1,0 +1,64 @@
+// What the extension sees of the helper: typed requests, change events, and the connection state.
+// No vscode import here, so the client can be driven from plain Node tests.
+
+import type { ChangeEvent, ErrorBody, HelloResult, Op, Params, Result } from '../core/protocol';
+
+export type PrivilegeMethod = 'auto' | 'pkexec' | 'sudo';
+
+export type HelperState =
+  | { kind: 'stopped' }
+  | { kind: 'starting' }
+  | { kind: 'running'; hello: HelloResult; via: 'root' | 'pkexec' | 'sudo' }
+  | { kind: 'failed'; error: LaunchError };
+
+/** Why the helper could not be started, each told apart so the user gets the right advice. */
+export type LaunchFailure =
+  | 'no-escalation' // neither pkexec nor sudo is installed
+  | 'no-polkit-agent' // pkexec found no authentication agent
+  | 'not-authorized' // polkit or sudoers said no
+  | 'cancelled' // the user dismissed the authentication prompt
+  | 'password-required' // sudo -n needs a password and none may be asked for
+  | 'helper-missing' // the helper file (or the installed one) is missing or not root-owned
+  | 'exited' // it started, then died before answering hello
+  | 'protocol'; // it answered something that is not our helper
+
+export class LaunchError extends Error {
+  constructor(
+    readonly failure: LaunchFailure,
+    message: string,
+    readonly detail?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A request that failed inside the helper, with the helper's code and user-facing message. */
+export class HelperError extends Error {
+  readonly code: ErrorBody['code'];
+  readonly detail?: string;
+  constructor(body: ErrorBody) {
+    super(body.message);
+    this.code = body.code;
+    this.detail = body.detail;
+  }
+}
+
+/** The helper died while this request was in flight: it may or may not have been carried out. */
+export class HelperLostError extends Error {
+  constructor(readonly op: Op) {
+    super(
+      `The privileged helper stopped while "${op}" was running; it may or may not have taken effect. ` +
+        'The view will refresh; check the result before trying again.',
+    );
+  }
+}
+
+export interface NetnsClient {
+  readonly state: HelperState;
+  /** Starts the helper if it is not running (authenticating at most once per window). */
+  start(): Promise<HelloResult>;
+  request<O extends Op>(op: O, params: Params<O>): Promise<Result<O>>;
+  onEvent(listener: (e: ChangeEvent) => void): { dispose(): void };
+  onStateChange(listener: (s: HelperState) => void): { dispose(): void };
+  dispose(): void;
+}

@@ -1,0 +1,101 @@
+// The iproute2 commands behind each write operation. The helper runs these argv arrays (never
+// through a shell); the extension shows the same commands in its log and in "Copy ip Command".
+//
+// Names are always placed after a keyword (`name`, `dev`, `netns`, `-n`) or in a position where ip
+// reads them as data, so a name starting with "-" is never taken as an option. ip has no "--".
+
+import type { NetnsRef } from './model';
+import type { Params } from './protocol';
+
+export interface IpContext {
+  /** Path of a file that refers to the root namespace, as seen from a process ip starts. */
+  rootNetnsPath: string;
+}
+
+/** For display: what a user would type for the root namespace. */
+export const DISPLAY_CONTEXT: IpContext = { rootNetnsPath: '1' };
+
+function inNetns(netns: NetnsRef): string[] {
+  return netns === null ? [] : ['-n', netns];
+}
+
+/** The `netns` argument that names a target namespace for `ip link`. */
+function target(netns: NetnsRef, ctx: IpContext): string {
+  return netns === null ? ctx.rootNetnsPath : netns;
+}
+
+export function addNetnsArgv(p: Params<'addNetns'>): string[] {
+  return ['netns', 'add', p.name];
+}
+
+export function delNetnsArgv(p: Params<'delNetns'>): string[] {
+  return ['netns', 'delete', p.name];
+}
+
+export function attachNetnsArgv(p: Params<'attachNetns'>): string[] {
+  return ['netns', 'attach', p.name, String(p.pid)];
+}
+
+/** Both ends are created in one netlink request, so the kernel makes both or neither. */
+export function addVethArgv(
+  p: { name: string; peer: string; netns: NetnsRef; peerNetns: NetnsRef },
+  ctx: IpContext,
+): string[] {
+  const argv = ['link', 'add', 'name', p.name];
+  if (p.netns !== null) {
+    argv.push('netns', target(p.netns, ctx));
+  }
+  argv.push('type', 'veth', 'peer', 'name', p.peer);
+  if (p.peerNetns !== null) {
+    argv.push('netns', target(p.peerNetns, ctx));
+  }
+  return argv;
+}
+
+export function moveLinkArgv(p: Params<'moveLink'>, ctx: IpContext, display = false): string[] {
+  let dest: string;
+  if (p.toPid !== undefined) {
+    // ip would read a bare number as a namespace name first; a path is unambiguous.
+    dest = display ? String(p.toPid) : `/proc/${p.toPid}/ns/net`;
+  } else {
+    dest = target(p.to ?? null, ctx);
+  }
+  return [...inNetns(p.from), 'link', 'set', 'dev', p.name, 'netns', dest];
+}
+
+export function setLinkStateArgv(p: Params<'setLinkState'>): string[] {
+  return [...inNetns(p.netns), 'link', 'set', 'dev', p.name, p.up ? 'up' : 'down'];
+}
+
+export function addAddressArgv(p: Params<'addAddress'>): string[] {
+  return [...inNetns(p.netns), 'address', 'add', p.address, 'dev', p.name];
+}
+
+export function delAddressArgv(p: Params<'delAddress'>): string[] {
+  return [...inNetns(p.netns), 'address', 'delete', p.address, 'dev', p.name];
+}
+
+export function delLinkArgv(p: Params<'delLink'>): string[] {
+  return [...inNetns(p.netns), 'link', 'delete', 'dev', p.name];
+}
+
+/** Quotes one word for a POSIX shell, only when needed. */
+export function shellQuote(word: string): string {
+  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(word)) {
+    return word;
+  }
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** "ip -n ns1 link set dev veth-a up", ready to paste into a shell. */
+export function formatIpCommand(argv: string[]): string {
+  return ['ip', ...argv].map(shellQuote).join(' ');
+}
+
+/** Commands to show for the equivalent of `ip netns exec NS <cmd>`. */
+export function netnsExecCommand(netns: NetnsRef, command: string[]): string {
+  if (netns === null) {
+    return command.map(shellQuote).join(' ');
+  }
+  return ['ip', 'netns', 'exec', netns, ...command].map(shellQuote).join(' ');
+}

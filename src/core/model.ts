@@ -1,0 +1,92 @@
+// The namespace model shared by the helper, the client and the extension. Pure data: no I/O here.
+
+/** Where a namespace can be found: a name under /run/netns, or the host's own (root) namespace. */
+export type NetnsRef = string | null; // null = the root (host) namespace
+
+export interface Address {
+  family: 4 | 6;
+  address: string;
+  prefixLen: number;
+  scope?: string; // "global", "link", "host"
+}
+
+export interface VethPeer {
+  ifindex: number;
+  /** Name of the peer interface when it could be found. */
+  name?: string;
+  /**
+   * The namespace the peer lives in: a name, null for the root namespace, or undefined when the
+   * peer is in a namespace without a name (a container's) or could not be resolved.
+   */
+  netns?: NetnsRef;
+  /** Inode of the peer's namespace when known (also for unnamed namespaces). */
+  netnsInode?: number;
+  /** The nsid under which this interface's namespace knows the peer's namespace, if any. */
+  linkNetnsid?: number;
+}
+
+export interface Interface {
+  ifindex: number;
+  name: string;
+  /** "loopback", "veth", "bridge", "vlan", "dummy", "ether" (a device without a kind), ... */
+  kind: string;
+  operState: string; // "UP", "DOWN", "UNKNOWN", "LOWERLAYERDOWN", ...
+  flags: string[]; // "UP", "LOWER_UP", "BROADCAST", ...
+  mtu: number;
+  mac?: string;
+  /** Name of the master device (bridge, bond) in the same namespace. */
+  master?: string;
+  /** For vlan/macvlan and the like: the parent's ifindex (IFLA_LINK) when in the same namespace. */
+  linkIfindex?: number;
+  addresses: Address[];
+  peer?: VethPeer;
+}
+
+export interface Namespace {
+  /** Name in /run/netns; null for the root (host) namespace. */
+  name: NetnsRef;
+  /** "/run/netns/NAME", or "/proc/1/ns/net" for the root namespace. */
+  path: string;
+  inode: number;
+  /** As the kernel prints it: "net:[4026532109]". */
+  id: string;
+  /** nsid of this namespace as seen from the root namespace, where one is set. */
+  nsid?: number;
+  isRoot: boolean;
+  interfaces: Interface[];
+  /** Set when the namespace could not be read (e.g. deleted mid-scan, stale mount). */
+  error?: string;
+}
+
+export interface Snapshot {
+  namespaces: Namespace[];
+  /** Which reader produced it. */
+  reader: 'netlink' | 'ip';
+  /** Milliseconds since the epoch. */
+  takenAt: number;
+}
+
+export interface ProcessInfo {
+  pid: number;
+  command: string;
+  user: string;
+  uid: number;
+}
+
+/** One network namespace as found through /proc/PID/ns/net, named or not. */
+export interface ProcessNamespace {
+  inode: number;
+  id: string;
+  /** Name under /run/netns if the namespace has one; null for the root namespace. */
+  name?: NetnsRef;
+  processes: ProcessInfo[];
+}
+
+export function netnsId(inode: number): string {
+  return `net:[${inode}]`;
+}
+
+/** The user's word for a namespace: its name, or "host" for the root namespace. */
+export function netnsLabel(ns: NetnsRef): string {
+  return ns === null ? 'host' : ns;
+}

@@ -1,0 +1,53 @@
+// What every operation handler gets: the ip runner, the readers, and a way to locate interfaces.
+
+import type { NetnsRef } from '../core/model';
+import type { IpContext } from '../core/ipCommand';
+import { mapIpError } from '../core/ipErrors';
+import { ProtocolError, type Request } from '../core/protocol';
+import type { IpRunner } from './ipRunner';
+import { netnsInode } from './netnsDir';
+import type { Reader } from './reader/types';
+
+export interface HelperContext {
+  ip: IpRunner;
+  ipContext: IpContext;
+  /** The default reader (fast one when it loaded) and the ip fallback. */
+  reader: Reader;
+  ipReader: Reader;
+  readerError?: string;
+  rootInode: number;
+  /** Writes one line to the helper's log (stderr), read by the client's log. */
+  log(line: string): void;
+}
+
+/** Runs one ip command for a request; on failure throws the user-facing error. */
+export async function runIp(ctx: HelperContext, req: Request, argv: string[]): Promise<string> {
+  ctx.log(`ip ${argv.join(' ')}`);
+  const r = await ctx.ip.run(argv);
+  if (!r.ok) {
+    const where = await locator(ctx);
+    const body = mapIpError(req, r.stderr, where);
+    throw new ProtocolError(body.code, body.message, body.detail);
+  }
+  return r.stdout;
+}
+
+/** Builds a name -> namespace lookup from a fresh read, for "it is now in ns2" messages. */
+async function locator(ctx: HelperContext): Promise<(name: string) => NetnsRef | undefined> {
+  try {
+    const all = await ctx.reader.read({ includeRoot: true });
+    return (name) => all.find((ns) => ns.interfaces.some((i) => i.name === name))?.name;
+  } catch {
+    return () => undefined;
+  }
+}
+
+/** Refuses early, in the user's words, when a named namespace is not there. */
+export function requireNetns(ns: NetnsRef | undefined): void {
+  if (ns === null || ns === undefined) {
+    return;
+  }
+  if (netnsInode(ns) === undefined) {
+    throw new ProtocolError('ENOENT', `Namespace "${ns}" does not exist. Refresh the view to see the current namespaces.`);
+  }
+}

@@ -1,0 +1,43 @@
+// Runs iproute2 by absolute path with an argv array: never a shell, never PATH.
+
+import { execa } from 'execa';
+import * as fs from 'node:fs';
+
+const CANDIDATES = ['/usr/sbin/ip', '/sbin/ip', '/usr/bin/ip', '/bin/ip'];
+
+/** The ip binary, or undefined when iproute2 is not installed. */
+export function findIp(): string | undefined {
+  return CANDIDATES.find((p) => {
+    try {
+      fs.accessSync(p, fs.constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+export interface IpResult {
+  ok: boolean;
+  stdout: string;
+  stderr: string;
+}
+
+export class IpRunner {
+  constructor(readonly path: string) {}
+
+  async run(argv: string[], input?: string): Promise<IpResult> {
+    const r = await execa(this.path, argv, {
+      reject: false,
+      input,
+      stdin: input === undefined ? 'ignore' : 'pipe',
+      env: { LC_ALL: 'C', PATH: '/usr/sbin:/usr/bin:/sbin:/bin' },
+      extendEnv: false,
+      timeout: 60_000,
+      maxBuffer: 256 * 1024 * 1024,
+    });
+    const stdout = String(r.stdout ?? '');
+    const stderr = String(r.stderr ?? '');
+    return { ok: r.exitCode === 0, stdout, stderr: stderr || (r.exitCode === 0 ? '' : String(r.message)) };
+  }
+}

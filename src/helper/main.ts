@@ -1,0 +1,136 @@
+// The privileged helper: one long-lived process speaking newline-delimited JSON on stdin/stdout
+// (see src/core/protocol.ts). The only code of the project that runs as root.
+//
+//   echo '{"id":1,"op":"hello"}' | sudo node dist/helper.js
+
+import { IpContext } from '../core/ipCommand';
+import {
+  MAX_REQUEST_BYTES,
+  ProtocolError,
+  RequestError,
+  parseRequest,
+  type ChangeEvent,
+  type Response,
+} from '../core/protocol';
+import type { HelperContext } from './context';
+import { dispatch, type Session } from './dispatch';
+import { findIp, IpRunner } from './ipRunner';
+import { LineReader } from './lineReader';
+import { rootNetnsInode } from './netnsDir';
+import { IpReader, rootNetnsPath } from './reader/ipReader';
+import type { Reader } from './reader/types';
+import { startWatching } from './watching';
+
+function send(msg: Response | ChangeEvent): void {
+  process.stdout.write(JSON.stringify(msg) + '\n');
+}
+
+function log(line: string): void {
+  process.stderr.write(`[helper ${process.pid}] ${line}\n`);
+}
+
+function fastReader(): { reader?: Reader; error?: string } {
+  if (process.env.NETNS_HELPER_READER === 'ip') {
+    return { error: 'disabled by NETNS_HELPER_READER=ip' };
+  }
+  try {
+    // Loaded lazily: koffi is a native module and may be missing on unusual platforms.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { createNetlinkReader } = require('./reader/netlink') as { createNetlinkReader(): Reader };
+    return { reader: createNetlinkReader() };
+  } catch (e) {
+    return { error: (e as Error).message };
+  }
+}
+
+function main(): void {
+  const ipPath = findIp();
+  if (!ipPath) {
+    // Still answer every request, so the extension can tell the user what is missing.
+    log('iproute2 (ip) was not found in /usr/sbin, /sbin, /usr/bin or /bin');
+  }
+  const ip = new IpRunner(ipPath ?? '/usr/sbin/ip');
+  const ipReader = new IpReader(ip.path);
+  const fast = fastReader();
+  if (fast.error) {
+    log(`fast reader unavailable, using ip -j: ${fast.error}`);
+  }
+  const ipContext: IpContext = { rootNetnsPath: rootNetnsPath() };
+  const ctx: HelperContext = {
+    ip,
+    ipContext,
+    reader: fast.reader ?? ipReader,
+    ipReader,
+    readerError: fast.error,
+    rootInode: rootNetnsInode(),
+    log,
+  };
+  let stopWatching: (() => void) | undefined;
+  const session: Session = {
+    async watch() {
+      if (!stopWatching) {
+        const w = startWatching((e) => send({ event: 'changed', ...e }), log);
+        stopWatching = w.stop;
+        return { watching: true, kernelEvents: w.kernelEvents };
+      }
+      return { watching: true, kernelEvents: true };
+    },
+  };
+
+  let inFlight = 0;
+  let ending = false;
+  const maybeExit = () => {
+    if (ending && inFlight === 0) {
+      stopWatching?.();
+      ctx.reader.dispose();
+      process.exit(0);
+    }
+  };
+
+  const handle = (line: string) => {
+    let id: number | null = null;
+    try {
+      const req = parseRequest(line);
+      id = req.id;
+      const { id: _id, ...body } = req;
+      void _id;
+      if (!ipPath && body.op !== 'hello' && body.op !== 'listNames') {
+        throw new ProtocolError('ENOTSUP', 'iproute2 is not installed on this machine. Install it (apt install iproute2) and try again.');
+      }
+      inFlight++;
+      dispatch(ctx, session, body)
+        .then((result) => send({ id: req.id, ok: true, result }))
+        .catch((e: unknown) => send({ id: req.id, ok: false, error: toErrorBody(e) }))
+        .finally(() => {
+          inFlight--;
+          maybeExit();
+        });
+    } catch (e) {
+      send({ id: e instanceof RequestError ? e.id : id, ok: false, error: toErrorBody(e) });
+    }
+  };
+
+  const lines = new LineReader(MAX_REQUEST_BYTES, handle, () =>
+    send({ id: null, ok: false, error: { code: 'EPROTO', message: `A request longer than ${MAX_REQUEST_BYTES} bytes was refused.` } }),
+  );
+  process.stdin.on('data', (chunk: Buffer) => lines.push(chunk));
+  process.stdin.on('end', () => {
+    ending = true;
+    maybeExit();
+  });
+  // The client went away: nothing left to answer.
+  process.stdout.on('error', () => process.exit(0));
+}
+
+function toErrorBody(e: unknown): Response extends infer R ? (R extends { ok: false; error: infer E } ? E : never) : never {
+  if (e instanceof ProtocolError) {
+    return e.detail ? { code: e.code, message: e.message, detail: e.detail } : { code: e.code, message: e.message };
+  }
+  const err = e as NodeJS.ErrnoException;
+  if (err?.code === 'EACCES' || err?.code === 'EPERM') {
+    return { code: 'EPERM', message: 'This needs root privileges. Start the helper with pkexec or sudo (or run as root).', detail: err.message };
+  }
+  return { code: 'EIO', message: `The helper failed: ${err?.message ?? String(e)}` };
+}
+
+main();

@@ -1,0 +1,52 @@
+// The /run/netns folder: names, paths and whether a name is really a mounted namespace.
+
+import * as fs from 'node:fs';
+import { validateNamespaceName } from '../core/validate';
+
+export const NETNS_RUN_DIR = '/run/netns';
+
+export function netnsPath(name: string): string {
+  return `${NETNS_RUN_DIR}/${name}`;
+}
+
+/** Names in /run/netns, sorted. A missing folder (nothing made since boot) is an empty list. */
+export function listNetnsNames(): string[] {
+  let entries: string[];
+  try {
+    entries = fs.readdirSync(NETNS_RUN_DIR);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+      return [];
+    }
+    throw e;
+  }
+  return entries.filter((n) => validateNamespaceName(n) === undefined).sort();
+}
+
+let nsfsDev: number | undefined;
+
+/** The device number of the nsfs filesystem: a namespace file bind-mounted there has it. */
+export function nsfsDevice(): number {
+  if (nsfsDev === undefined) {
+    nsfsDev = fs.statSync('/proc/self/ns/net').dev;
+  }
+  return nsfsDev;
+}
+
+/**
+ * The namespace inode behind /run/netns/NAME, or undefined when the name does not exist or is not
+ * (yet, or any more) a mounted namespace: `ip netns add` creates the file before mounting it.
+ */
+export function netnsInode(name: string): number | undefined {
+  try {
+    const st = fs.statSync(netnsPath(name));
+    return st.dev === nsfsDevice() ? st.ino : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The inode of the helper's own network namespace: the one the extension calls "host". */
+export function rootNetnsInode(): number {
+  return fs.statSync('/proc/self/ns/net').ino;
+}

@@ -1,0 +1,108 @@
+// Interface operations: veth pairs, moves, up/down, addresses, delete.
+
+import * as fs from 'node:fs';
+import { freeVethNames } from '../../core/autoNames';
+import {
+  addAddressArgv,
+  addVethArgv,
+  delAddressArgv,
+  delLinkArgv,
+  moveLinkArgv,
+  setLinkStateArgv,
+} from '../../core/ipCommand';
+import type { NetnsRef } from '../../core/model';
+import { ProtocolError, type Params, type Result } from '../../core/protocol';
+import { requireNetns, runIp, type HelperContext } from '../context';
+import { netnsInode } from '../netnsDir';
+
+async function namesIn(ctx: HelperContext, ns: NetnsRef): Promise<string[]> {
+  const [read] = await ctx.reader.read(ns === null ? { names: [], includeRoot: true } : { names: [ns], includeRoot: false });
+  if (read?.error) {
+    throw new ProtocolError('ENOENT', `Namespace "${ns}" could not be read: ${read.error}`);
+  }
+  return read ? read.interfaces.map((i) => i.name) : [];
+}
+
+/**
+ * Creates both ends in one netlink request (ip link add ... netns A type veth peer ... netns B), so
+ * the kernel makes both or neither: no half pair is ever left behind.
+ */
+export async function addVeth(ctx: HelperContext, p: Params<'addVeth'>): Promise<Result<'addVeth'>> {
+  const netns = p.netns ?? null;
+  const peerNetns = p.peerNetns ?? null;
+  requireNetns(netns);
+  requireNetns(peerNetns);
+  if (p.name !== undefined && p.name === p.peer && netns === peerNetns) {
+    throw new ProtocolError('EINVAL', 'The two ends of a veth pair need different names in the same namespace.');
+  }
+  for (let attempt = 0; ; attempt++) {
+    let name = p.name;
+    let peer = p.peer;
+    if (name === undefined || peer === undefined) {
+      const here = await namesIn(ctx, netns);
+      if (netns === peerNetns) {
+        const taken = [...here, ...(name ? [name] : []), ...(peer ? [peer] : [])];
+        const free = freeVethNames(taken, 2);
+        name ??= free.shift()!;
+        peer ??= free.shift()!;
+      } else {
+        name ??= freeVethNames(here, 1)[0];
+        peer ??= freeVethNames(await namesIn(ctx, peerNetns), 1)[0];
+      }
+    }
+    const req = { op: 'addVeth' as const, name, peer, netns, peerNetns };
+    try {
+      await runIp(ctx, req, addVethArgv(req, ctx.ipContext));
+      return { name, peer, netns, peerNetns };
+    } catch (e) {
+      // Someone took an automatic name meanwhile: pick again.
+      const auto = p.name === undefined || p.peer === undefined;
+      if (auto && e instanceof ProtocolError && e.code === 'EEXIST' && attempt < 3) {
+        continue;
+      }
+      throw e;
+    }
+  }
+}
+
+export async function moveLink(ctx: HelperContext, p: Params<'moveLink'>): Promise<Result<'moveLink'>> {
+  requireNetns(p.from);
+  let toInode: number;
+  if (p.toPid !== undefined) {
+    try {
+      toInode = fs.statSync(`/proc/${p.toPid}/ns/net`).ino;
+    } catch {
+      throw new ProtocolError('ESRCH', `Process ${p.toPid} does not exist (it may have exited). Check the PID and try again.`);
+    }
+  } else {
+    const to = p.to ?? null;
+    requireNetns(to);
+    toInode = to === null ? ctx.rootInode : netnsInode(to)!;
+  }
+  await runIp(ctx, { op: 'moveLink', ...p }, moveLinkArgv(p, ctx.ipContext));
+  return { name: p.name, toInode };
+}
+
+export async function setLinkState(ctx: HelperContext, p: Params<'setLinkState'>): Promise<Result<'setLinkState'>> {
+  requireNetns(p.netns);
+  await runIp(ctx, { op: 'setLinkState', ...p }, setLinkStateArgv(p));
+  return {};
+}
+
+export async function addAddress(ctx: HelperContext, p: Params<'addAddress'>): Promise<Result<'addAddress'>> {
+  requireNetns(p.netns);
+  await runIp(ctx, { op: 'addAddress', ...p }, addAddressArgv(p));
+  return {};
+}
+
+export async function delAddress(ctx: HelperContext, p: Params<'delAddress'>): Promise<Result<'delAddress'>> {
+  requireNetns(p.netns);
+  await runIp(ctx, { op: 'delAddress', ...p }, delAddressArgv(p));
+  return {};
+}
+
+export async function delLink(ctx: HelperContext, p: Params<'delLink'>): Promise<Result<'delLink'>> {
+  requireNetns(p.netns);
+  await runIp(ctx, { op: 'delLink', ...p }, delLinkArgv(p));
+  return {};
+}

@@ -1,0 +1,40 @@
+// Read-only operations: hello, names, snapshots.
+
+import pkg from '../../../package.json';
+import { PROTOCOL_VERSION, ProtocolError, type HelloResult, type Params, type Result } from '../../core/protocol';
+import type { HelperContext } from '../context';
+import { listNetnsNames } from '../netnsDir';
+
+export function hello(ctx: HelperContext): HelloResult {
+  const caller = process.env.PKEXEC_UID ?? process.env.SUDO_UID;
+  const result: HelloResult = {
+    name: 'vscode-netns-helper',
+    version: pkg.version,
+    protocol: PROTOCOL_VERSION,
+    pid: process.pid,
+    uid: process.getuid?.() ?? -1,
+    reader: ctx.reader.kind,
+    ip: ctx.ip.path,
+    rootInode: ctx.rootInode,
+  };
+  if (caller !== undefined && /^\d+$/.test(caller)) {
+    result.callerUid = Number(caller);
+  }
+  if (ctx.readerError) {
+    result.readerError = ctx.readerError;
+  }
+  return result;
+}
+
+export function listNames(): Result<'listNames'> {
+  return { names: listNetnsNames() };
+}
+
+export async function snapshot(ctx: HelperContext, p: Params<'snapshot'>): Promise<Result<'snapshot'>> {
+  const reader = p.reader === 'ip' ? ctx.ipReader : ctx.reader;
+  if (p.reader === 'netlink' && ctx.reader.kind !== 'netlink') {
+    throw new ProtocolError('ENOTSUP', `The fast reader is not available: ${ctx.readerError ?? 'unknown reason'}`);
+  }
+  const namespaces = await reader.read({ names: p.names, includeRoot: p.includeRoot ?? p.names === undefined });
+  return { namespaces, reader: reader.kind, takenAt: Date.now() };
+}

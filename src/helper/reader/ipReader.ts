@@ -1,0 +1,105 @@
+// The fallback reader: `ip -d -j address show` per namespace. Slower (one process per namespace)
+// but needs nothing beyond iproute2.
+
+import * as fs from 'node:fs';
+import { netnsId, type Namespace, type NetnsRef } from '../../core/model';
+import { parseIpAddrJson, parseNetnsListJson } from '../../core/ipJson';
+import { ambiguousNamespaces, resolvePeers, type NsidMaps } from '../../core/peers';
+import { IpRunner } from '../ipRunner';
+import { listNetnsNames, netnsInode, netnsPath, rootNetnsInode } from '../netnsDir';
+import type { ReadOptions, Reader } from './types';
+
+/** Two spawns at a time: more gains nothing on small machines (ip remounts /sys per call). */
+const CONCURRENCY = 2;
+
+export function rootNetnsPath(): string {
+  try {
+    if (fs.statSync('/proc/1/ns/net').ino === rootNetnsInode()) {
+      return '/proc/1/ns/net';
+    }
+  } catch {
+    // /proc/1 may be unreadable in some containers
+  }
+  return `/proc/${process.pid}/ns/net`;
+}
+
+export class IpReader implements Reader {
+  readonly kind = 'ip';
+  private readonly ip: IpRunner;
+
+  constructor(ipPath: string) {
+    this.ip = new IpRunner(ipPath);
+  }
+
+  async read(options: ReadOptions): Promise<Namespace[]> {
+    const names = options.names ?? listNetnsNames();
+    const nsids = await this.rootNsids();
+    const result: Namespace[] = [];
+    if (options.includeRoot) {
+      const inode = rootNetnsInode();
+      result.push(await this.readOne(null, { name: null, path: rootNetnsPath(), inode, id: netnsId(inode), isRoot: true, interfaces: [] }));
+    }
+    const named: Namespace[] = new Array(names.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < names.length) {
+        const i = next++;
+        const name = names[i];
+        const inode = netnsInode(name);
+        const base: Namespace = { name, path: netnsPath(name), inode: inode ?? 0, id: netnsId(inode ?? 0), isRoot: false, interfaces: [] };
+        if (nsids.has(name)) {
+          base.nsid = nsids.get(name);
+        }
+        if (inode === undefined) {
+          named[i] = { ...base, error: `Namespace "${name}" does not exist or is not mounted.` };
+          continue;
+        }
+        named[i] = await this.readOne(name, base);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, names.length) }, worker));
+    result.push(...named);
+    resolvePeers(result);
+    const ambiguous = ambiguousNamespaces(result);
+    if (ambiguous.length > 0) {
+      const maps: NsidMaps = new Map();
+      for (const ns of ambiguous) {
+        maps.set(ns, await this.nsidMap(ns));
+      }
+      resolvePeers(result, maps);
+    }
+    return result;
+  }
+
+  private async readOne(name: NetnsRef, base: Namespace): Promise<Namespace> {
+    const pre = name === null ? [] : ['-n', name];
+    const r = await this.ip.run([...pre, '-d', '-j', 'address', 'show']);
+    if (!r.ok) {
+      return { ...base, error: r.stderr.trim() || 'ip failed' };
+    }
+    try {
+      return { ...base, interfaces: parseIpAddrJson(r.stdout) };
+    } catch (e) {
+      return { ...base, error: `Could not read ip's output: ${(e as Error).message}` };
+    }
+  }
+
+  /** nsid -> namespace as seen from inside `ns` (`ip -n NS -j netns list`). */
+  private async nsidMap(ns: NetnsRef): Promise<Map<number, NetnsRef>> {
+    const map = new Map<number, NetnsRef>();
+    const r = await this.ip.run([...(ns === null ? [] : ['-n', ns]), '-j', 'netns', 'list']);
+    if (r.ok) {
+      for (const [name, id] of parseNetnsListJson(r.stdout)) {
+        map.set(id, name);
+      }
+    }
+    return map;
+  }
+
+  private async rootNsids(): Promise<Map<string, number>> {
+    const r = await this.ip.run(['-j', 'netns', 'list']);
+    return r.ok ? parseNetnsListJson(r.stdout) : new Map();
+  }
+
+  dispose(): void {}
+}

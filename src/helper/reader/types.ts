@@ -1,0 +1,22 @@
+// A reader turns the kernel's state into the model. Two exist: the fast one (one process entering
+// each namespace with setns and dumping rtnetlink through koffi) and the `ip -j` fallback.
+
+import type { Namespace } from '../../core/model';
+
+export interface ReadOptions {
+  /** Named namespaces to read; undefined = every name in /run/netns. */
+  names?: string[];
+  /** Also read the root (host) namespace. */
+  includeRoot: boolean;
+}
+
+export interface Reader {
+  readonly kind: 'netlink' | 'ip';
+  /**
+   * Reads the requested namespaces with interfaces, addresses and veth peers resolved (see
+   * core/peers.ts). A namespace that vanished or cannot be entered is returned with `error` set
+   * rather than failing the whole read. The root namespace, when included, comes first.
+   */
+  read(options: ReadOptions): Promise<Namespace[]>;
+  dispose(): void;
+}

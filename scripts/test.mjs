@@ -14,7 +14,8 @@ const isRoot = process.getuid() === 0;
 const has = (file) => fs.existsSync(file);
 const which = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).stdout.trim();
 
-const nodeTest = (dir) => ['node', ['--test', '--test-concurrency=1', '--test-reporter=spec', ...listTests(dir)]];
+// Listed lazily: the test files exist only after the build below.
+const nodeTest = (dir) => () => ['node', ['--test', '--test-concurrency=1', '--test-reporter=spec', ...listTests(dir)]];
 function listTests(dir) {
   const out = [];
   const walk = (d) => {
@@ -39,12 +40,12 @@ const suites = [
   },
   {
     name: 'vscode',
-    cmd: ['node', ['out/test/vscode/run.js']],
+    cmd: () => ['node', ['out/test/vscode/run.js']],
     needs: () => (!isRoot ? 'root' : !has('/usr/bin/chromium') ? 'chromium (apt install chromium)' : undefined),
   },
   {
     name: 'e2e',
-    cmd: ['node', ['out/test/e2e/run.js']],
+    cmd: () => ['node', ['out/test/e2e/run.js']],
     needs: () => (!isRoot ? 'root' : !has('/usr/bin/chromium') ? 'chromium (apt install chromium)' : undefined),
   },
 ];
@@ -88,25 +89,26 @@ for (const s of selected) {
     console.log(lines.at(-1));
     continue;
   }
-  if (s.cmd[0] === 'node' && s.cmd[1][0] === '--test' && s.cmd[1].length <= 3) {
+  const cmd = s.cmd();
+  if (cmd[1][0] === '--test' && cmd[1].length <= 3) {
     lines.push(`SKIP ${s.name}: no tests found`);
     console.log(lines.at(-1));
     continue;
   }
-  if (s.cmd[0] === 'node' && !s.cmd[1][0].startsWith('--') && !has(s.cmd[1][0].replace(/^out\//, '').replace(/\.js$/, '.ts'))) {
+  if (!cmd[1][0].startsWith('--') && !has(cmd[1][0].replace(/^out\//, '').replace(/\.js$/, '.ts'))) {
     lines.push(`SKIP ${s.name}: no tests found`);
     console.log(lines.at(-1));
     continue;
   }
-  if (s.cmd[0] === 'node' && !s.cmd[1][0].startsWith('--') && !has(s.cmd[1][0])) {
-    const line = `${ci ? 'FAIL' : 'SKIP'} ${s.name}: runner ${s.cmd[1][0]} not built`;
+  if (!cmd[1][0].startsWith('--') && !has(cmd[1][0])) {
+    const line = `${ci ? 'FAIL' : 'SKIP'} ${s.name}: runner ${cmd[1][0]} not built`;
     lines.push(line);
     console.log(line);
     if (ci) failed++;
     continue;
   }
   console.log(`\n=== suite ${s.name} ===`);
-  const { code, text } = await run(s.cmd[0], s.cmd[1], true);
+  const { code, text } = await run(cmd[0], cmd[1], true);
   const num = (re) => Number((text.match(re) ?? [])[1] ?? 0);
   const p = num(/^[#ℹ] pass (\d+)/m), f = num(/^[#ℹ] fail (\d+)/m), k = num(/^[#ℹ] skipped (\d+)/m);
   const bad = f + (code !== 0 && f === 0 ? 1 : 0);

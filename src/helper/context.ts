@@ -25,7 +25,8 @@ export async function runIp(ctx: HelperContext, req: Request, argv: string[]): P
   ctx.log(`ip ${argv.join(' ')}`);
   const r = await ctx.ip.run(argv);
   if (!r.ok) {
-    const where = await locator(ctx);
+    // Looking for where a missing interface went costs a full read: only for that error.
+    const where = /Cannot find device|No such device/.test(r.stderr) ? await locator(ctx) : undefined;
     const body = mapIpError(req, r.stderr, where);
     throw new ProtocolError(body.code, body.message, body.detail);
   }

@@ -39,6 +39,20 @@ export interface RequestMap {
   addAddress: { params: { netns: NetnsRef; name: string; address: string }; result: Record<string, never> };
   delAddress: { params: { netns: NetnsRef; name: string; address: string }; result: Record<string, never> };
   delLink: { params: { netns: NetnsRef; name: string }; result: Record<string, never> };
+  /** Copies the helper to a fixed root-owned path with a launcher and a polkit action. */
+  installHelper: {
+    params: Record<string, never>;
+    result: {
+      launcher: string;
+      dir: string;
+      runtime: string;
+      runtimeCopied: boolean;
+      policy?: string;
+      sudoersLine: string;
+      polkitRule: string;
+    };
+  };
+  uninstallHelper: { params: Record<string, never>; result: { removed: string[] } };
   /** Starts change events: the helper then sends {"event":"changed"} lines (see ChangeEvent). */
   watch: { params: Record<string, never>; result: { watching: boolean; kernelEvents: boolean } };
 }
@@ -153,6 +167,8 @@ const SCHEMAS: { [O in Op]: Schema } = {
   delAddress: { netns: req(netnsRef), name: req(ifName), address: req(cidr) },
   delLink: { netns: req(netnsRef), name: req(ifName) },
   watch: {},
+  installHelper: {},
+  uninstallHelper: {},
 };
 
 export const OPS = Object.keys(SCHEMAS) as Op[];

@@ -3,6 +3,7 @@
 import type { Request } from '../core/protocol';
 import type { HelperContext } from './context';
 import { addAddress, addVeth, delAddress, delLink, moveLink, setLinkState } from './ops/links';
+import { installHelper, uninstallHelper } from './ops/install';
 import { addNetns, attachNetns, delNetns } from './ops/namespaces';
 import { processes } from './ops/processes';
 import { hello, listNames, snapshot } from './ops/read';
@@ -59,5 +60,9 @@ async function run(ctx: HelperContext, session: Session, req: Request): Promise<
       return delLink(ctx, req);
     case 'watch':
       return session.watch();
+    case 'installHelper':
+      return installHelper(ctx, __filename);
+    case 'uninstallHelper':
+      return uninstallHelper(ctx);
   }
 }

@@ -1,0 +1,183 @@
+// The extension's handle on the privileged helper: starts it once (authenticating at most once
+// per window), sends typed requests, passes change events on, and restarts it on the next request
+// after it died. A request in flight when the helper dies fails with HelperLostError and is never
+// re-sent if it writes: it may have been carried out. Reads are retried once on a new helper.
+
+import type { ChangeEvent, HelloResult, Op, Params, Result } from '../core/protocol';
+import type { AskpassProvider } from './askpassServer';
+import type { Connection, Log } from './connection';
+import { launchHelper } from './launcher';
+import { HelperLostError, LaunchError, type HelperState, type NetnsClient, type PrivilegeMethod } from './types';
+
+export type { AskpassProvider } from './askpassServer';
+
+export interface ClientOptions {
+  helperPath: string;
+  nodePath: string;
+  method: PrivilegeMethod;
+  askpass?: AskpassProvider;
+  log: Log;
+  env?: NodeJS.ProcessEnv;
+  /** The askpass program (default: askpass.js next to the helper). */
+  askpassScript?: string;
+  /** The installed launcher to prefer when present and root-owned (default: the fixed install path); false: never. */
+  installedLauncher?: string | false;
+  /** Hello timeouts: without a password prompt (default 20 s) and with one (default 2 min). */
+  quietTimeoutMs?: number;
+  interactiveTimeoutMs?: number;
+}
+
+/** Operations that change nothing: safe to send again to a new helper. */
+const READ_ONLY = new Set<Op>(['hello', 'listNames', 'snapshot', 'processes', 'watch']);
+
+export function createClient(options: ClientOptions): NetnsClient {
+  return new Client(options);
+}
+
+class Client implements NetnsClient {
+  private current: HelperState = { kind: 'stopped' };
+  private conn: Connection | undefined;
+  private launching: Promise<HelloResult> | undefined;
+  /** Set once a watch succeeded: a restarted helper gets it again. */
+  private watching = false;
+  private disposed = false;
+  private readonly eventListeners = new Set<(e: ChangeEvent) => void>();
+  private readonly stateListeners = new Set<(s: HelperState) => void>();
+
+  constructor(private readonly opts: ClientOptions) {}
+
+  get state(): HelperState {
+    return this.current;
+  }
+
+  start(): Promise<HelloResult> {
+    if (this.disposed) {
+      return Promise.reject(new Error('The helper client was closed.'));
+    }
+    if (this.conn && this.current.kind === 'running') {
+      return Promise.resolve(this.current.hello);
+    }
+    // Concurrent callers share one launch, so the user is asked once.
+    this.launching ??= this.launch().finally(() => {
+      this.launching = undefined;
+    });
+    return this.launching;
+  }
+
+  async request<O extends Op>(op: O, params: Params<O>): Promise<Result<O>> {
+    for (let attempt = 0; ; attempt++) {
+      await this.start();
+      const conn = this.conn;
+      if (!conn) {
+        // Died between start and now: treat like a loss during the request.
+        if (attempt === 0 && READ_ONLY.has(op)) {
+          continue;
+        }
+        throw new HelperLostError(op);
+      }
+      try {
+        const result = await conn.request(op, params);
+        if (op === 'watch') {
+          this.watching = true;
+        }
+        return result;
+      } catch (e) {
+        if (e instanceof HelperLostError && READ_ONLY.has(op) && attempt === 0 && !this.disposed) {
+          this.opts.log('info', `retrying "${op}" on a new helper`);
+          continue;
+        }
+        throw e;
+      }
+    }
+  }
+
+  onEvent(listener: (e: ChangeEvent) => void): { dispose(): void } {
+    this.eventListeners.add(listener);
+    return { dispose: () => this.eventListeners.delete(listener) };
+  }
+
+  onStateChange(listener: (s: HelperState) => void): { dispose(): void } {
+    this.stateListeners.add(listener);
+    return { dispose: () => this.stateListeners.delete(listener) };
+  }
+
+  dispose(): void {
+    if (this.disposed) {
+      return;
+    }
+    this.disposed = true;
+    const conn = this.conn;
+    this.conn = undefined;
+    if (conn) {
+      conn.abandon(() => new Error('The helper client was closed.'));
+      // End of input makes the helper finish and exit; a root-owned one cannot be signalled.
+      conn.end();
+      const t = setTimeout(() => conn.kill(), 3000);
+      t.unref();
+      conn.onClose(() => clearTimeout(t));
+    }
+    this.setState({ kind: 'stopped' });
+    this.eventListeners.clear();
+    this.stateListeners.clear();
+  }
+
+  private async launch(): Promise<HelloResult> {
+    this.setState({ kind: 'starting' });
+    let launched;
+    try {
+      launched = await launchHelper({ ...this.opts, onEvent: (e) => this.emit(e) });
+    } catch (e) {
+      const err = e instanceof LaunchError ? e : new LaunchError('exited', `The helper could not be started: ${(e as Error).message}`);
+      if (!this.disposed) {
+        this.setState({ kind: 'failed', error: err });
+      }
+      throw err;
+    }
+    const { connection, hello, via, installed } = launched;
+    if (this.disposed) {
+      connection.end();
+      throw new Error('The helper client was closed.');
+    }
+    this.conn = connection;
+    this.setState(installed ? { kind: 'running', hello, via, installed } : { kind: 'running', hello, via });
+    connection.onClose((c) => {
+      if (this.conn !== connection) {
+        return;
+      }
+      this.conn = undefined;
+      const how = c.signal ? `was stopped by ${c.signal}` : `exited with code ${String(c.code)}`;
+      this.opts.log('error', `The helper ${how}; it will be started again on the next request.`);
+      if (!this.disposed) {
+        this.setState({ kind: 'stopped' });
+      }
+    });
+    if (this.watching && this.conn === connection) {
+      connection.request('watch', {}).then(
+        () => this.opts.log('info', 'change events resumed on the new helper'),
+        (e: unknown) => this.opts.log('warn', `could not resume change events: ${(e as Error).message}`),
+      );
+    }
+    return hello;
+  }
+
+  private emit(e: ChangeEvent): void {
+    for (const l of [...this.eventListeners]) {
+      try {
+        l(e);
+      } catch (err) {
+        this.opts.log('error', `change listener failed: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  private setState(s: HelperState): void {
+    this.current = s;
+    for (const l of [...this.stateListeners]) {
+      try {
+        l(s);
+      } catch (err) {
+        this.opts.log('error', `state listener failed: ${(err as Error).message}`);
+      }
+    }
+  }
+}

@@ -1,0 +1,368 @@
+// Starts the helper with root privileges and waits for its hello: directly when we are root,
+// otherwise through sudo or pkexec. Every way it can fail becomes a LaunchError whose message says
+// what happened and what to do.
+//
+// What runs as root:
+// - the installed launcher (src/core/install.ts) when it is there and root-owned all the way up:
+//   `sudo -n/-A -- LAUNCHER` or `pkexec LAUNCHER`, which polkit maps to the extension's own action,
+//   and which the installed sudoers line / polkit rule name exactly;
+// - otherwise the bundled helper as `/usr/bin/env ELECTRON_RUN_AS_NODE=1 NODE HELPER`, because
+//   NODE is usually VS Code's own executable, which acts as Node only with that variable, and both
+//   sudo and pkexec reset the environment. With pkexec this maps to polkit's generic action
+//   org.freedesktop.policykit.exec (program /usr/bin/env), which asks for an administrator
+//   password; a rule can allow exactly this command line (see polkitCommandLine). With sudo, a
+//   NOPASSWD rule for exactly this command (see sudoersRule) makes the start silent.
+// An installed helper of another protocol version (the extension was updated, the install was
+// not) is passed over for the bundled one, so the install can be updated from there.
+
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import { INSTALL_LAUNCHER } from '../core/install';
+import { PROTOCOL_VERSION, type ChangeEvent, type HelloResult } from '../core/protocol';
+import { startAskpass, type AskpassProvider, type AskpassSession } from './askpassServer';
+import { Connection, type Closed, type Log } from './connection';
+import { defaultAskpassScript, escalationEnv, findTool, isRoot, rootOnly, RUN_AS_NODE, systemBusSocket } from './runtime';
+import { HelperError, HelperLostError, LaunchError, type PrivilegeMethod } from './types';
+
+export interface LaunchOptions {
+  helperPath: string;
+  nodePath: string;
+  method: PrivilegeMethod;
+  askpass?: AskpassProvider;
+  /** The askpass program (default: askpass.js next to the helper). */
+  askpassScript?: string;
+  log: Log;
+  env?: NodeJS.ProcessEnv;
+  onEvent(e: ChangeEvent): void;
+  /** The installed launcher to prefer when present and root-owned (default INSTALL_LAUNCHER); false: never. */
+  installedLauncher?: string | false;
+  /** How long to wait for hello when nobody is asked for a password (default 20 s). */
+  quietTimeoutMs?: number;
+  /** How long to wait for hello while the user may be typing a password (default 2 min). */
+  interactiveTimeoutMs?: number;
+}
+
+export type Via = 'root' | 'pkexec' | 'sudo';
+
+export interface Launched {
+  connection: Connection;
+  hello: HelloResult;
+  via: Via;
+  /** The installed launcher that was started, if it was that and not the bundled helper. */
+  installed?: string;
+}
+
+type Kind = 'direct' | 'sudo-n' | 'sudo-A' | 'pkexec';
+
+interface Attempt {
+  kind: Kind;
+  via: Via;
+  command: string;
+  args: string[];
+  env: NodeJS.ProcessEnv;
+  interactive: boolean;
+  askpass?: AskpassSession;
+}
+
+/** The argv that runs as root (after sudo's or pkexec's own options). */
+export function helperArgv(nodePath: string, helperPath: string): string[] {
+  return [findTool('env') ?? '/usr/bin/env', RUN_AS_NODE, nodePath, helperPath];
+}
+
+/** A sudoers line allowing exactly the helper command, without a password. */
+export function sudoersRule(user: string, nodePath: string, helperPath: string): string {
+  // In a sudoers command these characters are special (separators and glob patterns).
+  const esc = (s: string) => s.replace(/[\\,:=()!*?[\]\s]/g, (c) => '\\' + c);
+  return `${esc(user)} ALL=(root) NOPASSWD: ${helperArgv(nodePath, helperPath).map(esc).join(' ')}`;
+}
+
+/** The command_line detail pkexec gives polkit for the helper command (argv joined by spaces). */
+export function polkitCommandLine(nodePath: string, helperPath: string): string {
+  return helperArgv(nodePath, helperPath).join(' ');
+}
+
+export async function launchHelper(opts: LaunchOptions): Promise<Launched> {
+  const missing = checkFiles(opts);
+  if (missing) {
+    throw missing;
+  }
+  const base = opts.env ?? process.env;
+  if (isRoot()) {
+    return run(opts, {
+      kind: 'direct',
+      via: 'root',
+      command: opts.nodePath,
+      args: [opts.helperPath],
+      env: { ...base, ELECTRON_RUN_AS_NODE: '1' },
+      interactive: false,
+    });
+  }
+  const bundled = helperArgv(opts.nodePath, opts.helperPath);
+  const installed = installedLauncher(opts);
+  if (!installed) {
+    return escalate(opts, bundled, base);
+  }
+  try {
+    return { ...(await escalate(opts, [installed], base)), installed };
+  } catch (e) {
+    if (!(e instanceof LaunchError) || (e.failure !== 'protocol' && e.failure !== 'helper-missing')) {
+      throw e;
+    }
+    opts.log('warn', `The installed helper (${installed}) is outdated or broken; starting the bundled one. ${e.message}`);
+    return escalate(opts, bundled, base);
+  }
+}
+
+function installedLauncher(opts: LaunchOptions): string | undefined {
+  if (opts.installedLauncher === false) {
+    return undefined;
+  }
+  const p = opts.installedLauncher ?? INSTALL_LAUNCHER;
+  if (!fs.existsSync(p)) {
+    return undefined;
+  }
+  if (!rootOnly(p)) {
+    opts.log('warn', `Not using the installed helper ${p}: it or a folder above it can be changed by someone other than root.`);
+    return undefined;
+  }
+  return p;
+}
+
+/** Starts `argv` as root through sudo or pkexec, as the method says. */
+async function escalate(opts: LaunchOptions, argv: string[], base: NodeJS.ProcessEnv): Promise<Launched> {
+  const sudo = findTool('sudo');
+  const pkexec = findTool('pkexec');
+  const env = escalationEnv(base);
+  const sudoN = (): Attempt => ({ kind: 'sudo-n', via: 'sudo', command: sudo!, args: ['-n', '--', ...argv], env, interactive: false });
+  const viaPkexec = (): Attempt => ({
+    kind: 'pkexec',
+    via: 'pkexec',
+    command: pkexec!,
+    // Never the built-in text agent: it would prompt on a terminal nobody looks at.
+    args: ['--disable-internal-agent', ...argv],
+    env,
+    interactive: true,
+  });
+
+  if (opts.method === 'sudo' || opts.method === 'auto') {
+    if (!sudo) {
+      if (opts.method === 'sudo') {
+        throw new LaunchError('no-escalation', 'sudo is not installed, so the helper cannot get root privileges. Install sudo, or switch the privilege method to pkexec.');
+      }
+    } else {
+      // A NOPASSWD rule makes this silent; otherwise it fails at once without asking anyone.
+      try {
+        return await run(opts, sudoN());
+      } catch (e) {
+        if (!(e instanceof LaunchError) || e.failure !== 'password-required') {
+          throw e;
+        }
+        opts.log('info', 'sudo -n: a password is required');
+        if (opts.method === 'sudo') {
+          return sudoWithPassword(opts, sudo, argv, env, e);
+        }
+      }
+    }
+  }
+
+  // auto (no silent sudo) or pkexec
+  if (!pkexec) {
+    if (opts.method === 'pkexec') {
+      throw new LaunchError('no-escalation', 'pkexec is not installed, so the helper cannot get root privileges. Install pkexec and polkitd, or switch the privilege method to sudo.');
+    }
+    if (!sudo) {
+      throw new LaunchError('no-escalation', 'Neither pkexec nor sudo is installed, so the helper cannot get root privileges. Install one of them, or run VS Code as root.');
+    }
+    return sudoWithPassword(opts, sudo, argv, env);
+  }
+  if (opts.method === 'auto' && !systemBusSocket(base)) {
+    opts.log('info', 'pkexec skipped: no system D-Bus socket, polkit is not reachable');
+    if (sudo) {
+      return sudoWithPassword(opts, sudo, argv, env);
+    }
+  }
+  try {
+    return await run(opts, viaPkexec());
+  } catch (e) {
+    // Without an agent (e.g. over SSH) sudo can still ask through the extension's password box.
+    if (opts.method === 'auto' && sudo && e instanceof LaunchError && e.failure === 'no-polkit-agent') {
+      opts.log('info', `pkexec: ${e.message} Trying sudo.`);
+      return sudoWithPassword(opts, sudo, argv, env, e);
+    }
+    throw e;
+  }
+}
+
+async function sudoWithPassword(opts: LaunchOptions, sudo: string, argv: string[], env: NodeJS.ProcessEnv, earlier?: LaunchError): Promise<Launched> {
+  if (!opts.askpass) {
+    throw new LaunchError(
+      'password-required',
+      'sudo needs a password to start the helper (or does not allow your account to), and no password prompt is available here. ' +
+        'Ask an administrator for a sudoers rule that allows the helper without a password, or use pkexec.',
+      earlier?.detail,
+    );
+  }
+  const askpass = await startAskpass({
+    nodePath: opts.nodePath,
+    askpassScript: opts.askpassScript ?? defaultAskpassScript(opts.helperPath),
+    provider: opts.askpass,
+    log: opts.log,
+  });
+  try {
+    return await run(opts, {
+      kind: 'sudo-A',
+      via: 'sudo',
+      command: sudo,
+      args: ['-A', '--', ...argv],
+      env: { ...env, ...askpass.env },
+      interactive: true,
+      askpass,
+    });
+  } finally {
+    askpass.close();
+  }
+}
+
+function checkFiles(opts: LaunchOptions): LaunchError | undefined {
+  const isFile = (p: string) => {
+    try {
+      return fs.statSync(p).isFile();
+    } catch {
+      return false;
+    }
+  };
+  if (!isFile(opts.helperPath)) {
+    return new LaunchError('helper-missing', `The helper program is missing (${opts.helperPath}). Reinstall the extension.`);
+  }
+  if (!isFile(opts.nodePath)) {
+    return new LaunchError('helper-missing', `The runtime to start the helper with is missing (${opts.nodePath}).`);
+  }
+  return undefined;
+}
+
+/** Spawns one attempt and waits for hello, its exit, or the timeout. */
+async function run(opts: LaunchOptions, a: Attempt): Promise<Launched> {
+  const started = Date.now();
+  opts.log('info', `starting helper (${a.kind}): ${a.command} ${a.args.join(' ')}`);
+  const child = spawn(a.command, a.args, {
+    env: a.env,
+    stdio: ['pipe', 'pipe', 'pipe'],
+    // Own session: no controlling terminal for sudo or pkexec to prompt on.
+    detached: a.via !== 'root',
+  });
+  const conn = new Connection(child, opts.log, opts.onEvent);
+  const timeoutMs = a.interactive ? (opts.interactiveTimeoutMs ?? 120_000) : (opts.quietTimeoutMs ?? 20_000);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new TimeoutSignal()), timeoutMs);
+  });
+  try {
+    const hello = (await Promise.race([conn.request('hello', {}), timeout])) as HelloResult;
+    const problem = checkHello(hello, a);
+    if (problem) {
+      throw new LaunchError('protocol', problem, JSON.stringify(hello));
+    }
+    opts.log('info', `helper ready via ${a.kind} in ${Date.now() - started} ms (pid ${hello.pid}, uid ${hello.uid})`);
+    return { connection: conn, hello, via: a.via };
+  } catch (e) {
+    const err = await explain(e, a, conn, timeoutMs);
+    conn.end();
+    conn.kill();
+    opts.log('warn', `helper start (${a.kind}) failed: ${err.failure}: ${err.message}${err.detail ? `\n${err.detail}` : ''}`);
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+class TimeoutSignal extends Error {}
+
+function checkHello(h: HelloResult, a: Attempt): string | undefined {
+  if (typeof h !== 'object' || h === null || h.name !== 'vscode-netns-helper') {
+    return 'The program started as the helper is not this extension\'s helper. Reinstall the extension.';
+  }
+  if (h.protocol !== PROTOCOL_VERSION) {
+    return `The helper speaks protocol version ${String(h.protocol)}, this extension needs ${PROTOCOL_VERSION}. Reinstall the extension (or reload the window after an update).`;
+  }
+  if (a.via !== 'root' && h.uid !== 0) {
+    return `The helper runs as uid ${h.uid}, not as root, so it cannot manage namespaces.`;
+  }
+  return undefined;
+}
+
+async function explain(e: unknown, a: Attempt, conn: Connection, timeoutMs: number): Promise<LaunchError> {
+  if (e instanceof LaunchError) {
+    return e;
+  }
+  if (e instanceof TimeoutSignal) {
+    const garbage = conn.firstGarbage;
+    if (garbage) {
+      return new LaunchError('protocol', 'The helper answered something unexpected and never said hello. Reinstall the extension.', garbage);
+    }
+    return new LaunchError(
+      'exited',
+      `The helper did not answer within ${Math.round(timeoutMs / 1000)} seconds${a.interactive ? ' (authentication may not have finished)' : ''}. Try again; the log has details.`,
+      conn.stderrTail || undefined,
+    );
+  }
+  if (e instanceof HelperError) {
+    return new LaunchError('protocol', `The helper refused to start: ${e.message}`, e.detail);
+  }
+  if (e instanceof HelperLostError) {
+    const closed = await new Promise<Closed>((resolve) => conn.onClose(resolve));
+    return classifyExit(a, closed, conn.firstGarbage, conn.spawnError);
+  }
+  return new LaunchError('exited', `The helper could not be started: ${(e as Error).message}`);
+}
+
+/** Tells apart why the process ended before hello, from the tool's (English) words and exit code. */
+export function classifyExit(a: { kind: Kind; askpass?: AskpassSession }, c: Closed, garbage?: string, spawnError?: Error): LaunchError {
+  const s = c.stderrTail;
+  const detail = [spawnError?.message, s.trim(), garbage && `stdout: ${garbage}`].filter(Boolean).join('\n') || undefined;
+  const has = (re: RegExp) => re.test(s);
+  if (spawnError) {
+    return new LaunchError('exited', `The helper could not be started: ${spawnError.message}`, detail);
+  }
+  if (a.kind === 'sudo-n' || a.kind === 'sudo-A') {
+    if (has(/no password was provided/) || a.askpass?.cancelled) {
+      return new LaunchError('cancelled', 'The password prompt was cancelled, so the helper was not started. Run the command again to retry.', detail);
+    }
+    if (has(/incorrect password attempt/)) {
+      return new LaunchError('not-authorized', 'sudo did not accept the password. Run the command again to retry.', detail);
+    }
+    if (has(/is not in the sudoers file/)) {
+      return new LaunchError('not-authorized', 'Your account may not use sudo (it is not in the sudoers file). Ask an administrator to allow the helper command, or use pkexec.', detail);
+    }
+    if (has(/is not allowed to (execute|run)|not allowed to run sudo/)) {
+      return new LaunchError('not-authorized', 'sudo does not allow your account to run the helper. Ask an administrator for a sudoers rule that allows the helper command.', detail);
+    }
+    if (has(/a password is required|a terminal is required|no askpass program/)) {
+      return new LaunchError('password-required', 'sudo needs a password to start the helper (or does not allow your account to).', detail);
+    }
+  }
+  if (a.kind === 'pkexec') {
+    if (has(/Error getting authority/)) {
+      return new LaunchError('no-polkit-agent', 'polkit cannot be reached (no system D-Bus or polkit daemon), so pkexec cannot authorize the helper. Use sudo instead, or start the system D-Bus.', detail);
+    }
+    if (has(/textual authentication agent|No authentication agent found/)) {
+      return new LaunchError('no-polkit-agent', 'pkexec found no authentication agent to ask for your password (usual over SSH or without a desktop session). Use sudo instead, or run a polkit agent.', detail);
+    }
+    if (has(/Request dismissed/) || c.code === 126) {
+      return new LaunchError('cancelled', 'The authentication was cancelled, so the helper was not started. Run the command again to retry.', detail);
+    }
+    if (has(/Not authorized/)) {
+      return new LaunchError('not-authorized', 'polkit did not authorize starting the helper as root. Ask an administrator for access, or use sudo.', detail);
+    }
+    if (has(/dead parents/)) {
+      return new LaunchError('exited', 'pkexec refused to start the helper because its parent process had ended.', detail);
+    }
+  }
+  if (has(/Cannot find module|No such file or directory|exec: .*: not found/)) {
+    return new LaunchError('helper-missing', 'The helper program could not be loaded. Reinstall the extension.', detail);
+  }
+  if (garbage) {
+    return new LaunchError('protocol', 'The program started as the helper is not this extension\'s helper. Reinstall the extension.', detail);
+  }
+  const how = c.signal ? `was stopped by ${c.signal}` : `exited with code ${String(c.code)}`;
+  return new LaunchError('exited', `The helper ${how} before it was ready. The log has details.`, detail);
+}

@@ -39,6 +39,11 @@ export interface RequestMap {
   addAddress: { params: { netns: NetnsRef; name: string; address: string }; result: Record<string, never> };
   delAddress: { params: { netns: NetnsRef; name: string; address: string }; result: Record<string, never> };
   delLink: { params: { netns: NetnsRef; name: string }; result: Record<string, never> };
+  /**
+   * Several writes in one round trip, in order. Supported: addNetns, delNetns, addVeth with both
+   * names given. If one fails, the adds made before it are undone and the error says which failed.
+   */
+  batch: { params: { requests: BatchItem[] }; result: { done: number } };
   /** Copies the helper to a fixed root-owned path with a launcher and a polkit action. */
   installHelper: {
     params: Record<string, never>;
@@ -58,6 +63,12 @@ export interface RequestMap {
 }
 
 export type Op = keyof RequestMap;
+export type BatchItem =
+  | ({ op: 'addNetns' } & { name: string })
+  | ({ op: 'delNetns' } & { name: string })
+  | ({ op: 'addVeth' } & { name: string; peer: string; netns?: NetnsRef; peerNetns?: NetnsRef });
+export const BATCH_OPS: readonly string[] = ['addNetns', 'delNetns', 'addVeth'];
+export const MAX_BATCH = 100000;
 export type Params<O extends Op> = RequestMap[O]['params'];
 export type Result<O extends Op> = RequestMap[O]['result'];
 export type Request<O extends Op = Op> = { [K in O]: { op: K } & Params<K> }[O];
@@ -149,6 +160,30 @@ const nameList: FieldCheck = (v, f) => {
   return undefined;
 };
 
+const batchItems: FieldCheck = (v, f) => {
+  if (!Array.isArray(v) || v.length === 0 || v.length > MAX_BATCH) {
+    return `"${f}" must be a list of 1 to ${MAX_BATCH} requests.`;
+  }
+  for (const [i, item] of v.entries()) {
+    if (typeof item !== 'object' || item === null || Array.isArray(item) || !BATCH_OPS.includes((item as { op?: string }).op ?? '')) {
+      return `Item ${i + 1} of "${f}" must be an addNetns, delNetns or addVeth request.`;
+    }
+    if ('id' in item) {
+      return `Item ${i + 1} of "${f}" must not have its own id.`;
+    }
+    try {
+      checkRequest(item as Record<string, unknown>, null, `item ${i + 1}`);
+    } catch (e) {
+      return `Item ${i + 1}: ${(e as Error).message}`;
+    }
+    const it = item as { op: string; name?: string; peer?: string };
+    if (it.op === 'addVeth' && (it.name === undefined || it.peer === undefined)) {
+      return `Item ${i + 1}: addVeth in a batch needs both "name" and "peer".`;
+    }
+  }
+  return undefined;
+};
+
 const req = (check: FieldCheck) => ({ required: true, check });
 const opt = (check: FieldCheck) => ({ required: false, check });
 
@@ -169,6 +204,7 @@ const SCHEMAS: { [O in Op]: Schema } = {
   watch: {},
   installHelper: {},
   uninstallHelper: {},
+  batch: { requests: req(batchItems) },
 };
 
 export const OPS = Object.keys(SCHEMAS) as Op[];
@@ -196,9 +232,15 @@ export function parseRequest(line: string): WireRequest {
   if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) {
     throw new RequestError(null, 'EPROTO', 'A request needs a numeric "id" (a non-negative integer).');
   }
+  checkRequest(obj, id, 'request');
+  return obj as unknown as WireRequest;
+}
+
+/** Checks the op and fields of one request (or one batch item); `id` goes into the error. */
+function checkRequest(obj: Record<string, unknown>, id: number | null, what: string): void {
   const op = obj.op;
   if (!isOp(op)) {
-    throw new RequestError(id, 'EPROTO', `Unknown operation ${JSON.stringify(op)}. Known: ${OPS.join(', ')}.`);
+    throw new RequestError(id, 'EPROTO', `Unknown operation ${JSON.stringify(op)} in ${what}. Known: ${OPS.join(', ')}.`);
   }
   const schema = SCHEMAS[op];
   for (const key of Object.keys(obj)) {
@@ -218,10 +260,9 @@ export function parseRequest(line: string): WireRequest {
       throw new RequestError(id, 'EINVAL', problem);
     }
   }
-  if (op === 'moveLink' && (('to' in obj) === ('toPid' in obj))) {
+  if (op === 'moveLink' && ('to' in obj) === ('toPid' in obj)) {
     throw new RequestError(id, 'EPROTO', 'Operation "moveLink" needs exactly one of "to" (a namespace) or "toPid" (a process).');
   }
-  return obj as unknown as WireRequest;
 }
 
 export class RequestError extends ProtocolError {

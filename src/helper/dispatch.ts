@@ -3,6 +3,7 @@
 import type { Request } from '../core/protocol';
 import type { HelperContext } from './context';
 import { addAddress, addVeth, delAddress, delLink, moveLink, setLinkState } from './ops/links';
+import { batch } from './ops/batch';
 import { installHelper, uninstallHelper } from './ops/install';
 import { addNetns, attachNetns, delNetns } from './ops/namespaces';
 import { processes } from './ops/processes';
@@ -64,5 +65,7 @@ async function run(ctx: HelperContext, session: Session, req: Request): Promise<
       return installHelper(ctx, __filename);
     case 'uninstallHelper':
       return uninstallHelper(ctx);
+    case 'batch':
+      return batch(ctx, req);
   }
 }

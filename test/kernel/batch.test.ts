@@ -1,0 +1,72 @@
+// Batched writes: one round trip, one ip process when names allow, all-or-nothing for adds.
+
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { HelperProcess } from '../support/helperProcess';
+import { cleanupOnExit, cleanupPrefix, ip, linkNames, netnsNames, uniquePrefix } from '../support/kernel';
+
+const P = uniquePrefix();
+cleanupOnExit(P);
+
+describe('batched writes', () => {
+  let h: HelperProcess;
+  before(() => {
+    h = new HelperProcess();
+  });
+  after(async () => {
+    await h.close();
+    cleanupPrefix(P);
+  });
+
+  it('creates namespaces and veth pairs between them in one request', async () => {
+    const requests: Record<string, unknown>[] = [];
+    for (let i = 0; i < 40; i++) {
+      requests.push({ op: 'addNetns', name: `${P}b${i}` });
+    }
+    for (let i = 0; i < 39; i++) {
+      requests.push({ op: 'addVeth', name: `${P}l${i}`, peer: `${P}r${i}`, netns: `${P}b${i}`, peerNetns: `${P}b${i + 1}` });
+    }
+    const r = await h.ok<{ done: number }>('batch', { requests });
+    assert.equal(r.done, 79);
+    assert.equal(netnsNames().filter((n) => n.startsWith(`${P}b`)).length, 40);
+    assert.deepEqual(linkNames(`${P}b5`).sort(), ['lo', `${P}l5`, `${P}r4`].sort());
+    assert.ok(h.stderr.includes('ip -batch -'), 'went through one ip -batch process');
+  });
+
+  it('undoes the adds before a failing item and says which failed', async () => {
+    ip(['netns', 'add', `${P}taken`]);
+    const requests = [
+      { op: 'addNetns', name: `${P}x1` },
+      { op: 'addNetns', name: `${P}x2` },
+      { op: 'addVeth', name: `${P}xa`, peer: `${P}xb`, netns: `${P}x1`, peerNetns: `${P}x2` },
+      { op: 'addNetns', name: `${P}taken` },
+      { op: 'addNetns', name: `${P}x3` },
+    ];
+    const r = await h.call('batch', { requests });
+    assert.equal(r.error?.code, 'EEXIST');
+    assert.match(r.error!.message, /^Item 4 \(addNetns .*taken\) failed: A namespace named/);
+    assert.deepEqual(netnsNames().filter((n) => n.startsWith(`${P}x`)), [], 'the first three were undone');
+    assert.ok(netnsNames().includes(`${P}taken`), 'what existed before is untouched');
+  });
+
+  it('runs names ip -batch cannot carry one by one, with the same rollback', async () => {
+    const requests = [
+      { op: 'addNetns', name: `${P} spaced` },
+      { op: 'addNetns', name: `${P}#hash` },
+    ];
+    assert.equal((await h.ok<{ done: number }>('batch', { requests })).done, 2);
+    assert.ok(netnsNames().includes(`${P} spaced`));
+    assert.ok(netnsNames().includes(`${P}#hash`));
+    const failing = [{ op: 'addNetns', name: `${P} two` }, { op: 'addNetns', name: `${P} spaced` }];
+    const r = await h.call('batch', { requests: failing });
+    assert.equal(r.error?.code, 'EEXIST');
+    assert.ok(!netnsNames().includes(`${P} two`), 'rolled back');
+  });
+
+  it('validates every item', async () => {
+    for (const requests of [[], [{ op: 'moveLink', name: 'x', from: null, to: null }], [{ op: 'addNetns', name: 'a/b' }], [{ op: 'addVeth', name: `${P}q` }], [{ op: 'addNetns', name: `${P}q`, id: 3 }]]) {
+      const r = await h.call('batch', { requests });
+      assert.ok(r.error && ['EINVAL', 'EPROTO'].includes(r.error.code), JSON.stringify(requests));
+    }
+  });
+});

@@ -44,6 +44,8 @@ function fastReader(): { reader?: Reader; error?: string } {
 }
 
 function main(): void {
+  // The kernel watcher keeps one threadpool thread waiting in epoll_wait; leave room for fs work.
+  process.env.UV_THREADPOOL_SIZE ??= '8';
   const ipPath = findIp();
   if (!ipPath) {
     // Still answer every request, so the extension can tell the user what is missing.

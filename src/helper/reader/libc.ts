@@ -1,0 +1,199 @@
+// The few libc calls Node cannot make itself (setns, AF_NETLINK sockets, epoll, eventfd), bound
+// through koffi. Loading throws a clear Error when koffi or libc is unavailable, so the helper can
+// fall back to the `ip` reader.
+
+import * as fs from 'node:fs';
+import { nsfsDevice } from '../netnsDir';
+
+export const CLONE_NEWNET = 0x40000000;
+export const AF_NETLINK = 16;
+export const NETLINK_ROUTE = 0;
+export const SOCK_RAW = 3;
+export const SOCK_NONBLOCK = 0o4000;
+export const SOCK_CLOEXEC = 0o2000000;
+export const MSG_DONTWAIT = 0x40;
+export const SOL_SOCKET = 1;
+export const SO_RCVBUF = 8;
+export const SO_RCVBUFFORCE = 33;
+export const EPOLL_CLOEXEC = 0o2000000;
+export const EPOLL_CTL_ADD = 1;
+export const EPOLL_CTL_DEL = 2;
+export const EPOLLIN = 0x1;
+export const EFD_CLOEXEC = 0o2000000;
+export const EFD_NONBLOCK = 0o4000;
+
+export const EINTR = 4;
+export const EAGAIN = 11;
+export const ENOBUFS = 105;
+
+/** struct epoll_event is packed on x86-64 (12 bytes) and naturally aligned elsewhere (16). */
+export const EPOLL_EVENT_SIZE = process.arch === 'x64' ? 12 : 16;
+export const EPOLL_DATA_OFFSET = process.arch === 'x64' ? 4 : 8;
+
+type Fn<A extends unknown[], R> = ((...args: A) => R) & {
+  async: (...args: [...A, (err: unknown, result: R) => void]) => void;
+};
+
+export interface Libc {
+  setns: Fn<[fd: number, nstype: number], number>;
+  socket: Fn<[domain: number, type: number, protocol: number], number>;
+  bind: Fn<[fd: number, addr: Buffer, len: number], number>;
+  send: Fn<[fd: number, buf: Buffer, len: number, flags: number], number>;
+  recv: Fn<[fd: number, buf: Buffer, len: number, flags: number], number>;
+  close: Fn<[fd: number], number>;
+  setsockopt: Fn<[fd: number, level: number, name: number, val: Buffer, len: number], number>;
+  epoll_create1: Fn<[flags: number], number>;
+  epoll_ctl: Fn<[epfd: number, op: number, fd: number, event: Buffer | null], number>;
+  epoll_wait: Fn<[epfd: number, events: Buffer, maxevents: number, timeout: number], number>;
+  eventfd: Fn<[initval: number, flags: number], number>;
+  read: Fn<[fd: number, buf: Buffer, len: number], number>;
+  write: Fn<[fd: number, buf: Buffer, len: number], number>;
+  errno(): number;
+  strerror(errno: number): string;
+}
+
+/** A failed system call, with errno. */
+export class SysError extends Error {
+  constructor(
+    readonly call: string,
+    readonly errno: number,
+    message: string,
+  ) {
+    super(`${call}: ${message}`);
+  }
+}
+
+let cached: Libc | undefined;
+
+export function loadLibc(): Libc {
+  if (cached) {
+    return cached;
+  }
+  if (process.platform !== 'linux') {
+    throw new Error('the netlink reader needs Linux');
+  }
+  let koffi: typeof import('koffi');
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    koffi = require('koffi') as typeof import('koffi');
+  } catch (e) {
+    throw new Error(`koffi could not be loaded: ${(e as Error).message}`, { cause: e });
+  }
+  let lib: ReturnType<typeof koffi.load>;
+  try {
+    lib = koffi.load('libc.so.6');
+  } catch (e) {
+    throw new Error(`libc.so.6 could not be loaded: ${(e as Error).message}`, { cause: e });
+  }
+  const f = (proto: string) => lib.func(proto) as unknown;
+  const strerror = lib.func('const char *strerror(int errnum)') as unknown as (n: number) => string;
+  const libc = {
+    setns: f('int setns(int fd, int nstype)'),
+    socket: f('int socket(int domain, int type, int protocol)'),
+    bind: f('int bind(int fd, const void *addr, uint32_t len)'),
+    send: f('intptr_t send(int fd, const void *buf, size_t len, int flags)'),
+    recv: f('intptr_t recv(int fd, void *buf, size_t len, int flags)'),
+    close: f('int close(int fd)'),
+    setsockopt: f('int setsockopt(int fd, int level, int name, const void *val, uint32_t len)'),
+    epoll_create1: f('int epoll_create1(int flags)'),
+    epoll_ctl: f('int epoll_ctl(int epfd, int op, int fd, void *event)'),
+    epoll_wait: f('int epoll_wait(int epfd, void *events, int maxevents, int timeout)'),
+    eventfd: f('int eventfd(unsigned int initval, int flags)'),
+    read: f('intptr_t read(int fd, void *buf, size_t len)'),
+    write: f('intptr_t write(int fd, const void *buf, size_t len)'),
+    errno: () => koffi.errno(),
+    strerror: (n: number) => strerror(n) ?? `errno ${n}`,
+  } as Libc;
+  cached = libc;
+  return libc;
+}
+
+/** Throws a SysError for a call that returned a negative value. */
+export function check(libc: Libc, call: string, r: number): number {
+  if (r < 0) {
+    const errno = libc.errno();
+    throw new SysError(call, errno, libc.strerror(errno));
+  }
+  return r;
+}
+
+/**
+ * Opens a namespace file such as /run/netns/NAME. Undefined when it does not exist or is not a
+ * namespace (a plain file, a name not mounted yet or any more); with `inode`, also when it is now
+ * a different namespace than the one seen before.
+ */
+export function openNetnsFile(path: string, inode?: number): { fd: number; inode: number } | undefined {
+  let fd: number;
+  try {
+    fd = fs.openSync(path, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const st = fs.fstatSync(fd);
+    if (st.dev === nsfsDevice() && (inode === undefined || st.ino === inode)) {
+      return { fd, inode: st.ino };
+    }
+  } catch {
+    // treated as not a namespace
+  }
+  fs.closeSync(fd);
+  return undefined;
+}
+
+/**
+ * The helper's own network namespace, kept open so the main thread can always return to it after
+ * entering another one with setns (setns moves only the calling thread).
+ */
+export class HomeNetns {
+  readonly fd: number;
+  readonly inode: number;
+
+  constructor(private readonly libc: Libc) {
+    this.fd = fs.openSync('/proc/thread-self/ns/net', 'r');
+    this.inode = fs.fstatSync(this.fd).ino;
+    // Entering our own namespace proves setns works here (root, no seccomp filter in the way).
+    const r = libc.setns(this.fd, CLONE_NEWNET);
+    if (r < 0) {
+      const errno = libc.errno();
+      fs.closeSync(this.fd);
+      throw new SysError('setns', errno, `${libc.strerror(errno)} (entering namespaces needs root)`);
+    }
+  }
+
+  /**
+   * Opens a socket inside the namespace behind nsFd and returns to the home namespace before
+   * returning, also when opening fails. The socket stays bound to that namespace.
+   */
+  socketIn(nsFd: number, type: number, protocol: number): number {
+    check(this.libc, 'setns', this.libc.setns(nsFd, CLONE_NEWNET));
+    let fd: number;
+    let errno: number;
+    try {
+      fd = this.libc.socket(AF_NETLINK, type, protocol);
+      errno = fd < 0 ? this.libc.errno() : 0;
+    } finally {
+      this.restore();
+    }
+    if (fd < 0) {
+      throw new SysError('socket', errno, this.libc.strerror(errno));
+    }
+    return fd;
+  }
+
+  private restore(): void {
+    if (this.libc.setns(this.fd, CLONE_NEWNET) < 0 && this.libc.setns(this.fd, CLONE_NEWNET) < 0) {
+      // Staying in another namespace would make every later operation act on the wrong one.
+      process.stderr.write(`could not return to the helper's network namespace: ${this.libc.strerror(this.libc.errno())}; exiting\n`);
+      process.exit(70);
+    }
+  }
+
+  dispose(): void {
+    try {
+      fs.closeSync(this.fd);
+    } catch {
+      // already closed
+    }
+  }
+}

@@ -1,0 +1,342 @@
+// The fast reader: one process enters each namespace with setns just long enough to open a
+// NETLINK_ROUTE socket there, then dumps links and addresses over that socket. No process is
+// spawned; a thousand namespaces take about a tenth of a second on a quiet two-core machine.
+
+import * as fs from 'node:fs';
+import { netnsId, type Interface, type Namespace, type NetnsRef } from '../../core/model';
+import { ambiguousNamespaces, resolvePeers, type NsidMaps } from '../../core/peers';
+import {
+  addrDumpRequest,
+  buildInterfaces,
+  linkDumpRequest,
+  linkInNsidRequest,
+  nsidByFdRequest,
+  parseAddr,
+  parseLink,
+  parseNsid,
+  RTM_NEWADDR,
+  RTM_NEWLINK,
+  RTM_NEWNSID,
+  type RawAddr,
+  type RawLink,
+} from '../../core/rtnetlink';
+import { listNetnsNames, netnsPath } from '../netnsDir';
+import { rootNetnsPath } from './ipReader';
+import { AF_NETLINK, HomeNetns, loadLibc, NETLINK_ROUTE, openNetnsFile, SOCK_CLOEXEC, SOCK_RAW, check, type Libc } from './libc';
+import { NetlinkSocket } from './netlinkSocket';
+import type { ReadOptions, Reader } from './types';
+
+/** Byte offset of the NETNSA_FD value in nsidByFdRequest(): nlmsghdr, rtgenmsg, attr header. */
+const NSID_FD_OFFSET = 16 + 4 + 4;
+
+/** One namespace being read: its entry, and the fd/socket kept for settling veth peers. */
+interface Handle {
+  ns: Namespace;
+  /** fd of /run/netns/NAME (or of the home namespace for the root); -1 when closed. */
+  fd: number;
+  sock?: NetlinkSocket;
+  /** Not ours to close (the home namespace's fd, the root socket). */
+  borrowed?: boolean;
+}
+
+export class NetlinkReader implements Reader {
+  readonly kind = 'netlink';
+  private readonly libc: Libc;
+  private readonly home: HomeNetns;
+  private readonly linkReq = linkDumpRequest();
+  private readonly addrReq = addrDumpRequest();
+  private readonly nsidReq = nsidByFdRequest(0);
+  /** How many namespaces may keep their fd and socket open during a read (two fds each). */
+  private readonly keepOpen = fdBudget();
+
+  constructor() {
+    this.libc = loadLibc();
+    this.home = new HomeNetns(this.libc);
+  }
+
+  async read(options: ReadOptions): Promise<Namespace[]> {
+    return this.readSync(options);
+  }
+
+  /** The whole read runs synchronously: the thread never yields while inside another namespace. */
+  readSync(options: ReadOptions): Namespace[] {
+    const names = options.names ?? listNetnsNames();
+    const root = this.socket(this.home.fd, false);
+    const handles: Handle[] = [];
+    try {
+      const result: Namespace[] = [];
+      const rootNs: Namespace = {
+        name: null,
+        path: rootNetnsPath(),
+        inode: this.home.inode,
+        id: netnsId(this.home.inode),
+        isRoot: true,
+        interfaces: [],
+      };
+      if (options.includeRoot) {
+        rootNs.interfaces = this.interfaces(root);
+        result.push(rootNs);
+        handles.push({ ns: rootNs, fd: this.home.fd, sock: root, borrowed: true });
+      }
+      for (const name of names) {
+        const h = this.readNamed(name, root, handles.length < this.keepOpen);
+        handles.push(h);
+        result.push(h.ns);
+      }
+      resolvePeers(result);
+      const ambiguous = ambiguousNamespaces(result);
+      if (ambiguous.length > 0) {
+        resolvePeers(result, this.nsidMaps(handles, ambiguous));
+      }
+      return result;
+    } finally {
+      for (const h of handles) {
+        this.release(h);
+      }
+      root.close();
+    }
+  }
+
+  dispose(): void {
+    this.home.dispose();
+  }
+
+  private readNamed(name: string, root: NetlinkSocket, keep: boolean): Handle {
+    const ns: Namespace = { name, path: netnsPath(name), inode: 0, id: netnsId(0), isRoot: false, interfaces: [] };
+    const h: Handle = { ns, fd: -1 };
+    const inode = this.openNetns(h);
+    if (inode === undefined) {
+      ns.error = `Namespace "${name}" does not exist or is not mounted.`;
+      return h;
+    }
+    ns.inode = inode;
+    ns.id = netnsId(inode);
+    try {
+      const nsid = this.nsidOf(root, h.fd);
+      if (nsid >= 0) {
+        ns.nsid = nsid;
+      }
+    } catch {
+      // Without an nsid the namespace still reads fine (ip netns list shows none either).
+    }
+    try {
+      h.sock = this.socket(h.fd, true);
+      ns.interfaces = this.interfaces(h.sock);
+    } catch (e) {
+      ns.error = `Could not read namespace "${name}": ${(e as Error).message}`;
+    }
+    if (!keep || ns.error) {
+      this.release(h);
+    }
+    return h;
+  }
+
+  /** Opens /run/netns/NAME into h.fd (the same namespace as before, on a second open). */
+  private openNetns(h: Handle): number | undefined {
+    const opened = openNetnsFile(h.ns.path, h.ns.inode || undefined);
+    if (opened) {
+      h.fd = opened.fd;
+    }
+    return opened?.inode;
+  }
+
+  private socket(nsFd: number, enter: boolean): NetlinkSocket {
+    const type = SOCK_RAW | SOCK_CLOEXEC;
+    const fd = enter
+      ? this.home.socketIn(nsFd, type, NETLINK_ROUTE)
+      : check(this.libc, 'socket', this.libc.socket(AF_NETLINK, type, NETLINK_ROUTE));
+    return new NetlinkSocket(this.libc, fd);
+  }
+
+  private interfaces(sock: NetlinkSocket): Interface[] {
+    const links: RawLink[] = [];
+    const addrs: RawAddr[] = [];
+    sock.dump(
+      this.linkReq,
+      (buf, m) => {
+        if (m.type === RTM_NEWLINK) {
+          links.push(parseLink(buf, m));
+        }
+      },
+      () => (links.length = 0),
+    );
+    sock.dump(
+      this.addrReq,
+      (buf, m) => {
+        if (m.type === RTM_NEWADDR) {
+          const a = parseAddr(buf, m);
+          if (a) {
+            addrs.push(a);
+          }
+        }
+      },
+      () => (addrs.length = 0),
+    );
+    return buildInterfaces(links, addrs);
+  }
+
+  /** The nsid under which the socket's namespace knows the namespace behind fd; -1 for none. */
+  private nsidOf(sock: NetlinkSocket, fd: number): number {
+    this.nsidReq.writeUInt32LE(fd, NSID_FD_OFFSET);
+    return sock.request(this.nsidReq, (buf, m) => (m.type === RTM_NEWNSID ? parseNsid(buf, m) : -1));
+  }
+
+  /**
+   * nsid -> namespace maps for the namespaces whose veth peers could not be matched by ifindex
+   * alone. For each such veth, the peer link is fetched through the nsid (name and address narrow
+   * the candidates), and each candidate is checked by asking the namespace which nsid it gives the
+   * candidate's namespace: only exact answers go into the maps. Asking only about candidates keeps
+   * this linear in the number of veths rather than quadratic in the number of namespaces.
+   */
+  private nsidMaps(handles: Handle[], ambiguous: NetnsRef[]): NsidMaps {
+    const maps: NsidMaps = new Map();
+    const put = (from: NetnsRef, nsid: number, to: NetnsRef) => {
+      let m = maps.get(from);
+      if (!m) {
+        maps.set(from, (m = new Map()));
+      }
+      m.set(nsid, to);
+    };
+    const byRef = new Map<NetnsRef, Handle>(handles.map((h) => [h.ns.name, h]));
+    // Remote veth ends by "ifindex:peerIfindex", and by that plus name and mac for big groups.
+    const index = new Map<string, Candidate[]>();
+    const fine = new Map<string, Candidate[]>();
+    const add = (map: Map<string, Candidate[]>, k: string, c: Candidate) => {
+      const list = map.get(k);
+      if (list) {
+        list.push(c);
+      } else {
+        map.set(k, [c]);
+      }
+    };
+    for (const h of handles) {
+      for (const iface of h.ns.interfaces) {
+        if (isRemoteVeth(iface)) {
+          const k = `${iface.ifindex}:${iface.peer!.ifindex}`;
+          add(index, k, { h, iface });
+          add(fine, `${k}:${iface.name}:${iface.mac ?? ''}`, { h, iface });
+        }
+      }
+    }
+    for (const ref of ambiguous) {
+      const h = byRef.get(ref);
+      if (!h || h.ns.error) {
+        continue;
+      }
+      for (const iface of h.ns.interfaces) {
+        if (!isRemoteVeth(iface)) {
+          continue;
+        }
+        const nsid = iface.peer!.linkNetnsid!;
+        if (maps.get(ref)?.has(nsid)) {
+          continue;
+        }
+        const k = `${iface.peer!.ifindex}:${iface.ifindex}`;
+        let cands = index.get(k) ?? [];
+        if (cands.length === 0 || !this.ensureSocket(h)) {
+          continue;
+        }
+        if (cands.length > 2) {
+          // Fetch the real peer through the nsid: its name and mac single out the candidate.
+          const peer = this.linkThroughNsid(h.sock!, iface.peer!.ifindex, nsid);
+          if (peer) {
+            cands = fine.get(`${k}:${peer.name}:${peer.mac ?? ''}`) ?? [];
+          }
+        }
+        for (const c of cands) {
+          if (c.h === h) {
+            continue;
+          }
+          if (!this.ensureFd(c.h)) {
+            continue;
+          }
+          let id: number;
+          try {
+            id = this.nsidOf(h.sock!, c.h.fd);
+          } catch {
+            continue;
+          }
+          if (id === nsid) {
+            put(ref, nsid, c.h.ns.name);
+            // The peer points back here: its nsid names this namespace.
+            put(c.h.ns.name, c.iface.peer!.linkNetnsid!, ref);
+            break;
+          }
+        }
+      }
+    }
+    return maps;
+  }
+
+  /** The link with this ifindex in the namespace the socket knows as nsid (name and mac only). */
+  private linkThroughNsid(sock: NetlinkSocket, ifindex: number, nsid: number): Interface | undefined {
+    try {
+      const link = sock.request(linkInNsidRequest(ifindex, nsid), (buf, m) => (m.type === RTM_NEWLINK ? parseLink(buf, m) : undefined));
+      return link ? buildInterfaces([link], [])[0] : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private ensureFd(h: Handle): boolean {
+    return h.fd >= 0 || (!h.ns.error && this.openNetns(h) !== undefined);
+  }
+
+  private ensureSocket(h: Handle): boolean {
+    if (h.sock) {
+      return true;
+    }
+    if (!this.ensureFd(h)) {
+      return false;
+    }
+    try {
+      h.sock = this.socket(h.fd, true);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private release(h: Handle): void {
+    if (h.borrowed) {
+      return;
+    }
+    h.sock?.close();
+    h.sock = undefined;
+    if (h.fd >= 0) {
+      fs.closeSync(h.fd);
+      h.fd = -1;
+    }
+  }
+}
+
+interface Candidate {
+  h: Handle;
+  iface: Interface;
+}
+
+function isRemoteVeth(iface: Interface): boolean {
+  return iface.kind === 'veth' && iface.peer !== undefined && iface.peer.linkNetnsid !== undefined;
+}
+
+/** Half of what the open-file limit leaves after a margin for the rest of the helper. */
+function fdBudget(): number {
+  try {
+    const line = fs
+      .readFileSync('/proc/self/limits', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('Max open files'));
+    const soft = Number(line?.split(/\s+/)[3]);
+    if (Number.isFinite(soft)) {
+      return Math.max(0, Math.floor((soft - 256) / 2));
+    }
+  } catch {
+    // fall through
+  }
+  return 256;
+}
+
+/** The fast reader, or an Error saying why it cannot work here (no koffi, not root...). */
+export function createNetlinkReader(): NetlinkReader {
+  return new NetlinkReader();
+}

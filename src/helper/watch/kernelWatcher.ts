@@ -1,0 +1,332 @@
+// Reports what changed so the extension refreshes only that: names added to or removed from
+// /run/netns, and link or address changes inside each namespace (root included).
+//
+// One NETLINK_ROUTE socket per namespace, subscribed to link and address notifications and opened
+// inside the namespace with setns; all sockets sit in one epoll set that a koffi async call waits
+// on from a worker thread. Nothing runs while nothing changes: no timer polls. An eventfd in the
+// set wakes the waiter for dispose().
+
+import * as fs from 'node:fs';
+import type { NetnsRef } from '../../core/model';
+import { RTMGRP_IPV4_IFADDR, RTMGRP_IPV6_IFADDR, RTMGRP_LINK } from '../../core/rtnetlink';
+import { listNetnsNames, netnsPath } from '../netnsDir';
+import {
+  AF_NETLINK,
+  check,
+  EINTR,
+  ENOBUFS,
+  EFD_CLOEXEC,
+  EFD_NONBLOCK,
+  EPOLL_CLOEXEC,
+  EPOLL_CTL_ADD,
+  EPOLL_CTL_DEL,
+  EPOLL_DATA_OFFSET,
+  EPOLL_EVENT_SIZE,
+  EPOLLIN,
+  HomeNetns,
+  loadLibc,
+  MSG_DONTWAIT,
+  NETLINK_ROUTE,
+  openNetnsFile,
+  SOCK_CLOEXEC,
+  SOCK_NONBLOCK,
+  SOCK_RAW,
+  type Libc,
+} from '../reader/libc';
+import { watchNetnsDirEntries } from './netnsDirWatch';
+
+export type ChangeSink = (e: { netns: NetnsRef[]; names: boolean }) => void;
+
+export interface KernelWatcherOptions {
+  /** Changes closer together than this are reported as one event (ms). */
+  coalesceMs?: number;
+}
+
+/** A namespace being watched: its socket, and the inode it had when the socket was opened. */
+interface Watched {
+  ref: NetnsRef;
+  inode: number;
+  sock: number;
+  /** Key in the epoll set's data: never reused, unlike fd numbers. */
+  token: number;
+}
+
+const MAX_EVENTS = 64;
+const GROUPS = RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR;
+/** `ip netns add` creates the file before mounting the namespace on it: look again shortly. */
+const MOUNT_RETRY_MS = 20;
+const MOUNT_RETRIES = 50;
+const EVENTFD_TOKEN = 0;
+
+export class KernelWatcher {
+  private readonly libc: Libc;
+  private readonly home: HomeNetns;
+  private readonly epfd: number;
+  private readonly evfd: number;
+  private readonly events = Buffer.alloc(MAX_EVENTS * EPOLL_EVENT_SIZE);
+  private readonly drainBuf = Buffer.alloc(64 * 1024);
+  private readonly byToken = new Map<number, Watched>();
+  private readonly byName = new Map<string, Watched>();
+  private nextToken = 1;
+  private namesSeen = '';
+  private readonly stopDir: () => void;
+  private disposed = false;
+  private waiting = false;
+  private closed = false;
+  /** The epoll wait failed: kernel events stopped, only /run/netns is still watched. */
+  private failed = false;
+  private readonly coalesceMs: number;
+  private readonly changed = new Set<NetnsRef>();
+  private namesChanged = false;
+  private flushTimer?: NodeJS.Timeout;
+  private syncTimer?: NodeJS.Timeout;
+  private mountRetries = 0;
+  /** Set after the first look at /run/netns, which is the baseline rather than a change. */
+  private started = false;
+
+  constructor(
+    private readonly sink: ChangeSink,
+    options: KernelWatcherOptions = {},
+  ) {
+    this.coalesceMs = options.coalesceMs ?? 30;
+    this.libc = loadLibc();
+    this.home = new HomeNetns(this.libc);
+    this.epfd = check(this.libc, 'epoll_create1', this.libc.epoll_create1(EPOLL_CLOEXEC));
+    this.evfd = check(this.libc, 'eventfd', this.libc.eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
+    this.epollAdd(this.evfd, EVENTFD_TOKEN);
+    try {
+      this.watch(null, this.home.inode, this.home.fd, false);
+      this.syncNames();
+      this.started = true;
+    } catch (e) {
+      this.closeAll();
+      throw e;
+    }
+    this.stopDir = watchNetnsDirEntries(() => {
+      this.mountRetries = 0; // new activity: give a name just created time to be mounted
+      this.scheduleSync(5);
+    });
+    this.wait();
+  }
+
+  /** Namespaces with an open socket (null = root), for tests and logs. */
+  watched(): NetnsRef[] {
+    return [...this.byToken.values()].map((w) => w.ref);
+  }
+
+  /** False once waiting for kernel events failed (then only /run/netns changes are reported). */
+  get kernelEvents(): boolean {
+    return !this.failed;
+  }
+
+  dispose(): void {
+    if (this.disposed) {
+      return;
+    }
+    this.disposed = true;
+    this.stopDir();
+    clearTimeout(this.flushTimer);
+    clearTimeout(this.syncTimer);
+    if (this.waiting) {
+      // The waiter closes everything once it is back on the main thread.
+      const one = Buffer.alloc(8);
+      one.writeBigUInt64LE(1n);
+      this.libc.write(this.evfd, one, 8);
+    } else {
+      this.closeAll();
+    }
+  }
+
+  // ---- the epoll loop ------------------------------------------------------------------------
+
+  private wait(): void {
+    if (this.disposed) {
+      this.closeAll();
+      return;
+    }
+    this.waiting = true;
+    this.libc.epoll_wait.async(this.epfd, this.events, MAX_EVENTS, -1, (err, n) => {
+      this.waiting = false;
+      if (this.disposed) {
+        this.closeAll();
+        return;
+      }
+      if (err || (n < 0 && this.libc.errno() !== EINTR)) {
+        // The epoll set is unusable: waiting again would spin. Ask for a full refresh and stop;
+        // /run/netns is still watched.
+        this.failed = true;
+        this.namesChanged = true;
+        this.scheduleFlush();
+        return;
+      }
+      if (n > 0) {
+        for (let i = 0; i < n; i++) {
+          const token = this.events.readUInt32LE(i * EPOLL_EVENT_SIZE + EPOLL_DATA_OFFSET);
+          if (token === EVENTFD_TOKEN) {
+            this.libc.read(this.evfd, this.drainBuf, 8);
+            continue;
+          }
+          const w = this.byToken.get(token);
+          if (w && this.drain(w)) {
+            this.changed.add(w.ref);
+            this.scheduleFlush();
+          }
+        }
+      }
+      // After EINTR too: wait again.
+      this.wait();
+    });
+  }
+
+  /** Reads every queued notification; true when there was any (or the queue overflowed). */
+  private drain(w: Watched): boolean {
+    let any = false;
+    for (;;) {
+      const n = this.libc.recv(w.sock, this.drainBuf, this.drainBuf.length, MSG_DONTWAIT);
+      if (n > 0) {
+        any = true;
+        continue;
+      }
+      if (n < 0 && this.libc.errno() === ENOBUFS) {
+        any = true; // notifications were lost: something changed all the same
+        continue;
+      }
+      return any;
+    }
+  }
+
+  private scheduleFlush(): void {
+    this.flushTimer ??= setTimeout(() => {
+      this.flushTimer = undefined;
+      if (this.disposed || (this.changed.size === 0 && !this.namesChanged)) {
+        return;
+      }
+      const e = { netns: [...this.changed], names: this.namesChanged };
+      this.changed.clear();
+      this.namesChanged = false;
+      this.sink(e);
+    }, this.coalesceMs);
+  }
+
+  // ---- namespaces coming and going -------------------------------------------------------------
+
+  private scheduleSync(ms: number): void {
+    if (this.disposed) {
+      return;
+    }
+    clearTimeout(this.syncTimer);
+    this.syncTimer = setTimeout(() => {
+      this.syncTimer = undefined;
+      this.syncNames();
+    }, ms);
+  }
+
+  /** Opens sockets for new namespaces, closes those of vanished or replaced ones. */
+  private syncNames(): void {
+    if (this.disposed) {
+      return;
+    }
+    const names = listNetnsNames();
+    const present = new Set(names);
+    let unmounted = false;
+    for (const [name, w] of this.byName) {
+      if (!present.has(name)) {
+        this.unwatch(w);
+        this.byName.delete(name);
+      }
+    }
+    const seen: string[] = [];
+    for (const name of names) {
+      const opened = openNetnsFile(netnsPath(name));
+      if (!opened) {
+        unmounted = true;
+        seen.push(`${name}=?`);
+        const w = this.byName.get(name);
+        if (w) {
+          this.unwatch(w);
+          this.byName.delete(name);
+        }
+        continue;
+      }
+      try {
+        seen.push(`${name}=${opened.inode}`);
+        const w = this.byName.get(name);
+        if (w && w.inode === opened.inode) {
+          continue;
+        }
+        if (w) {
+          this.unwatch(w);
+          this.byName.delete(name);
+        }
+        try {
+          this.byName.set(name, this.watch(name, opened.inode, opened.fd, true));
+        } catch {
+          // Vanished between open and setns, or cannot be entered: the next change says more.
+        }
+      } finally {
+        fs.closeSync(opened.fd);
+      }
+    }
+    if (unmounted && this.mountRetries < MOUNT_RETRIES) {
+      // Most likely `ip netns add` between creating the file and mounting on it: report the name
+      // once it is a namespace, so a refresh does not show it broken for a moment.
+      this.mountRetries++;
+      this.scheduleSync(MOUNT_RETRY_MS);
+      return;
+    }
+    const key = seen.join('\n');
+    if (key !== this.namesSeen) {
+      this.namesSeen = key;
+      if (this.started) {
+        this.namesChanged = true;
+        this.scheduleFlush();
+      }
+    }
+  }
+
+  private watch(ref: NetnsRef, inode: number, nsFd: number, enter: boolean): Watched {
+    const type = SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK;
+    const sock = enter ? this.home.socketIn(nsFd, type, NETLINK_ROUTE) : check(this.libc, 'socket', this.libc.socket(AF_NETLINK, type, NETLINK_ROUTE));
+    try {
+      const addr = Buffer.alloc(12); // sockaddr_nl
+      addr.writeUInt16LE(AF_NETLINK, 0);
+      addr.writeUInt32LE(GROUPS, 8);
+      check(this.libc, 'bind', this.libc.bind(sock, addr, addr.length));
+      const w: Watched = { ref, inode, sock, token: this.nextToken++ };
+      this.epollAdd(sock, w.token);
+      this.byToken.set(w.token, w);
+      return w;
+    } catch (e) {
+      this.libc.close(sock);
+      throw e;
+    }
+  }
+
+  private unwatch(w: Watched): void {
+    this.libc.epoll_ctl(this.epfd, EPOLL_CTL_DEL, w.sock, null);
+    this.libc.close(w.sock);
+    this.byToken.delete(w.token);
+  }
+
+  private epollAdd(fd: number, token: number): void {
+    const ev = Buffer.alloc(EPOLL_EVENT_SIZE);
+    ev.writeUInt32LE(EPOLLIN, 0);
+    ev.writeUInt32LE(token, EPOLL_DATA_OFFSET);
+    check(this.libc, 'epoll_ctl', this.libc.epoll_ctl(this.epfd, EPOLL_CTL_ADD, fd, ev));
+  }
+
+  private closeAll(): void {
+    if (this.closed) {
+      return;
+    }
+    this.closed = true;
+    for (const w of this.byToken.values()) {
+      this.libc.close(w.sock);
+    }
+    this.byToken.clear();
+    this.byName.clear();
+    this.libc.close(this.epfd);
+    this.libc.close(this.evfd);
+    this.home.dispose();
+  }
+}

@@ -1,0 +1,157 @@
+// The kernel watcher against real changes: each must be reported for the right namespace within a
+// second (the measured latency is printed), and nothing may run while nothing changes.
+
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { NetnsRef } from '../../src/core/model';
+import { KernelWatcher } from '../../src/helper/watch/kernelWatcher';
+import { watchNetnsDirEntries } from '../../src/helper/watch/netnsDirWatch';
+import { cleanupOnExit, cleanupPrefix, ip, netnsNames, uniquePrefix } from '../support/kernel';
+
+const P = uniquePrefix();
+cleanupOnExit(P);
+const A = `${P}a`;
+const B = `${P}b`;
+
+interface Seen {
+  at: number;
+  netns: NetnsRef[];
+  names: boolean;
+}
+
+let watcher: KernelWatcher;
+const seen: Seen[] = [];
+let wake: (() => void) | undefined;
+
+/**
+ * Runs the change and waits until the events that followed it cover every expected namespace
+ * (and names, if expected). Returns the latency from the start of the command.
+ */
+async function expectEvent(what: string, change: () => void, want: { netns?: NetnsRef[]; names?: boolean }): Promise<number> {
+  const start = performance.now();
+  const from = seen.length;
+  change();
+  const covered = () => {
+    const after = seen.slice(from);
+    const netns = new Set(after.flatMap((e) => e.netns));
+    return (want.netns ?? []).every((n) => netns.has(n)) && (!want.names || after.some((e) => e.names));
+  };
+  const deadline = start + 1000;
+  while (!covered()) {
+    const left = deadline - performance.now();
+    assert.ok(left > 0, `${what}: expected ${JSON.stringify(want)} within 1 s, got ${JSON.stringify(seen.slice(from))}`);
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, left);
+      wake = () => {
+        clearTimeout(t);
+        resolve();
+      };
+    });
+  }
+  const latency = Math.max(...seen.slice(from).map((e) => e.at)) - start;
+  console.log(`${what}: reported after ${latency.toFixed(1)} ms`);
+  return latency;
+}
+
+describe('kernel watcher', () => {
+  before(() => {
+    watcher = new KernelWatcher((e) => {
+      seen.push({ at: performance.now(), ...e });
+      wake?.();
+    });
+  });
+
+  after(() => {
+    watcher?.dispose();
+    cleanupPrefix(P);
+    assert.deepEqual(
+      netnsNames().filter((n) => n.startsWith(P)),
+      [],
+      'every namespace made by the test is gone',
+    );
+  });
+
+  it('watches the root namespace from the start', () => {
+    assert.ok(watcher.watched().includes(null));
+  });
+
+  it('reports ip netns add as a names change and starts watching the namespace', async () => {
+    await expectEvent('ip netns add', () => ip(['netns', 'add', A]), { names: true });
+    assert.ok(watcher.watched().includes(A), 'a socket is open in the new namespace');
+    await expectEvent('ip netns add (second)', () => ip(['netns', 'add', B]), { names: true });
+    assert.ok(watcher.watched().includes(B));
+  });
+
+  it('reports ip link add inside a namespace for that namespace', async () => {
+    await expectEvent('ip link add', () => ip(['-n', A, 'link', 'add', `${P}v1`, 'type', 'veth', 'peer', 'name', `${P}v2`]), { netns: [A] });
+  });
+
+  it('reports ip link set X netns Y for both namespaces', async () => {
+    await expectEvent('ip link set netns', () => ip(['-n', A, 'link', 'set', `${P}v2`, 'netns', B]), { netns: [A, B] });
+  });
+
+  it('reports ip addr add for the namespace of the link', async () => {
+    await expectEvent('ip addr add', () => ip(['-n', B, 'addr', 'add', '10.71.0.2/24', 'dev', `${P}v2`]), { netns: [B] });
+  });
+
+  it('reports link changes in the root namespace as null', async () => {
+    await expectEvent('ip link add in root', () => ip(['link', 'add', `${P}r0`, 'type', 'veth', 'peer', 'name', `${P}r1`, 'netns', A]), { netns: [null, A] });
+    await expectEvent('ip link set up in root', () => ip(['link', 'set', `${P}r0`, 'up']), { netns: [null] });
+  });
+
+  it('uses no CPU while nothing changes', async () => {
+    const before = process.cpuUsage();
+    await new Promise((r) => setTimeout(r, 500));
+    const used = process.cpuUsage(before);
+    const ms = (used.user + used.system) / 1000;
+    console.log(`CPU used in 500 ms idle: ${ms.toFixed(1)} ms`);
+    assert.ok(ms < 50, `idle CPU ${ms} ms`);
+  });
+
+  it('reports ip netns del as a names change and stops watching the namespace', async () => {
+    await expectEvent('ip netns del', () => ip(['netns', 'delete', B]), { names: true, netns: [A] });
+    assert.ok(!watcher.watched().includes(B), 'its socket is closed');
+  });
+
+  it('stops reporting after dispose', async () => {
+    const w = new KernelWatcher(() => assert.fail('no event after dispose'));
+    w.dispose();
+    ip(['-n', A, 'link', 'set', `${P}r1`, 'up']);
+    await new Promise((r) => setTimeout(r, 100));
+  });
+});
+
+describe('watching a namespace folder that does not exist yet', () => {
+  it('waits for the folder, then reports its entries, also after it is removed and made again', async () => {
+    const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'netns-dir-'));
+    const dir = path.join(parent, 'netns');
+    let calls = 0;
+    const stop = watchNetnsDirEntries(() => calls++, dir);
+    const settle = () => new Promise((r) => setTimeout(r, 100));
+    const expectCall = async (what: string, change: () => void) => {
+      const before = calls;
+      change();
+      await settle();
+      assert.ok(calls > before, what);
+    };
+    try {
+      await settle();
+      assert.equal(calls, 0, 'nothing to report while the folder is missing');
+      await expectCall('folder created', () => fs.mkdirSync(dir));
+      await expectCall('entry added', () => fs.writeFileSync(path.join(dir, 'x'), ''));
+      await expectCall('entry removed', () => fs.rmSync(path.join(dir, 'x')));
+      await expectCall('folder removed', () => fs.rmdirSync(dir));
+      await expectCall('folder made again', () => fs.mkdirSync(dir));
+      await expectCall('entry in the new folder', () => fs.writeFileSync(path.join(dir, 'y'), ''));
+    } finally {
+      stop();
+      fs.rmSync(parent, { recursive: true, force: true });
+    }
+    const after = calls;
+    await settle();
+    assert.equal(calls, after, 'nothing after stop');
+  });
+});

@@ -1,0 +1,27 @@
+// What activate() returns: handles for tests and for other extensions that want to look at the
+// model. Not a stable public API.
+
+import type * as vscode from 'vscode';
+import type { NetnsClient } from '../client/types';
+import type { Host } from './host';
+import type { Log } from './log';
+import type { NamespaceStore } from './model/namespaceStore';
+import type { OperationStatus } from './status/operationStatus';
+import type { NamespaceDragAndDrop } from './tree/namespaceDragAndDrop';
+import type { NamespaceTreeProvider } from './tree/namespaceTreeProvider';
+import type { TreeNode } from './tree/nodes';
+
+export interface NetnsApi {
+  readonly client: NetnsClient;
+  readonly model: NamespaceStore;
+  readonly treeProvider: NamespaceTreeProvider;
+  readonly treeView: vscode.TreeView<TreeNode>;
+  readonly dragAndDrop: NamespaceDragAndDrop;
+  readonly log: Log;
+  readonly status: OperationStatus;
+  readonly host: Host;
+  /** Replaces the window seam (prompts, messages, progress, clipboard); returns the previous one. */
+  setHost(host: Host): Host;
+  /** The terminal profile provider, for tests. */
+  readonly terminalProfileProvider: vscode.TerminalProfileProvider;
+}

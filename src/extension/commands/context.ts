@@ -1,0 +1,23 @@
+// What every command gets: the client, the model, the tree, the log, the status item and the Host
+// (swappable by tests).
+
+import type * as vscode from 'vscode';
+import type { NetnsClient } from '../../client/types';
+import type { Host } from '../host';
+import type { Log } from '../log';
+import type { NamespaceStore } from '../model/namespaceStore';
+import type { OperationStatus } from '../status/operationStatus';
+import type { NamespaceTreeProvider } from '../tree/namespaceTreeProvider';
+import type { TreeNode } from '../tree/nodes';
+
+export interface CommandContext {
+  readonly client: NetnsClient;
+  readonly model: NamespaceStore;
+  readonly tree: NamespaceTreeProvider;
+  readonly treeView: vscode.TreeView<TreeNode>;
+  readonly log: Log;
+  readonly status: OperationStatus;
+  host: Host;
+  /** This extension's folder (README, media). */
+  readonly extensionUri: vscode.Uri;
+}

@@ -1,0 +1,98 @@
+// netns.deleteNamespace
+//   (namespaceNode, selectedNodes)     from the view: the clicked namespace or the whole selection
+//   ('ns1') / (['ns1', 'ns2']) / ({ name: 'ns1' })
+//   ()                                 asks which
+// Always confirms in a modal dialog (through the Host), warning when processes or interfaces other
+// than lo are inside. Returns the names deleted, or undefined when cancelled or failed.
+
+import * as vscode from 'vscode';
+import type { NetnsRef } from '../../../core/model';
+import { namespaceArgs } from '../args';
+import type { CommandContext } from '../context';
+import { eachItem, request, runOperation } from '../operations';
+import { pickNamespace } from '../pickers';
+
+export async function deleteNamespace(ctx: CommandContext, arg?: unknown, selected?: unknown): Promise<string[] | undefined> {
+  let refs: NetnsRef[] | undefined = namespaceArgs(arg, selected);
+  if (refs === undefined) {
+    const picked = await pickNamespace(ctx, {
+      title: vscode.l10n.t('Delete Network Namespace'),
+      placeHolder: vscode.l10n.t('Choose the namespace to delete'),
+      includeHost: false,
+    });
+    if (!picked || !('netns' in picked)) {
+      return undefined;
+    }
+    refs = [picked.netns];
+  }
+  const names = refs.filter((r): r is string => r !== null);
+  if (names.length === 0) {
+    void ctx.host.showInformationMessage(vscode.l10n.t('The host namespace cannot be deleted.'));
+    return undefined;
+  }
+
+  if (!(await confirm(ctx, names))) {
+    return undefined;
+  }
+  return runOperation(
+    ctx,
+    names.length === 1 ? vscode.l10n.t('Deleting namespace {0}', names[0]) : vscode.l10n.t('Deleting {0} namespaces', names.length),
+    (report) =>
+      eachItem(
+        names,
+        (n) => n,
+        async (n) => {
+          await request(ctx, 'delNetns', { name: n });
+          return n;
+        },
+        report,
+      ),
+    { names: true },
+  );
+}
+
+async function confirm(ctx: CommandContext, names: string[]): Promise<boolean> {
+  // Warn from the kernel's state now, not from what the view last showed.
+  await ctx.model.refreshNamespaces(names);
+  await ctx.model.refreshProcesses(0);
+  const lines: string[] = [];
+  for (const n of names) {
+    const ns = ctx.model.get(n);
+    if (!ns) {
+      continue;
+    }
+    const procs = ctx.model.processesOf(ns.inode)?.processes ?? [];
+    const ifaces = ns.interfaces.filter((i) => i.kind !== 'loopback').map((i) => i.name);
+    if (procs.length > 0) {
+      const cmds = [...new Set(procs.map((p) => p.command))].slice(0, 5).join(', ');
+      lines.push(
+        vscode.l10n.t(
+          '"{0}": {1} processes are still inside ({2}). The namespace lives on without a name until they exit.',
+          n,
+          procs.length,
+          cmds,
+        ),
+      );
+    }
+    if (ifaces.length > 0) {
+      lines.push(
+        vscode.l10n.t(
+          '"{0}" holds interfaces: {1}. When the namespace goes away, virtual ones are deleted (a veth takes its peer with it) and physical ones return to the host.',
+          n,
+          ifaces.join(', '),
+        ),
+      );
+    }
+  }
+  const message =
+    names.length === 1
+      ? vscode.l10n.t('Delete network namespace "{0}"?', names[0])
+      : vscode.l10n.t('Delete {0} network namespaces ({1})?', names.length, names.join(', '));
+  const deleteButton = vscode.l10n.t('Delete');
+  const answer = await ctx.host.showWarningMessage(
+    message,
+    { modal: true, detail: lines.length > 0 ? lines.join('\n\n') : undefined },
+    deleteButton,
+  );
+  return answer === deleteButton;
+}

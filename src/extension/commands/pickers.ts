@@ -1,0 +1,173 @@
+// The QuickPicks and InputBoxes commands share: choose a namespace, an interface, a name.
+
+import * as vscode from 'vscode';
+import type { NetnsRef } from '../../core/model';
+import { validateInterfaceName, validateNamespaceName, validatePid } from '../../core/validate';
+import type { InterfaceRef } from '../model/refs';
+import { formatAddress, netnsDisplayName } from '../tree/interfaces/interfaceItem';
+import { interfaceCount } from '../tree/namespaces/namespaceItem';
+import type { CommandContext } from './context';
+
+interface NetnsItem extends vscode.QuickPickItem {
+  netns?: NetnsRef;
+  byPid?: boolean;
+}
+
+export interface NetnsPickOptions {
+  title: string;
+  placeHolder: string;
+  includeHost?: boolean;
+  exclude?: NetnsRef[];
+  /** Offer "Namespace of process (PID)..." too. */
+  allowPid?: boolean;
+  /** Listed first and marked. */
+  preferred?: NetnsRef;
+}
+
+export type NetnsPick = { netns: NetnsRef } | { pid: number };
+
+/** Asks for a namespace; undefined when cancelled. */
+export async function pickNamespace(ctx: CommandContext, opts: NetnsPickOptions): Promise<NetnsPick | undefined> {
+  await ctx.model.ensureFresh();
+  const items: NetnsItem[] = [];
+  const add = (ns: NetnsRef) => {
+    if (opts.exclude?.includes(ns)) {
+      return;
+    }
+    const model = ctx.model.get(ns);
+    const item: NetnsItem = {
+      label: netnsDisplayName(ns),
+      description: ns === null ? vscode.l10n.t('root namespace') : model ? interfaceCount(model.interfaces.length) : undefined,
+      iconPath: new vscode.ThemeIcon(ns === null ? 'home' : 'symbol-namespace'),
+      netns: ns,
+    };
+    if (ns === opts.preferred) {
+      items.unshift(item);
+    } else {
+      items.push(item);
+    }
+  };
+  if (opts.includeHost !== false) {
+    add(null);
+  }
+  for (const n of ctx.model.names()) {
+    add(n);
+  }
+  if (opts.allowPid) {
+    items.push({ label: '', kind: vscode.QuickPickItemKind.Separator });
+    items.push({
+      label: vscode.l10n.t('Namespace of process (PID)...'),
+      iconPath: new vscode.ThemeIcon('server-process'),
+      detail: vscode.l10n.t('For a namespace without a name, such as a container\'s'),
+      byPid: true,
+    });
+  }
+  const picked = await ctx.host.showQuickPick(items, {
+    title: opts.title,
+    placeHolder: opts.placeHolder,
+    matchOnDescription: true,
+  });
+  if (!picked) {
+    return undefined;
+  }
+  if (picked.byPid) {
+    const pid = await askPid(ctx, opts.title);
+    return pid === undefined ? undefined : { pid };
+  }
+  return { netns: picked.netns ?? null };
+}
+
+export async function askPid(ctx: CommandContext, title: string): Promise<number | undefined> {
+  const text = await ctx.host.showInputBox({
+    title,
+    prompt: vscode.l10n.t('Process ID whose network namespace to use'),
+    placeHolder: '1234',
+    validateInput: (v) => validatePid(Number(v.trim())),
+  });
+  return text === undefined ? undefined : Number(text.trim());
+}
+
+interface InterfaceItem extends vscode.QuickPickItem {
+  ref: InterfaceRef;
+}
+
+/** Asks for an interface anywhere (or only those `filter` accepts). */
+export async function pickInterface(
+  ctx: CommandContext,
+  title: string,
+  filter: (kind: string, up: boolean, addresses: number) => boolean = () => true,
+): Promise<InterfaceRef | undefined> {
+  await ctx.model.ensureFresh();
+  const items: InterfaceItem[] = [];
+  for (const ns of ctx.model.all()) {
+    for (const i of ns.interfaces) {
+      if (!filter(i.kind, i.flags.includes('UP'), i.addresses.length)) {
+        continue;
+      }
+      items.push({
+        label: i.name,
+        description: netnsDisplayName(ns.name),
+        detail: [i.kind, ...i.addresses.map(formatAddress)].join(' · '),
+        ref: { netns: ns.name, name: i.name },
+      });
+    }
+  }
+  const picked = await ctx.host.showQuickPick(items, {
+    title,
+    placeHolder: vscode.l10n.t('Choose an interface'),
+    matchOnDescription: true,
+    matchOnDetail: true,
+  });
+  return picked?.ref;
+}
+
+/** Asks for a new namespace name, checked as it is typed. */
+export async function askNamespaceName(ctx: CommandContext, title: string, value?: string): Promise<string | undefined> {
+  return ctx.host.showInputBox({
+    title,
+    prompt: vscode.l10n.t('Name of the new network namespace (a file in /run/netns)'),
+    placeHolder: 'ns1',
+    value,
+    validateInput: (v) => checkNewNamespaceName(ctx, v),
+  });
+}
+
+export function checkNewNamespaceName(ctx: CommandContext, name: string): string | undefined {
+  const problem = validateNamespaceName(name);
+  if (problem) {
+    return problem;
+  }
+  if (ctx.model.has(name)) {
+    return vscode.l10n.t('A namespace named "{0}" already exists.', name);
+  }
+  return undefined;
+}
+
+/**
+ * Asks for an interface name to be created in `netns`. With `allowEmpty`, an empty answer means
+ * "choose one for me" and comes back as ''.
+ */
+export async function askInterfaceName(
+  ctx: CommandContext,
+  opts: { title: string; prompt: string; netns: NetnsRef; allowEmpty?: boolean; taken?: string[] },
+): Promise<string | undefined> {
+  return ctx.host.showInputBox({
+    title: opts.title,
+    prompt: opts.prompt,
+    placeHolder: opts.allowEmpty ? vscode.l10n.t('Leave empty for an automatic name') : 'veth0',
+    validateInput: (v) => {
+      if (v === '' && opts.allowEmpty) {
+        return undefined;
+      }
+      const problem = validateInterfaceName(v);
+      if (problem) {
+        return problem;
+      }
+      const ns = ctx.model.get(opts.netns);
+      if (ns?.interfaces.some((i) => i.name === v) || opts.taken?.includes(v)) {
+        return vscode.l10n.t('"{0}" already exists in {1}.', v, netnsDisplayName(opts.netns));
+      }
+      return undefined;
+    },
+  });
+}

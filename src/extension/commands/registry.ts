@@ -1,0 +1,50 @@
+// Every command of the extension, registered from this one table. Each takes the command context
+// and whatever VS Code or the caller passed (see the argument shapes at the top of each file).
+
+import * as vscode from 'vscode';
+import type { CommandContext } from './context';
+import { copyIpCommand } from './common/copyIpCommand';
+import { refresh } from './common/refresh';
+import { showLog } from './common/showLog';
+import { showPrivilegesHelp } from './common/showPrivilegesHelp';
+import { startHelper } from './common/startHelper';
+import { addAddress } from './interfaces/addAddress';
+import { createVethPair } from './interfaces/createVethPair';
+import { deleteInterface } from './interfaces/deleteInterface';
+import { moveInterface } from './interfaces/moveInterface';
+import { removeAddress } from './interfaces/removeAddress';
+import { revealInterface, revealPeer } from './interfaces/revealInterface';
+import { setInterfaceDown, setInterfaceUp } from './interfaces/setInterfaceState';
+import { attachProcessNamespace } from './namespaces/attachProcessNamespace';
+import { createNamespace } from './namespaces/createNamespace';
+import { deleteNamespace } from './namespaces/deleteNamespace';
+import { openTerminal } from './namespaces/openTerminal';
+
+type Command = (ctx: CommandContext, ...args: unknown[]) => Promise<unknown>;
+
+export const COMMANDS: Readonly<Record<string, Command>> = {
+  'netns.createNamespace': createNamespace,
+  'netns.deleteNamespace': deleteNamespace,
+  'netns.attachProcessNamespace': attachProcessNamespace,
+  'netns.openTerminal': openTerminal,
+  'netns.createVethPair': createVethPair,
+  'netns.moveInterface': moveInterface,
+  'netns.setInterfaceUp': setInterfaceUp,
+  'netns.setInterfaceDown': setInterfaceDown,
+  'netns.addAddress': addAddress,
+  'netns.removeAddress': removeAddress,
+  'netns.deleteInterface': deleteInterface,
+  'netns.revealInterface': revealInterface,
+  'netns.revealPeer': revealPeer,
+  'netns.copyIpCommand': copyIpCommand,
+  'netns.refresh': refresh,
+  'netns.showLog': showLog,
+  'netns.startHelper': startHelper,
+  'netns.showPrivilegesHelp': showPrivilegesHelp,
+};
+
+export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
+  return Object.entries(COMMANDS).map(([id, run]) =>
+    vscode.commands.registerCommand(id, (...args: unknown[]) => run(ctx, ...args)),
+  );
+}

@@ -1,0 +1,103 @@
+// Entry point: wires the client, the model, the tree view, the commands and the terminal profile.
+
+import * as vscode from 'vscode';
+import type { NetnsApi } from './api';
+import { makeClient } from './clientFactory';
+import type { CommandContext } from './commands/context';
+import { registerCommands } from './commands/registry';
+import { trackHelperState } from './helperState';
+import { windowHost, type Host } from './host';
+import { Log } from './log';
+import { NamespaceStore } from './model/namespaceStore';
+import { OperationStatus } from './status/operationStatus';
+import { NamespaceTerminalProfileProvider, TERMINAL_PROFILE_ID } from './terminal/terminalProfileProvider';
+import { NamespaceDragAndDrop } from './tree/namespaceDragAndDrop';
+import { NamespaceTreeProvider } from './tree/namespaceTreeProvider';
+import type { TreeNode } from './tree/nodes';
+
+export const VIEW_ID = 'netns.namespaces';
+
+export function activate(context: vscode.ExtensionContext): NetnsApi {
+  const log = new Log();
+  const status = new OperationStatus();
+  let host: Host = windowHost;
+  const client = makeClient(context.extensionPath, log, () => host);
+  const model = new NamespaceStore(client, log.write);
+  const treeProvider = new NamespaceTreeProvider(model);
+  // The controller needs the context, which needs the tree view the controller is part of.
+  let ctx: CommandContext | undefined = undefined;
+  const dragAndDrop = new NamespaceDragAndDrop(() => ctx!);
+  const treeView = vscode.window.createTreeView<TreeNode>(VIEW_ID, {
+    treeDataProvider: treeProvider,
+    dragAndDropController: dragAndDrop,
+    canSelectMany: true,
+    showCollapseAll: true,
+  });
+  ctx = {
+    client,
+    model,
+    tree: treeProvider,
+    treeView,
+    log,
+    status,
+    get host() {
+      return host;
+    },
+    set host(h: Host) {
+      host = h;
+    },
+    extensionUri: context.extensionUri,
+  };
+  const terminalProfileProvider = new NamespaceTerminalProfileProvider(() => host);
+
+  context.subscriptions.push(
+    log,
+    status,
+    { dispose: () => client.dispose() },
+    model,
+    treeProvider,
+    treeView,
+    trackHelperState(client, (s) => log.error(`The helper could not be started (${s.error.failure}): ${s.error.message}${s.error.detail ? ` (${s.error.detail})` : ''}`)),
+    client.onStateChange((s) => {
+      treeView.message =
+        s.kind === 'stopped' && model.loaded
+          ? vscode.l10n.t('The helper stopped, so this view may be out of date. Refresh to start it again.')
+          : undefined;
+    }),
+    // Watch and read only while someone looks; one full read each time the view shows again.
+    treeView.onDidChangeVisibility((e) => void model.setActive(e.visible)),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('netns.privilege')) {
+        void host.showInformationMessage(vscode.l10n.t('The new privilege settings apply after the window is reloaded.'));
+      }
+    }),
+    vscode.window.registerTerminalProfileProvider(TERMINAL_PROFILE_ID, terminalProfileProvider),
+    ...registerCommands(ctx),
+  );
+  if (treeView.visible) {
+    void model.setActive(true);
+  }
+
+  return {
+    client,
+    model,
+    treeProvider,
+    treeView,
+    dragAndDrop,
+    log,
+    status,
+    get host() {
+      return host;
+    },
+    setHost(h: Host): Host {
+      const previous = host;
+      host = h;
+      return previous;
+    },
+    terminalProfileProvider,
+  };
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions; the client ends the helper.
+}

@@ -1,0 +1,427 @@
+// The extension's picture of the kernel: every namespace's snapshot and the process list, kept
+// current from the helper's change events. Data flows one way into here (snapshot, listNames,
+// processes); commands never write to it, they ask for a targeted refresh when they are done.
+//
+// All reads are serialized through one queue, so an older answer can never overwrite a newer one,
+// and work that piles up while a read is in flight is merged into the next read.
+
+import type { NetnsClient } from '../../client/types';
+import type { Namespace, NetnsRef, ProcessNamespace } from '../../core/model';
+import type { ChangeEvent } from '../../core/protocol';
+import { Emitter, type Disposable } from './emitter';
+import { compareNames } from './refs';
+
+export interface ModelChange {
+  /** Everything may have changed (first load, full refresh, cleared). */
+  all: boolean;
+  /** Namespaces were added to or removed from the list. */
+  names: boolean;
+  /** Namespaces whose interfaces, addresses or other details changed. */
+  namespaces: NetnsRef[];
+  /** The process list was read again. */
+  processes: boolean;
+}
+
+interface Work {
+  all: boolean;
+  names: boolean;
+  netns: Set<NetnsRef>;
+  processes: boolean;
+}
+
+const noWork = (): Work => ({ all: false, names: false, netns: new Set(), processes: false });
+const isEmpty = (w: Work) => !w.all && !w.names && w.netns.size === 0 && !w.processes;
+
+export type StoreLog = (level: 'debug' | 'info' | 'warn' | 'error', msg: string) => void;
+
+export class NamespaceStore implements Disposable {
+  private rootNs: Namespace | undefined;
+  private byName = new Map<string, Namespace>();
+  private sorted: string[] | undefined;
+  private procs: { list: ProcessNamespace[]; at: number } | undefined;
+  private pending = noWork();
+  private running: Promise<void> | undefined;
+  private active = false;
+  private watchingPid: number | undefined;
+  private readonly changed = new Emitter<ModelChange>();
+  private readonly subscriptions: Disposable[] = [];
+
+  /** True once a full snapshot has been read since the helper started. */
+  loaded = false;
+  /** True when change events were missed (view hidden) and the next look needs a full read. */
+  stale = true;
+  /** Why the last read failed, if it did. */
+  lastError: unknown;
+
+  readonly onDidChange = this.changed.event;
+
+  constructor(
+    private readonly client: NetnsClient,
+    private readonly log: StoreLog,
+  ) {
+    this.subscriptions.push(
+      client.onEvent((e) => this.onHelperEvent(e)),
+      client.onStateChange((s) => {
+        if (s.kind === 'running') {
+          if (this.active && this.watchingPid !== s.hello.pid) {
+            void this.startWatching().then(() => this.refresh());
+          }
+        } else if (s.kind === 'failed') {
+          this.clear(); // the view shows its welcome content, which says what to do
+        } else if (s.kind === 'stopped') {
+          // Died or was closed: keep what is shown; the next request starts a new helper, and
+          // events missed meanwhile make the next look read everything.
+          this.stale = true;
+          this.watchingPid = undefined;
+        }
+      }),
+    );
+  }
+
+  // ---- reading the model --------------------------------------------------------------------
+
+  get root(): Namespace | undefined {
+    return this.rootNs;
+  }
+
+  /** Named namespaces in display order. */
+  names(): string[] {
+    this.sorted ??= [...this.byName.keys()].sort(compareNames);
+    return this.sorted;
+  }
+
+  get(ns: NetnsRef): Namespace | undefined {
+    return ns === null ? this.rootNs : this.byName.get(ns);
+  }
+
+  has(ns: NetnsRef): boolean {
+    return this.get(ns) !== undefined;
+  }
+
+  /** Every namespace the model holds: the host's first, then the named ones in order. */
+  all(): Namespace[] {
+    const out: Namespace[] = this.rootNs ? [this.rootNs] : [];
+    for (const n of this.names()) {
+      out.push(this.byName.get(n)!);
+    }
+    return out;
+  }
+
+  get processes(): ProcessNamespace[] | undefined {
+    return this.procs?.list;
+  }
+
+  get processesAge(): number {
+    return this.procs ? Date.now() - this.procs.at : Infinity;
+  }
+
+  processesOf(inode: number): ProcessNamespace | undefined {
+    return this.procs?.list.find((p) => p.inode === inode);
+  }
+
+  /** Namespaces that processes are in but that have no name and are not the host's. */
+  unnamed(): ProcessNamespace[] {
+    const rootInode = this.rootNs?.inode;
+    return (this.procs?.list ?? [])
+      .filter((p) => p.name === undefined && p.inode !== rootInode)
+      .sort((a, b) => a.inode - b.inode);
+  }
+
+  // ---- keeping it current --------------------------------------------------------------------
+
+  /**
+   * The view became visible (true) or hidden (false). While hidden, change events are not acted
+   * on; becoming visible starts the helper if needed, asks it to watch, and reads everything once.
+   */
+  async setActive(active: boolean): Promise<void> {
+    this.active = active;
+    if (!active) {
+      return;
+    }
+    const state = this.client.state.kind;
+    if (state === 'failed') {
+      return; // the user retries through "Start Helper"; do not prompt again on every look
+    }
+    try {
+      if (state !== 'running') {
+        await this.client.start();
+      }
+      await this.startWatching();
+    } catch (e) {
+      this.lastError = e;
+      this.log('error', `Could not start watching: ${e instanceof Error ? e.message : String(e)}`);
+      return;
+    }
+    if (this.stale || !this.loaded) {
+      await this.refresh();
+    }
+  }
+
+  get isActive(): boolean {
+    return this.active;
+  }
+
+  private async startWatching(): Promise<void> {
+    const state = this.client.state;
+    if (state.kind !== 'running' || this.watchingPid === state.hello.pid) {
+      return;
+    }
+    this.watchingPid = state.hello.pid;
+    try {
+      const r = await this.client.request('watch', {});
+      if (!r.kernelEvents) {
+        this.log('warn', 'The helper cannot see kernel link events here; only namespace additions and removals update the view live.');
+      }
+    } catch (e) {
+      this.watchingPid = undefined;
+      throw e;
+    }
+  }
+
+  private onHelperEvent(e: ChangeEvent): void {
+    if (!this.active) {
+      this.stale = true;
+      return;
+    }
+    // Before the first full read completes this becomes another full read (see perform), so a
+    // change that raced the first read is not lost.
+    void this.schedule({ names: e.names, netns: e.netns });
+  }
+
+  /** Reads everything again. */
+  refresh(): Promise<void> {
+    return this.schedule({ all: true });
+  }
+
+  /** Reads everything when the model is missing or missed events; otherwise does nothing. */
+  async ensureFresh(): Promise<void> {
+    if (this.stale || !this.loaded) {
+      await this.refresh();
+    }
+  }
+
+  /** Reads these namespaces again (and the list of names, when `names` is set). */
+  refreshNamespaces(netns: NetnsRef[], names = false): Promise<void> {
+    if (!this.loaded) {
+      return Promise.resolve();
+    }
+    return this.schedule({ netns, names });
+  }
+
+  /** Reads the process list when the one held is older than maxAgeMs. */
+  refreshProcesses(maxAgeMs = 0): Promise<void> {
+    if (this.processesAge <= maxAgeMs) {
+      return Promise.resolve();
+    }
+    return this.schedule({ processes: true });
+  }
+
+  /** Forgets everything (the helper stopped); the view then shows its welcome content. */
+  clear(): void {
+    this.rootNs = undefined;
+    this.byName.clear();
+    this.sorted = undefined;
+    this.procs = undefined;
+    this.loaded = false;
+    this.stale = true;
+    this.watchingPid = undefined;
+    this.changed.fire({ all: true, names: true, namespaces: [], processes: true });
+  }
+
+  private schedule(w: { all?: boolean; names?: boolean; netns?: Iterable<NetnsRef>; processes?: boolean }): Promise<void> {
+    const p = this.pending;
+    p.all ||= !!w.all;
+    p.names ||= !!w.names;
+    p.processes ||= !!w.processes;
+    for (const n of w.netns ?? []) {
+      p.netns.add(n);
+    }
+    // Work merged into a queue that is draining is picked up by its next round.
+    this.running ??= this.drain();
+    return this.running;
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (!isEmpty(this.pending)) {
+        const work = this.pending;
+        this.pending = noWork();
+        try {
+          await this.perform(work);
+          this.lastError = undefined;
+        } catch (e) {
+          this.lastError = e;
+          this.log('error', `Reading namespaces failed: ${e instanceof Error ? e.message : String(e)}`);
+        }
+      }
+    } finally {
+      this.running = undefined;
+    }
+  }
+
+  private async perform(work: Work): Promise<void> {
+    if (work.all || (!this.loaded && !isEmpty(work))) {
+      const started = Date.now();
+      const [snap, procs] = await Promise.all([
+        this.client.request('snapshot', { includeRoot: true }),
+        this.client.request('processes', {}).catch((e: unknown) => {
+          this.log('warn', `Listing processes failed: ${e instanceof Error ? e.message : String(e)}`);
+          return undefined;
+        }),
+      ]);
+      this.byName.clear();
+      this.rootNs = undefined;
+      for (const ns of snap.namespaces) {
+        this.put(ns);
+      }
+      this.sorted = undefined;
+      if (procs) {
+        this.procs = { list: procs.namespaces, at: Date.now() };
+      }
+      this.loaded = true;
+      this.stale = false;
+      this.log('info', `Read ${snap.namespaces.length} namespaces (${snap.reader} reader) in ${Date.now() - started} ms.`);
+      this.changed.fire({ all: true, names: true, namespaces: [], processes: true });
+      return;
+    }
+
+    const started = Date.now();
+    const change: ModelChange = { all: false, names: false, namespaces: [], processes: false };
+    const toRead = new Set(work.netns);
+    if (work.names) {
+      const { names } = await this.client.request('listNames', {});
+      const now = new Set(names);
+      for (const old of [...this.byName.keys()]) {
+        if (!now.has(old)) {
+          this.remove(old);
+          toRead.delete(old);
+          change.names = true;
+        }
+      }
+      for (const n of names) {
+        if (!this.byName.has(n)) {
+          toRead.add(n);
+        }
+      }
+    }
+    // The helper resolves a veth's peer only among the namespaces it reads together, so the
+    // namespaces joined to these by veths are read along with them.
+    const changedSet = new Set(toRead);
+    for (const n of this.joinedByVeth(changedSet)) {
+      toRead.add(n);
+    }
+    const named = [...toRead].filter((n): n is string => n !== null);
+    const includeRoot = toRead.has(null);
+    let peersLost = false;
+    if (named.length > 0 || includeRoot) {
+      const snap = await this.client.request('snapshot', { names: named, includeRoot });
+      const seen = new Set<NetnsRef>();
+      for (const ns of snap.namespaces) {
+        seen.add(ns.name);
+        const old = this.get(ns.name);
+        if (ns.name !== null && !old) {
+          change.names = true;
+        }
+        peersLost ||= hasNewUnresolvedPeer(old, ns);
+        this.put(ns);
+        if (changedSet.has(ns.name) || !sameContent(old, ns)) {
+          change.namespaces.push(ns.name);
+        }
+      }
+      // A namespace asked for but not returned is gone.
+      for (const n of named) {
+        if (!seen.has(n) && this.remove(n)) {
+          change.names = true;
+        }
+      }
+    }
+    if (peersLost) {
+      // A veth now points into a namespace not read with it (it was just moved there): only a
+      // read of everything can place its peer. Rare: steady unresolved peers (containers) do not
+      // trigger this.
+      this.pending.all = true;
+    }
+    if (change.names) {
+      this.sorted = undefined;
+    }
+    if (work.processes || change.names) {
+      try {
+        const { namespaces } = await this.client.request('processes', {});
+        this.procs = { list: namespaces, at: Date.now() };
+        change.processes = true;
+      } catch (e) {
+        this.log('warn', `Listing processes failed: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+    this.log(
+      'debug',
+      `Read ${named.length + (includeRoot ? 1 : 0)} namespaces (${change.namespaces.map((n) => n ?? 'host').join(', ') || 'none'} changed${change.names ? ', names changed' : ''}${peersLost ? ', a veth peer moved: reading everything' : ''}) in ${Date.now() - started} ms.`,
+    );
+    if (change.names || change.namespaces.length > 0 || change.processes) {
+      this.changed.fire(change);
+    }
+  }
+
+  /** Namespaces holding the other end of a veth in `set`, or holding a veth whose other end is in it. */
+  private joinedByVeth(set: Set<NetnsRef>): NetnsRef[] {
+    const out = new Set<NetnsRef>();
+    for (const ns of this.all()) {
+      for (const i of ns.interfaces) {
+        const peerNs = i.peer?.netns;
+        if (i.kind !== 'veth' || peerNs === undefined || peerNs === ns.name) {
+          continue;
+        }
+        if (set.has(ns.name) && !set.has(peerNs) && this.has(peerNs)) {
+          out.add(peerNs);
+        } else if (set.has(peerNs) && !set.has(ns.name)) {
+          out.add(ns.name);
+        }
+      }
+    }
+    return [...out];
+  }
+
+  private put(ns: Namespace): void {
+    if (ns.name === null) {
+      this.rootNs = ns;
+    } else {
+      if (!this.byName.has(ns.name)) {
+        this.sorted = undefined;
+      }
+      this.byName.set(ns.name, ns);
+    }
+  }
+
+  private remove(name: string): boolean {
+    this.sorted = undefined;
+    return this.byName.delete(name);
+  }
+
+  dispose(): void {
+    for (const s of this.subscriptions) {
+      s.dispose();
+    }
+    this.changed.dispose();
+  }
+}
+
+/** True when `next` has a veth whose peer elsewhere is unplaced and was not unplaced before. */
+function hasNewUnresolvedPeer(prev: Namespace | undefined, next: Namespace): boolean {
+  for (const i of next.interfaces) {
+    const p = i.peer;
+    if (i.kind !== 'veth' || !p || p.linkNetnsid === undefined || p.netns !== undefined || p.netnsInode !== undefined) {
+      continue;
+    }
+    const before = prev?.interfaces.find((x) => x.name === i.name && x.ifindex === i.ifindex)?.peer;
+    const alreadyUnplaced = before !== undefined && before.netns === undefined && before.ifindex === p.ifindex;
+    if (!alreadyUnplaced) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** Whether a namespace read again along with a changed one actually differs. */
+function sameContent(a: Namespace | undefined, b: Namespace): boolean {
+  return a !== undefined && JSON.stringify(a) === JSON.stringify(b);
+}

@@ -1,0 +1,102 @@
+// The tree item and tooltip of one interface.
+
+import * as vscode from 'vscode';
+import { netnsId, type Address, type Interface, type NetnsRef } from '../../../core/model';
+import type { InterfaceNode } from '../nodes';
+import { codeSpan, commandUri, escapeMarkdown, markdown } from '../markdown';
+import { interfaceContextValue, kindIcon, linkState, stateColor, type LinkState } from './interfaceState';
+
+export function stateLabel(state: LinkState): string {
+  switch (state) {
+    case 'up':
+      return vscode.l10n.t('up');
+    case 'no-carrier':
+      return vscode.l10n.t('no carrier');
+    default:
+      return vscode.l10n.t('down');
+  }
+}
+
+export function netnsDisplayName(ns: NetnsRef): string {
+  return ns === null ? vscode.l10n.t('host') : ns;
+}
+
+export function formatAddress(a: Address): string {
+  return `${a.address}/${a.prefixLen}`;
+}
+
+/** "veth-b in ns2", or what is known of a peer that could not be placed. */
+export function peerText(i: Interface): string | undefined {
+  const p = i.peer;
+  if (i.kind !== 'veth' || !p) {
+    return undefined;
+  }
+  if (p.name !== undefined && p.netns !== undefined) {
+    return vscode.l10n.t('{0} in {1}', p.name, netnsDisplayName(p.netns));
+  }
+  if (p.netnsInode !== undefined) {
+    return vscode.l10n.t('interface {0} in unnamed namespace {1}', String(p.ifindex), netnsId(p.netnsInode));
+  }
+  return vscode.l10n.t('interface {0} in a namespace that could not be read', String(p.ifindex));
+}
+
+export function interfaceItem(node: InterfaceNode): vscode.TreeItem {
+  const i = node.iface;
+  const state = linkState(i);
+  const item = new vscode.TreeItem(i.name, vscode.TreeItemCollapsibleState.None);
+  item.id = node.id;
+  const parts = [stateLabel(state)];
+  // Link-local IPv6 addresses are on every interface; the tooltip lists them.
+  const shown = i.addresses.filter((a) => !(a.family === 6 && a.scope === 'link'));
+  if (shown.length > 0) {
+    parts.push(shown.map(formatAddress).join(', '));
+  }
+  const peer = i.kind === 'veth' && i.peer?.name !== undefined && i.peer.netns !== undefined
+    ? `↔ ${i.peer.name} (${netnsDisplayName(i.peer.netns)})`
+    : undefined;
+  if (peer) {
+    parts.push(peer);
+  }
+  item.description = parts.join(' · ');
+  item.iconPath = new vscode.ThemeIcon(kindIcon(i.kind), new vscode.ThemeColor(stateColor(state)));
+  item.contextValue = interfaceContextValue(i);
+  item.accessibilityInformation = {
+    label: vscode.l10n.t('Interface {0}, {1}', i.name, item.description),
+  };
+  return item;
+}
+
+export function interfaceTooltip(node: InterfaceNode): vscode.MarkdownString {
+  const i = node.iface;
+  const md = markdown(['netns.revealInterface']);
+  md.appendMarkdown(`**${escapeMarkdown(i.name)}** — ${escapeMarkdown(i.kind)}, ${escapeMarkdown(stateLabel(linkState(i)))}\n\n`);
+  const row = (label: string, value: string) => md.appendMarkdown(`${escapeMarkdown(label)}: ${value}  \n`);
+  row(vscode.l10n.t('Namespace'), escapeMarkdown(netnsDisplayName(node.netns)));
+  if (i.mac) {
+    row(vscode.l10n.t('MAC'), codeSpan(i.mac));
+  }
+  row(vscode.l10n.t('MTU'), String(i.mtu));
+  row(vscode.l10n.t('State'), codeSpan(i.operState));
+  row(vscode.l10n.t('Flags'), i.flags.length ? codeSpan(i.flags.join(',')) : '—');
+  row(vscode.l10n.t('ifindex'), String(i.ifindex));
+  row(vscode.l10n.t('Kind'), escapeMarkdown(i.kind));
+  if (i.master) {
+    row(vscode.l10n.t('Master'), escapeMarkdown(i.master));
+  }
+  if (i.addresses.length > 0) {
+    row(
+      vscode.l10n.t('Addresses'),
+      i.addresses.map((a) => codeSpan(formatAddress(a)) + (a.scope ? ` (${escapeMarkdown(a.scope)})` : '')).join(', '),
+    );
+  }
+  const text = peerText(i);
+  if (text !== undefined && i.peer) {
+    if (i.peer.name !== undefined && i.peer.netns !== undefined) {
+      const args = [{ netns: i.peer.netns, name: i.peer.name }];
+      md.appendMarkdown(`${escapeMarkdown(vscode.l10n.t('peer'))}: [${escapeMarkdown(text)}](${commandUri('netns.revealInterface', args)} "${escapeMarkdown(vscode.l10n.t('Reveal the peer'))}")`);
+    } else {
+      row(vscode.l10n.t('peer'), escapeMarkdown(text));
+    }
+  }
+  return md;
+}

@@ -1,0 +1,293 @@
+// The data provider of the "Namespaces" view: host first, then the named namespaces, then the
+// unnamed ones in a group of their own. Children are computed from the model only when a node is
+// expanded, and a change in one namespace refreshes only that namespace's node.
+
+import * as vscode from 'vscode';
+import type { Namespace, NetnsRef } from '../../core/model';
+import type { ModelChange, NamespaceStore } from '../model/namespaceStore';
+import { netnsKey } from '../model/refs';
+import { config } from '../config';
+import { interfaceItem, interfaceTooltip } from './interfaces/interfaceItem';
+import { namespaceItem, namespaceTooltip } from './namespaces/namespaceItem';
+import {
+  InterfaceNode,
+  MessageNode,
+  NamespaceNode,
+  ProcessNode,
+  UnnamedGroupNode,
+  UnnamedNamespaceNode,
+  type ProcessesNode,
+  type TreeNode,
+} from './nodes';
+import { processesItem, processItem } from './processes/processItems';
+import { unnamedGroupItem, unnamedNamespaceItem } from './unnamed/unnamedItems';
+
+/** How old a process list may be when a "Processes" node is expanded. */
+const PROCESS_MAX_AGE_MS = 2000;
+
+export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<TreeNode | TreeNode[] | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+
+  private readonly namespaceNodes = new Map<string, NamespaceNode>();
+  private readonly unnamedGroup = new UnnamedGroupNode();
+  private readonly unnamedNodes = new Map<number, UnnamedNamespaceNode>();
+  private hadUnnamed = false;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly model: NamespaceStore) {
+    this.disposables.push(
+      this.changed,
+      { dispose: model.onDidChange((c) => this.onModelChange(c)).dispose },
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('netns.view')) {
+          this.changed.fire(undefined);
+        }
+      }),
+    );
+  }
+
+  private onModelChange(c: ModelChange): void {
+    if (c.all || c.names) {
+      this.prune();
+      this.changed.fire(undefined);
+      return;
+    }
+    const nodes: TreeNode[] = [];
+    for (const ns of c.namespaces) {
+      const node = this.namespaceNodes.get(netnsKey(ns));
+      if (node) {
+        nodes.push(node);
+      }
+    }
+    if (c.processes) {
+      const hasUnnamed = this.unnamedShown().length > 0;
+      if (hasUnnamed !== this.hadUnnamed) {
+        this.changed.fire(undefined);
+        return;
+      }
+      for (const node of this.namespaceNodes.values()) {
+        if (node.interfaces.size > 0 || node.netns === null) {
+          nodes.push(node.processes);
+        }
+      }
+      if (hasUnnamed) {
+        nodes.push(this.unnamedGroup);
+      }
+    }
+    if (nodes.length > 0) {
+      this.changed.fire(nodes);
+    }
+  }
+
+  /** Drops nodes of namespaces that are gone, so a namespace made again starts fresh. */
+  private prune(): void {
+    for (const [key, node] of this.namespaceNodes) {
+      if (!this.model.has(node.netns)) {
+        this.namespaceNodes.delete(key);
+      }
+    }
+  }
+
+  /** Asks the view to redraw everything (used after a setting changes). */
+  refreshAll(): void {
+    this.changed.fire(undefined);
+  }
+
+  // ---- nodes ---------------------------------------------------------------------------------
+
+  namespaceNode(ns: NetnsRef): NamespaceNode {
+    const key = netnsKey(ns);
+    let node = this.namespaceNodes.get(key);
+    if (!node) {
+      node = new NamespaceNode(ns);
+      this.namespaceNodes.set(key, node);
+    }
+    return node;
+  }
+
+  /** The node of an interface, building the namespace's children if needed (for reveal). */
+  interfaceNode(ns: NetnsRef, name: string): InterfaceNode | undefined {
+    if (!this.model.has(ns)) {
+      return undefined;
+    }
+    const parent = this.namespaceNode(ns);
+    this.interfaceChildren(parent);
+    return parent.interfaces.get(name);
+  }
+
+  private unnamedShown() {
+    return config.showUnnamed() ? this.model.unnamed() : [];
+  }
+
+  // ---- TreeDataProvider ----------------------------------------------------------------------
+
+  getTreeItem(node: TreeNode): vscode.TreeItem {
+    switch (node.kind) {
+      case 'namespace': {
+        const ns = this.model.get(node.netns);
+        return namespaceItem(node, ns, ns ? this.visibleInterfaces(ns).length : 0);
+      }
+      case 'interface':
+        return interfaceItem(node);
+      case 'processes': {
+        const ns = this.model.get(node.parent.netns);
+        const procs = ns && this.model.processes ? (this.model.processesOf(ns.inode)?.processes.length ?? 0) : undefined;
+        return processesItem(node, procs);
+      }
+      case 'process':
+        return processItem(node);
+      case 'unnamedGroup':
+        return unnamedGroupItem(node, this.unnamedShown().length);
+      case 'unnamedNamespace':
+        return unnamedNamespaceItem(node, this.model.processesOf(node.inode));
+      case 'message': {
+        const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
+        item.id = node.id;
+        item.contextValue = 'message';
+        if (node.icon) {
+          item.iconPath = new vscode.ThemeIcon(node.icon);
+        }
+        return item;
+      }
+    }
+  }
+
+  /** Tooltips are built only when the pointer rests on an item. */
+  resolveTreeItem(item: vscode.TreeItem, node: TreeNode): vscode.TreeItem {
+    if (node.kind === 'namespace') {
+      const ns = this.model.get(node.netns);
+      item.tooltip = namespaceTooltip(node, ns, ns ? this.model.processesOf(ns.inode) : undefined);
+    } else if (node.kind === 'interface') {
+      item.tooltip = interfaceTooltip(node);
+    }
+    return item;
+  }
+
+  async getChildren(node?: TreeNode): Promise<TreeNode[]> {
+    if (!node) {
+      return this.rootChildren();
+    }
+    switch (node.kind) {
+      case 'namespace':
+        return this.namespaceChildren(node);
+      case 'processes':
+        return this.processChildren(node);
+      case 'unnamedGroup':
+        await this.model.refreshProcesses(PROCESS_MAX_AGE_MS);
+        return this.unnamedChildren();
+      case 'unnamedNamespace': {
+        await this.model.refreshProcesses(PROCESS_MAX_AGE_MS);
+        const pns = this.model.processesOf(node.inode);
+        return (pns?.processes ?? []).map((p) => new ProcessNode(node, p));
+      }
+      default:
+        return [];
+    }
+  }
+
+  getParent(node: TreeNode): TreeNode | undefined {
+    switch (node.kind) {
+      case 'namespace':
+      case 'unnamedGroup':
+        return undefined;
+      case 'interface':
+      case 'processes':
+      case 'process':
+      case 'unnamedNamespace':
+      case 'message':
+        return node.parent;
+    }
+  }
+
+  private rootChildren(): TreeNode[] {
+    if (!this.model.loaded) {
+      return [];
+    }
+    const out: TreeNode[] = [];
+    if (this.model.root) {
+      out.push(this.namespaceNode(null));
+    }
+    for (const name of this.model.names()) {
+      out.push(this.namespaceNode(name));
+    }
+    const unnamed = this.unnamedShown();
+    this.hadUnnamed = unnamed.length > 0;
+    if (this.hadUnnamed) {
+      out.push(this.unnamedGroup);
+    }
+    return out;
+  }
+
+  private visibleInterfaces(ns: Namespace) {
+    return config.showLoopback() ? ns.interfaces : ns.interfaces.filter((i) => i.kind !== 'loopback');
+  }
+
+  private interfaceChildren(node: NamespaceNode): InterfaceNode[] {
+    const ns = this.model.get(node.netns);
+    const seen = new Set<string>();
+    const out: InterfaceNode[] = [];
+    for (const iface of ns ? this.visibleInterfaces(ns) : []) {
+      seen.add(iface.name);
+      let child = node.interfaces.get(iface.name);
+      if (child) {
+        child.iface = iface;
+      } else {
+        child = new InterfaceNode(node, iface.name, iface);
+        node.interfaces.set(iface.name, child);
+      }
+      out.push(child);
+    }
+    for (const name of [...node.interfaces.keys()]) {
+      if (!seen.has(name)) {
+        node.interfaces.delete(name);
+      }
+    }
+    return out;
+  }
+
+  private namespaceChildren(node: NamespaceNode): TreeNode[] {
+    const ns = this.model.get(node.netns);
+    if (!ns) {
+      return [];
+    }
+    if (ns.error) {
+      return [new MessageNode(node, `${node.id}/error`, ns.error, 'warning')];
+    }
+    return [...this.interfaceChildren(node), node.processes];
+  }
+
+  private async processChildren(node: ProcessesNode): Promise<TreeNode[]> {
+    await this.model.refreshProcesses(PROCESS_MAX_AGE_MS);
+    const ns = this.model.get(node.parent.netns);
+    const pns = ns ? this.model.processesOf(ns.inode) : undefined;
+    if (!pns || pns.processes.length === 0) {
+      return [new MessageNode(node, `${node.id}/none`, vscode.l10n.t('No processes'))];
+    }
+    return pns.processes.map((p) => new ProcessNode(node, p));
+  }
+
+  private unnamedChildren(): UnnamedNamespaceNode[] {
+    const list = this.unnamedShown();
+    const keep = new Set(list.map((p) => p.inode));
+    for (const inode of [...this.unnamedNodes.keys()]) {
+      if (!keep.has(inode)) {
+        this.unnamedNodes.delete(inode);
+      }
+    }
+    return list.map((p) => {
+      let n = this.unnamedNodes.get(p.inode);
+      if (!n) {
+        n = new UnnamedNamespaceNode(this.unnamedGroup, p.inode);
+        this.unnamedNodes.set(p.inode, n);
+      }
+      return n;
+    });
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) {
+      d.dispose();
+    }
+  }
+}

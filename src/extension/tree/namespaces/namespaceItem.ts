@@ -1,0 +1,55 @@
+// The tree item and tooltip of a namespace (the host's or a named one).
+
+import * as vscode from 'vscode';
+import type { Namespace, ProcessNamespace } from '../../../core/model';
+import { codeSpan, escapeMarkdown, markdown } from '../markdown';
+import type { NamespaceNode } from '../nodes';
+
+export function interfaceCount(n: number): string {
+  return n === 1 ? vscode.l10n.t('1 interface') : vscode.l10n.t('{0} interfaces', n);
+}
+
+export function processCount(n: number): string {
+  return n === 1 ? vscode.l10n.t('1 process') : vscode.l10n.t('{0} processes', n);
+}
+
+export function namespaceItem(node: NamespaceNode, ns: Namespace | undefined, visibleInterfaces: number): vscode.TreeItem {
+  const isRoot = node.netns === null;
+  const item = new vscode.TreeItem(isRoot ? vscode.l10n.t('host') : (node.netns as string), vscode.TreeItemCollapsibleState.Collapsed);
+  item.id = node.id;
+  item.contextValue = isRoot ? 'namespace.root' : 'namespace';
+  if (ns?.error) {
+    item.description = vscode.l10n.t('cannot be read');
+    item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
+  } else {
+    const count = interfaceCount(visibleInterfaces);
+    item.description = isRoot ? `${vscode.l10n.t('root namespace')} · ${count}` : count;
+    item.iconPath = new vscode.ThemeIcon(isRoot ? 'home' : 'symbol-namespace');
+  }
+  item.accessibilityInformation = {
+    label: isRoot
+      ? vscode.l10n.t('Host (root namespace), {0}', String(item.description))
+      : vscode.l10n.t('Namespace {0}, {1}', String(node.netns), String(item.description)),
+  };
+  return item;
+}
+
+export function namespaceTooltip(node: NamespaceNode, ns: Namespace | undefined, procs: ProcessNamespace | undefined): vscode.MarkdownString {
+  const md = markdown();
+  const title = node.netns === null ? vscode.l10n.t('host (root namespace)') : node.netns;
+  md.appendMarkdown(`**${escapeMarkdown(title)}**\n\n`);
+  const row = (label: string, value: string) => md.appendMarkdown(`${escapeMarkdown(label)}: ${value}  \n`);
+  if (ns) {
+    row(vscode.l10n.t('Path'), codeSpan(ns.path));
+    row(vscode.l10n.t('ID'), codeSpan(ns.id));
+    row(vscode.l10n.t('nsid'), ns.nsid !== undefined ? String(ns.nsid) : escapeMarkdown(vscode.l10n.t('not set')));
+    row(vscode.l10n.t('Interfaces'), String(ns.interfaces.length));
+    if (ns.error) {
+      row(vscode.l10n.t('Error'), escapeMarkdown(ns.error));
+    }
+  }
+  if (procs) {
+    row(vscode.l10n.t('Processes'), String(procs.processes.length));
+  }
+  return md;
+}

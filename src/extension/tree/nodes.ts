@@ -1,0 +1,95 @@
+// The elements of the namespace tree. Each has a stable id (so expansion and selection survive
+// refreshes) and knows its parent (so reveal works). Nodes hold references, not copies: the items
+// are built from the model when VS Code asks for them.
+
+import type { Interface, NetnsRef, ProcessInfo } from '../../core/model';
+
+export class NamespaceNode {
+  readonly kind = 'namespace';
+  readonly id: string;
+  /** Children built so far, reused across refreshes so reveal finds the same objects. */
+  readonly interfaces = new Map<string, InterfaceNode>();
+  readonly processes: ProcessesNode;
+
+  constructor(readonly netns: NetnsRef) {
+    this.id = netns === null ? 'host' : `ns:${netns}`;
+    this.processes = new ProcessesNode(this);
+  }
+}
+
+export class InterfaceNode {
+  readonly kind = 'interface';
+  readonly id: string;
+
+  constructor(
+    readonly parent: NamespaceNode,
+    readonly name: string,
+    /** The interface as last read; replaced when the namespace is read again. */
+    public iface: Interface,
+  ) {
+    this.id = `${parent.id}/if:${name}`;
+  }
+
+  get netns(): NetnsRef {
+    return this.parent.netns;
+  }
+}
+
+export class ProcessesNode {
+  readonly kind = 'processes';
+  readonly id: string;
+
+  constructor(readonly parent: NamespaceNode) {
+    this.id = `${parent.id}/processes`;
+  }
+}
+
+export class ProcessNode {
+  readonly kind = 'process';
+  readonly id: string;
+
+  constructor(
+    readonly parent: ProcessesNode | UnnamedNamespaceNode,
+    readonly process: ProcessInfo,
+  ) {
+    this.id = `${parent.id}/pid:${process.pid}`;
+  }
+}
+
+export class UnnamedGroupNode {
+  readonly kind = 'unnamedGroup';
+  readonly id = 'unnamed';
+}
+
+export class UnnamedNamespaceNode {
+  readonly kind = 'unnamedNamespace';
+  readonly id: string;
+
+  constructor(
+    readonly parent: UnnamedGroupNode,
+    readonly inode: number,
+  ) {
+    this.id = `unnamed:${inode}`;
+  }
+}
+
+/** A line of text in place of children: "could not read", "no processes". */
+export class MessageNode {
+  readonly kind = 'message';
+
+  constructor(
+    readonly parent: TreeNode,
+    readonly id: string,
+    readonly text: string,
+    readonly icon?: string,
+  ) {}
+}
+
+export type TreeNode =
+  | NamespaceNode
+  | InterfaceNode
+  | ProcessesNode
+  | ProcessNode
+  | UnnamedGroupNode
+  | UnnamedNamespaceNode
+  | MessageNode;

@@ -1,0 +1,174 @@
+// The "Namespaces" tree on the real kernel: namespaces made with `ip netns add` under this run's
+// prefix appear with their interfaces and veth peers, processes and unnamed namespaces show, ids are
+// stable, getParent/reveal work, and the loopback setting hides lo.
+
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { NetnsApi } from '../../../src/extension/api';
+import type { Host } from '../../../src/extension/host';
+import type { TreeNode } from '../../../src/extension/tree/nodes';
+import { cleanupOnExit, cleanupPrefix, ip, uniquePrefix } from '../../support/kernel';
+import {
+  childById,
+  children,
+  item,
+  killSleepers,
+  label,
+  netnsApi,
+  netnsInodeOf,
+  ScriptedHost,
+  sleeper,
+  waitFor,
+} from './extensionFixture';
+
+describe('namespace tree', function () {
+  this.timeout(60_000);
+  const prefix = uniquePrefix();
+  const ns1 = `${prefix}t1`;
+  const ns2 = `${prefix}t2`;
+  const va = `${prefix}va`;
+  const vb = `${prefix}vb`;
+  let api: NetnsApi;
+  const host = new ScriptedHost();
+  let previous: Host;
+
+  before(async () => {
+    cleanupOnExit(prefix);
+    api = await netnsApi();
+    previous = api.setHost(host);
+    ip(['netns', 'add', ns2]); // made first, listed second: the view sorts
+    ip(['netns', 'add', ns1]);
+    ip(['link', 'add', 'name', va, 'netns', ns1, 'type', 'veth', 'peer', 'name', vb, 'netns', ns2]);
+    ip(['-n', ns1, 'address', 'add', '10.231.0.1/24', 'dev', va]);
+    ip(['-n', ns1, 'link', 'set', 'dev', va, 'up']);
+    await api.model.refresh();
+  });
+
+  after(async () => {
+    killSleepers();
+    api?.setHost(previous);
+    await vscode.workspace.getConfiguration('netns').update('view.showLoopback', undefined, vscode.ConfigurationTarget.Global);
+    cleanupPrefix(prefix);
+  });
+
+  beforeEach(() => host.reset());
+
+  it('lists the host first, then the named namespaces sorted', async () => {
+    const roots = await children(api);
+    const items = await Promise.all(roots.map((n) => api.treeProvider.getTreeItem(n)));
+    assert.equal(items[0].id, 'host');
+    assert.equal(items[0].contextValue, 'namespace.root');
+    assert.match(String(items[0].description), /root namespace|루트/);
+    const ids = items.map((i) => i.id);
+    const i1 = ids.indexOf(`ns:${ns1}`);
+    const i2 = ids.indexOf(`ns:${ns2}`);
+    assert.ok(i1 > 0 && i2 > i1, `expected ${ns1} before ${ns2} in ${ids.join(', ')}`);
+    assert.equal(items[i1].contextValue, 'namespace');
+    assert.equal(label(items[i1]), ns1);
+  });
+
+  it('shows each namespace\'s interfaces with state, addresses and the veth peer', async () => {
+    const n1 = (await childById(api, `ns:${ns1}`))!;
+    const kids = await children(api, n1);
+    const ids = await Promise.all(kids.map(async (k) => (await api.treeProvider.getTreeItem(k)).id));
+    assert.ok(ids.includes(`ns:${ns1}/if:lo`));
+    assert.ok(ids.includes(`ns:${ns1}/if:${va}`));
+    assert.ok(ids.includes(`ns:${ns1}/processes`));
+
+    const vaNode = kids[ids.indexOf(`ns:${ns1}/if:${va}`)];
+    const it = await item(api, vaNode);
+    assert.equal(label(it), va);
+    assert.match(String(it.description), /10\.231\.0\.1\/24/);
+    assert.match(String(it.description), new RegExp(`${vb} \\(${ns2}\\)`));
+    assert.match(String(it.contextValue), /\binterface\.veth\b/);
+    assert.match(String(it.contextValue), /\binterface\.up\b/);
+    assert.ok(it.iconPath instanceof vscode.ThemeIcon);
+    assert.equal((it.iconPath as vscode.ThemeIcon).id, 'plug');
+
+    const tip = it.tooltip as vscode.MarkdownString;
+    assert.ok(tip instanceof vscode.MarkdownString);
+    assert.match(tip.value, /command:netns\.revealInterface\?/);
+    assert.deepEqual(tip.isTrusted, { enabledCommands: ['netns.revealInterface'] });
+    const args = JSON.parse(decodeURIComponent(/command:netns\.revealInterface\?([^ )]+)/.exec(tip.value)![1]));
+    assert.deepEqual(args, [{ netns: ns2, name: vb }]);
+    assert.match(tip.value, /MTU/);
+    assert.match(tip.value, /ifindex/);
+
+    // The peer points back.
+    const n2 = (await childById(api, `ns:${ns2}`))!;
+    const vbNode = (await childById(api, `ns:${ns2}/if:${vb}`, n2))!;
+    assert.match(String((await item(api, vbNode)).description), new RegExp(`${va} \\(${ns1}\\)`));
+  });
+
+  it('implements getParent and reveals a veth peer from its tooltip link', async () => {
+    const n2 = (await childById(api, `ns:${ns2}`))!;
+    const vbNode = (await childById(api, `ns:${ns2}/if:${vb}`, n2))!;
+    assert.equal(api.treeProvider.getParent!(vbNode), n2);
+    assert.equal(api.treeProvider.getParent!(n2), undefined);
+    const found = await vscode.commands.executeCommand<boolean>('netns.revealInterface', { netns: ns2, name: vb });
+    assert.equal(found, true);
+    const selected = () => api.treeView.selection.map((n) => (n.kind === 'interface' ? `${n.netns}/${n.name}` : n.id)).join(',');
+    await waitFor(() => selected() === `${ns2}/${vb}`, 5000, `${vb} to be selected (is: ${selected()})`);
+    assert.equal(await vscode.commands.executeCommand<boolean>('netns.revealPeer', { netns: ns2, name: vb }), true);
+    await waitFor(() => selected() === `${ns1}/${va}`, 5000, `${va} to be selected`);
+  });
+
+  it('keeps node ids across a refresh', async () => {
+    const before = (await childById(api, `ns:${ns1}`))!;
+    await api.model.refresh();
+    const after = (await childById(api, `ns:${ns1}`))!;
+    assert.equal(after, before, 'the same node object is reused, so reveal and expansion survive');
+  });
+
+  it('gives a namespace a tooltip with path, id and nsid', async () => {
+    const n1 = (await childById(api, `ns:${ns1}`))!;
+    const tip = (await item(api, n1)).tooltip as vscode.MarkdownString;
+    assert.match(tip.value, new RegExp(`/run/netns/${ns1}`));
+    assert.match(tip.value, new RegExp(`net:\\[${netnsInodeOf(`/run/netns/${ns1}`)}\\]`));
+    assert.match(tip.value, /nsid/);
+  });
+
+  it('lists the processes inside a namespace', async () => {
+    const pid = await sleeper(ns1);
+    const n1 = (await childById(api, `ns:${ns1}`))!;
+    const procs = (await childById(api, `ns:${ns1}/processes`, n1))!;
+    await api.model.refreshProcesses(0);
+    const kids = await children(api, procs);
+    const items = await Promise.all(kids.map((k) => api.treeProvider.getTreeItem(k)));
+    const mine = items.find((i) => i.id === `ns:${ns1}/processes/pid:${pid}`);
+    assert.ok(mine, `pid ${pid} not among ${items.map((i) => i.id).join(', ')}`);
+    assert.match(label(mine), /sleep/);
+    assert.match(String(mine.description), new RegExp(`${pid}.*root`));
+  });
+
+  it('shows a namespace without a name in its own group, by inode, with its processes', async () => {
+    const pid = await sleeper(undefined);
+    const inode = netnsInodeOf(`/proc/${pid}/ns/net`);
+    await api.model.refreshProcesses(0);
+    const group = await childById(api, 'unnamed');
+    assert.ok(group, 'no "Unnamed namespaces" group');
+    const node = (await childById(api, `unnamed:${inode}`, group)) as TreeNode;
+    assert.ok(node, `unnamed:${inode} missing`);
+    const it = await api.treeProvider.getTreeItem(node);
+    assert.equal(label(it), `net:[${inode}]`);
+    assert.equal(it.contextValue, 'namespace.unnamed');
+    const procs = await children(api, node);
+    assert.ok(
+      (await Promise.all(procs.map((p) => api.treeProvider.getTreeItem(p)))).some((i) => i.id === `unnamed:${inode}/pid:${pid}`),
+    );
+  });
+
+  it('hides lo when netns.view.showLoopback is off', async () => {
+    const config = vscode.workspace.getConfiguration('netns');
+    await config.update('view.showLoopback', false, vscode.ConfigurationTarget.Global);
+    try {
+      const n1 = (await childById(api, `ns:${ns1}`))!;
+      assert.equal(await childById(api, `ns:${ns1}/if:lo`, n1), undefined);
+      assert.ok(await childById(api, `ns:${ns1}/if:${va}`, n1));
+    } finally {
+      await config.update('view.showLoopback', undefined, vscode.ConfigurationTarget.Global);
+    }
+    const n1 = (await childById(api, `ns:${ns1}`))!;
+    assert.ok(await childById(api, `ns:${ns1}/if:lo`, n1));
+  });
+});

@@ -28,7 +28,7 @@ export interface ClientOptions {
 }
 
 /** Operations that change nothing: safe to send again to a new helper. */
-const READ_ONLY = new Set<Op>(['hello', 'listNames', 'snapshot', 'processes', 'watch']);
+const READ_ONLY = new Set<Op>(['hello', 'listNames', 'snapshot', 'processes', 'watch', 'unwatch']);
 
 export function createClient(options: ClientOptions): NetnsClient {
   return new Client(options);
@@ -77,8 +77,8 @@ class Client implements NetnsClient {
       }
       try {
         const result = await conn.request(op, params);
-        if (op === 'watch') {
-          this.watching = true;
+        if (op === 'watch' || op === 'unwatch') {
+          this.watching = op === 'watch';
         }
         return result;
       } catch (e) {

@@ -60,6 +60,8 @@ export interface RequestMap {
   uninstallHelper: { params: Record<string, never>; result: { removed: string[] } };
   /** Starts change events: the helper then sends {"event":"changed"} lines (see ChangeEvent). */
   watch: { params: Record<string, never>; result: { watching: boolean; kernelEvents: boolean } };
+  /** Stops change events until the next watch. */
+  unwatch: { params: Record<string, never>; result: { watching: false } };
 }
 
 export type Op = keyof RequestMap;
@@ -202,6 +204,7 @@ const SCHEMAS: { [O in Op]: Schema } = {
   delAddress: { netns: req(netnsRef), name: req(ifName), address: req(cidr) },
   delLink: { netns: req(netnsRef), name: req(ifName) },
   watch: {},
+  unwatch: {},
   installHelper: {},
   uninstallHelper: {},
   batch: { requests: req(batchItems) },

@@ -12,9 +12,11 @@ import { hello, listNames, snapshot } from './ops/read';
 export interface Session {
   /** Starts change events for this connection. */
   watch(): Promise<{ watching: boolean; kernelEvents: boolean }>;
+  /** Stops change events (the view is hidden: nothing needs them). */
+  unwatch(): Promise<{ watching: false }>;
 }
 
-const READ_ONLY = new Set<Request['op']>(['hello', 'listNames', 'snapshot', 'processes', 'watch']);
+const READ_ONLY = new Set<Request['op']>(['hello', 'listNames', 'snapshot', 'processes', 'watch', 'unwatch']);
 
 /**
  * Writes run one at a time in arrival order, so a client that pipelines "add ns1" then "delete
@@ -61,6 +63,8 @@ async function run(ctx: HelperContext, session: Session, req: Request): Promise<
       return delLink(ctx, req);
     case 'watch':
       return session.watch();
+    case 'unwatch':
+      return session.unwatch();
     case 'installHelper':
       return installHelper(ctx, __filename);
     case 'uninstallHelper':

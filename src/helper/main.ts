@@ -67,15 +67,20 @@ function main(): void {
     rootInode: rootNetnsInode(),
     log,
   };
+  let watching: { stop(): void; kernelEvents: boolean } | undefined;
   let stopWatching: (() => void) | undefined;
   const session: Session = {
     async watch() {
-      if (!stopWatching) {
-        const w = startWatching((e) => send({ event: 'changed', ...e }), log);
-        stopWatching = w.stop;
-        return { watching: true, kernelEvents: w.kernelEvents };
-      }
-      return { watching: true, kernelEvents: true };
+      watching ??= startWatching((e) => send({ event: 'changed', ...e }), log);
+      stopWatching = () => {
+        watching?.stop();
+        watching = undefined;
+      };
+      return { watching: true, kernelEvents: watching.kernelEvents };
+    },
+    async unwatch() {
+      stopWatching?.();
+      return { watching: false };
     },
   };
 

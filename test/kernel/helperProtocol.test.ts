@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { HelperProcess, type RawResponse } from '../support/helperProcess';
-import { cleanupOnExit, cleanupPrefix, netnsNames, uniquePrefix } from '../support/kernel';
+import { cleanupOnExit, cleanupPrefix, ip, netnsNames, uniquePrefix } from '../support/kernel';
 
 const P = uniquePrefix();
 cleanupOnExit(P);
@@ -88,6 +88,18 @@ describe('helper protocol', () => {
     assert.equal(answers.length, 200);
     assert.ok(answers.every((a) => a.ok));
     assert.ok(answers.every((a, i) => (i % 2 ? 'names' in (a.result as object) : 'protocol' in (a.result as object))));
+  });
+
+  it('sends change events between watch and unwatch only', async () => {
+    const w = await h.ok<{ watching: boolean; kernelEvents: boolean }>('watch');
+    assert.deepEqual(w, { watching: true, kernelEvents: true });
+    ip(['netns', 'add', `${P}w1`]);
+    await h.waitUnsolicited((m) => (m as { event?: string; names?: boolean }).event === 'changed' && (m as { names: boolean }).names, 2000);
+    assert.deepEqual(await h.ok('unwatch'), { watching: false });
+    h.unsolicited.length = 0;
+    ip(['netns', 'delete', `${P}w1`]);
+    await new Promise((r) => setTimeout(r, 500));
+    assert.deepEqual(h.unsolicited, [], 'no events after unwatch');
   });
 
   it('is still alive after all of the above', async () => {

@@ -136,6 +136,13 @@ export class NamespaceStore implements Disposable {
   async setActive(active: boolean): Promise<void> {
     this.active = active;
     if (!active) {
+      // Nothing looks at the tree: let the helper stop watching the kernel too.
+      const state = this.client.state;
+      if (state.kind === 'running' && this.watchingPid === state.hello.pid) {
+        this.watchingPid = undefined;
+        this.stale = true;
+        this.client.request('unwatch', {}).catch(() => undefined);
+      }
       return;
     }
     const state = this.client.state.kind;

@@ -52,9 +52,13 @@ export function polkitPolicy(): string {
 `;
 }
 
-/** The sudoers line that lets `user` start the installed helper without a password. */
+/**
+ * The sudoers line that lets `user` start the installed helper without a password. A command
+ * without arguments in sudoers allows any arguments; `""` allows none, which is all the client
+ * ever passes.
+ */
 export function sudoersLine(user: string): string {
-  return `${user} ALL=(root) NOPASSWD: ${INSTALL_LAUNCHER}`;
+  return `${user} ALL=(root) NOPASSWD: ${INSTALL_LAUNCHER} ""`;
 }
 
 /** A polkit rule that lets `user` start the installed helper without a password. */

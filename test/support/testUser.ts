@@ -25,6 +25,11 @@ function onCleanup(what: string, fn: () => void): void {
   }
 }
 
+/** Registers a removal of something the test made, run with the fixture's own (newest first). */
+export function registerCleanup(what: string, fn: () => void): void {
+  onCleanup(what, fn);
+}
+
 /** Removes everything created so far, newest first; failures are reported, not thrown. */
 export function runCleanups(): void {
   while (cleanups.length) {

@@ -10,6 +10,7 @@ import {
   RequestError,
   parseRequest,
   type ChangeEvent,
+  type Request,
   type Response,
 } from '../core/protocol';
 import type { HelperContext } from './context';
@@ -101,7 +102,7 @@ function main(): void {
       id = req.id;
       const { id: _id, ...body } = req;
       void _id;
-      if (!ipPath && body.op !== 'hello' && body.op !== 'listNames') {
+      if (!ipPath && needsIp(body, ctx.reader.kind)) {
         throw new ProtocolError('ENOTSUP', 'iproute2 is not installed on this machine. Install it (apt install iproute2) and try again.');
       }
       inFlight++;
@@ -127,6 +128,22 @@ function main(): void {
   });
   // The client went away: nothing left to answer.
   process.stdout.on('error', () => process.exit(0));
+}
+
+/** Without iproute2 the helper can still list and watch, and read with the netlink reader. */
+function needsIp(req: Request, reader: Reader['kind']): boolean {
+  switch (req.op) {
+    case 'hello':
+    case 'listNames':
+    case 'processes':
+    case 'watch':
+    case 'unwatch':
+      return false;
+    case 'snapshot':
+      return req.reader === 'ip' || reader === 'ip';
+    default:
+      return true;
+  }
 }
 
 function toErrorBody(e: unknown): Response extends infer R ? (R extends { ok: false; error: infer E } ? E : never) : never {

@@ -97,6 +97,11 @@ describe('helper faults', { skip }, () => {
       // Still up and answering.
       assert.equal((await h.ok<HelloResult>('hello')).pid, hello.pid);
       assert.ok(Array.isArray((await h.ok<{ names: string[] }>('listNames')).names));
+      // The netlink reader needs no ip: the view still shows the kernel's state.
+      const snap = await h.ok<Snapshot>('snapshot', { names: [] , includeRoot: true });
+      assert.equal(snap.reader, 'netlink');
+      assert.ok(snap.namespaces[0].interfaces.some((i) => i.name === 'lo'));
+      assert.equal((await h.call('snapshot', { reader: 'ip' })).error?.code, 'ENOTSUP');
       assert.equal(h.child.exitCode, null);
       assert.match(h.stderr, /iproute2 \(ip\) was not found/);
       assert.deepEqual(myLinks(), []);

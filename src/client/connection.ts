@@ -3,6 +3,7 @@
 // process was started.
 
 import type { ChildProcess } from 'node:child_process';
+import { LineReader } from '../core/lineReader';
 import { MAX_REQUEST_BYTES, type ChangeEvent, type ErrorBody, type Op, type Params, type Result } from '../core/protocol';
 import { HelperError, HelperLostError } from './types';
 
@@ -28,9 +29,11 @@ export interface Closed {
 export class Connection {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
-  private parts: Buffer[] = [];
-  private partsSize = 0;
-  private dropping = false;
+  private readonly lines = new LineReader(
+    MAX_LINE_BYTES,
+    (line) => this.onLine(line),
+    () => this.log('error', `helper sent a line longer than ${MAX_LINE_BYTES} bytes; dropped`),
+  );
   private stderrText = '';
   private stderrPartial = '';
   private closedInfo: Closed | undefined;
@@ -145,40 +148,7 @@ export class Connection {
   }
 
   private onData(chunk: Buffer): void {
-    let start = 0;
-    for (;;) {
-      const nl = chunk.indexOf(0x0a, start);
-      if (nl === -1) {
-        this.append(chunk.subarray(start));
-        return;
-      }
-      this.append(chunk.subarray(start, nl));
-      if (!this.dropping) {
-        const line = Buffer.concat(this.parts, this.partsSize).toString('utf8');
-        if (line.trim() !== '') {
-          this.onLine(line);
-        }
-      }
-      this.dropping = false;
-      this.parts = [];
-      this.partsSize = 0;
-      start = nl + 1;
-    }
-  }
-
-  private append(b: Buffer): void {
-    if (this.dropping || b.length === 0) {
-      return;
-    }
-    if (this.partsSize + b.length > MAX_LINE_BYTES) {
-      this.log('error', `helper sent a line longer than ${MAX_LINE_BYTES} bytes; dropped`);
-      this.parts = [];
-      this.partsSize = 0;
-      this.dropping = true;
-      return;
-    }
-    this.parts.push(Buffer.from(b));
-    this.partsSize += b.length;
+    this.lines.push(chunk);
   }
 
   private onLine(line: string): void {

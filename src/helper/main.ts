@@ -16,7 +16,7 @@ import {
 import type { HelperContext } from './context';
 import { dispatch, type Session } from './dispatch';
 import { findIp, IpRunner } from './ipRunner';
-import { LineReader } from './lineReader';
+import { LineReader } from '../core/lineReader';
 import { rootNetnsInode } from './netnsDir';
 import { IpReader, rootNetnsPath } from './reader/ipReader';
 import type { Reader } from './reader/types';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { LineReader } from '../../src/helper/lineReader';
+import { LineReader } from '../../src/core/lineReader';
 
 describe('line reader', () => {
   it('joins chunks and splits lines', () => {

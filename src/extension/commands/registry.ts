@@ -4,10 +4,12 @@
 import * as vscode from 'vscode';
 import type { CommandContext } from './context';
 import { copyIpCommand } from './common/copyIpCommand';
+import { installHelper } from './common/installHelper';
 import { refresh } from './common/refresh';
 import { showLog } from './common/showLog';
 import { showPrivilegesHelp } from './common/showPrivilegesHelp';
 import { startHelper } from './common/startHelper';
+import { uninstallHelper } from './common/uninstallHelper';
 import { addAddress } from './interfaces/addAddress';
 import { createVethPair } from './interfaces/createVethPair';
 import { deleteInterface } from './interfaces/deleteInterface';
@@ -41,6 +43,8 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   'netns.showLog': showLog,
   'netns.startHelper': startHelper,
   'netns.showPrivilegesHelp': showPrivilegesHelp,
+  'netns.installHelper': installHelper,
+  'netns.uninstallHelper': uninstallHelper,
 };
 
 export function registerCommands(ctx: CommandContext): vscode.Disposable[] {

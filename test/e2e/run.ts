@@ -68,6 +68,27 @@ function activityBarTitles(): string[] {
   return (manifest.contributes?.viewsContainers?.activitybar ?? []).map((c) => c.title.replace(/^%(.+)%$/, (m, key: string) => nls[key] ?? m));
 }
 
+/** The last lines of the extension's output channel ("Network Namespaces") in a server's logs. */
+export function extensionLogTail(server: CodeServer, lines = 40): string {
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) {
+        walk(p);
+      } else if (e.name === 'Network Namespaces.log') {
+        found.push(p);
+      }
+    }
+  };
+  try {
+    walk(path.join(server.userDataDir, 'logs'));
+  } catch {
+    // no logs yet
+  }
+  return found.map((f) => fs.readFileSync(f, 'utf8').trimEnd().split('\n').slice(-lines).join('\n')).join('\n') || '(none)';
+}
+
 function modules(): string[] {
   const dir = __dirname;
   const grep = process.env.NETNS_E2E_GREP;
@@ -112,7 +133,8 @@ async function main(): Promise<number> {
       log: process.env.NETNS_VERBOSE ? (l) => console.log(`[code-server] ${l}`) : undefined,
     });
     console.log(`code-server ready in ${seconds(started)} at ${server.url}`);
-    browser = await launchBrowser();
+    // The size of the committed screenshots (media/e2e/).
+    browser = await launchBrowser({ viewport: { width: 1280, height: 800 } });
     for (const file of files) {
       const name = path.basename(file, '.e2e.js');
       // eslint-disable-next-line @typescript-eslint/no-require-imports -- modules found at run time
@@ -165,6 +187,7 @@ async function main(): Promise<number> {
     }
     if (fail) {
       console.log(`--- code-server log (last lines) ---\n${server.logTail()}`);
+      console.log(`--- extension log (last lines) ---\n${extensionLogTail(server)}`);
     }
   } catch (e) {
     fail++;

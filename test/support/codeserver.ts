@@ -39,6 +39,13 @@ export interface CodeServerOptions {
   extensions?: string[];
   /** Receives the server's output lines (also kept in `logFile`). */
   log?: (line: string) => void;
+  /**
+   * Runs the server as this user instead of the caller (root only): its uid and gid, a clean
+   * environment with its HOME, and the temp folder handed over to it.
+   */
+  user?: { name: string; uid: number; gid: number; home: string };
+  /** The code-server executable (default: the cached install); e.g. a copy `user` can read. */
+  bin?: string;
 }
 
 export interface CodeServer {
@@ -84,7 +91,7 @@ export function freePort(): Promise<number> {
 }
 
 export async function startCodeServer(options: CodeServerOptions): Promise<CodeServer> {
-  const bin = ensureCodeServer();
+  const bin = options.bin ?? ensureCodeServer();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netns-codeserver-'));
   const userDataDir = path.join(dir, 'user-data');
   const extensionsDir = path.join(dir, 'extensions');
@@ -101,11 +108,14 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const config = path.join(dir, 'config.yaml');
   fs.writeFileSync(config, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
   const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) {
+  for (const [k, v] of Object.entries(options.user ? userEnv(options.user) : process.env)) {
     // Variables of an enclosing VS Code would point the server's CLI and terminals at it.
     if (v !== undefined && !k.startsWith('VSCODE_') && k !== 'ELECTRON_RUN_AS_NODE') {
       env[k] = v;
     }
+  }
+  if (options.user) {
+    chownTree(dir, options.user.uid, options.user.gid);
   }
   Object.assign(env, {
     XDG_CONFIG_HOME: path.join(dir, 'xdg-config'),
@@ -128,7 +138,14 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     options.folder,
   ];
   // detached: a session and process group of its own (setsid), so stop() can end all of it.
-  const child = spawn(process.execPath, args, { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(process.execPath, args, {
+    cwd: dir,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+    // libuv drops the supplementary groups too when it switches user.
+    ...(options.user ? { uid: options.user.uid, gid: options.user.gid } : {}),
+  });
   const pid = child.pid;
   if (pid === undefined) {
     throw new Error('code-server did not start');
@@ -203,6 +220,27 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
       return u;
     },
   };
+}
+
+/** What a login of `user` would have, not the caller's (root's) variables. */
+function userEnv(user: NonNullable<CodeServerOptions['user']>): Record<string, string> {
+  return {
+    PATH: '/usr/local/bin:/usr/bin:/bin',
+    HOME: user.home,
+    USER: user.name,
+    LOGNAME: user.name,
+    SHELL: '/bin/sh',
+    LANG: process.env.LANG ?? 'C.UTF-8',
+  };
+}
+
+function chownTree(p: string, uid: number, gid: number): void {
+  fs.lchownSync(p, uid, gid);
+  if (fs.lstatSync(p).isDirectory()) {
+    for (const e of fs.readdirSync(p)) {
+      chownTree(path.join(p, e), uid, gid);
+    }
+  }
 }
 
 /** A `vscode-remote://` URI for a path on this machine, as the workbench's payload expects. */

@@ -63,7 +63,8 @@ export class NamespaceStore implements Disposable {
       client.onEvent((e) => this.onHelperEvent(e)),
       client.onStateChange((s) => {
         if (s.kind === 'running') {
-          if (this.active && this.watchingPid !== s.hello.pid) {
+          // A start made by setActive reads by itself; this is for restarts on other requests.
+          if (this.active && !this.activating && this.watchingPid !== s.hello.pid) {
             void this.startWatching().then(() => this.refresh());
           }
         } else if (s.kind === 'failed') {
@@ -133,6 +134,8 @@ export class NamespaceStore implements Disposable {
    * The view became visible (true) or hidden (false). While hidden, change events are not acted
    * on; becoming visible starts the helper if needed, asks it to watch, and reads everything once.
    */
+  private activating = false;
+
   async setActive(active: boolean): Promise<void> {
     this.active = active;
     if (!active) {
@@ -151,7 +154,12 @@ export class NamespaceStore implements Disposable {
     }
     try {
       if (state !== 'running') {
-        await this.client.start();
+        this.activating = true;
+        try {
+          await this.client.start();
+        } finally {
+          this.activating = false;
+        }
       }
       await this.startWatching();
     } catch (e) {

@@ -1,0 +1,60 @@
+// The extension's model store on the real client and helper: one full read when the view opens,
+// and targeted reads for changes made from a shell.
+
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { createClient } from '../../src/client/client';
+import type { Op } from '../../src/core/protocol';
+import { NamespaceStore } from '../../src/extension/model/namespaceStore';
+import { cleanupOnExit, cleanupPrefix, helperPath, ip, uniquePrefix } from '../support/kernel';
+
+const P = uniquePrefix();
+cleanupOnExit(P);
+
+async function until(cond: () => boolean, ms = 3000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) {
+      throw new Error('timed out');
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('model store on the real helper', () => {
+  const client = createClient({ helperPath, nodePath: process.execPath, method: 'auto', log: () => undefined });
+  const calls: { op: Op; params: unknown }[] = [];
+  const request = client.request.bind(client);
+  client.request = ((op: Op, params: never) => {
+    calls.push({ op, params });
+    return request(op, params);
+  }) as typeof client.request;
+  const store = new NamespaceStore(client, () => undefined);
+  after(() => {
+    store.dispose();
+    client.dispose();
+    cleanupPrefix(P);
+  });
+
+  it('reads everything exactly once when the view opens and starts the helper', async () => {
+    await store.setActive(true);
+    await until(() => store.loaded);
+    await new Promise((r) => setTimeout(r, 300));
+    const full = calls.filter((c) => c.op === 'snapshot' && (c.params as { names?: string[] }).names === undefined);
+    assert.equal(full.length, 1, `full reads: ${JSON.stringify(calls.map((c) => c.op))}`);
+    assert.equal(calls.filter((c) => c.op === 'watch').length, 1);
+  });
+
+  it('reads only the changed namespace after a shell change', async () => {
+    ip(['netns', 'add', `${P}s1`]);
+    await until(() => store.has(`${P}s1`));
+    calls.length = 0;
+    ip(['-n', `${P}s1`, 'link', 'set', 'lo', 'up']);
+    await until(() => store.get(`${P}s1`)?.interfaces.find((i) => i.name === 'lo')?.flags.includes('UP') === true);
+    const reads = calls.filter((c) => c.op === 'snapshot');
+    assert.ok(reads.length >= 1);
+    for (const r of reads) {
+      assert.deepEqual((r.params as { names?: string[] }).names, [`${P}s1`], 'only that namespace was read');
+    }
+  });
+});

@@ -1,0 +1,330 @@
+// The measurements. Each one does its work once and returns the time in ms (or another unit);
+// bench.mjs runs them in rounds, one after the other, so machine noise hits them all alike.
+/* global process, setTimeout, clearTimeout */
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import { buildLines, deleteNamespaces, execFileP, IP, ip, netnsNames } from './fixture.mjs';
+
+export const now = () => Number(process.hrtime.bigint()) / 1e6;
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Process groups still running (the timed commands run in their own group, to be ended as one). */
+const running = new Set();
+process.on('exit', () => {
+  for (const pgid of running) {
+    try {
+      process.kill(-pgid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+});
+
+/**
+ * Runs argv in a process group of its own with stdout drained; resolves with the number of
+ * stdout lines and how many start with `marker`. Rejects on failure, and after timeoutMs ends the
+ * whole group (ip's forks included).
+ */
+function runCounting(argv, timeoutMs, marker) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    running.add(child.pid);
+    let lines = 0;
+    let marked = 0;
+    let partial = '';
+    let err = '';
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // gone meanwhile
+      }
+    }, timeoutMs);
+    child.stdout.on('data', (d) => {
+      const parts = (partial + d.toString()).split('\n');
+      partial = parts.pop();
+      lines += parts.length;
+      if (marker) {
+        marked += parts.filter((l) => l.startsWith(marker)).length;
+      }
+    });
+    child.stderr.on('data', (d) => (err += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      running.delete(child.pid);
+      if (timedOut) {
+        reject(new Error(`${argv.slice(0, 4).join(' ')} did not finish within ${Math.round(timeoutMs / 1000)} s and was ended`));
+      } else if (code === 0) {
+        resolve({ lines, marked });
+      } else {
+        reject(new Error(`${argv.slice(0, 3).join(' ')}... exit ${code}: ${err.trim().slice(0, 300)}`));
+      }
+    });
+  });
+}
+
+/** The user's loop: `for ns in ...; do ip netns exec $ns ip -j addr; done` in bash. */
+export async function shellLoop(names) {
+  const t0 = now();
+  const { lines } = await runCounting(['/bin/bash', '-c', 'ip=$1; shift; for ns in "$@"; do "$ip" netns exec "$ns" "$ip" -j addr; done', 'bench', IP, ...names], 30 * 60_000);
+  const ms = now() - t0;
+  if (lines !== names.length) {
+    throw new Error(`the shell loop printed ${lines} lines for ${names.length} namespaces`);
+  }
+  return ms;
+}
+
+/**
+ * `ip -all netns exec ip -j addr`: one ip that forks into every namespace in /run/netns. When a
+ * namespace is deleted during its walk (others' tests on a shared machine), iproute2 6.1's child
+ * carries on the walk itself, nesting hundreds of forks deep: hence the time limit. Returns the
+ * time and how many "netns:" headers it printed (more than there are namespaces: that bug).
+ */
+export async function allNetnsExec(timeoutMs) {
+  const t0 = now();
+  const { marked } = await runCounting([IP, '-all', 'netns', 'exec', IP, '-j', 'addr'], timeoutMs, 'netns: ');
+  return { ms: now() - t0, headers: marked };
+}
+
+/** Counts what a snapshot holds, to check the fixture is all there. */
+export function snapshotCounts(snap, names) {
+  const mine = new Set(names);
+  const ours = snap.namespaces.filter((n) => n.name !== null && mine.has(n.name));
+  let addresses = 0;
+  let veths = 0;
+  let errors = 0;
+  for (const ns of ours) {
+    errors += ns.error ? 1 : 0;
+    for (const i of ns.interfaces) {
+      if (i.kind === 'veth') {
+        veths++;
+        addresses += i.addresses.filter((a) => a.family === 4).length;
+      }
+    }
+  }
+  return { namespaces: ours.length, veths, addresses, errors, reader: snap.reader };
+}
+
+/** The fast reader alone, in this process: no helper, no JSON, no pipe. */
+export function readInProcess(reader, names) {
+  const t0 = now();
+  const namespaces = reader.readSync({ names, includeRoot: true });
+  const ms = now() - t0;
+  if (namespaces.length !== names.length + 1) {
+    throw new Error(`the reader returned ${namespaces.length} namespaces for ${names.length} + host`);
+  }
+  return ms;
+}
+
+/** A full snapshot of `names` and the host namespace through the running helper. */
+export async function snapshot(client, names, reader, check) {
+  const t0 = now();
+  const snap = await client.request('snapshot', reader ? { names, includeRoot: true, reader } : { names, includeRoot: true });
+  const ms = now() - t0;
+  check?.(snapshotCounts(snap, names), snap);
+  return ms;
+}
+
+export async function listNames(client) {
+  const t0 = now();
+  const { names } = await client.request('listNames', {});
+  const ms = now() - t0;
+  return { ms, count: names.length };
+}
+
+/** addNetns then delNetns through the helper. */
+export async function opViaHelper(client, name) {
+  const t0 = now();
+  await client.request('addNetns', { name });
+  await client.request('delNetns', { name });
+  return now() - t0;
+}
+
+/** `ip netns add` then `ip netns delete`, one spawn each. */
+export async function opViaSpawn(name) {
+  const t0 = now();
+  await execFileP(IP, ['netns', 'add', name]);
+  await execFileP(IP, ['netns', 'delete', name]);
+  return now() - t0;
+}
+
+function assertBuilt(names) {
+  const have = new Set(netnsNames());
+  const missing = names.filter((n) => !have.has(n));
+  if (missing.length > 0) {
+    throw new Error(`${missing.length} of ${names.length} namespaces were not made (first: ${missing[0]})`);
+  }
+}
+
+/** n namespaces with veths between neighbours, in one batch request to the helper. */
+export async function buildViaHelper(client, names) {
+  const requests = names.map((name) => ({ op: 'addNetns', name }));
+  for (let i = 0; i + 1 < names.length; i++) {
+    requests.push({ op: 'addVeth', name: 'r', peer: 'l', netns: names[i], peerNetns: names[i + 1] });
+  }
+  const t0 = now();
+  await client.request('batch', { requests });
+  const ms = now() - t0;
+  assertBuilt(names);
+  await deleteNamespaces(names);
+  return ms;
+}
+
+/** The same, one `ip` spawn per step, one after the other. */
+export async function buildViaSpawns(names) {
+  const t0 = now();
+  for (const line of buildLines(names)) {
+    await execFileP(IP, line.split(' '));
+  }
+  const ms = now() - t0;
+  assertBuilt(names);
+  await deleteNamespaces(names);
+  return ms;
+}
+
+/** utime + stime of a process, in ms. */
+export function cpuMs(pid) {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // Fields 14 and 15 of proc(5); f[0] is field 3 (state).
+  return ((Number(f[11]) + Number(f[12])) * 1000) / CLK_TCK;
+}
+const CLK_TCK = 100; // sysconf(_SC_CLK_TCK) on Linux
+
+/** Resolves once `pred()` holds, checked now and after each model change; rejects after timeoutMs. */
+export function waitForModel(store, pred, timeoutMs = 10_000) {
+  return new Promise((resolve, reject) => {
+    if (pred()) {
+      resolve();
+      return;
+    }
+    const timer = setTimeout(() => {
+      sub.dispose();
+      reject(new Error(`the model did not show the change within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const sub = store.onDidChange(() => {
+      if (pred()) {
+        clearTimeout(timer);
+        sub.dispose();
+        resolve();
+      }
+    });
+  });
+}
+
+/** Waits until the model has not changed for quietMs (its reads have settled). */
+export function modelQuiet(store, quietMs = 300, maxMs = 10_000) {
+  return new Promise((resolve) => {
+    const start = Date.now();
+    let timer;
+    const arm = () => {
+      clearTimeout(timer);
+      timer = setTimeout(done, Date.now() - start > maxMs ? 0 : quietMs);
+    };
+    const sub = store.onDidChange(arm);
+    const done = () => {
+      sub.dispose();
+      resolve();
+    };
+    arm();
+  });
+}
+
+const hasLink = (ns, name) => ns?.interfaces.some((i) => i.name === name) ?? false;
+
+/**
+ * The live path, on a fresh client and model as the extension makes them when the view shows:
+ * first load (helper start, watch, full read), then changes made outside by a spawned ip until
+ * the model holds them, then the helper's CPU time while nothing changes.
+ */
+export async function live(ctx, round) {
+  const { createClient, NamespaceStore, helperPath, prefix, names, idleMs, onLog } = ctx;
+  const client = createClient({ helperPath, nodePath: process.execPath, method: 'auto', installedLauncher: false, log: onLog });
+  const store = new NamespaceStore(client, onLog);
+  const out = {};
+  try {
+    let t0 = now();
+    await store.setActive(true);
+    out.firstLoad = now() - t0;
+    if (!store.loaded) {
+      throw new Error(`the model did not load: ${store.lastError?.message ?? 'no reason given'}`);
+    }
+    const pid = client.state.hello.pid;
+    await modelQuiet(store);
+
+    // The tree provider's own work at N: the top level (a row per namespace), then one namespace.
+    const tree = new ctx.NamespaceTreeProvider(store);
+    try {
+      t0 = now();
+      const top = await tree.getChildren();
+      top.forEach((node) => tree.getTreeItem(node));
+      out.treeRoot = now() - t0;
+      if (top.length < names.length) {
+        throw new Error(`the tree's top level has ${top.length} rows for ${names.length} namespaces`);
+      }
+      const node = top.find((n) => n.kind === 'namespace' && n.netns === names[1]);
+      t0 = now();
+      const kids = await tree.getChildren(node);
+      kids.forEach((k) => tree.getTreeItem(k));
+      out.treeExpand = now() - t0;
+    } finally {
+      tree.dispose();
+    }
+
+    // A namespace made in a shell.
+    const added = `${prefix}-live${round}`;
+    t0 = now();
+    await execFileP(IP, ['netns', 'add', added]);
+    await waitForModel(store, () => store.has(added));
+    out.liveAdd = now() - t0;
+    await modelQuiet(store);
+    t0 = now();
+    await execFileP(IP, ['netns', 'delete', added]);
+    await waitForModel(store, () => !store.has(added));
+    out.liveDel = now() - t0;
+    await modelQuiet(store);
+
+    // A veth end moved from the host into a namespace.
+    const [a, b] = [`${prefix}mv${round}a`, `${prefix}mv${round}b`];
+    const target = names[Math.floor(names.length / 2)];
+    await ip(['link', 'add', 'name', a, 'type', 'veth', 'peer', 'name', b]);
+    await waitForModel(store, () => hasLink(store.root, a) && hasLink(store.root, b));
+    await modelQuiet(store);
+    t0 = now();
+    await execFileP(IP, ['link', 'set', 'dev', a, 'netns', target]);
+    await waitForModel(store, () => hasLink(store.get(target), a));
+    out.liveMove = now() - t0;
+    await modelQuiet(store);
+    await ip(['-n', target, 'link', 'del', 'dev', a]);
+    await waitForModel(store, () => !hasLink(store.root, b) && !hasLink(store.get(target), a));
+    await modelQuiet(store, 500);
+
+    // Nothing changes: the helper should sleep.
+    // On a shared machine others' namespaces change too, and the helper rightly works for those
+    // events: a window with events is tried again (up to 5 windows), and its event count kept.
+    let events = 0;
+    const sub = client.onEvent(() => events++);
+    try {
+      for (let attempt = 0; attempt < 5; attempt++) {
+        events = 0;
+        const cpu0 = cpuMs(pid);
+        await sleep(idleMs);
+        out.idleCpu = cpuMs(pid) - cpu0;
+        out.idleEvents = events;
+        if (events === 0) {
+          break;
+        }
+        await modelQuiet(store);
+      }
+    } finally {
+      sub.dispose();
+    }
+    return out;
+  } finally {
+    store.dispose();
+    client.dispose();
+  }
+}

@@ -1,0 +1,127 @@
+// Medians, ratios, targets and the one table the benchmark prints.
+
+export const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+/**
+ * What the table shows, in order. `ref`: the figure a ratio is taken against. `target(fig, all)`:
+ * { text, met } or undefined when the figure has no target.
+ */
+export const FIGURES = [
+  { key: 'loop', label: 'shell loop `ip netns exec NS ip -j addr` over {N} namespaces (baseline)' },
+  { key: 'allExec', label: '`ip -all netns exec ip -j addr` (one ip, forks per namespace)', ref: 'loop' },
+  {
+    key: 'snapFast',
+    label: 'helper snapshot of the {N} + host, fast reader (client round trip)',
+    ref: 'loop',
+    target: (f, all) => ({ text: '≥50x faster than {loop}', met: ratio(all.loop, f) >= 50 }),
+  },
+  { key: 'readInProcess', label: 'the fast reader alone, in process (no helper, JSON or pipe)', ref: 'loop' },
+  { key: 'snapIp', label: "helper snapshot, reader: 'ip' (the fallback)", ref: 'loop' },
+  { key: 'listNames', label: 'names only (listNames round trip): first paint', target: (f) => ({ text: '< 30 ms', met: f.median < 30 }) },
+  { key: 'firstLoad', label: 'view shown → model loaded (start helper, watch, full read)' },
+  { key: 'treeRoot', label: 'tree provider: top level at {N} (getChildren + getTreeItem each)', target: (f) => ({ text: '< 100 ms', met: f.median < 100 }) },
+  { key: 'treeExpand', label: 'tree provider: one namespace expanded', target: (f) => ({ text: '< 100 ms', met: f.median < 100 }) },
+  { key: 'liveAdd', label: '`ip netns add X` in a shell → model has X', target: (f) => ({ text: '≤ 200 ms', met: f.median <= 200 }) },
+  { key: 'liveDel', label: '`ip netns delete X` in a shell → model drops X', target: (f) => ({ text: '≤ 200 ms', met: f.median <= 200 }) },
+  { key: 'liveMove', label: '`ip link set X netns Y` → model shows X in Y', target: (f) => ({ text: '≤ 200 ms', met: f.median <= 200 }) },
+  { key: 'opSpawn', label: '`ip netns add` + `ip netns delete`, spawned' },
+  {
+    key: 'opHelper',
+    label: 'addNetns + delNetns through the running helper',
+    ref: 'opSpawn',
+    target: (f, all) => ({ text: '≤ 2x the time of {opSpawn}', met: f.median <= 2 * all.opSpawn.median }),
+  },
+  { key: 'buildSteps', label: 'build {NB} namespaces + veths, one ip spawn per step' },
+  { key: 'buildBatch', label: 'the same in one batch request to the helper', ref: 'buildSteps' },
+  { key: 'idleCpu', label: 'helper CPU time in 2 s idle, watching', unit: 'ms CPU', target: (f) => ({ text: '0 ms (10 ms ticks)', met: f.median === 0 }) },
+  { key: 'activation', label: "extension activation (VS Code's Running Extensions)" },
+  { key: 'firstRow', label: 'click the activity bar item → first tree row (workbench, {N}+ namespaces)' },
+  { key: 'expand', label: 'click a namespace row → its rows drawn (workbench)', target: (f) => ({ text: '< 100 ms', met: f.median < 100 }) },
+  { key: 'expandTwistie', label: "click a namespace's twistie → its rows drawn (workbench)", target: (f) => ({ text: '< 100 ms', met: f.median < 100 }) },
+  { key: 'vsix', label: '.vsix size (npm run package)', unit: 'KB' },
+];
+
+/** The table's row number of a figure. */
+export const figureNo = (key) => FIGURES.findIndex((d) => d.key === key) + 1;
+
+function ratio(ref, f) {
+  return ref && f && f.median > 0 ? ref.median / f.median : NaN;
+}
+
+function fmtRatio(r, refIndex) {
+  if (!Number.isFinite(r)) {
+    return '';
+  }
+  const n = (x) => (x >= 10 ? x.toFixed(0) : x.toFixed(1));
+  if (Math.abs(r - 1) < 0.05) {
+    return `same as ${refIndex}`;
+  }
+  return r >= 1 ? `${n(r)}x faster than ${refIndex}` : `${n(1 / r)}x slower than ${refIndex}`;
+}
+
+function fmtValue(v, unit) {
+  if (v === undefined || v === null || Number.isNaN(v)) {
+    return 'n/a';
+  }
+  if (unit === 'KB') {
+    return `${v.toFixed(0)} KB`;
+  }
+  if (unit === 'ms CPU') {
+    return `${v.toFixed(0)} ms`;
+  }
+  return v >= 10_000 ? `${(v / 1000).toFixed(1)} s` : v >= 100 ? `${v.toFixed(0)} ms` : `${v.toFixed(1)} ms`;
+}
+
+/** Fills median/min/ratio/target/met into each figure that has samples; returns rows in table order. */
+export function summarize(samples, notes, vars) {
+  const all = {};
+  for (const def of FIGURES) {
+    const xs = samples[def.key] ?? [];
+    if (xs.length > 0) {
+      all[def.key] = { median: median(xs), min: Math.min(...xs), runs: xs.length, samples: xs.map((x) => Math.round(x * 10) / 10) };
+    }
+  }
+  const rows = [];
+  FIGURES.forEach((def, i) => {
+    const f = all[def.key];
+    const label = def.label.replace(/\{(\w+)\}/g, (_, k) => String(vars[k]));
+    const row = { n: i + 1, key: def.key, label, unit: def.unit ?? 'ms', note: notes[def.key] };
+    if (f) {
+      Object.assign(row, f);
+      if (def.ref && all[def.ref]) {
+        row.ratio = ratio(all[def.ref], f);
+        row.ratioText = fmtRatio(row.ratio, figureNo(def.ref));
+      }
+      const t = def.target?.(f, all);
+      if (t) {
+        row.target = t.text.replace(/\{(\w+)\}/g, (_, k) => String(figureNo(k)));
+        row.met = t.met;
+      }
+    } else if (def.target) {
+      row.target = def.target({ median: NaN }, { loop: { median: NaN }, opSpawn: { median: NaN } })?.text.replace(/\{(\w+)\}/g, (_, k) => String(figureNo(k)));
+    }
+    rows.push(row);
+  });
+  return rows;
+}
+
+/** The table as Markdown (it reads as a table in a terminal too). */
+export function table(rows) {
+  const head = ['#', 'figure', 'median', 'min', 'runs', 'ratio', 'target', 'met'];
+  const body = rows.map((r) => [
+    String(r.n),
+    r.label,
+    r.runs ? fmtValue(r.median, r.unit) : `n/a${r.note ? `: ${r.note}` : ''}`,
+    r.runs ? fmtValue(r.min, r.unit) : '',
+    r.runs ? String(r.runs) : '',
+    r.ratioText ?? '',
+    r.target ?? '',
+    r.met === undefined ? '' : r.met ? 'yes' : 'NO',
+  ]);
+  const lines = [head, head.map(() => '---'), ...body].map((cells) => `| ${cells.join(' | ')} |`);
+  return lines.join('\n');
+}

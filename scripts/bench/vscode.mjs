@@ -1,0 +1,195 @@
+// The editor side: the .vsix as `npm run package` makes it (in a temporary copy of the project,
+// so the working tree and its dist/ stay as they are), and the extension in a real workbench
+// (code-server + chromium): activation time as VS Code's "Running Extensions" reports it, the time
+// from clicking the view to its first row, and the time to expand a namespace.
+/* global process, document */
+import { execFileSync, fork, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadWorkbench } from './bundle.mjs';
+import { now } from './measures.mjs';
+
+/** Runs `npm run package` in a copy of the project; returns { bytes, files, koffi } or { error }. */
+export function packageVsix(root) {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'netns-bench-vsix-'));
+  try {
+    const copy = path.join(tmp, 'project');
+    const skip = new Set(['.git', 'node_modules'].map((d) => path.join(root, d)));
+    fs.cpSync(root, copy, { recursive: true, filter: (src) => !skip.has(src) && !src.endsWith('.vsix') });
+    // Hard links: a copy in no time, and npm (which vsce asks for the dependencies) sees a real tree.
+    const [from, to] = [path.join(root, 'node_modules'), path.join(copy, 'node_modules')];
+    try {
+      execFileSync('cp', ['-al', from, to], { stdio: 'ignore' });
+    } catch {
+      fs.rmSync(to, { recursive: true, force: true });
+      execFileSync('cp', ['-a', from, to], { stdio: 'ignore' }); // another file system
+    }
+    const r = spawnSync('npm', ['run', 'package'], { cwd: copy, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 });
+    const vsix = path.join(copy, 'vscode-netns.vsix');
+    if (r.status !== 0 || !fs.existsSync(vsix)) {
+      const out = `${r.stdout}\n${r.stderr}`.split('\n');
+      const why = (out.find((l) => /ERROR/.test(l)) ?? out.filter(Boolean).slice(-1)[0] ?? r.error?.message ?? '').trim();
+      return { error: `npm run package failed (exit ${r.status}): ${why}` };
+    }
+    const entries = execFileSync('zipinfo', ['-1', vsix], { encoding: 'utf8' }).split('\n').filter((l) => l.startsWith('extension/') && !l.endsWith('/'));
+    return { bytes: fs.statSync(vsix).size, files: entries.length, koffi: entries.some((e) => e.includes('node_modules/koffi/')) };
+  } catch (e) {
+    return { error: e.message };
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Namespaces expanded each way. */
+const EXPANSIONS = 4;
+
+/** Why the workbench part cannot run, or undefined. */
+export function workbenchMissing(root) {
+  if (!fs.existsSync(path.join(root, 'dist', 'extension.js'))) {
+    return 'dist/extension.js is missing (npm run build)';
+  }
+  if (!fs.existsSync('/usr/bin/chromium') && !process.env.NETNS_CHROMIUM) {
+    return 'chromium is not installed (apt-get install chromium)';
+  }
+  return undefined;
+}
+
+/**
+ * Opens the workbench, clicks "Network Namespaces" in the activity bar and times the first row of
+ * the tree; expands a namespace; then reads the activation time from "Running Extensions".
+ */
+export async function workbench(root, options) {
+  try {
+    return await workbenchOnce(root, options);
+  } catch (e) {
+    // A browser that went away under us (a shared, busy machine) gets one more try.
+    options.log(`workbench: ${e.message.split('\n')[0]}; trying once more`);
+    return await workbenchOnce(root, options);
+  }
+}
+
+async function workbenchOnce(root, { ourPrefix, log }) {
+  const { startCodeServer, launchBrowser } = await loadWorkbench(root);
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'netns-bench-ws-'));
+  let server;
+  let browser;
+  try {
+    server = await startCodeServer({ folder, extensions: [root] });
+    browser = await launchBrowser();
+    const page = browser.page;
+    await page.goto(server.workbenchUrl());
+    for (const part of ['activitybar', 'sidebar', 'statusbar']) {
+      await page.locator(`.monaco-workbench .part.${part}`).first().waitFor({ state: 'visible', timeout: 60_000 });
+    }
+    const tab = page.getByRole('tab', { name: /Network Namespaces/ });
+    await tab.waitFor({ timeout: 30_000 });
+    // The tree's rows live in the side bar; the view container holds only our view.
+    const rows = page.locator('.part.sidebar .monaco-list-row');
+
+    const clickedAt = new Date().toISOString();
+    let t0 = now();
+    await tab.click();
+    await rows.first().waitFor({ timeout: 120_000 });
+    const firstRow = now() - t0;
+    log(`workbench: first row after ${firstRow.toFixed(0)} ms`);
+
+    // Expanding namespaces: ours among the rows drawn (the list draws only what is in view), or
+    // when others' namespaces fill the view, whichever namespace rows are there.
+    await page.locator(`.part.sidebar .monaco-list-row[aria-label*=" ${ourPrefix}-"]`).first().waitFor({ timeout: 15_000 }).catch(() => undefined);
+    const rowsDrawn = await rows.count();
+    const collapsed = '.part.sidebar .monaco-list-row[aria-level="1"][aria-expanded="false"]:not([aria-label^="Host"])';
+    const level2 = '.part.sidebar .monaco-list-row[aria-level="2"]';
+    // Alternately by a click on the row (which also selects it) and on its twistie (the arrow).
+    const expand = { row: [], twistie: [] };
+    for (let k = 0; k < 2 * EXPANSIONS; k++) {
+      const how = k % 2 === 0 ? 'row' : 'twistie';
+      const ours = page.locator(`${collapsed}[aria-label*=" ${ourPrefix}-"]`).first();
+      const row = (await ours.count()) > 0 ? ours : page.locator(collapsed).first();
+      const target = how === 'row' ? row : row.locator('.monaco-tl-twistie');
+      const before = await page.locator(level2).count();
+      t0 = now();
+      await target.click();
+      await page.waitForFunction(([sel, n]) => document.querySelectorAll(sel).length > n, [level2, before], { polling: 'raf', timeout: 30_000 });
+      expand[how].push(now() - t0);
+      await page.waitForTimeout(300);
+    }
+    const list = (xs) => xs.map((x) => x.toFixed(0)).join(', ');
+    log(`workbench: expanded namespaces by a row click in ${list(expand.row)} ms, by the twistie in ${list(expand.twistie)} ms`);
+
+    await page.keyboard.press('F1');
+    await page.keyboard.type('Developer: Show Running Extensions');
+    await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: 'Show Running Extensions' }).first().waitFor({ timeout: 10_000 });
+    await page.keyboard.press('Enter');
+    const extRow = page.locator('.runtime-extensions-editor .monaco-list-row, .editor-instance .monaco-list-row').filter({ hasText: 'Network Namespaces' }).first();
+    await extRow.waitFor({ timeout: 20_000 });
+    const text = (await extRow.innerText()).replace(/\s+/g, ' ');
+    const m = /Activation: (\d+)\s*ms/.exec(text);
+    const activation = m ? Number(m[1]) : undefined;
+    return { clickedAt, firstRow, expand, rowsDrawn, activation, activationText: m ? m[0] : `not found in "${text}"`, timeline: timeline(server.userDataDir, clickedAt) };
+  } finally {
+    await browser?.close();
+    await server?.stop();
+    fs.rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The extension's activation (from the extension host's log) and the extension's own first log
+ * lines, as "+ms after the click: message", to tell where the first-row time went.
+ */
+function timeline(userDataDir, clickedAt) {
+  const click = Date.parse(clickedAt);
+  const logs = path.join(userDataDir, 'logs');
+  const files = fs.readdirSync(logs, { recursive: true }).map((f) => path.join(logs, f));
+  const lines = [];
+  for (const f of files) {
+    const ours = f.endsWith(path.join('vscode-netns.vscode-netns', 'Network Namespaces.log'));
+    if (!ours && !f.endsWith('exthost.log')) {
+      continue;
+    }
+    for (const l of fs.readFileSync(f, 'utf8').split('\n')) {
+      const m = /^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+) \[\w+\] (.*)$/.exec(l);
+      if (m && (ours || m[2].includes('vscode-netns.vscode-netns'))) {
+        // The logs' times are local time, as Date.parse reads this form.
+        lines.push({ t: Date.parse(m[1].replace(' ', 'T')) - click, msg: m[2].replace(/\/tmp\/\S+\/dist\//, '.../dist/').slice(0, 140) });
+      }
+    }
+  }
+  return lines
+    .sort((a, b) => a.t - b.t)
+    .slice(0, 7)
+    .map((l) => `+${l.t} ms: ${l.msg}`);
+}
+
+/**
+ * Runs workbench() in a child process: code-server's installer prints to stdout, which must stay
+ * clean for --json, and the child's own exit hooks end code-server and chromium whatever happens.
+ */
+export function workbenchInChild(root, ourPrefix) {
+  return new Promise((resolve, reject) => {
+    const child = fork(fileURLToPath(import.meta.url), [root, ourPrefix], { stdio: ['ignore', 2, 2, 'ipc'] });
+    const stop = () => child.kill('SIGTERM');
+    process.on('exit', stop);
+    let answer;
+    child.on('message', (msg) => (answer = msg));
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      process.off('exit', stop);
+      if (answer?.ok) {
+        resolve(answer.result);
+      } else {
+        reject(new Error(answer?.error ?? `the workbench run ended (${signal ?? `exit code ${code}`}) without a result`));
+      }
+    });
+  });
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url) && process.send) {
+  const [root, ourPrefix] = process.argv.slice(2);
+  workbench(root, { ourPrefix, log: (msg) => process.stderr.write(`[bench] ${msg}\n`) }).then(
+    (result) => process.send({ ok: true, result }, () => process.exit(0)),
+    (e) => process.send({ ok: false, error: e.message.split('\n')[0] }, () => process.exit(1)),
+  );
+}

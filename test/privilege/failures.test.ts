@@ -11,10 +11,10 @@ import * as path from 'node:path';
 import { polkitCommandLine, sudoersRule } from '../../src/client/launcher';
 import { findTool } from '../../src/client/runtime';
 import { INSTALL_DIR, INSTALL_LAUNCHER, launcherScript, sudoersLine } from '../../src/core/install';
-import { helperPath as builtHelper, repoRoot } from '../support/kernel';
+import { helperPath as builtHelper } from '../support/kernel';
 import { mountNsToolsMissing } from '../support/mountNs';
 import { dismissingAgentMissing, startDismissingAgent, type DismissingAgent } from '../support/polkitAgent';
-import { createTestUser, ensureSystemBus, installPolkitRule, installSudoers, runCleanups, tempDir, userCanRead, type TestUser } from '../support/testUser';
+import { createTestUser, ensureSystemBus, installPolkitRule, installSudoers, runCleanups, tempDir, userCanRead, userReadableBuild, type TestUser } from '../support/testUser';
 import type { ClientScriptInput, ClientScriptOutput } from '../support/asUserClient';
 
 const has = (p: string) => fs.existsSync(p);
@@ -50,18 +50,8 @@ describe('launcher failures as an ordinary user', { skip }, () => {
 
   before(() => {
     user = createTestUser();
-    const local = path.join(repoRoot, 'out', 'test', 'support', 'asUserClient.js');
-    if (userCanRead(user, builtHelper) && userCanRead(user, local)) {
-      helperPath = builtHelper;
-      script = local;
-    } else {
-      const dir = tempDir();
-      fs.cpSync(path.join(repoRoot, 'dist'), path.join(dir, 'dist'), { recursive: true });
-      fs.cpSync(path.join(repoRoot, 'out'), path.join(dir, 'out'), { recursive: true });
-      fs.cpSync(path.join(repoRoot, 'node_modules', 'koffi'), path.join(dir, 'node_modules', 'koffi'), { recursive: true });
-      helperPath = path.join(dir, 'dist', 'helper.js');
-      script = path.join(dir, 'out', 'test', 'support', 'asUserClient.js');
-    }
+    // The user must reach the helper and the client code.
+    ({ helperPath, script } = userReadableBuild(user, 'test/support/asUserClient.js'));
     assert.ok(userCanRead(user, helperPath) && userCanRead(user, script));
   });
   after(() => runCleanups());

@@ -15,7 +15,7 @@ import { PROTOCOL_VERSION, type HelloResult, type Result } from '../../src/core/
 import type { Snapshot } from '../../src/core/model';
 import type { ClientScriptInput, ClientScriptOutput } from '../support/asUserClient';
 import { HelperProcess } from '../support/helperProcess';
-import { helperPath as builtHelper, cleanupOnExit, cleanupPrefix, links, linkNames, netnsNames, repoRoot, uniquePrefix } from '../support/kernel';
+import { helperPath as builtHelper, cleanupOnExit, cleanupPrefix, links, linkNames, netnsNames, uniquePrefix } from '../support/kernel';
 import {
   createTestUser,
   ensureSystemBus,
@@ -26,6 +26,7 @@ import {
   runCleanups,
   tempDir,
   userCanRead,
+  userReadableBuild,
   type TestUser,
 } from '../support/testUser';
 
@@ -93,18 +94,8 @@ describe('the root-owned install, end to end', { skip }, () => {
     preserve(INSTALL_DIR);
     preserve(POLKIT_POLICY_PATH);
     user = createTestUser();
-    // The user must reach the bundled helper and the client script; copy them when the tree is private.
-    const local = path.join(repoRoot, 'out', 'test', 'support', 'asUserClient.js');
-    if (userCanRead(user, builtHelper) && userCanRead(user, local)) {
-      helperPath = builtHelper;
-      script = local;
-    } else {
-      const dir = tempDir();
-      fs.cpSync(path.join(repoRoot, 'dist'), path.join(dir, 'dist'), { recursive: true });
-      fs.cpSync(path.join(repoRoot, 'out'), path.join(dir, 'out'), { recursive: true });
-      helperPath = path.join(dir, 'dist', 'helper.js');
-      script = path.join(dir, 'out', 'test', 'support', 'asUserClient.js');
-    }
+    // The user must reach the helper and the client code.
+    ({ helperPath, script } = userReadableBuild(user, 'test/support/asUserClient.js'));
     assert.ok(userCanRead(user, helperPath) && userCanRead(user, script));
     // A NODE_OPTIONS the user sets must never reach the root helper: if it did, this would run.
     const evil = path.join(user.home, 'evil.js');

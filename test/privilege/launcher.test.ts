@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { polkitCommandLine, sudoersRule } from '../../src/client/launcher';
 import { INSTALL_LAUNCHER, launcherScript, POLKIT_ACTION_ID, polkitPolicy, polkitRule, sudoersLine } from '../../src/core/install';
-import { helperPath as builtHelper, repoRoot } from '../support/kernel';
+import { helperPath as builtHelper } from '../support/kernel';
 import {
   createTestUser,
   ensureSystemBus,
@@ -23,6 +23,7 @@ import {
   systemBusAnswers,
   tempDir,
   userCanRead,
+  userReadableBuild,
   type TestUser,
 } from '../support/testUser';
 import type { AsUserInput, AsUserOutput } from './asUser';
@@ -51,19 +52,8 @@ describe('launcher as an ordinary user', { skip }, () => {
   before(() => {
     user = createTestUser();
     setPassword(user, password);
-    // The user must reach the helper and the client code; copy them when the tree is private.
-    const local = path.join(repoRoot, 'out', 'test', 'privilege', 'asUser.js');
-    if (userCanRead(user, builtHelper) && userCanRead(user, local)) {
-      helperPath = builtHelper;
-      script = local;
-    } else {
-      const dir = tempDir();
-      fs.cpSync(path.join(repoRoot, 'dist'), path.join(dir, 'dist'), { recursive: true });
-      fs.cpSync(path.join(repoRoot, 'out'), path.join(dir, 'out'), { recursive: true });
-      fs.cpSync(path.join(repoRoot, 'node_modules', 'koffi'), path.join(dir, 'node_modules', 'koffi'), { recursive: true });
-      helperPath = path.join(dir, 'dist', 'helper.js');
-      script = path.join(dir, 'out', 'test', 'privilege', 'asUser.js');
-    }
+    // The user must reach the helper and the client code.
+    ({ helperPath, script } = userReadableBuild(user, 'test/privilege/asUser.js'));
     askpassScript = path.join(path.dirname(helperPath), 'askpass.js');
     assert.ok(has(askpassScript), 'dist/askpass.js is built');
     assert.ok(userCanRead(user, helperPath) && userCanRead(user, script));

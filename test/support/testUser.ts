@@ -7,6 +7,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { helperPath as builtHelper, repoRoot } from './kernel';
 
 const cleanups: { what: string; fn: () => void }[] = [];
 let exitHooked = false;
@@ -237,4 +238,20 @@ export function runAsUser(
     });
     child.stdin.end(input);
   });
+}
+
+/**
+ * The built helper and a compiled script (a path under out/) where `user` can read them: in place,
+ * or, when the checkout is private, copied (with koffi) into a temp folder the user can read.
+ */
+export function userReadableBuild(user: TestUser, scriptInOut: string): { helperPath: string; script: string } {
+  const local = path.join(repoRoot, 'out', scriptInOut);
+  if (userCanRead(user, builtHelper) && userCanRead(user, local)) {
+    return { helperPath: builtHelper, script: local };
+  }
+  const dir = tempDir();
+  fs.cpSync(path.join(repoRoot, 'dist'), path.join(dir, 'dist'), { recursive: true });
+  fs.cpSync(path.join(repoRoot, 'out'), path.join(dir, 'out'), { recursive: true });
+  fs.cpSync(path.join(repoRoot, 'node_modules', 'koffi'), path.join(dir, 'node_modules', 'koffi'), { recursive: true });
+  return { helperPath: path.join(dir, 'dist', 'helper.js'), script: path.join(dir, 'out', scriptInOut) };
 }

@@ -3,6 +3,7 @@
 // after it died. A request in flight when the helper dies fails with HelperLostError and is never
 // re-sent if it writes: it may have been carried out. Reads are retried once on a new helper.
 
+import { msg } from '../core/messages';
 import type { ChangeEvent, HelloResult, Op, Params, Result } from '../core/protocol';
 import type { AskpassProvider } from './askpassServer';
 import type { Connection, Log } from './connection';
@@ -52,7 +53,7 @@ class Client implements NetnsClient {
 
   start(): Promise<HelloResult> {
     if (this.disposed) {
-      return Promise.reject(new Error('The helper client was closed.'));
+      return Promise.reject(new Error(msg('The helper client was closed.')));
     }
     if (this.conn && this.current.kind === 'running') {
       return Promise.resolve(this.current.hello);
@@ -109,7 +110,7 @@ class Client implements NetnsClient {
     const conn = this.conn;
     this.conn = undefined;
     if (conn) {
-      conn.abandon(() => new Error('The helper client was closed.'));
+      conn.abandon(() => new Error(msg('The helper client was closed.')));
       // End of input makes the helper finish and exit; a root-owned one cannot be signalled.
       conn.end();
       const t = setTimeout(() => conn.kill(), 3000);
@@ -127,7 +128,7 @@ class Client implements NetnsClient {
     try {
       launched = await launchHelper({ ...this.opts, onEvent: (e) => this.emit(e) });
     } catch (e) {
-      const err = e instanceof LaunchError ? e : new LaunchError('exited', `The helper could not be started: ${(e as Error).message}`);
+      const err = e instanceof LaunchError ? e : new LaunchError('exited', msg('The helper could not be started: {0}', (e as Error).message));
       if (!this.disposed) {
         this.setState({ kind: 'failed', error: err });
       }
@@ -136,7 +137,7 @@ class Client implements NetnsClient {
     const { connection, hello, via, installed } = launched;
     if (this.disposed) {
       connection.end();
-      throw new Error('The helper client was closed.');
+      throw new Error(msg('The helper client was closed.'));
     }
     this.conn = connection;
     this.setState(installed ? { kind: 'running', hello, via, installed } : { kind: 'running', hello, via });

@@ -18,6 +18,7 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import { INSTALL_LAUNCHER } from '../core/install';
+import { msg } from '../core/messages';
 import { PROTOCOL_VERSION, type ChangeEvent, type HelloResult } from '../core/protocol';
 import { startAskpass, type AskpassProvider, type AskpassSession } from './askpassServer';
 import { Connection, type Closed, type Log } from './connection';
@@ -147,7 +148,7 @@ async function escalate(opts: LaunchOptions, argv: string[], base: NodeJS.Proces
   if (opts.method === 'sudo' || opts.method === 'auto') {
     if (!sudo) {
       if (opts.method === 'sudo') {
-        throw new LaunchError('no-escalation', 'sudo is not installed, so the helper cannot get root privileges. Install sudo, or switch the privilege method to pkexec.');
+        throw new LaunchError('no-escalation', msg('sudo is not installed, so the helper cannot get root privileges. Install sudo, or switch the privilege method to pkexec.'));
       }
     } else {
       // A NOPASSWD rule makes this silent; otherwise it fails at once without asking anyone.
@@ -168,10 +169,10 @@ async function escalate(opts: LaunchOptions, argv: string[], base: NodeJS.Proces
   // auto (no silent sudo) or pkexec
   if (!pkexec) {
     if (opts.method === 'pkexec') {
-      throw new LaunchError('no-escalation', 'pkexec is not installed, so the helper cannot get root privileges. Install pkexec and polkitd, or switch the privilege method to sudo.');
+      throw new LaunchError('no-escalation', msg('pkexec is not installed, so the helper cannot get root privileges. Install pkexec and polkitd, or switch the privilege method to sudo.'));
     }
     if (!sudo) {
-      throw new LaunchError('no-escalation', 'Neither pkexec nor sudo is installed, so the helper cannot get root privileges. Install one of them, or run VS Code as root.');
+      throw new LaunchError('no-escalation', msg('Neither pkexec nor sudo is installed, so the helper cannot get root privileges. Install one of them, or run VS Code as root.'));
     }
     return sudoWithPassword(opts, sudo, argv, env);
   }
@@ -197,8 +198,10 @@ async function sudoWithPassword(opts: LaunchOptions, sudo: string, argv: string[
   if (!opts.askpass) {
     throw new LaunchError(
       'password-required',
-      'sudo needs a password to start the helper (or does not allow your account to), and no password prompt is available here. ' +
-        'Ask an administrator for a sudoers rule that allows the helper without a password, or use pkexec.',
+      msg(
+        'sudo needs a password to start the helper (or does not allow your account to), and no password prompt is available here. ' +
+          'Ask an administrator for a sudoers rule that allows the helper without a password, or use pkexec.',
+      ),
       earlier?.detail,
     );
   }
@@ -232,10 +235,10 @@ function checkFiles(opts: LaunchOptions): LaunchError | undefined {
     }
   };
   if (!isFile(opts.helperPath)) {
-    return new LaunchError('helper-missing', `The helper program is missing (${opts.helperPath}). Reinstall the extension.`);
+    return new LaunchError('helper-missing', msg('The helper program is missing ({0}). Reinstall the extension.', opts.helperPath));
   }
   if (!isFile(opts.nodePath)) {
-    return new LaunchError('helper-missing', `The runtime to start the helper with is missing (${opts.nodePath}).`);
+    return new LaunchError('helper-missing', msg('The runtime to start the helper with is missing ({0}).', opts.nodePath));
   }
   return undefined;
 }
@@ -279,13 +282,13 @@ class TimeoutSignal extends Error {}
 
 function checkHello(h: HelloResult, a: Attempt): string | undefined {
   if (typeof h !== 'object' || h === null || h.name !== 'vscode-netns-helper') {
-    return 'The program started as the helper is not this extension\'s helper. Reinstall the extension.';
+    return msg("The program started as the helper is not this extension's helper. Reinstall the extension.");
   }
   if (h.protocol !== PROTOCOL_VERSION) {
-    return `The helper speaks protocol version ${String(h.protocol)}, this extension needs ${PROTOCOL_VERSION}. Reinstall the extension (or reload the window after an update).`;
+    return msg('The helper speaks protocol version {0}, this extension needs {1}. Reinstall the extension (or reload the window after an update).', String(h.protocol), PROTOCOL_VERSION);
   }
   if (a.via !== 'root' && h.uid !== 0) {
-    return `The helper runs as uid ${h.uid}, not as root, so it cannot manage namespaces.`;
+    return msg('The helper runs as uid {0}, not as root, so it cannot manage namespaces.', h.uid);
   }
   return undefined;
 }
@@ -297,22 +300,24 @@ async function explain(e: unknown, a: Attempt, conn: Connection, timeoutMs: numb
   if (e instanceof TimeoutSignal) {
     const garbage = conn.firstGarbage;
     if (garbage) {
-      return new LaunchError('protocol', 'The helper answered something unexpected and never said hello. Reinstall the extension.', garbage);
+      return new LaunchError('protocol', msg('The helper answered something unexpected and never said hello. Reinstall the extension.'), garbage);
     }
     return new LaunchError(
       'exited',
-      `The helper did not answer within ${Math.round(timeoutMs / 1000)} seconds${a.interactive ? ' (authentication may not have finished)' : ''}. Try again; the log has details.`,
+      a.interactive
+        ? msg('The helper did not answer within {0} seconds (authentication may not have finished). Try again; the log has details.', Math.round(timeoutMs / 1000))
+        : msg('The helper did not answer within {0} seconds. Try again; the log has details.', Math.round(timeoutMs / 1000)),
       conn.stderrTail || undefined,
     );
   }
   if (e instanceof HelperError) {
-    return new LaunchError('protocol', `The helper refused to start: ${e.message}`, e.detail);
+    return new LaunchError('protocol', msg('The helper refused to start: {0}', e.message), e.detail);
   }
   if (e instanceof HelperLostError) {
     const closed = await new Promise<Closed>((resolve) => conn.onClose(resolve));
     return classifyExit(a, closed, conn.firstGarbage, conn.spawnError);
   }
-  return new LaunchError('exited', `The helper could not be started: ${(e as Error).message}`);
+  return new LaunchError('exited', msg('The helper could not be started: {0}', (e as Error).message));
 }
 
 /** Tells apart why the process ended before hello, from the tool's (English) words and exit code. */
@@ -321,48 +326,53 @@ export function classifyExit(a: { kind: Kind; askpass?: AskpassSession }, c: Clo
   const detail = [spawnError?.message, s.trim(), garbage && `stdout: ${garbage}`].filter(Boolean).join('\n') || undefined;
   const has = (re: RegExp) => re.test(s);
   if (spawnError) {
-    return new LaunchError('exited', `The helper could not be started: ${spawnError.message}`, detail);
+    return new LaunchError('exited', msg('The helper could not be started: {0}', spawnError.message), detail);
   }
   if (a.kind === 'sudo-n' || a.kind === 'sudo-A') {
     if (has(/no password was provided/) || a.askpass?.cancelled) {
-      return new LaunchError('cancelled', 'The password prompt was cancelled, so the helper was not started. Run the command again to retry.', detail);
+      return new LaunchError('cancelled', msg('The password prompt was cancelled, so the helper was not started. Run the command again to retry.'), detail);
     }
     if (has(/incorrect password attempt/)) {
-      return new LaunchError('not-authorized', 'sudo did not accept the password. Run the command again to retry.', detail);
+      return new LaunchError('not-authorized', msg('sudo did not accept the password. Run the command again to retry.'), detail);
     }
     if (has(/is not in the sudoers file/)) {
-      return new LaunchError('not-authorized', 'Your account may not use sudo (it is not in the sudoers file). Ask an administrator to allow the helper command, or use pkexec.', detail);
+      return new LaunchError('not-authorized', msg('Your account may not use sudo (it is not in the sudoers file). Ask an administrator to allow the helper command, or use pkexec.'), detail);
     }
     if (has(/is not allowed to (execute|run)|not allowed to run sudo/)) {
-      return new LaunchError('not-authorized', 'sudo does not allow your account to run the helper. Ask an administrator for a sudoers rule that allows the helper command.', detail);
+      return new LaunchError('not-authorized', msg('sudo does not allow your account to run the helper. Ask an administrator for a sudoers rule that allows the helper command.'), detail);
     }
     if (has(/a password is required|a terminal is required|no askpass program/)) {
-      return new LaunchError('password-required', 'sudo needs a password to start the helper (or does not allow your account to).', detail);
+      return new LaunchError('password-required', msg('sudo needs a password to start the helper (or does not allow your account to).'), detail);
     }
   }
   if (a.kind === 'pkexec') {
     if (has(/Error getting authority/)) {
-      return new LaunchError('no-polkit-agent', 'polkit cannot be reached (no system D-Bus or polkit daemon), so pkexec cannot authorize the helper. Use sudo instead, or start the system D-Bus.', detail);
+      return new LaunchError('no-polkit-agent', msg('polkit cannot be reached (no system D-Bus or polkit daemon), so pkexec cannot authorize the helper. Use sudo instead, or start the system D-Bus.'), detail);
     }
     if (has(/textual authentication agent|No authentication agent found/)) {
-      return new LaunchError('no-polkit-agent', 'pkexec found no authentication agent to ask for your password (usual over SSH or without a desktop session). Use sudo instead, or run a polkit agent.', detail);
+      return new LaunchError('no-polkit-agent', msg('pkexec found no authentication agent to ask for your password (usual over SSH or without a desktop session). Use sudo instead, or run a polkit agent.'), detail);
     }
     if (has(/Request dismissed/) || c.code === 126) {
-      return new LaunchError('cancelled', 'The authentication was cancelled, so the helper was not started. Run the command again to retry.', detail);
+      return new LaunchError('cancelled', msg('The authentication was cancelled, so the helper was not started. Run the command again to retry.'), detail);
     }
     if (has(/Not authorized/)) {
-      return new LaunchError('not-authorized', 'polkit did not authorize starting the helper as root. Ask an administrator for access, or use sudo.', detail);
+      return new LaunchError('not-authorized', msg('polkit did not authorize starting the helper as root. Ask an administrator for access, or use sudo.'), detail);
     }
     if (has(/dead parents/)) {
-      return new LaunchError('exited', 'pkexec refused to start the helper because its parent process had ended.', detail);
+      return new LaunchError('exited', msg('pkexec refused to start the helper because its parent process had ended.'), detail);
     }
   }
   if (has(/Cannot find module|No such file or directory|exec: .*: not found/)) {
-    return new LaunchError('helper-missing', 'The helper program could not be loaded. Reinstall the extension.', detail);
+    return new LaunchError('helper-missing', msg('The helper program could not be loaded. Reinstall the extension.'), detail);
   }
   if (garbage) {
-    return new LaunchError('protocol', 'The program started as the helper is not this extension\'s helper. Reinstall the extension.', detail);
+    return new LaunchError('protocol', msg('The program started as the helper is not this extension\'s helper. Reinstall the extension.'), detail);
   }
-  const how = c.signal ? `was stopped by ${c.signal}` : `exited with code ${String(c.code)}`;
-  return new LaunchError('exited', `The helper ${how} before it was ready. The log has details.`, detail);
+  return new LaunchError(
+    'exited',
+    c.signal
+      ? msg('The helper was stopped by {0} before it was ready. The log has details.', c.signal)
+      : msg('The helper exited with code {0} before it was ready. The log has details.', String(c.code)),
+    detail,
+  );
 }

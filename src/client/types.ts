@@ -1,6 +1,7 @@
 // What the extension sees of the helper: typed requests, change events, and the connection state.
 // No vscode import here, so the client can be driven from plain Node tests.
 
+import { localParts, msg } from '../core/messages';
 import type { ChangeEvent, ErrorBody, HelloResult, Op, Params, Result } from '../core/protocol';
 
 export type PrivilegeMethod = 'auto' | 'pkexec' | 'sudo';
@@ -37,7 +38,8 @@ export class HelperError extends Error {
   readonly code: ErrorBody['code'];
   readonly detail?: string;
   constructor(body: ErrorBody) {
-    super(body.message);
+    // The helper sends its message in parts too, so it can be shown in the user's language.
+    super(body.parts ? localParts(body.parts) : body.message);
     this.code = body.code;
     this.detail = body.detail;
   }
@@ -47,8 +49,10 @@ export class HelperError extends Error {
 export class HelperLostError extends Error {
   constructor(readonly op: Op) {
     super(
-      `The privileged helper stopped while "${op}" was running; it may or may not have taken effect. ` +
-        'The view will refresh; check the result before trying again.',
+      msg(
+        'The privileged helper stopped while "{0}" was running; it may or may not have taken effect. The view will refresh; check the result before trying again.',
+        op,
+      ),
     );
   }
 }

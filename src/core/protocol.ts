@@ -9,6 +9,7 @@
 //   <- {"id":2,"ok":false,"error":{"code":"EEXIST","message":"A namespace named \"ns1\" already exists."}}
 //   <- {"event":"changed","netns":["ns1"]}
 
+import { renderParts, type MessagePart } from './messages';
 import type { NetnsRef, ProcessNamespace, Snapshot } from './model';
 import { parseCidr, validateInterfaceName, validateNamespaceName, validatePid } from './validate';
 
@@ -109,6 +110,8 @@ export interface ErrorBody {
   message: string;
   /** The underlying tool's own words, for the log. */
   detail?: string;
+  /** The message as translatable parts (see core/messages.ts); `message` is their English text. */
+  parts?: MessagePart[];
 }
 
 export type Response =
@@ -124,12 +127,16 @@ export interface ChangeEvent {
 }
 
 export class ProtocolError extends Error {
+  /** The message as translatable parts, when it was made from them. */
+  readonly parts?: MessagePart[];
   constructor(
     readonly code: ErrorCode,
-    message: string,
+    message: string | MessagePart | MessagePart[],
     readonly detail?: string,
   ) {
-    super(message);
+    const parts = typeof message === 'string' ? undefined : Array.isArray(message) ? message : [message];
+    super(parts ? renderParts(parts) : (message as string));
+    this.parts = parts;
   }
 }
 

@@ -1,6 +1,8 @@
 // Name and value validation following the kernel's and iproute2's rules. Each check returns
 // undefined when the value is good, or a message saying what is wrong and how to fix it.
 
+import { msg } from './messages';
+
 /** IFNAMSIZ is 16 bytes including the terminating NUL. */
 export const IFNAME_MAX_BYTES = 15;
 /** ip netns builds "/run/netns/NAME" in a PATH_MAX buffer and the file name is limited by NAME_MAX. */
@@ -15,57 +17,57 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
 
 export function validateInterfaceName(name: unknown): string | undefined {
   if (typeof name !== 'string') {
-    return 'An interface name must be text.';
+    return msg('An interface name must be text.');
   }
   if (name.length === 0) {
-    return 'An interface name cannot be empty.';
+    return msg('An interface name cannot be empty.');
   }
   if (byteLength(name) > IFNAME_MAX_BYTES) {
-    return `"${name}" is ${byteLength(name)} bytes long; interface names are at most ${IFNAME_MAX_BYTES} bytes. Choose a shorter name.`;
+    return msg('"{0}" is {1} bytes long; interface names are at most {2} bytes. Choose a shorter name.', name, byteLength(name), IFNAME_MAX_BYTES);
   }
   if (name === '.' || name === '..') {
-    return `"${name}" cannot be used as an interface name. Choose another name.`;
+    return msg('"{0}" cannot be used as an interface name. Choose another name.', name);
   }
   if (name.includes('/')) {
-    return 'An interface name cannot contain "/". Remove it.';
+    return msg('An interface name cannot contain "/". Remove it.');
   }
   if (name.includes(':')) {
-    return 'An interface name cannot contain ":" (it is reserved for alias labels). Remove it.';
+    return msg('An interface name cannot contain ":" (it is reserved for alias labels). Remove it.');
   }
   if (/\s/.test(name) || CONTROL.test(name)) {
-    return 'An interface name cannot contain spaces, tabs or other whitespace or control characters.';
+    return msg('An interface name cannot contain spaces, tabs or other whitespace or control characters.');
   }
   if (name.includes('%')) {
-    return 'An interface name cannot contain "%" (the kernel treats it as a numbering template such as veth%d).';
+    return msg('An interface name cannot contain "%" (the kernel treats it as a numbering template such as veth%d).');
   }
   return undefined;
 }
 
 export function validateNamespaceName(name: unknown): string | undefined {
   if (typeof name !== 'string') {
-    return 'A namespace name must be text.';
+    return msg('A namespace name must be text.');
   }
   if (name.length === 0) {
-    return 'A namespace name cannot be empty.';
+    return msg('A namespace name cannot be empty.');
   }
   if (byteLength(name) > NETNS_NAME_MAX_BYTES) {
-    return `The name is ${byteLength(name)} bytes long; namespace names are at most ${NETNS_NAME_MAX_BYTES} bytes. Choose a shorter name.`;
+    return msg('The name is {0} bytes long; namespace names are at most {1} bytes. Choose a shorter name.', byteLength(name), NETNS_NAME_MAX_BYTES);
   }
   if (name === '.' || name === '..') {
-    return `"${name}" cannot be used as a namespace name. Choose another name.`;
+    return msg('"{0}" cannot be used as a namespace name. Choose another name.', name);
   }
   if (name.includes('/')) {
-    return 'A namespace name cannot contain "/" (it becomes a file name in /run/netns). Remove it.';
+    return msg('A namespace name cannot contain "/" (it becomes a file name in /run/netns). Remove it.');
   }
   if (CONTROL.test(name)) {
-    return 'A namespace name cannot contain control characters such as newlines or tabs.';
+    return msg('A namespace name cannot contain control characters such as newlines or tabs.');
   }
   return undefined;
 }
 
 export function validatePid(pid: unknown): string | undefined {
   if (typeof pid !== 'number' || !Number.isSafeInteger(pid) || pid < 1 || pid > 4194304) {
-    return 'A process ID must be a whole number between 1 and 4194304.';
+    return msg('A process ID must be a whole number between 1 and 4194304.');
   }
   return undefined;
 }
@@ -73,27 +75,27 @@ export function validatePid(pid: unknown): string | undefined {
 /** Parses "10.0.0.1/24" or "fd00::1/64". Returns the parts, or a message. */
 export function parseCidr(text: unknown): { family: 4 | 6; address: string; prefixLen: number } | string {
   if (typeof text !== 'string') {
-    return 'An address must be text such as 10.0.0.1/24 or fd00::1/64.';
+    return msg('An address must be text such as 10.0.0.1/24 or fd00::1/64.');
   }
   const m = /^([0-9A-Fa-f:.]+)\/(\d{1,3})$/.exec(text.trim());
   if (!m) {
-    return `"${text}" is not an address with a prefix length. Write it as 10.0.0.1/24 or fd00::1/64.`;
+    return msg('"{0}" is not an address with a prefix length. Write it as 10.0.0.1/24 or fd00::1/64.', text);
   }
   const address = m[1];
   const prefixLen = Number(m[2]);
   if (isIPv4(address)) {
     if (prefixLen > 32) {
-      return `An IPv4 prefix length is 0 to 32, not ${prefixLen}.`;
+      return msg('An IPv4 prefix length is 0 to 32, not {0}.', prefixLen);
     }
     return { family: 4, address, prefixLen };
   }
   if (isIPv6(address)) {
     if (prefixLen > 128) {
-      return `An IPv6 prefix length is 0 to 128, not ${prefixLen}.`;
+      return msg('An IPv6 prefix length is 0 to 128, not {0}.', prefixLen);
     }
     return { family: 6, address: address.toLowerCase(), prefixLen };
   }
-  return `"${address}" is not a valid IPv4 or IPv6 address.`;
+  return msg('"{0}" is not a valid IPv4 or IPv6 address.', address);
 }
 
 export function isIPv4(s: string): boolean {

@@ -1,6 +1,7 @@
 // Entry point: wires the client, the model, the tree view, the commands and the terminal profile.
 
 import * as vscode from 'vscode';
+import { setTranslator } from '../core/messages';
 import type { NetnsApi } from './api';
 import { makeClient } from './clientFactory';
 import type { CommandContext } from './commands/context';
@@ -18,6 +19,10 @@ import type { TreeNode } from './tree/nodes';
 export const VIEW_ID = 'netns.namespaces';
 
 export function activate(context: vscode.ExtensionContext): NetnsApi {
+  // Messages made by the name rules, the launcher and the helper are English templates (see
+  // core/messages.ts); shown here, they go through the same l10n bundle as the extension's own.
+  const { l10n } = vscode;
+  setTranslator((template, args) => l10n.t(template, ...args));
   const log = new Log();
   const status = new OperationStatus();
   let host: Host = windowHost;

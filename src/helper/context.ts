@@ -1,5 +1,6 @@
 // What every operation handler gets: the ip runner, the readers, and a way to locate interfaces.
 
+import { part } from '../core/messages';
 import type { NetnsRef } from '../core/model';
 import type { IpContext } from '../core/ipCommand';
 import { mapIpError } from '../core/ipErrors';
@@ -28,7 +29,7 @@ export async function runIp(ctx: HelperContext, req: Request, argv: string[]): P
     // Looking for where a missing interface went costs a full read: only for that error.
     const where = /Cannot find device|No such device/.test(r.stderr) ? await locator(ctx) : undefined;
     const body = mapIpError(req, r.stderr, where);
-    throw new ProtocolError(body.code, body.message, body.detail);
+    throw new ProtocolError(body.code, body.parts ?? body.message, body.detail);
   }
   return r.stdout;
 }
@@ -49,6 +50,6 @@ export function requireNetns(ns: NetnsRef | undefined): void {
     return;
   }
   if (netnsInode(ns) === undefined) {
-    throw new ProtocolError('ENOENT', `Namespace "${ns}" does not exist. Refresh the view to see the current namespaces.`);
+    throw new ProtocolError('ENOENT', part('Namespace "{0}" does not exist. Refresh the view to see the current namespaces.', ns));
   }
 }

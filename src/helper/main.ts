@@ -4,6 +4,8 @@
 //   echo '{"id":1,"op":"hello"}' | sudo node dist/helper.js
 
 import { IpContext } from '../core/ipCommand';
+import { errorBody } from '../core/ipErrors';
+import { part } from '../core/messages';
 import {
   MAX_REQUEST_BYTES,
   ProtocolError,
@@ -103,7 +105,7 @@ function main(): void {
       const { id: _id, ...body } = req;
       void _id;
       if (!ipPath && needsIp(body, ctx.reader.kind)) {
-        throw new ProtocolError('ENOTSUP', 'iproute2 is not installed on this machine. Install it (apt install iproute2) and try again.');
+        throw new ProtocolError('ENOTSUP', part('iproute2 is not installed on this machine. Install it (apt install iproute2) and try again.'));
       }
       inFlight++;
       dispatch(ctx, session, body)
@@ -148,13 +150,18 @@ function needsIp(req: Request, reader: Reader['kind']): boolean {
 
 function toErrorBody(e: unknown): Response extends infer R ? (R extends { ok: false; error: infer E } ? E : never) : never {
   if (e instanceof ProtocolError) {
-    return e.detail ? { code: e.code, message: e.message, detail: e.detail } : { code: e.code, message: e.message };
+    return {
+      code: e.code,
+      message: e.message,
+      ...(e.detail !== undefined ? { detail: e.detail } : {}),
+      ...(e.parts ? { parts: e.parts } : {}),
+    };
   }
   const err = e as NodeJS.ErrnoException;
   if (err?.code === 'EACCES' || err?.code === 'EPERM') {
-    return { code: 'EPERM', message: 'This needs root privileges. Start the helper with pkexec or sudo (or run as root).', detail: err.message };
+    return errorBody('EPERM', [part('This needs root privileges. Start the helper with pkexec or sudo (or run as root).')], err.message);
   }
-  return { code: 'EIO', message: `The helper failed: ${err?.message ?? String(e)}` };
+  return errorBody('EIO', [part('The helper failed: {0}', err?.message ?? String(e))]);
 }
 
 main();

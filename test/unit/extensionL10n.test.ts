@@ -18,16 +18,42 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
+/** The text of a string literal or a + of string literals. */
+function literalText(n: ts.Node | undefined): string | undefined {
+  if (n && (ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n))) {
+    return n.text;
+  }
+  if (n && ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.PlusToken) {
+    const l = literalText(n.left);
+    const r = literalText(n.right);
+    return l !== undefined && r !== undefined ? l + r : undefined;
+  }
+  if (n && ts.isParenthesizedExpression(n)) {
+    return literalText(n.expression);
+  }
+  return undefined;
+}
+
+// The extension's own strings go through vscode.l10n.t; messages made in core, client and helper
+// through msg() and part() (src/core/messages.ts), which the extension translates the same way.
+const TRANSLATED_CALLS: { dir: string; callee: string[] }[] = [
+  { dir: 'extension', callee: ['vscode.l10n.t'] },
+  { dir: 'core', callee: ['msg', 'part'] },
+  { dir: 'client', callee: ['msg', 'part'] },
+  { dir: 'helper', callee: ['msg', 'part'] },
+];
+
 function l10nStrings(): { strings: Set<string>; nonLiteral: string[] } {
   const strings = new Set<string>();
   const nonLiteral: string[] = [];
-  for (const file of sourceFiles(path.join(root, 'src', 'extension'))) {
+  const files = TRANSLATED_CALLS.flatMap(({ dir, callee }) => sourceFiles(path.join(root, 'src', dir)).map((file) => ({ file, callee })));
+  for (const { file, callee } of files) {
     const sf = ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
     const visit = (n: ts.Node) => {
-      if (ts.isCallExpression(n) && n.expression.getText(sf) === 'vscode.l10n.t') {
-        const a = n.arguments[0];
-        if (a && (ts.isStringLiteral(a) || ts.isNoSubstitutionTemplateLiteral(a))) {
-          strings.add(a.text);
+      if (ts.isCallExpression(n) && callee.includes(n.expression.getText(sf)) && !(ts.isFunctionDeclaration(n.parent))) {
+        const text = literalText(n.arguments[0]);
+        if (text !== undefined) {
+          strings.add(text);
         } else {
           nonLiteral.push(`${path.relative(root, file)}: ${n.getText(sf)}`);
         }

@@ -2,6 +2,7 @@
 // `ip -batch -` process (thousands of namespaces in about a second); any other item runs as its
 // own ip call. A failure undoes the adds made before it, so the batch is all or nothing for adds.
 
+import { part } from '../../core/messages';
 import { addNetnsArgv, addVethArgv, delLinkArgv, delNetnsArgv } from '../../core/ipCommand';
 import { mapIpError } from '../../core/ipErrors';
 import { ProtocolError, type BatchItem, type Params, type Result } from '../../core/protocol';
@@ -46,7 +47,7 @@ export async function batch(ctx: HelperContext, p: Params<'batch'>): Promise<Res
         done = Math.max(0, line - 1);
         const failed = items[done] ?? items[0];
         const body = mapIpError(failed, r.stderr.replace(/Command failed -:\d+\s*/, ''));
-        throw new ProtocolError(body.code, `Item ${done + 1} (${failed.op} ${failed.name}) failed: ${body.message}`, body.detail);
+        throw new ProtocolError(body.code, [part('Item {0} ({1} {2}) failed:', done + 1, failed.op, failed.name), ...(body.parts ?? [])], body.detail);
       }
       done = items.length;
     } else {
@@ -59,7 +60,7 @@ export async function batch(ctx: HelperContext, p: Params<'batch'>): Promise<Res
           await runIp(ctx, it, argvOf(it, ctx));
         } catch (e) {
           const err = e as ProtocolError;
-          throw new ProtocolError(err.code, `Item ${done + 1} (${it.op} ${it.name}) failed: ${err.message}`, err.detail);
+          throw new ProtocolError(err.code, [part('Item {0} ({1} {2}) failed:', done + 1, it.op, it.name), ...(err.parts ?? [part('{0}', err.message)])], err.detail);
         }
         done++;
       }

@@ -1,5 +1,6 @@
 // Installs the helper at a fixed root-owned path (see src/core/install.ts for why), and removes it.
 
+import { part } from '../../core/messages';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
@@ -52,11 +53,10 @@ function chooseRuntime(staging: string): { nodePath: string; how: 'referenced' |
       return { nodePath: fs.realpathSync(candidate), how: 'referenced' };
     }
   }
-  throw new ProtocolError(
-    'ENOTSUP',
-    `VS Code's runtime (${exe}) can be changed without root, so a root-owned launcher must not run it. ` +
-      'Install VS Code system-wide, or install Node.js (apt install nodejs), and try again.',
-  );
+  throw new ProtocolError('ENOTSUP', [
+    part("VS Code's runtime ({0}) can be changed without root, so a root-owned launcher must not run it.", exe),
+    part('Install VS Code system-wide, or install Node.js (apt install nodejs), and try again.'),
+  ]);
 }
 
 function copyTree(from: string, to: string): void {
@@ -87,13 +87,13 @@ function checkExisting(): void {
     return;
   }
   if (!st.isDirectory() || st.isSymbolicLink() || st.uid !== 0 || !fs.existsSync(INSTALL_MARKER)) {
-    throw new ProtocolError('EEXIST', `${INSTALL_DIR} exists but was not made by this extension; remove it by hand if it is not needed.`);
+    throw new ProtocolError('EEXIST', part('{0} exists but was not made by this extension; remove it by hand if it is not needed.', INSTALL_DIR));
   }
 }
 
 export async function installHelper(ctx: HelperContext, helperFile: string): Promise<Result<'installHelper'>> {
   if (process.getuid?.() !== 0) {
-    throw new ProtocolError('EPERM', 'Installing the helper needs root privileges.');
+    throw new ProtocolError('EPERM', part('Installing the helper needs root privileges.'));
   }
   checkExisting();
   const staging = `${INSTALL_DIR}.new-${process.pid}`;
@@ -137,7 +137,7 @@ export async function installHelper(ctx: HelperContext, helperFile: string): Pro
     };
   } catch (e) {
     fs.rmSync(staging, { recursive: true, force: true });
-    throw e instanceof ProtocolError ? e : new ProtocolError('EIO', `Installing the helper failed: ${(e as Error).message}`);
+    throw e instanceof ProtocolError ? e : new ProtocolError('EIO', part('Installing the helper failed: {0}', (e as Error).message));
   } finally {
     process.umask(oldMask);
   }

@@ -1,5 +1,6 @@
 // Interface operations: veth pairs, moves, up/down, addresses, delete.
 
+import { part } from '../../core/messages';
 import * as fs from 'node:fs';
 import { freeVethNames } from '../../core/autoNames';
 import {
@@ -18,7 +19,7 @@ import { netnsInode } from '../netnsDir';
 async function namesIn(ctx: HelperContext, ns: NetnsRef): Promise<string[]> {
   const [read] = await ctx.reader.read(ns === null ? { names: [], includeRoot: true } : { names: [ns], includeRoot: false });
   if (read?.error) {
-    throw new ProtocolError('ENOENT', `Namespace "${ns}" could not be read: ${read.error}`);
+    throw new ProtocolError('ENOENT', part('Namespace "{0}" could not be read: {1}', ns ?? 'host', read.error));
   }
   return read ? read.interfaces.map((i) => i.name) : [];
 }
@@ -33,7 +34,7 @@ export async function addVeth(ctx: HelperContext, p: Params<'addVeth'>): Promise
   requireNetns(netns);
   requireNetns(peerNetns);
   if (p.name !== undefined && p.name === p.peer && netns === peerNetns) {
-    throw new ProtocolError('EINVAL', 'The two ends of a veth pair need different names in the same namespace.');
+    throw new ProtocolError('EINVAL', part('The two ends of a veth pair need different names in the same namespace.'));
   }
   for (let attempt = 0; ; attempt++) {
     let name = p.name;
@@ -72,7 +73,7 @@ export async function moveLink(ctx: HelperContext, p: Params<'moveLink'>): Promi
     try {
       toInode = fs.statSync(`/proc/${p.toPid}/ns/net`).ino;
     } catch {
-      throw new ProtocolError('ESRCH', `Process ${p.toPid} does not exist (it may have exited). Check the PID and try again.`);
+      throw new ProtocolError('ESRCH', part('Process {0} does not exist (it may have exited). Check the PID and try again.', p.toPid));
     }
   } else {
     const to = p.to ?? null;

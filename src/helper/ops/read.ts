@@ -1,5 +1,6 @@
 // Read-only operations: hello, names, snapshots.
 
+import { part } from '../../core/messages';
 import pkg from '../../../package.json';
 import { PROTOCOL_VERSION, ProtocolError, type HelloResult, type Params, type Result } from '../../core/protocol';
 import type { HelperContext } from '../context';
@@ -33,7 +34,7 @@ export function listNames(): Result<'listNames'> {
 export async function snapshot(ctx: HelperContext, p: Params<'snapshot'>): Promise<Result<'snapshot'>> {
   const reader = p.reader === 'ip' ? ctx.ipReader : ctx.reader;
   if (p.reader === 'netlink' && ctx.reader.kind !== 'netlink') {
-    throw new ProtocolError('ENOTSUP', `The fast reader is not available: ${ctx.readerError ?? 'unknown reason'}`);
+    throw new ProtocolError('ENOTSUP', part('The fast reader is not available: {0}', ctx.readerError ?? 'unknown reason'));
   }
   const namespaces = await reader.read({ names: p.names, includeRoot: p.includeRoot ?? p.names === undefined });
   return { namespaces, reader: reader.kind, takenAt: Date.now() };

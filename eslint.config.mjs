@@ -1,4 +1,5 @@
 import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -13,8 +14,13 @@ export default tseslint.config(
     },
   },
   {
+    // The build, test and bench scripts run on Node.
+    files: ['scripts/**/*.mjs'],
+    languageOptions: { globals: { ...globals.node } },
+  },
+  {
     // Only the extension may import vscode; core and helper stay free of it.
-    files: ['src/core/**/*.ts', 'src/helper/**/*.ts', 'src/client/**/*.ts'],
+    files: ['src/core/**/*.ts', 'src/helper/**/*.ts', 'src/client/**/*.ts', 'src/platform/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: ['vscode'] }] },
   },
   {

@@ -2,7 +2,6 @@
 // npm run bench: how fast the extension sees and changes namespaces, against what a user types
 // today. Creates N namespaces, measures everything in interleaved rounds, prints one table (or
 // JSON), and removes everything it made, also on error and Ctrl-C. See docs/performance.md.
-/* global process, console, URL */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';

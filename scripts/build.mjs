@@ -1,5 +1,6 @@
-// Bundles the two entry points: the extension (loaded by VS Code) and the privileged helper
-// (started as its own process). koffi stays external: it loads a native binary at run time.
+// Bundles the three entry points: the extension (loaded by VS Code), the privileged helper (started
+// as its own process) and the askpass program sudo -A runs. koffi stays external: it loads a native
+// binary at run time.
 import * as esbuild from 'esbuild';
 
 const watch = process.argv.includes('--watch');

@@ -6,7 +6,6 @@
 //   node scripts/codeserver.mjs serve [--port N] [folder]  run it with this extension loaded
 // The cache folder (NETNS_CODESERVER_DIR, default ~/.cache/vscode-netns/code-server-4.100.3) holds
 // its own package.json, so code-server never enters the extension's dependencies.
-/* global process, console, setTimeout, fetch, URL */
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';

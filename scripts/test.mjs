@@ -10,43 +10,57 @@ import * as path from 'node:path';
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 process.chdir(root);
 const ci = process.env.CI === 'true' || process.env.CI === '1';
-const isRoot = process.getuid() === 0;
 const has = (file) => fs.existsSync(file);
 const which = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).stdout.trim();
 
-// Listed lazily: the test files exist only after the build below.
-const nodeTest = (dir) => () => ['node', ['--test', '--test-concurrency=1', '--test-reporter=spec', ...listTests(dir)]];
-function listTests(dir) {
+// What a suite can need; each check returns what is missing, or undefined.
+const need = {
+  root: (why = 'root') => () => (process.getuid() !== 0 ? why : undefined),
+  program: (cmd, why = cmd) => () => (which(cmd) ? undefined : why),
+  file: (file, why) => () => (has(file) ? undefined : why),
+};
+
+function listTests(dir, suffix) {
   const out = [];
   const walk = (d) => {
     for (const e of fs.readdirSync(d, { withFileTypes: true })) {
       const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith('.test.js')) out.push(p);
+      if (e.isDirectory()) {
+        walk(p);
+      } else if (e.name.endsWith(suffix)) {
+        out.push(p);
+      }
     }
   };
-  if (has(dir)) walk(dir);
+  if (has(dir)) {
+    walk(dir);
+  }
   return out.sort();
 }
 
+// A suite is either node:test files (`tests`: the folder of built *.test.js) or a runner script
+// (`runner`: built from test/<...>.ts, with its tests in `sources`). Listed lazily: the built files
+// exist only after the build below.
 const suites = [
-  { name: 'unit', cmd: nodeTest('out/test/unit'), needs: () => undefined },
-  { name: 'kernel', cmd: nodeTest('out/test/kernel'), needs: () => (!isRoot ? 'root' : !which('ip') ? 'iproute2' : undefined) },
-  { name: 'client', cmd: nodeTest('out/test/client'), needs: () => (!isRoot ? 'root' : undefined) },
+  { name: 'unit', tests: 'out/test/unit', needs: [] },
+  { name: 'kernel', tests: 'out/test/kernel', needs: [need.root(), need.program('ip', 'iproute2')] },
+  { name: 'client', tests: 'out/test/client', needs: [need.root()] },
   {
     name: 'privilege',
-    cmd: nodeTest('out/test/privilege'),
-    needs: () => (!isRoot ? 'root (it creates a test user)' : !which('sudo') ? 'sudo' : !which('pkexec') ? 'pkexec' : !which('dbus-daemon') ? 'dbus-daemon' : undefined),
+    tests: 'out/test/privilege',
+    needs: [need.root('root (it creates a test user)'), need.program('sudo'), need.program('pkexec'), need.program('dbus-daemon')],
   },
   {
     name: 'vscode',
-    cmd: () => ['node', ['out/test/vscode/run.js']],
-    needs: () => (!isRoot ? 'root' : !has('/usr/bin/chromium') ? 'chromium (apt install chromium)' : undefined),
+    runner: 'out/test/vscode/run.js',
+    sources: ['test/vscode/suite', '.test.ts'],
+    needs: [need.root(), need.file('/usr/bin/chromium', 'chromium (apt install chromium)')],
   },
   {
     name: 'e2e',
-    cmd: () => ['node', ['out/test/e2e/run.js']],
-    needs: () => (!isRoot ? 'root' : !has('/usr/bin/chromium') ? 'chromium (apt install chromium)' : undefined),
+    runner: 'out/test/e2e/run.js',
+    sources: ['test/e2e', '.e2e.ts'],
+    needs: [need.root(), need.file('/usr/bin/chromium', 'chromium (apt install chromium)')],
   },
 ];
 
@@ -60,12 +74,26 @@ function run(cmd, args, capture) {
     const tee = (stream, out) =>
       stream.on('data', (d) => {
         out.write(d);
-        if (capture) text += d.toString();
+        if (capture) {
+          text += d.toString();
+        }
       });
     tee(child.stdout, process.stdout);
     tee(child.stderr, process.stderr);
     child.on('close', (code) => resolve({ code: code ?? 1, text }));
   });
+}
+
+/** The command to run a suite, or why it cannot run: { skip } (no tests) or { fail } (not built). */
+function commandOf(s) {
+  if (s.tests) {
+    const files = listTests(s.tests, '.test.js');
+    return files.length ? { cmd: ['node', ['--test', '--test-concurrency=1', '--test-reporter=spec', ...files]] } : { skip: 'no tests found' };
+  }
+  if (listTests(...s.sources).length === 0) {
+    return { skip: 'no tests found' };
+  }
+  return has(s.runner) ? { cmd: ['node', [s.runner]] } : { fail: `runner ${s.runner} not built` };
 }
 
 const build = spawnSync('npm', ['run', '--silent', 'compile'], { stdio: 'inherit' });
@@ -77,7 +105,7 @@ if (build.status !== 0) {
 let passed = 0, failed = 0, skipped = 0;
 const lines = [];
 for (const s of selected) {
-  const missing = s.needs();
+  const missing = s.needs.map((check) => check()).find((m) => m !== undefined);
   if (missing) {
     if (ci) {
       lines.push(`FAIL ${s.name}: needs ${missing} (nothing may be skipped in CI)`);
@@ -89,24 +117,17 @@ for (const s of selected) {
     console.log(lines.at(-1));
     continue;
   }
-  const cmd = s.cmd();
-  if (cmd[1][0] === '--test' && cmd[1].length <= 3) {
-    lines.push(`SKIP ${s.name}: no tests found`);
-    console.log(lines.at(-1));
-    continue;
-  }
-  if (!cmd[1][0].startsWith('--') && !has(cmd[1][0].replace(/^out\//, '').replace(/\.js$/, '.ts'))) {
-    lines.push(`SKIP ${s.name}: no tests found`);
-    console.log(lines.at(-1));
-    continue;
-  }
-  if (!cmd[1][0].startsWith('--') && !has(cmd[1][0])) {
-    const line = `${ci ? 'FAIL' : 'SKIP'} ${s.name}: runner ${cmd[1][0]} not built`;
+  const how = commandOf(s);
+  if (!how.cmd) {
+    const line = how.skip ? `SKIP ${s.name}: ${how.skip}` : `${ci ? 'FAIL' : 'SKIP'} ${s.name}: ${how.fail}`;
     lines.push(line);
     console.log(line);
-    if (ci) failed++;
+    if (how.fail && ci) {
+      failed++;
+    }
     continue;
   }
+  const { cmd } = how;
   console.log(`\n=== suite ${s.name} ===`);
   const { code, text } = await run(cmd[0], cmd[1], true);
   const num = (re) => Number((text.match(re) ?? [])[1] ?? 0);
@@ -118,6 +139,8 @@ for (const s of selected) {
   lines.push(`${bad ? 'FAIL' : 'ok  '} ${s.name}: ${p} passed, ${bad} failed, ${ci ? 0 : k} skipped${why}`);
 }
 console.log('\n=== summary ===');
-for (const l of lines) console.log(l);
+for (const l of lines) {
+  console.log(l);
+}
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(failed ? 1 : 0);

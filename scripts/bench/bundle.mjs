@@ -1,7 +1,6 @@
 // Compiles the TypeScript the benchmark drives (the real client and model, the code-server and
 // browser test support) with esbuild into CommonJS files under node_modules/.cache, where Node
 // still finds the project's dependencies, and loads them.
-/* global process, URL */
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';

@@ -1,7 +1,6 @@
 // The benchmark's namespaces: N of them under a unique prefix, neighbours joined by a veth pair
 // with an IPv4 address on each end, and the cleanup that removes everything with that prefix
 // (namespaces in /run/netns and links in the host namespace), also on error, exit and signals.
-/* global process */
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import { promisify } from 'node:util';

@@ -1,6 +1,5 @@
 // The measurements. Each one does its work once and returns the time in ms (or another unit);
 // bench.mjs runs them in rounds, one after the other, so machine noise hits them all alike.
-/* global process, setTimeout, clearTimeout */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import { buildLines, deleteNamespaces, execFileP, IP, ip, netnsNames } from './fixture.mjs';

@@ -2,7 +2,7 @@
 // so the working tree and its dist/ stay as they are), and the extension in a real workbench
 // (code-server + chromium): activation time as VS Code's "Running Extensions" reports it, the time
 // from clicking the view to its first row, and the time to expand a namespace.
-/* global process, document */
+/* global document */
 import { execFileSync, fork, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';

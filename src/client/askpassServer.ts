@@ -3,6 +3,7 @@
 // wrapper; the askpass program connects back here with a one-time token and gets the password
 // the AskpassProvider returned. Nothing of the password touches argv, a file or the log.
 
+import { shellQuote } from '../core/shell';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
@@ -26,10 +27,6 @@ export interface AskpassSession {
 }
 
 const MAX_REQUEST = 64 * 1024;
-
-function shQuote(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
 
 /**
  * Where the private folder goes: the user's runtime folder when there is one (tmpfs, per user),
@@ -63,7 +60,7 @@ export async function startAskpass(opts: {
   const tokenBuf = Buffer.from(token);
   fs.writeFileSync(
     wrapper,
-    `#!/bin/sh\nELECTRON_RUN_AS_NODE=1 exec ${shQuote(opts.nodePath)} ${shQuote(opts.askpassScript)} "$@"\n`,
+    `#!/bin/sh\nELECTRON_RUN_AS_NODE=1 exec ${shellQuote(opts.nodePath)} ${shellQuote(opts.askpassScript)} "$@"\n`,
     { mode: 0o700 },
   );
 

@@ -22,7 +22,9 @@ import { msg } from '../core/messages';
 import { PROTOCOL_VERSION, type ChangeEvent, type HelloResult } from '../core/protocol';
 import { startAskpass, type AskpassProvider, type AskpassSession } from './askpassServer';
 import { Connection, type Closed, type Log } from './connection';
-import { defaultAskpassScript, escalationEnv, findTool, isRoot, rootOnly, RUN_AS_NODE, systemBusSocket } from './runtime';
+import { findProgram } from '../platform/programs';
+import { rootOnly } from '../platform/rootOwned';
+import { defaultAskpassScript, escalationEnv, isRoot, RUN_AS_NODE, systemBusSocket } from './runtime';
 import { HelperError, HelperLostError, LaunchError, type PrivilegeMethod } from './types';
 
 export interface LaunchOptions {
@@ -67,7 +69,7 @@ interface Attempt {
 
 /** The argv that runs as root (after sudo's or pkexec's own options). */
 export function helperArgv(nodePath: string, helperPath: string): string[] {
-  return [findTool('env') ?? '/usr/bin/env', RUN_AS_NODE, nodePath, helperPath];
+  return [findProgram('env') ?? '/usr/bin/env', RUN_AS_NODE, nodePath, helperPath];
 }
 
 /** A sudoers line allowing exactly the helper command, without a password. */
@@ -131,8 +133,8 @@ function installedLauncher(opts: LaunchOptions): string | undefined {
 
 /** Starts `argv` as root through sudo or pkexec, as the method says. */
 async function escalate(opts: LaunchOptions, argv: string[], base: NodeJS.ProcessEnv): Promise<Launched> {
-  const sudo = findTool('sudo');
-  const pkexec = findTool('pkexec');
+  const sudo = findProgram('sudo');
+  const pkexec = findProgram('pkexec');
   const env = escalationEnv(base);
   const sudoN = (): Attempt => ({ kind: 'sudo-n', via: 'sudo', command: sudo!, args: ['-n', '--', ...argv], env, interactive: false });
   const viaPkexec = (): Attempt => ({

@@ -14,24 +14,6 @@ export function isRoot(): boolean {
   return process.getuid?.() === 0;
 }
 
-/** Fixed locations only: a privileged launch never looks tools up through the caller's PATH. */
-const TOOL_DIRS = ['/usr/bin', '/bin', '/usr/sbin', '/sbin', '/usr/local/bin'];
-
-export function findTool(name: string): string | undefined {
-  for (const dir of TOOL_DIRS) {
-    const p = path.join(dir, name);
-    try {
-      fs.accessSync(p, fs.constants.X_OK);
-      if (fs.statSync(p).isFile()) {
-        return p;
-      }
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
-
 /** The system bus socket polkit is reached through, when it exists. */
 export function systemBusSocket(env: NodeJS.ProcessEnv): string | undefined {
   const addr = env.DBUS_SYSTEM_BUS_ADDRESS;
@@ -77,32 +59,4 @@ function knownShell(shell: string): boolean {
 /** Where the askpass program is bundled: next to the helper in dist/. */
 export function defaultAskpassScript(helperPath: string): string {
   return path.join(path.dirname(helperPath), 'askpass.js');
-}
-
-/**
- * True when nobody but root can change `p` or any folder above it: only such a program may be
- * named in a sudoers line or polkit action, so only such an installed launcher is used.
- */
-export function rootOnly(p: string): boolean {
-  let cur: string;
-  try {
-    cur = fs.realpathSync(p);
-  } catch {
-    return false;
-  }
-  for (;;) {
-    let st: fs.Stats;
-    try {
-      st = fs.statSync(cur);
-    } catch {
-      return false;
-    }
-    if (st.uid !== 0 || (st.mode & 0o022) !== 0) {
-      return false;
-    }
-    if (cur === '/') {
-      return true;
-    }
-    cur = path.dirname(cur);
-  }
 }

@@ -5,15 +5,13 @@
 // `ip` with any arguments (`ip netns exec NS /bin/sh` is a root shell), would hand out root. The
 // install copies the helper to a root-owned folder so a rule can name exactly that launcher.
 
+import { shellQuote } from './shell';
+
 export const INSTALL_DIR = '/usr/local/lib/vscode-netns';
 export const INSTALL_LAUNCHER = `${INSTALL_DIR}/netns-helper`;
 export const INSTALL_MARKER = `${INSTALL_DIR}/.installed-by-vscode-netns`;
 export const POLKIT_ACTION_ID = 'io.github.vscode-netns.helper';
 export const POLKIT_POLICY_PATH = `/usr/share/polkit-1/actions/${POLKIT_ACTION_ID}.policy`;
-
-function shQuote(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
 
 /** The launcher pkexec and sudo run: a fixed runtime on a fixed helper, nothing from the caller. */
 export function launcherScript(nodePath: string, helperPath: string): string {
@@ -22,7 +20,7 @@ export function launcherScript(nodePath: string, helperPath: string): string {
     '# Starts the vscode-netns privileged helper. Installed by "Netns: Install Privileged Helper".',
     'ELECTRON_RUN_AS_NODE=1',
     'export ELECTRON_RUN_AS_NODE',
-    `exec ${shQuote(nodePath)} ${shQuote(helperPath)}`,
+    `exec ${shellQuote(nodePath)} ${shellQuote(helperPath)}`,
     '',
   ].join('\n');
 }

@@ -5,15 +5,25 @@
 // reads them as data, so a name starting with "-" is never taken as an option. ip has no "--".
 
 import type { NetnsRef } from './model';
-import type { Params } from './protocol';
+import type { Params } from './operations';
+import { shellLine } from './shell';
+
+export { shellQuote } from './shell';
 
 export interface IpContext {
   /** Path of a file that refers to the root namespace, as seen from a process ip starts. */
   rootNetnsPath: string;
+  /** How a process's namespace is named to ip. */
+  pidNetnsPath(pid: number): string;
 }
 
-/** For display: what a user would type for the root namespace. */
-export const DISPLAY_CONTEXT: IpContext = { rootNetnsPath: '1' };
+/** For display: what a user would type (the root namespace is that of PID 1). */
+export const DISPLAY_CONTEXT: IpContext = { rootNetnsPath: '1', pidNetnsPath: String };
+
+/** For running ip: ip would read a bare number as a namespace name first; a path is unambiguous. */
+export function runContext(rootNetnsPath: string): IpContext {
+  return { rootNetnsPath, pidNetnsPath: (pid) => `/proc/${pid}/ns/net` };
+}
 
 function inNetns(netns: NetnsRef): string[] {
   return netns === null ? [] : ['-n', netns];
@@ -52,14 +62,8 @@ export function addVethArgv(
   return argv;
 }
 
-export function moveLinkArgv(p: Params<'moveLink'>, ctx: IpContext, display = false): string[] {
-  let dest: string;
-  if (p.toPid !== undefined) {
-    // ip would read a bare number as a namespace name first; a path is unambiguous.
-    dest = display ? String(p.toPid) : `/proc/${p.toPid}/ns/net`;
-  } else {
-    dest = target(p.to ?? null, ctx);
-  }
+export function moveLinkArgv(p: Params<'moveLink'>, ctx: IpContext): string[] {
+  const dest = p.toPid !== undefined ? ctx.pidNetnsPath(p.toPid) : target(p.to ?? null, ctx);
   return [...inNetns(p.from), 'link', 'set', 'dev', p.name, 'netns', dest];
 }
 
@@ -79,23 +83,15 @@ export function delLinkArgv(p: Params<'delLink'>): string[] {
   return [...inNetns(p.netns), 'link', 'delete', 'dev', p.name];
 }
 
-/** Quotes one word for a POSIX shell, only when needed. */
-export function shellQuote(word: string): string {
-  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(word)) {
-    return word;
-  }
-  return `'${word.replace(/'/g, `'\\''`)}'`;
-}
-
 /** "ip -n ns1 link set dev veth-a up", ready to paste into a shell. */
 export function formatIpCommand(argv: string[]): string {
-  return ['ip', ...argv].map(shellQuote).join(' ');
+  return shellLine(['ip', ...argv]);
 }
 
 /** Commands to show for the equivalent of `ip netns exec NS <cmd>`. */
 export function netnsExecCommand(netns: NetnsRef, command: string[]): string {
   if (netns === null) {
-    return command.map(shellQuote).join(' ');
+    return shellLine(command);
   }
-  return ['ip', 'netns', 'exec', netns, ...command].map(shellQuote).join(' ');
+  return shellLine(['ip', 'netns', 'exec', netns, ...command]);
 }

@@ -1,12 +1,10 @@
 // What every operation handler gets: the ip runner, the readers, and a way to locate interfaces.
 
-import { part } from '../core/messages';
 import type { NetnsRef } from '../core/model';
-import type { IpContext } from '../core/ipCommand';
-import { mapIpError } from '../core/ipErrors';
+import { formatIpCommand, type IpContext } from '../core/ipCommand';
+import { mapIpError } from './pure/ipErrors';
 import { ProtocolError, type Request } from '../core/protocol';
 import type { IpRunner } from './ipRunner';
-import { netnsInode } from './netnsDir';
 import type { Reader } from './reader/types';
 
 export interface HelperContext {
@@ -23,7 +21,7 @@ export interface HelperContext {
 
 /** Runs one ip command for a request; on failure throws the user-facing error. */
 export async function runIp(ctx: HelperContext, req: Request, argv: string[]): Promise<string> {
-  ctx.log(`ip ${argv.join(' ')}`);
+  ctx.log(formatIpCommand(argv));
   const r = await ctx.ip.run(argv);
   if (!r.ok) {
     // Looking for where a missing interface went costs a full read: only for that error.
@@ -41,15 +39,5 @@ async function locator(ctx: HelperContext): Promise<(name: string) => NetnsRef |
     return (name) => all.find((ns) => ns.interfaces.some((i) => i.name === name))?.name;
   } catch {
     return () => undefined;
-  }
-}
-
-/** Refuses early, in the user's words, when a named namespace is not there. */
-export function requireNetns(ns: NetnsRef | undefined): void {
-  if (ns === null || ns === undefined) {
-    return;
-  }
-  if (netnsInode(ns) === undefined) {
-    throw new ProtocolError('ENOENT', part('Namespace "{0}" does not exist. Refresh the view to see the current namespaces.', ns));
   }
 }

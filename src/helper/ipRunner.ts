@@ -1,21 +1,6 @@
 // Runs iproute2 by absolute path with an argv array: never a shell, never PATH.
 
 import { execa } from 'execa';
-import * as fs from 'node:fs';
-
-const CANDIDATES = ['/usr/sbin/ip', '/sbin/ip', '/usr/bin/ip', '/bin/ip'];
-
-/** The ip binary, or undefined when iproute2 is not installed. */
-export function findIp(): string | undefined {
-  return CANDIDATES.find((p) => {
-    try {
-      fs.accessSync(p, fs.constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-}
 
 export interface IpResult {
   ok: boolean;
@@ -24,7 +9,11 @@ export interface IpResult {
 }
 
 export class IpRunner {
-  constructor(readonly path: string) {}
+  /** `path` is where ip is, or where it would be when `available` is false (not installed). */
+  constructor(
+    readonly path: string,
+    readonly available = true,
+  ) {}
 
   async run(argv: string[], input?: string): Promise<IpResult> {
     const r = await execa(this.path, argv, {

@@ -50,3 +50,15 @@ export function netnsInode(name: string): number | undefined {
 export function rootNetnsInode(): number {
   return fs.statSync('/proc/self/ns/net').ino;
 }
+
+/** A path to the root namespace that ip, started by the helper, can open. */
+export function rootNetnsPath(): string {
+  try {
+    if (fs.statSync('/proc/1/ns/net').ino === rootNetnsInode()) {
+      return '/proc/1/ns/net';
+    }
+  } catch {
+    // /proc/1 may be unreadable in some containers
+  }
+  return `/proc/${process.pid}/ns/net`;
+}

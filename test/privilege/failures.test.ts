@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { polkitCommandLine, sudoersRule } from '../../src/client/launcher';
-import { findTool } from '../../src/client/runtime';
+import { findProgram, PROGRAM_DIRS } from '../../src/platform/programs';
 import { INSTALL_DIR, INSTALL_LAUNCHER, launcherScript, sudoersLine } from '../../src/core/install';
 import { helperPath as builtHelper } from '../support/kernel';
 import { mountNsToolsMissing } from '../support/mountNs';
@@ -20,8 +20,6 @@ import type { ClientScriptInput, ClientScriptOutput } from '../support/asUserCli
 const has = (p: string) => fs.existsSync(p);
 const UNSHARE = '/usr/bin/unshare';
 const RUNUSER = '/usr/sbin/runuser';
-// Every place findTool (src/client/runtime.ts) looks for a tool.
-const TOOL_DIRS = ['/usr/bin', '/bin', '/usr/sbin', '/sbin', '/usr/local/bin'];
 
 const skip =
   process.getuid?.() !== 0
@@ -129,9 +127,9 @@ describe('launcher failures as an ordinary user', { skip }, () => {
     let hide: string;
     let present: string[];
     before(() => {
-      const candidates = TOOL_DIRS.flatMap((d) => ['sudo', 'pkexec'].map((t) => path.join(d, t)));
+      const candidates = PROGRAM_DIRS.flatMap((d) => ['sudo', 'pkexec'].map((t) => path.join(d, t)));
       present = [...new Set(candidates.filter(has).map((p) => fs.realpathSync(p)))];
-      // /dev/null is not executable and not a file, so findTool passes over each of them.
+      // /dev/null is not executable and not a file, so findProgram passes over each of them.
       hide = [
         ...present.map((p) => `mount --bind /dev/null ${plain(p)}`),
         `for p in ${candidates.map(plain).join(' ')}; do if [ -f "$p" ]; then echo "$p is still there" >&2; exit 3; fi; done`,
@@ -166,7 +164,7 @@ describe('launcher failures as an ordinary user', { skip }, () => {
       for (const p of present) {
         assert.ok(fs.statSync(p).isFile(), p);
       }
-      assert.equal(findTool('sudo') !== undefined, present.some((p) => p.endsWith('/sudo')));
+      assert.equal(findProgram('sudo') !== undefined, present.some((p) => p.endsWith('/sudo')));
     });
   });
 

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { polkitCommandLine, sudoersRule } from '../../src/client/launcher';
-import { rootOnly } from '../../src/client/runtime';
+import { rootOnly } from '../../src/platform/rootOwned';
 import { INSTALL_DIR, INSTALL_LAUNCHER, launcherScript, POLKIT_ACTION_ID, POLKIT_POLICY_PATH } from '../../src/core/install';
 import { PROTOCOL_VERSION, type HelloResult, type Result } from '../../src/core/protocol';
 import type { Snapshot } from '../../src/core/model';

@@ -6,9 +6,10 @@ import {
   formatIpCommand,
   moveLinkArgv,
   netnsExecCommand,
+  runContext,
   setLinkStateArgv,
 } from '../../src/core/ipCommand';
-import { freeVethNames } from '../../src/core/autoNames';
+import { freeVethNames } from '../../src/helper/pure/autoNames';
 
 describe('ip commands', () => {
   it('places every name after a keyword', () => {
@@ -19,8 +20,8 @@ describe('ip commands', () => {
   });
   it('moves by PID through /proc so a number is never read as a name', () => {
     const p = { name: 'veth-a', from: null, toPid: 1234 };
-    assert.deepEqual(moveLinkArgv(p, { rootNetnsPath: '/proc/1/ns/net' }), ['link', 'set', 'dev', 'veth-a', 'netns', '/proc/1234/ns/net']);
-    assert.equal(formatIpCommand(moveLinkArgv(p, DISPLAY_CONTEXT, true)), 'ip link set dev veth-a netns 1234');
+    assert.deepEqual(moveLinkArgv(p, runContext('/proc/1/ns/net')), ['link', 'set', 'dev', 'veth-a', 'netns', '/proc/1234/ns/net']);
+    assert.equal(formatIpCommand(moveLinkArgv(p, DISPLAY_CONTEXT)), 'ip link set dev veth-a netns 1234');
     assert.equal(formatIpCommand(moveLinkArgv({ name: 'a', from: 'ns1', to: null }, DISPLAY_CONTEXT)), 'ip -n ns1 link set dev a netns 1');
   });
   it('quotes for a shell only when needed', () => {

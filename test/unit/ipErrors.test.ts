@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { mapIpError } from '../../src/core/ipErrors';
+import { mapIpError } from '../../src/helper/pure/ipErrors';
 
 describe('ip error messages', () => {
   it('says where a moved interface is now', () => {

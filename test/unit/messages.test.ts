@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { HelperError } from '../../src/client/types';
-import { mapIpError } from '../../src/core/ipErrors';
+import { mapIpError } from '../../src/helper/pure/ipErrors';
 import { english, setTranslator, type Translator } from '../../src/core/messages';
 import { validateInterfaceName, validateNamespaceName } from '../../src/core/validate';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Interface, Namespace } from '../../src/core/model';
-import { ambiguousNamespaces, resolvePeers } from '../../src/core/peers';
+import { ambiguousNamespaces, resolvePeers } from '../../src/helper/pure/peers';
 
 function veth(ifindex: number, name: string, peerIfindex: number, linkNetnsid?: number): Interface {
   return { ifindex, name, kind: 'veth', operState: 'DOWN', flags: [], mtu: 1500, addresses: [], peer: { ifindex: peerIfindex, linkNetnsid } };

@@ -57,7 +57,7 @@ import {
   type Attr,
   type RawAddr,
   type RawLink,
-} from '../../src/core/rtnetlink';
+} from '../../src/helper/pure/rtnetlink';
 
 const IFF_UP = 0x1;
 const IFF_BROADCAST = 0x2;

@@ -19,8 +19,10 @@ export async function request<O extends Op>(ctx: CommandContext, op: O, params: 
   ctx.log.info(`${op}${before ? `: ${before}` : ''}`);
   try {
     const result = await ctx.client.request(op, params);
-    if (op === 'addVeth') {
-      ctx.log.info(`addVeth done: ${ipEquivalent(op, params, result)}`);
+    // The answer may complete the command (names the helper chose): log it as it was carried out.
+    const after = ipEquivalent(op, params, result);
+    if (after !== before) {
+      ctx.log.info(`${op} done: ${after}`);
     }
     return result;
   } catch (e) {

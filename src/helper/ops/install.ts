@@ -13,28 +13,10 @@ import {
   polkitRule,
   sudoersLine,
 } from '../../core/install';
-import { parsePasswd } from '../../core/passwd';
+import { parsePasswd } from '../pure/passwd';
 import { ProtocolError, type Result } from '../../core/protocol';
 import type { HelperContext } from '../context';
-
-/** True when nobody but root can change `p` or any folder above it. */
-export function rootOnly(p: string): boolean {
-  let real: string;
-  try {
-    real = fs.realpathSync(p);
-  } catch {
-    return false;
-  }
-  for (let cur = real; ; cur = path.dirname(cur)) {
-    const st = fs.statSync(cur);
-    if (st.uid !== 0 || (st.mode & 0o022) !== 0) {
-      return false;
-    }
-    if (cur === '/') {
-      return true;
-    }
-  }
-}
+import { rootOnly } from '../../platform/rootOwned';
 
 /** The runtime the launcher will exec: one only root can change, copied in when needed. */
 function chooseRuntime(staging: string): { nodePath: string; how: 'referenced' | 'copied' } {
@@ -91,7 +73,7 @@ function checkExisting(): void {
   }
 }
 
-export async function installHelper(ctx: HelperContext, helperFile: string): Promise<Result<'installHelper'>> {
+export async function installHelper(ctx: HelperContext, helperFile = __filename): Promise<Result<'installHelper'>> {
   if (process.getuid?.() !== 0) {
     throw new ProtocolError('EPERM', part('Installing the helper needs root privileges.'));
   }

@@ -1,19 +1,13 @@
-// Interface operations: veth pairs, moves, up/down, addresses, delete.
+// Interface operations that need more than their one ip command: veth pairs (automatic names) and
+// moves (the destination's inode in the answer). The plain ones run through runIpOp.
 
 import { part } from '../../core/messages';
 import * as fs from 'node:fs';
-import { freeVethNames } from '../../core/autoNames';
-import {
-  addAddressArgv,
-  addVethArgv,
-  delAddressArgv,
-  delLinkArgv,
-  moveLinkArgv,
-  setLinkStateArgv,
-} from '../../core/ipCommand';
+import { freeVethNames } from '../pure/autoNames';
 import type { NetnsRef } from '../../core/model';
-import { ProtocolError, type Params, type Result } from '../../core/protocol';
-import { requireNetns, runIp, type HelperContext } from '../context';
+import { ipArgvOf } from '../../core/operations';
+import { ProtocolError, type Request, type Result } from '../../core/protocol';
+import { runIp, type HelperContext } from '../context';
 import { netnsInode } from '../netnsDir';
 
 async function namesIn(ctx: HelperContext, ns: NetnsRef): Promise<string[]> {
@@ -28,11 +22,9 @@ async function namesIn(ctx: HelperContext, ns: NetnsRef): Promise<string[]> {
  * Creates both ends in one netlink request (ip link add ... netns A type veth peer ... netns B), so
  * the kernel makes both or neither: no half pair is ever left behind.
  */
-export async function addVeth(ctx: HelperContext, p: Params<'addVeth'>): Promise<Result<'addVeth'>> {
+export async function addVeth(ctx: HelperContext, p: Request<'addVeth'>): Promise<Result<'addVeth'>> {
   const netns = p.netns ?? null;
   const peerNetns = p.peerNetns ?? null;
-  requireNetns(netns);
-  requireNetns(peerNetns);
   if (p.name !== undefined && p.name === p.peer && netns === peerNetns) {
     throw new ProtocolError('EINVAL', part('The two ends of a veth pair need different names in the same namespace.'));
   }
@@ -53,7 +45,7 @@ export async function addVeth(ctx: HelperContext, p: Params<'addVeth'>): Promise
     }
     const req = { op: 'addVeth' as const, name, peer, netns, peerNetns };
     try {
-      await runIp(ctx, req, addVethArgv(req, ctx.ipContext));
+      await runIp(ctx, req, ipArgvOf(req, ctx.ipContext)!);
       return { name, peer, netns, peerNetns };
     } catch (e) {
       // Someone took an automatic name meanwhile: pick again.
@@ -66,8 +58,7 @@ export async function addVeth(ctx: HelperContext, p: Params<'addVeth'>): Promise
   }
 }
 
-export async function moveLink(ctx: HelperContext, p: Params<'moveLink'>): Promise<Result<'moveLink'>> {
-  requireNetns(p.from);
+export async function moveLink(ctx: HelperContext, p: Request<'moveLink'>): Promise<Result<'moveLink'>> {
   let toInode: number;
   if (p.toPid !== undefined) {
     try {
@@ -77,33 +68,8 @@ export async function moveLink(ctx: HelperContext, p: Params<'moveLink'>): Promi
     }
   } else {
     const to = p.to ?? null;
-    requireNetns(to);
     toInode = to === null ? ctx.rootInode : netnsInode(to)!;
   }
-  await runIp(ctx, { op: 'moveLink', ...p }, moveLinkArgv(p, ctx.ipContext));
+  await runIp(ctx, p, ipArgvOf(p, ctx.ipContext)!);
   return { name: p.name, toInode };
-}
-
-export async function setLinkState(ctx: HelperContext, p: Params<'setLinkState'>): Promise<Result<'setLinkState'>> {
-  requireNetns(p.netns);
-  await runIp(ctx, { op: 'setLinkState', ...p }, setLinkStateArgv(p));
-  return {};
-}
-
-export async function addAddress(ctx: HelperContext, p: Params<'addAddress'>): Promise<Result<'addAddress'>> {
-  requireNetns(p.netns);
-  await runIp(ctx, { op: 'addAddress', ...p }, addAddressArgv(p));
-  return {};
-}
-
-export async function delAddress(ctx: HelperContext, p: Params<'delAddress'>): Promise<Result<'delAddress'>> {
-  requireNetns(p.netns);
-  await runIp(ctx, { op: 'delAddress', ...p }, delAddressArgv(p));
-  return {};
-}
-
-export async function delLink(ctx: HelperContext, p: Params<'delLink'>): Promise<Result<'delLink'>> {
-  requireNetns(p.netns);
-  await runIp(ctx, { op: 'delLink', ...p }, delLinkArgv(p));
-  return {};
 }

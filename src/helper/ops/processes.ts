@@ -3,7 +3,7 @@
 
 import * as fs from 'node:fs';
 import { netnsId, type ProcessInfo, type ProcessNamespace } from '../../core/model';
-import { parseNsLink, parsePasswd } from '../../core/passwd';
+import { parseNsLink, parsePasswd } from '../pure/passwd';
 import type { Result } from '../../core/protocol';
 import type { HelperContext } from '../context';
 import { listNetnsNames, netnsInode } from '../netnsDir';

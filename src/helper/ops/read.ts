@@ -2,7 +2,7 @@
 
 import { part } from '../../core/messages';
 import pkg from '../../../package.json';
-import { PROTOCOL_VERSION, ProtocolError, type HelloResult, type Params, type Result } from '../../core/protocol';
+import { PROTOCOL_VERSION, ProtocolError, type HelloResult, type Request, type Result } from '../../core/protocol';
 import type { HelperContext } from '../context';
 import { listNetnsNames } from '../netnsDir';
 
@@ -31,7 +31,7 @@ export function listNames(): Result<'listNames'> {
   return { names: listNetnsNames() };
 }
 
-export async function snapshot(ctx: HelperContext, p: Params<'snapshot'>): Promise<Result<'snapshot'>> {
+export async function snapshot(ctx: HelperContext, p: Request<'snapshot'>): Promise<Result<'snapshot'>> {
   const reader = p.reader === 'ip' ? ctx.ipReader : ctx.reader;
   if (p.reader === 'netlink' && ctx.reader.kind !== 'netlink') {
     throw new ProtocolError('ENOTSUP', part('The fast reader is not available: {0}', ctx.readerError ?? 'unknown reason'));

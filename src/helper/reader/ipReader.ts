@@ -1,27 +1,15 @@
 // The fallback reader: `ip -d -j address show` per namespace. Slower (one process per namespace)
 // but needs nothing beyond iproute2.
 
-import * as fs from 'node:fs';
 import { netnsId, type Namespace, type NetnsRef } from '../../core/model';
-import { parseIpAddrJson, parseNetnsListJson } from '../../core/ipJson';
-import { ambiguousNamespaces, resolvePeers, type NsidMaps } from '../../core/peers';
+import { parseIpAddrJson, parseNetnsListJson } from '../pure/ipJson';
+import { ambiguousNamespaces, resolvePeers, type NsidMaps } from '../pure/peers';
 import { IpRunner } from '../ipRunner';
-import { listNetnsNames, netnsInode, netnsPath, rootNetnsInode } from '../netnsDir';
+import { listNetnsNames, netnsInode, netnsPath, rootNetnsInode, rootNetnsPath } from '../netnsDir';
 import type { ReadOptions, Reader } from './types';
 
 /** Two spawns at a time: more gains nothing on small machines (ip remounts /sys per call). */
 const CONCURRENCY = 2;
-
-export function rootNetnsPath(): string {
-  try {
-    if (fs.statSync('/proc/1/ns/net').ino === rootNetnsInode()) {
-      return '/proc/1/ns/net';
-    }
-  } catch {
-    // /proc/1 may be unreadable in some containers
-  }
-  return `/proc/${process.pid}/ns/net`;
-}
 
 export class IpReader implements Reader {
   readonly kind = 'ip';

@@ -4,7 +4,7 @@
 
 import * as fs from 'node:fs';
 import { netnsId, type Interface, type Namespace, type NetnsRef } from '../../core/model';
-import { ambiguousNamespaces, resolvePeers, type NsidMaps } from '../../core/peers';
+import { ambiguousNamespaces, resolvePeers, type NsidMaps } from '../pure/peers';
 import {
   addrDumpRequest,
   buildInterfaces,
@@ -19,9 +19,8 @@ import {
   RTM_NEWNSID,
   type RawAddr,
   type RawLink,
-} from '../../core/rtnetlink';
-import { listNetnsNames, netnsPath } from '../netnsDir';
-import { rootNetnsPath } from './ipReader';
+} from '../pure/rtnetlink';
+import { listNetnsNames, netnsPath, rootNetnsPath } from '../netnsDir';
 import { AF_NETLINK, HomeNetns, loadLibc, NETLINK_ROUTE, openNetnsFile, SOCK_CLOEXEC, SOCK_RAW, check, type Libc } from './libc';
 import { NetlinkSocket } from './netlinkSocket';
 import type { ReadOptions, Reader } from './types';
@@ -336,7 +335,7 @@ function fdBudget(): number {
   return 256;
 }
 
-/** The fast reader, or an Error saying why it cannot work here (no koffi, not root...). */
+/** The fast reader; throws, saying why, where it cannot work (no koffi, not root...). */
 export function createNetlinkReader(): NetlinkReader {
   return new NetlinkReader();
 }

@@ -11,7 +11,7 @@ import {
   setSeq,
   splitMessages,
   type NlMessage,
-} from '../../core/rtnetlink';
+} from '../pure/rtnetlink';
 import { check, MSG_DONTWAIT, SysError, type Libc } from './libc';
 
 /** Big enough for the kernel's largest dump chunk (32 kB) and any single answer. */

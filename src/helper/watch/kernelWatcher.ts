@@ -8,7 +8,7 @@
 
 import * as fs from 'node:fs';
 import type { NetnsRef } from '../../core/model';
-import { RTMGRP_IPV4_IFADDR, RTMGRP_IPV6_IFADDR, RTMGRP_LINK } from '../../core/rtnetlink';
+import { RTMGRP_IPV4_IFADDR, RTMGRP_IPV6_IFADDR, RTMGRP_LINK } from '../pure/rtnetlink';
 import { listNetnsNames, netnsPath } from '../netnsDir';
 import {
   AF_NETLINK,
@@ -34,8 +34,7 @@ import {
   type Libc,
 } from '../reader/libc';
 import { watchNetnsDirEntries } from './netnsDirWatch';
-
-export type ChangeSink = (e: { netns: NetnsRef[]; names: boolean }) => void;
+import type { ChangeSink } from './watching';
 
 export interface KernelWatcherOptions {
   /** Changes closer together than this are reported as one event (ms). */

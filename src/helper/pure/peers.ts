@@ -7,7 +7,7 @@
 // maps a reader may supply (from namespace X: nsid -> namespace); what cannot be settled is left
 // unresolved rather than guessed.
 
-import type { Interface, Namespace, NetnsRef } from './model';
+import type { Interface, Namespace, NetnsRef } from '../../core/model';
 
 export type NsidMaps = Map<NetnsRef, Map<number, NetnsRef>>;
 

@@ -6,7 +6,7 @@
 // here can loop forever (every step advances by at least one aligned header).
 
 import { kindOf } from './ipJson';
-import type { Address, Interface } from './model';
+import type { Address, Interface } from '../../core/model';
 
 // ---- constants (linux/netlink.h, rtnetlink.h, if_link.h, if_addr.h, net_namespace.h) ----------
 

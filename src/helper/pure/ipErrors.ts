@@ -1,8 +1,8 @@
 // Turns what iproute2 prints on failure into an error the user can act on.
 
-import { part, renderParts, type MessagePart } from './messages';
-import type { NetnsRef } from './model';
-import type { ErrorBody, Request } from './protocol';
+import { part, renderParts, type MessagePart } from '../../core/messages';
+import type { NetnsRef } from '../../core/model';
+import type { ErrorBody, Request } from '../../core/protocol';
 
 /** Where an interface can be found right now, if anywhere (filled in by the helper). */
 export type LocateInterface = (name: string) => NetnsRef | undefined;

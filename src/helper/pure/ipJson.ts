@@ -1,6 +1,6 @@
 // Parses `ip -d -j address show` output into the model (used by the `ip` fallback reader).
 
-import type { Address, Interface } from './model';
+import type { Address, Interface } from '../../core/model';
 
 interface IpAddrInfo {
   family?: string;

@@ -1,0 +1,246 @@
+// The operation table: everything known about each helper operation, in one entry. The helper
+// validates, routes, checks its policy and runs ip from it; the client routes reads and writes from
+// it; the extension logs each write's ip equivalent from it. A new operation is one entry here,
+// one handler in src/helper/ops/ and its tests (docs/adding-an-operation.md).
+
+import type { IpContext } from './ipCommand';
+import {
+  addAddressArgv,
+  addNetnsArgv,
+  addVethArgv,
+  attachNetnsArgv,
+  delAddressArgv,
+  delLinkArgv,
+  delNetnsArgv,
+  moveLinkArgv,
+  setLinkStateArgv,
+} from './ipCommand';
+import type { NetnsRef, ProcessNamespace, Snapshot } from './model';
+import { fields, type Schema } from './schema';
+
+/** Parameters and result of every operation (the wire types). */
+export interface RequestMap {
+  hello: { params: Record<string, never>; result: HelloResult };
+  listNames: { params: Record<string, never>; result: { names: string[] } };
+  snapshot: {
+    params: { names?: string[]; includeRoot?: boolean; reader?: 'auto' | 'netlink' | 'ip' };
+    result: Snapshot;
+  };
+  processes: { params: Record<string, never>; result: { namespaces: ProcessNamespace[] } };
+  addNetns: { params: { name: string }; result: { name: string; inode: number } };
+  delNetns: { params: { name: string }; result: Record<string, never> };
+  addVeth: {
+    params: { name?: string; peer?: string; netns?: NetnsRef; peerNetns?: NetnsRef };
+    result: { name: string; peer: string; netns: NetnsRef; peerNetns: NetnsRef };
+  };
+  moveLink: {
+    params: { name: string; from: NetnsRef; to?: NetnsRef; toPid?: number };
+    result: { name: string; toInode: number };
+  };
+  attachNetns: { params: { name: string; pid: number }; result: { name: string; inode: number } };
+  setLinkState: { params: { netns: NetnsRef; name: string; up: boolean }; result: Record<string, never> };
+  addAddress: { params: { netns: NetnsRef; name: string; address: string }; result: Record<string, never> };
+  delAddress: { params: { netns: NetnsRef; name: string; address: string }; result: Record<string, never> };
+  delLink: { params: { netns: NetnsRef; name: string }; result: Record<string, never> };
+  batch: { params: { requests: BatchItem[] }; result: { done: number } };
+  installHelper: {
+    params: Record<string, never>;
+    result: {
+      launcher: string;
+      dir: string;
+      runtime: string;
+      runtimeCopied: boolean;
+      policy?: string;
+      sudoersLine: string;
+      polkitRule: string;
+    };
+  };
+  uninstallHelper: { params: Record<string, never>; result: { removed: string[] } };
+  watch: { params: Record<string, never>; result: { watching: boolean; kernelEvents: boolean } };
+  unwatch: { params: Record<string, never>; result: { watching: false } };
+}
+
+export type Op = keyof RequestMap;
+export type Params<O extends Op> = RequestMap[O]['params'];
+export type Result<O extends Op> = RequestMap[O]['result'];
+export type Request<O extends Op = Op> = { [K in O]: { op: K } & Params<K> }[O];
+export type WireRequest = Request & { id: number };
+
+export interface HelloResult {
+  name: 'vscode-netns-helper';
+  version: string;
+  protocol: number;
+  pid: number;
+  uid: number;
+  /** The uid of the user who started the helper through sudo or pkexec, where known. */
+  callerUid?: number;
+  /** Which reader snapshots use by default, and why the fast one is missing if it is. */
+  reader: 'netlink' | 'ip';
+  readerError?: string;
+  ip: string;
+  rootInode: number;
+}
+
+/**
+ * What a request acts on, for the checks made before its handler runs (the namespace must exist;
+ * the policy's rules are written in these terms).
+ */
+export type Target =
+  /** A namespace the request changes or puts an interface into (null: the host's). */
+  | { kind: 'netns'; netns: NetnsRef }
+  /** A name in /run/netns that the request removes. */
+  | { kind: 'netnsName'; name: string }
+  /** A process whose namespace the request names or puts an interface into. */
+  | { kind: 'pid'; pid: number }
+  /** An existing interface and what the request does to it. */
+  | { kind: 'link'; netns: NetnsRef; name: string; change: 'move' | 'delete' | 'up' | 'down' | 'address' };
+
+export interface OperationSpec<O extends Op> {
+  /** read: changes nothing, runs concurrently and may be sent again to a new helper. */
+  access: 'read' | 'write';
+  fields: Schema;
+  /** A check across fields, returning what is wrong. */
+  check?(p: Params<O>): string | undefined;
+  /** never; always; or only when snapshots are read with ip (the fallback reader). */
+  needsIp: 'never' | 'always' | 'ipReader';
+  /** The ip command the operation runs (or, for display, what a user would type). */
+  ipArgv?(p: Params<O>, ctx: IpContext, result?: Result<O>): string[];
+  /** What the request acts on; every target is checked before the handler runs. */
+  targets?(p: Params<O>): Target[];
+  /** Only from a start that took an administrator's password (or root): never the installed launcher. */
+  needsPasswordStart?: boolean;
+  /** May be an item of `batch`; `undo` is the command that reverses it on rollback. */
+  batch?: { undo(p: Params<O>): string[] | undefined };
+}
+
+/** A veth's names as the kernel will have them: the result's, else the request's, else a placeholder. */
+function vethNames(p: Params<'addVeth'>, r?: Result<'addVeth'>) {
+  return {
+    name: r?.name ?? p.name ?? '<automatic>',
+    peer: r?.peer ?? p.peer ?? '<automatic>',
+    netns: p.netns ?? null,
+    peerNetns: p.peerNetns ?? null,
+  };
+}
+
+const f = fields;
+
+export const OPERATIONS: { [O in Op]: OperationSpec<O> } = {
+  hello: { access: 'read', fields: {}, needsIp: 'never' },
+  listNames: { access: 'read', fields: {}, needsIp: 'never' },
+  snapshot: {
+    access: 'read',
+    fields: { names: f.opt(f.nameList), includeRoot: f.opt(f.bool), reader: f.opt(f.readerKind) },
+    needsIp: 'ipReader',
+  },
+  processes: { access: 'read', fields: {}, needsIp: 'never' },
+  watch: { access: 'read', fields: {}, needsIp: 'never' },
+  unwatch: { access: 'read', fields: {}, needsIp: 'never' },
+  addNetns: {
+    access: 'write',
+    fields: { name: f.req(f.netnsName) },
+    needsIp: 'always',
+    ipArgv: (p) => addNetnsArgv(p),
+    batch: { undo: (p) => delNetnsArgv(p) },
+  },
+  delNetns: {
+    access: 'write',
+    fields: { name: f.req(f.netnsName) },
+    needsIp: 'always',
+    ipArgv: (p) => delNetnsArgv(p),
+    targets: (p) => [{ kind: 'netnsName', name: p.name }],
+    batch: { undo: () => undefined },
+  },
+  attachNetns: {
+    access: 'write',
+    fields: { name: f.req(f.netnsName), pid: f.req(f.pid) },
+    needsIp: 'always',
+    ipArgv: (p) => attachNetnsArgv(p),
+    targets: (p) => [{ kind: 'pid', pid: p.pid }],
+  },
+  addVeth: {
+    access: 'write',
+    fields: { name: f.opt(f.ifName), peer: f.opt(f.ifName), netns: f.opt(f.netnsRef), peerNetns: f.opt(f.netnsRef) },
+    needsIp: 'always',
+    ipArgv: (p, ctx, r) => addVethArgv(vethNames(p, r), ctx),
+    targets: (p) => [
+      { kind: 'netns', netns: p.netns ?? null },
+      { kind: 'netns', netns: p.peerNetns ?? null },
+    ],
+    // Deleting one end removes the pair.
+    batch: { undo: (p) => delLinkArgv({ netns: p.netns ?? null, name: p.name! }) },
+  },
+  moveLink: {
+    access: 'write',
+    fields: { name: f.req(f.ifName), from: f.req(f.netnsRef), to: f.opt(f.netnsRef), toPid: f.opt(f.pid) },
+    check: (p) =>
+      ('to' in p) === ('toPid' in p) ? 'Operation "moveLink" needs exactly one of "to" (a namespace) or "toPid" (a process).' : undefined,
+    needsIp: 'always',
+    ipArgv: (p, ctx) => moveLinkArgv(p, ctx),
+    targets: (p) => [
+      { kind: 'link', netns: p.from, name: p.name, change: 'move' },
+      p.toPid !== undefined ? { kind: 'pid', pid: p.toPid } : { kind: 'netns', netns: p.to ?? null },
+    ],
+  },
+  setLinkState: {
+    access: 'write',
+    fields: { netns: f.req(f.netnsRef), name: f.req(f.ifName), up: f.req(f.bool) },
+    needsIp: 'always',
+    ipArgv: (p) => setLinkStateArgv(p),
+    targets: (p) => [{ kind: 'link', netns: p.netns, name: p.name, change: p.up ? 'up' : 'down' }],
+  },
+  addAddress: {
+    access: 'write',
+    fields: { netns: f.req(f.netnsRef), name: f.req(f.ifName), address: f.req(f.cidr) },
+    needsIp: 'always',
+    ipArgv: (p) => addAddressArgv(p),
+    targets: (p) => [{ kind: 'link', netns: p.netns, name: p.name, change: 'address' }],
+  },
+  delAddress: {
+    access: 'write',
+    fields: { netns: f.req(f.netnsRef), name: f.req(f.ifName), address: f.req(f.cidr) },
+    needsIp: 'always',
+    ipArgv: (p) => delAddressArgv(p),
+    targets: (p) => [{ kind: 'link', netns: p.netns, name: p.name, change: 'address' }],
+  },
+  delLink: {
+    access: 'write',
+    fields: { netns: f.req(f.netnsRef), name: f.req(f.ifName) },
+    needsIp: 'always',
+    ipArgv: (p) => delLinkArgv(p),
+    targets: (p) => [{ kind: 'link', netns: p.netns, name: p.name, change: 'delete' }],
+  },
+  batch: {
+    access: 'write',
+    // Each item is checked as a request of its own (see parseRequest).
+    fields: { requests: f.req(f.batchList) },
+    needsIp: 'always',
+  },
+  installHelper: { access: 'write', fields: {}, needsIp: 'never', needsPasswordStart: true },
+  uninstallHelper: { access: 'write', fields: {}, needsIp: 'never', needsPasswordStart: true },
+};
+
+export const OPS = Object.keys(OPERATIONS) as Op[];
+
+export function isOp(op: unknown): op is Op {
+  return typeof op === 'string' && Object.prototype.hasOwnProperty.call(OPERATIONS, op);
+}
+
+export function spec<O extends Op>(op: O): OperationSpec<O> {
+  return OPERATIONS[op] as OperationSpec<O>;
+}
+
+export const isReadOnly = (op: Op): boolean => OPERATIONS[op].access === 'read';
+
+/** The operations a batch may hold. */
+export const BATCH_OPS: readonly Op[] = OPS.filter((op) => OPERATIONS[op].batch !== undefined);
+export type BatchItem =
+  | ({ op: 'addNetns' } & Params<'addNetns'>)
+  | ({ op: 'delNetns' } & Params<'delNetns'>)
+  | ({ op: 'addVeth' } & { name: string; peer: string; netns?: NetnsRef; peerNetns?: NetnsRef });
+
+/** The ip command line behind a request (what it runs, or what a user would type), if it has one. */
+export function ipArgvOf<O extends Op>(req: Request<O>, ctx: IpContext, result?: Result<O>): string[] | undefined {
+  const { op, ...params } = req as { op: O } & Params<O>;
+  return spec(op).ipArgv?.(params as unknown as Params<O>, ctx, result);
+}

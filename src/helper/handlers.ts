@@ -1,0 +1,43 @@
+// One handler per operation of the table (src/core/operations.ts). A missing entry does not
+// compile; the handler runs only after the request was parsed, checked and admitted.
+
+import type { Op, Request, Result } from '../core/operations';
+import type { HelperContext } from './context';
+import { batch } from './ops/batch';
+import { installHelper, uninstallHelper } from './ops/install';
+import { runIpOp } from './ops/ipOp';
+import { addVeth, moveLink } from './ops/links';
+import { addNetns, attachNetns } from './ops/namespaces';
+import { processes } from './ops/processes';
+import { hello, listNames, snapshot } from './ops/read';
+
+/** What a connection offers its handlers beyond the context: its change events. */
+export interface Session {
+  /** Starts change events for this connection. */
+  watch(): { watching: boolean; kernelEvents: boolean };
+  /** Stops change events (the view is hidden: nothing needs them). */
+  unwatch(): { watching: false };
+}
+
+type Handler<O extends Op> = (ctx: HelperContext, req: Request<O>, session: Session) => Result<O> | Promise<Result<O>>;
+
+export const HANDLERS: { [O in Op]: Handler<O> } = {
+  hello: (ctx) => hello(ctx),
+  listNames: () => listNames(),
+  snapshot,
+  processes: (ctx) => processes(ctx),
+  watch: (_ctx, _req, session) => session.watch(),
+  unwatch: (_ctx, _req, session) => session.unwatch(),
+  addNetns,
+  delNetns: runIpOp,
+  attachNetns,
+  addVeth,
+  moveLink,
+  setLinkState: runIpOp,
+  addAddress: runIpOp,
+  delAddress: runIpOp,
+  delLink: runIpOp,
+  batch,
+  installHelper: (ctx) => installHelper(ctx),
+  uninstallHelper: (ctx) => uninstallHelper(ctx),
+};

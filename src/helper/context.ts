@@ -4,10 +4,13 @@ import type { NetnsRef } from '../core/model';
 import { formatIpCommand, type IpContext } from '../core/ipCommand';
 import { mapIpError } from './pure/ipErrors';
 import { ProtocolError, type Request } from '../core/protocol';
+import type { Caller } from './caller';
 import type { IpRunner } from './ipRunner';
 import type { Reader } from './reader/types';
 
 export interface HelperContext {
+  /** Whom the helper acts for (see caller.ts and docs/policy.md). */
+  caller: Caller;
   ip: IpRunner;
   ipContext: IpContext;
   /** The default reader (fast one when it loaded) and the ip fallback. */

@@ -7,6 +7,7 @@ import { runContext } from '../core/ipCommand';
 import { LineReader } from '../core/lineReader';
 import { MAX_REQUEST_BYTES, type ChangeEvent, type Response } from '../core/protocol';
 import { findProgram, PROGRAM_DIRS } from '../platform/programs';
+import { identifyCaller } from './caller';
 import type { HelperContext } from './context';
 import { IpRunner } from './ipRunner';
 import { rootNetnsInode, rootNetnsPath } from './netnsDir';
@@ -51,6 +52,7 @@ function main(): void {
     log(`fast reader unavailable, using ip -j: ${fast.error}`);
   }
   const ctx: HelperContext = {
+    caller: identifyCaller(),
     ip,
     ipContext: runContext(rootNetnsPath()),
     reader: fast.reader ?? ipReader,

@@ -79,6 +79,8 @@ export interface HelloResult {
   readerError?: string;
   ip: string;
   rootInode: number;
+  /** Whether the policy binds this helper (not started by root itself), and whether it runs from the install. */
+  policy: { bound: boolean; installed: boolean };
 }
 
 /**

@@ -48,9 +48,6 @@ export function activate(context: vscode.ExtensionContext): NetnsApi {
     get host() {
       return host;
     },
-    set host(h: Host) {
-      host = h;
-    },
     extensionUri: context.extensionUri,
   };
   const terminalProfileProvider = new NamespaceTerminalProfileProvider(() => host);

@@ -102,8 +102,3 @@ export function pidArg(v: unknown, processesOf: (inode: number) => { pid: number
   }
   return undefined;
 }
-
-/** The first value in a context-menu call that is a string (a name given by a caller). */
-export function stringArg(v: unknown): string | undefined {
-  return typeof v === 'string' ? v : undefined;
-}

@@ -17,7 +17,7 @@ export interface CommandContext {
   readonly treeView: vscode.TreeView<TreeNode>;
   readonly log: Log;
   readonly status: OperationStatus;
-  host: Host;
+  readonly host: Host;
   /** This extension's folder (README, media). */
   readonly extensionUri: vscode.Uri;
 }

@@ -172,10 +172,6 @@ export class NamespaceStore implements Disposable {
     }
   }
 
-  get isActive(): boolean {
-    return this.active;
-  }
-
   private async startWatching(): Promise<void> {
     const state = this.client.state;
     if (state.kind !== 'running' || this.watchingPid === state.hello.pid) {

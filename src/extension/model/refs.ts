@@ -19,10 +19,6 @@ export function isInterfaceRef(v: unknown): v is InterfaceRef {
   );
 }
 
-export function sameNetns(a: NetnsRef | undefined, b: NetnsRef | undefined): boolean {
-  return a === b;
-}
-
 /** A stable map key for a namespace reference (null cannot be a Map key shared with names). */
 export function netnsKey(ns: NetnsRef): string {
   return ns === null ? '\u0000host' : `ns:${ns}`;

@@ -89,11 +89,6 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     }
   }
 
-  /** Asks the view to redraw everything (used after a setting changes). */
-  refreshAll(): void {
-    this.changed.fire(undefined);
-  }
-
   // ---- nodes ---------------------------------------------------------------------------------
 
   namespaceNode(ns: NetnsRef): NamespaceNode {

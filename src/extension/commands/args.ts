@@ -4,7 +4,7 @@
 //   - with nothing (palette, view title): then it asks.
 
 import type { NetnsRef } from '../../core/model';
-import { isInterfaceRef, isNetnsRef, type InterfaceRef } from '../model/refs';
+import { isInterfaceRef, isNetnsRef, type InterfaceRef } from '../model/argGuards';
 import { InterfaceNode, NamespaceNode, UnnamedNamespaceNode, type TreeNode } from '../tree/nodes';
 
 function isNode(v: unknown): v is TreeNode {

@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import type { NetnsRef } from '../../core/model';
 import { validateInterfaceName, validateNamespaceName, validatePid } from '../../core/validate';
-import type { InterfaceRef } from '../model/refs';
+import type { InterfaceRef } from '../model/argGuards';
 import { formatAddress, netnsDisplayName } from '../tree/interfaces/interfaceItem';
 import { interfaceCount } from '../tree/namespaces/namespaceItem';
 import type { CommandContext } from './context';

@@ -9,7 +9,7 @@ import type { NetnsClient } from '../../client/types';
 import type { Namespace, NetnsRef, ProcessNamespace } from '../../core/model';
 import type { ChangeEvent } from '../../core/protocol';
 import { Emitter, type Disposable } from './emitter';
-import { compareNames } from './refs';
+import { compareNames } from './compareNames';
 
 export interface ModelChange {
   /** Everything may have changed (first load, full refresh, cleared). */

@@ -7,7 +7,7 @@ import { toInterfaceRef } from '../commands/args';
 import type { CommandContext } from '../commands/context';
 import { moveInterfaces, type MoveResult } from '../commands/interfaces/moveInterface';
 import type { NetnsPick } from '../commands/pickers';
-import type { InterfaceRef } from '../model/refs';
+import type { InterfaceRef } from '../model/argGuards';
 import { InterfaceNode, type TreeNode } from './nodes';
 
 /** The mime type of this tree, as VS Code names it (application/vnd.code.tree.<view id, lowercase>). */

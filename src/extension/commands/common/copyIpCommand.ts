@@ -8,7 +8,7 @@
 // Returns the command copied, or undefined when cancelled.
 
 import * as vscode from 'vscode';
-import { findInterface } from '../../model/refs';
+import { findInterface } from '../../model/findInterface';
 import { InterfaceNode, NamespaceNode, UnnamedNamespaceNode } from '../../tree/nodes';
 import { pidArg, toInterfaceRef, toNetnsRef } from '../args';
 import type { CommandContext } from '../context';

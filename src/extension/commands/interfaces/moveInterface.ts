@@ -9,7 +9,7 @@
 
 import * as vscode from 'vscode';
 import { netnsLabel } from '../../../core/model';
-import type { InterfaceRef } from '../../model/refs';
+import type { InterfaceRef } from '../../model/argGuards';
 import { interfaceArgs } from '../args';
 import type { CommandContext } from '../context';
 import { eachItem, request, runOperation } from '../operations';

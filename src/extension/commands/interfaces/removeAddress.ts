@@ -5,7 +5,7 @@
 // Returns the address removed, or undefined when cancelled or failed.
 
 import * as vscode from 'vscode';
-import { findInterface } from '../../model/refs';
+import { findInterface } from '../../model/findInterface';
 import { formatAddress } from '../../tree/interfaces/interfaceItem';
 import { toInterfaceRef } from '../args';
 import type { CommandContext } from '../context';

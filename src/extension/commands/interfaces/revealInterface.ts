@@ -3,7 +3,8 @@
 // other end of a veth. Both return true when the interface was found.
 
 import * as vscode from 'vscode';
-import { findInterface, type InterfaceRef } from '../../model/refs';
+import type { InterfaceRef } from '../../model/argGuards';
+import { findInterface } from '../../model/findInterface';
 import { toInterfaceRef } from '../args';
 import type { CommandContext } from '../context';
 

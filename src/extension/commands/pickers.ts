@@ -4,8 +4,7 @@ import * as vscode from 'vscode';
 import type { NetnsRef } from '../../core/model';
 import { validateInterfaceName, validateNamespaceName, validatePid } from '../../core/validate';
 import type { InterfaceRef } from '../model/argGuards';
-import { formatAddress, netnsDisplayName } from '../tree/interfaces/interfaceItem';
-import { interfaceCount } from '../tree/namespaces/namespaceItem';
+import { formatAddress, interfaceCount, netnsDisplayName } from '../labels';
 import type { CommandContext } from './context';
 
 interface NetnsItem extends vscode.QuickPickItem {

@@ -5,10 +5,10 @@
 // Returns the interfaces deleted, or undefined when cancelled or failed.
 
 import * as vscode from 'vscode';
+import { netnsDisplayName } from '../../labels';
 import { affectedNamespaces } from '../../model/affectedNamespaces';
 import type { InterfaceRef } from '../../model/argGuards';
 import { findInterface } from '../../model/findInterface';
-import { netnsDisplayName } from '../../tree/interfaces/interfaceItem';
 import { interfaceArgs } from '../args';
 import type { CommandContext } from '../context';
 import { eachItem, request, runOperation } from '../operations';

@@ -8,7 +8,7 @@
 // (PID)...". Returns { moved: [names], to } (to is { netns } or { pid }), or undefined.
 
 import * as vscode from 'vscode';
-import { netnsLabel } from '../../../core/model';
+import { netnsDisplayName } from '../../labels';
 import type { InterfaceRef } from '../../model/argGuards';
 import { interfaceArgs } from '../args';
 import type { CommandContext } from '../context';
@@ -69,7 +69,7 @@ export async function moveInterfaces(ctx: CommandContext, refs: InterfaceRef[], 
   if (todo.length === 0) {
     return { moved: [], to };
   }
-  const where = 'netns' in to ? netnsLabel(to.netns) : vscode.l10n.t('process {0}', to.pid);
+  const where = 'netns' in to ? netnsDisplayName(to.netns) : vscode.l10n.t('process {0}', to.pid);
   const title =
     todo.length === 1
       ? vscode.l10n.t('Moving {0} to {1}', todo[0].name, where)

@@ -5,8 +5,8 @@
 // Returns the address removed, or undefined when cancelled or failed.
 
 import * as vscode from 'vscode';
+import { formatAddress } from '../../labels';
 import { findInterface } from '../../model/findInterface';
-import { formatAddress } from '../../tree/interfaces/interfaceItem';
 import { toInterfaceRef } from '../args';
 import type { CommandContext } from '../context';
 import { request, runOperation } from '../operations';

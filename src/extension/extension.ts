@@ -10,6 +10,7 @@ import { trackHelperState } from './helperState';
 import { windowHost, type Host } from './host';
 import { Log } from './log';
 import { NamespaceStore } from './model/namespaceStore';
+import { ViewActivation } from './model/viewActivation';
 import { OperationStatus } from './status/operationStatus';
 import { NamespaceTerminalProfileProvider, TERMINAL_PROFILE_ID } from './terminal/terminalProfileProvider';
 import { NamespaceDragAndDrop } from './tree/namespaceDragAndDrop';
@@ -28,6 +29,7 @@ export function activate(context: vscode.ExtensionContext): NetnsApi {
   let host: Host = windowHost;
   const client = makeClient(context.extensionPath, log, () => host);
   const model = new NamespaceStore(client, log.write);
+  const activation = new ViewActivation(client, model, log.write);
   const treeProvider = new NamespaceTreeProvider(model);
   // The controller needs the context, which needs the tree view the controller is part of.
   let ctx: CommandContext | undefined = undefined;
@@ -41,6 +43,7 @@ export function activate(context: vscode.ExtensionContext): NetnsApi {
   ctx = {
     client,
     model,
+    activation,
     tree: treeProvider,
     treeView,
     log,
@@ -56,6 +59,7 @@ export function activate(context: vscode.ExtensionContext): NetnsApi {
     log,
     status,
     { dispose: () => client.dispose() },
+    activation,
     model,
     treeProvider,
     treeView,
@@ -67,7 +71,7 @@ export function activate(context: vscode.ExtensionContext): NetnsApi {
           : undefined;
     }),
     // Watch and read only while someone looks; one full read each time the view shows again.
-    treeView.onDidChangeVisibility((e) => void model.setActive(e.visible)),
+    treeView.onDidChangeVisibility((e) => void activation.setVisible(e.visible)),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('netns.privilege')) {
         void host.showInformationMessage(vscode.l10n.t('The new privilege settings apply after the window is reloaded.'));
@@ -77,7 +81,7 @@ export function activate(context: vscode.ExtensionContext): NetnsApi {
     ...registerCommands(ctx),
   );
   if (treeView.visible) {
-    void model.setActive(true);
+    void activation.setVisible(true);
   }
 
   return {

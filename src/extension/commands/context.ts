@@ -1,11 +1,12 @@
-// What every command gets: the client, the model, the tree, the log, the status item and the Host
-// (swappable by tests).
+// What every command gets: the client, the model and what keeps it live, the tree, the log, the
+// status item and the Host (swappable by tests).
 
 import type * as vscode from 'vscode';
 import type { NetnsClient } from '../../client/types';
 import type { Host } from '../host';
 import type { Log } from '../log';
 import type { NamespaceStore } from '../model/namespaceStore';
+import type { ViewActivation } from '../model/viewActivation';
 import type { OperationStatus } from '../status/operationStatus';
 import type { NamespaceTreeProvider } from '../tree/namespaceTreeProvider';
 import type { TreeNode } from '../tree/nodes';
@@ -13,6 +14,7 @@ import type { TreeNode } from '../tree/nodes';
 export interface CommandContext {
   readonly client: NetnsClient;
   readonly model: NamespaceStore;
+  readonly activation: ViewActivation;
   readonly tree: NamespaceTreeProvider;
   readonly treeView: vscode.TreeView<TreeNode>;
   readonly log: Log;

@@ -16,7 +16,7 @@ export async function startHelper(ctx: CommandContext): Promise<boolean> {
   } finally {
     end();
   }
-  await ctx.model.setActive(ctx.treeView.visible);
+  await ctx.activation.setVisible(ctx.treeView.visible);
   if (!ctx.model.loaded) {
     await ctx.model.refresh();
   }

@@ -5,6 +5,7 @@ import { setTranslator } from '../core/messages';
 import type { NetnsApi } from './api';
 import { makeClient } from './clientFactory';
 import type { CommandContext } from './commands/context';
+import { moveInterfaces } from './commands/interfaces/moveInterface';
 import { registerCommands } from './commands/registry';
 import { trackHelperState } from './helperState';
 import { windowHost, type Host } from './host';
@@ -31,21 +32,11 @@ export function activate(context: vscode.ExtensionContext): NetnsApi {
   const model = new NamespaceStore(client, log.write);
   const activation = new ViewActivation(client, model, log.write);
   const treeProvider = new NamespaceTreeProvider(model);
-  // The controller needs the context, which needs the tree view the controller is part of.
-  let ctx: CommandContext | undefined = undefined;
-  const dragAndDrop = new NamespaceDragAndDrop(() => ctx!);
-  const treeView = vscode.window.createTreeView<TreeNode>(VIEW_ID, {
-    treeDataProvider: treeProvider,
-    dragAndDropController: dragAndDrop,
-    canSelectMany: true,
-    showCollapseAll: true,
-  });
-  ctx = {
+  const ctx: CommandContext = {
     client,
     model,
     activation,
     tree: treeProvider,
-    treeView,
     log,
     status,
     get host() {
@@ -53,6 +44,13 @@ export function activate(context: vscode.ExtensionContext): NetnsApi {
     },
     extensionUri: context.extensionUri,
   };
+  const dragAndDrop = new NamespaceDragAndDrop(model, (refs, to) => moveInterfaces(ctx, refs, to));
+  const treeView = vscode.window.createTreeView<TreeNode>(VIEW_ID, {
+    treeDataProvider: treeProvider,
+    dragAndDropController: dragAndDrop,
+    canSelectMany: true,
+    showCollapseAll: true,
+  });
   const terminalProfileProvider = new NamespaceTerminalProfileProvider(() => host);
 
   context.subscriptions.push(
@@ -78,7 +76,7 @@ export function activate(context: vscode.ExtensionContext): NetnsApi {
       }
     }),
     vscode.window.registerTerminalProfileProvider(TERMINAL_PROFILE_ID, terminalProfileProvider),
-    ...registerCommands(ctx),
+    ...registerCommands(ctx, treeView),
   );
   if (treeView.visible) {
     void activation.setVisible(true);

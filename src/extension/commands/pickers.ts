@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import type { NetnsRef } from '../../core/model';
 import { validateInterfaceName, validateNamespaceName, validatePid } from '../../core/validate';
-import type { InterfaceRef } from '../model/argGuards';
+import type { InterfaceRef, NetnsPick } from '../model/argGuards';
 import { formatAddress, interfaceCount, netnsDisplayName } from '../labels';
 import type { CommandContext } from './context';
 
@@ -22,8 +22,6 @@ export interface NetnsPickOptions {
   /** Listed first and marked. */
   preferred?: NetnsRef;
 }
-
-export type NetnsPick = { netns: NetnsRef } | { pid: number };
 
 /** Asks for a namespace; undefined when cancelled. */
 export async function pickNamespace(ctx: CommandContext, opts: NetnsPickOptions): Promise<NetnsPick | undefined> {

@@ -8,6 +8,9 @@ export interface InterfaceRef {
   name: string;
 }
 
+/** A namespace given by reference, or as the one a process is in. */
+export type NetnsPick = { netns: NetnsRef } | { pid: number };
+
 export function isNetnsRef(v: unknown): v is NetnsRef {
   return v === null || typeof v === 'string';
 }

@@ -9,11 +9,11 @@
 
 import * as vscode from 'vscode';
 import { netnsDisplayName } from '../../labels';
-import type { InterfaceRef } from '../../model/argGuards';
+import type { InterfaceRef, NetnsPick } from '../../model/argGuards';
 import { interfaceArgs } from '../args';
 import type { CommandContext } from '../context';
 import { eachItem, request, runOperation } from '../operations';
-import { pickInterface, pickNamespace, type NetnsPick } from '../pickers';
+import { pickInterface, pickNamespace } from '../pickers';
 
 export interface MoveResult {
   moved: string[];
@@ -63,7 +63,7 @@ export async function moveInterface(ctx: CommandContext, arg?: unknown, second?:
   return moveInterfaces(ctx, refs, to);
 }
 
-/** Moves each interface not already there; shared with drag and drop. */
+/** Moves each interface not already there; drag and drop is given this too. */
 export async function moveInterfaces(ctx: CommandContext, refs: InterfaceRef[], to: NetnsPick): Promise<MoveResult | undefined> {
   const todo = 'netns' in to ? refs.filter((r) => r.netns !== to.netns) : refs;
   if (todo.length === 0) {

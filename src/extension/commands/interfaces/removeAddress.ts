@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import { formatAddress } from '../../labels';
 import { findInterface } from '../../model/findInterface';
-import { toInterfaceRef } from '../args';
+import { toInterfaceRef } from '../../tree/nodeRefs';
 import type { CommandContext } from '../context';
 import { request, runOperation } from '../operations';
 import { pickInterface } from '../pickers';

@@ -4,6 +4,7 @@
 import type { HelperState, NetnsClient } from '../../src/client/types';
 import type { Namespace, ProcessNamespace } from '../../src/core/model';
 import type { ChangeEvent, HelloResult, Op, Params, Result } from '../../src/core/protocol';
+import { Emitter } from '../../src/extension/model/emitter';
 
 export function namespace(name: string | null, inode: number, interfaces: Namespace['interfaces'] = []): Namespace {
   return {
@@ -29,8 +30,10 @@ export class FakeNetnsClient implements NetnsClient {
   /** When set, answers wait for it. */
   private gate: Promise<void> | undefined;
   private nextPid = 100;
-  private readonly eventListeners = new Set<(e: ChangeEvent) => void>();
-  private readonly stateListeners = new Set<(s: HelperState) => void>();
+  private readonly events = new Emitter<ChangeEvent>();
+  private readonly states = new Emitter<HelperState>();
+  readonly onEvent = this.events.event;
+  readonly onStateChange = this.states.event;
 
   add(...list: Namespace[]): void {
     for (const ns of list) {
@@ -75,32 +78,18 @@ export class FakeNetnsClient implements NetnsClient {
     return on && this.state.kind === 'running' ? { watching: true, kernelEvents: true } : undefined;
   }
 
-  onEvent(listener: (e: ChangeEvent) => void): { dispose(): void } {
-    this.eventListeners.add(listener);
-    return { dispose: () => this.eventListeners.delete(listener) };
-  }
-
-  onStateChange(listener: (s: HelperState) => void): { dispose(): void } {
-    this.stateListeners.add(listener);
-    return { dispose: () => this.stateListeners.delete(listener) };
-  }
-
   emit(e: Omit<ChangeEvent, 'event'>): void {
-    for (const l of [...this.eventListeners]) {
-      l({ event: 'changed', ...e });
-    }
+    this.events.fire({ event: 'changed', ...e });
   }
 
   setState(s: HelperState): void {
     this.state = s;
-    for (const l of [...this.stateListeners]) {
-      l(s);
-    }
+    this.states.fire(s);
   }
 
   dispose(): void {
-    this.eventListeners.clear();
-    this.stateListeners.clear();
+    this.events.dispose();
+    this.states.dispose();
   }
 
   private answer(op: Op, params: unknown): unknown {

@@ -9,8 +9,8 @@
 import type { NetnsClient } from '../../client/types';
 import type { Namespace, NetnsRef, ProcessNamespace } from '../../core/model';
 import type { ChangeEvent } from '../../core/protocol';
-import { Emitter, type Disposable } from './emitter';
 import { compareNames } from './compareNames';
+import { Emitter, type Disposable } from './emitter';
 
 export interface ModelChange {
   /** Everything may have changed (first load, full refresh, cleared). */
@@ -160,7 +160,7 @@ export class NamespaceStore implements Disposable {
     return this.schedule({ processes: true });
   }
 
-  /** Forgets everything (the helper stopped); the view then shows its welcome content. */
+  /** Forgets everything (the helper could not be started); the view then shows its welcome content. */
   clear(): void {
     this.rootNs = undefined;
     this.byName.clear();

@@ -5,6 +5,7 @@
 // It owns the watch: each helper is asked to watch once, and a restarted one is asked again.
 
 import { msg } from '../core/messages';
+import { isReadOnly } from '../core/operations';
 import type { ChangeEvent, HelloResult, Op, Params, Result } from '../core/protocol';
 import type { AskpassProvider } from './askpassServer';
 import type { Connection, Log } from './connection';
@@ -29,8 +30,6 @@ export interface ClientOptions {
   interactiveTimeoutMs?: number;
 }
 
-/** Operations that change nothing: safe to send again to a new helper. */
-const READ_ONLY = new Set<Op>(['hello', 'listNames', 'snapshot', 'processes', 'watch', 'unwatch']);
 
 export function createClient(options: ClientOptions): NetnsClient {
   return new Client(options);
@@ -77,7 +76,7 @@ class Client implements NetnsClient {
       const conn = this.conn;
       if (!conn) {
         // Died between start and now: treat like a loss during the request.
-        if (attempt === 0 && READ_ONLY.has(op)) {
+        if (attempt === 0 && isReadOnly(op)) {
           continue;
         }
         throw new HelperLostError(op);
@@ -85,7 +84,7 @@ class Client implements NetnsClient {
       try {
         return await this.send(conn, op, params);
       } catch (e) {
-        if (e instanceof HelperLostError && READ_ONLY.has(op) && attempt === 0 && !this.disposed) {
+        if (e instanceof HelperLostError && isReadOnly(op) && attempt === 0 && !this.disposed) {
           this.opts.log('info', `retrying "${op}" on a new helper`);
           continue;
         }

@@ -42,6 +42,7 @@ export function activate(context: vscode.ExtensionContext): NetnsApi {
     get host() {
       return host;
     },
+    bundledClient: () => makeClient(context.extensionPath, log, () => host, { installedLauncher: false }),
     extensionUri: context.extensionUri,
   };
   const dragAndDrop = new NamespaceDragAndDrop(model, (refs, to) => moveInterfaces(ctx, refs, to));

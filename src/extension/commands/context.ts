@@ -20,6 +20,11 @@ export interface CommandContext {
   readonly log: Log;
   readonly status: OperationStatus;
   readonly host: Host;
+  /**
+   * A new client that starts the extension's own copy of the helper, never the installed one: for
+   * what the installed copy refuses to do (install or remove itself). Its start asks for a password.
+   */
+  bundledClient(): NetnsClient;
   /** This extension's folder (README, media). */
   readonly extensionUri: vscode.Uri;
 }

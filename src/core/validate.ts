@@ -15,30 +15,79 @@ function byteLength(s: string): number {
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
+/**
+ * Bytes the kernel's isspace() counts as space (lib/ctype.c): tab, newline, vertical tab, form
+ * feed, carriage return, space, and 0xA0 (Latin-1's no-break space), which in UTF-8 is also a
+ * continuation byte of characters such as "à" (C3 A0).
+ */
+export function isKernelSpace(byte: number): boolean {
+  return (byte >= 0x09 && byte <= 0x0d) || byte === 0x20 || byte === 0xa0;
+}
+
+/** Why the kernel's dev_valid_name() refuses these bytes as an interface name, if it does. */
+export type KernelNameProblem = 'empty' | 'long' | 'dots' | 'slash' | 'colon' | 'nul' | 'space' | 'template';
+
+/**
+ * The kernel's rule for a name it takes as it is, byte by byte: dev_valid_name() (not empty,
+ * shorter than IFNAMSIZ, not "." or "..", no "/", ":" or isspace() byte), and no "%", which
+ * dev_get_valid_name() hands to dev_alloc_name() as a numbering template such as veth%d (refused
+ * unless it is one "%d", and then the name is not the one asked for). NUL is refused too: the name
+ * would end there.
+ */
+export function kernelNameProblem(bytes: Uint8Array): KernelNameProblem | undefined {
+  if (bytes.length === 0) {
+    return 'empty';
+  }
+  if (bytes.length > IFNAME_MAX_BYTES) {
+    return 'long';
+  }
+  if ((bytes.length === 1 && bytes[0] === 0x2e) || (bytes.length === 2 && bytes[0] === 0x2e && bytes[1] === 0x2e)) {
+    return 'dots';
+  }
+  for (const b of bytes) {
+    if (b === 0x2f) {
+      return 'slash';
+    }
+    if (b === 0x3a) {
+      return 'colon';
+    }
+    if (b === 0) {
+      return 'nul';
+    }
+    if (isKernelSpace(b)) {
+      return 'space';
+    }
+  }
+  return bytes.includes(0x25) ? 'template' : undefined;
+}
+
+/** An interface name the kernel takes as it is: kernelNameProblem() on its UTF-8 bytes. */
 export function validateInterfaceName(name: unknown): string | undefined {
   if (typeof name !== 'string') {
     return msg('An interface name must be text.');
   }
-  if (name.length === 0) {
-    return msg('An interface name cannot be empty.');
-  }
-  if (byteLength(name) > IFNAME_MAX_BYTES) {
-    return msg('"{0}" is {1} bytes long; interface names are at most {2} bytes. Choose a shorter name.', name, byteLength(name), IFNAME_MAX_BYTES);
-  }
-  if (name === '.' || name === '..') {
-    return msg('"{0}" cannot be used as an interface name. Choose another name.', name);
-  }
-  if (name.includes('/')) {
-    return msg('An interface name cannot contain "/". Remove it.');
-  }
-  if (name.includes(':')) {
-    return msg('An interface name cannot contain ":" (it is reserved for alias labels). Remove it.');
-  }
-  if (/\s/.test(name) || CONTROL.test(name)) {
-    return msg('An interface name cannot contain spaces, tabs or other whitespace or control characters.');
-  }
-  if (name.includes('%')) {
-    return msg('An interface name cannot contain "%" (the kernel treats it as a numbering template such as veth%d).');
+  const bytes = Buffer.from(name, 'utf8');
+  switch (kernelNameProblem(bytes)) {
+    case 'empty':
+      return msg('An interface name cannot be empty.');
+    case 'long':
+      return msg('"{0}" is {1} bytes long; interface names are at most {2} bytes. Choose a shorter name.', name, bytes.length, IFNAME_MAX_BYTES);
+    case 'dots':
+      return msg('"{0}" cannot be used as an interface name. Choose another name.', name);
+    case 'slash':
+      return msg('An interface name cannot contain "/". Remove it.');
+    case 'colon':
+      return msg('An interface name cannot contain ":" (it is reserved for alias labels). Remove it.');
+    case 'nul':
+      return msg('An interface name cannot contain a NUL character.');
+    case 'space': {
+      const ch = [...name].find((c) => [...Buffer.from(c, 'utf8')].some(isKernelSpace)) ?? ' ';
+      return ch.charCodeAt(0) < 0x80
+        ? msg('An interface name cannot contain spaces, tabs, line breaks or other whitespace.')
+        : msg('An interface name cannot contain "{0}": the kernel reads one of its bytes as a space. Choose another character.', ch);
+    }
+    case 'template':
+      return msg('An interface name cannot contain "%" (the kernel treats it as a numbering template such as veth%d).');
   }
   return undefined;
 }

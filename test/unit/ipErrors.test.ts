@@ -23,4 +23,32 @@ describe('ip error messages', () => {
     assert.equal(e.code, 'EIO');
     assert.match(e.message, /Something odd/);
   });
+  it('names the field the kernel found invalid', () => {
+    const e = mapIpError({ op: 'addVeth', name: 'rp\u00e0', peer: 'rq' }, 'RTNETLINK answers: Invalid argument\n');
+    assert.equal(e.code, 'EINVAL');
+    assert.equal(e.message, 'The kernel refused the interface names ("rp\u00e0", "rq"). Choose other names.');
+    assert.match(mapIpError({ op: 'addAddress', netns: null, name: 'x', address: '10.0.0.1/24' }, 'RTNETLINK answers: Invalid argument').message, /address 10\.0\.0\.1\/24 on "x"/);
+    assert.match(mapIpError({ op: 'setLinkState', netns: 'n', name: 'x', up: true }, 'RTNETLINK answers: Invalid argument').message, /interface "x"/);
+  });
+  it('never shows "RTNETLINK answers:" or "Error:" to the user', () => {
+    const reqs = [
+      { op: 'addNetns', name: 'n' },
+      { op: 'addVeth', name: 'a', peer: 'b' },
+      { op: 'moveLink', name: 'a', from: null, to: 'n' },
+      { op: 'setLinkState', netns: 'n', name: 'a', up: true },
+      { op: 'addAddress', netns: 'n', name: 'a', address: '10.0.0.1/24' },
+      { op: 'delAddress', netns: 'n', name: 'a', address: '10.0.0.1/24' },
+      { op: 'delLink', netns: 'n', name: 'a' },
+    ] as const;
+    const errors = ['Invalid argument', 'Numerical result out of range', 'No buffer space available', 'Message too long', 'Address family not supported by protocol', 'Some new error'];
+    for (const req of reqs) {
+      for (const err of errors) {
+        for (const stderr of [`RTNETLINK answers: ${err}`, `Error: ${err}.`]) {
+          const e = mapIpError(req, stderr + '\n');
+          assert.doesNotMatch(e.message, /RTNETLINK|Error:/, `${req.op}: ${stderr} -> ${e.message}`);
+          assert.equal(e.detail, stderr, 'the log keeps the tool\'s words');
+        }
+      }
+    }
+  });
 });

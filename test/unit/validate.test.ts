@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isIPv4, isIPv6, parseCidr, validateInterfaceName, validateNamespaceName, validatePid } from '../../src/core/validate';
+import { isIPv4, isIPv6, kernelNameProblem, parseCidr, validateInterfaceName, validateNamespaceName, validatePid } from '../../src/core/validate';
 
 describe('interface names (kernel dev_valid_name + iproute2 rules)', () => {
-  for (const good of ['eth0', 'veth-a', 'v', 'a'.repeat(15), '-x', 'br_0.10', 'ünï', '$(id)']) {
+  // The kernel takes control bytes other than its isspace() ones, and "…" (E2 80 A6) or NEL (C2 85).
+  for (const good of ['eth0', 'veth-a', 'v', 'a'.repeat(15), '-x', 'br_0.10', 'ünï', '$(id)', 'a\u0001b', 'a\u007f', 'a\u0085', 'a…', '...']) {
     it(`accepts ${JSON.stringify(good)}`, () => assert.equal(validateInterfaceName(good), undefined));
   }
   const bad: [unknown, RegExp][] = [
@@ -16,7 +17,13 @@ describe('interface names (kernel dev_valid_name + iproute2 rules)', () => {
     ['a:b', /":"/],
     ['a b', /whitespace/],
     ['a\tb', /whitespace/],
-    ['a\u0000', /control/],
+    ['a\u000bb', /whitespace/],
+    ['a\rb', /whitespace/],
+    ['a\u0000', /NUL/],
+    // 0xA0 is a space to the kernel's isspace(): alone (C2 A0) and inside "à" (C3 A0).
+    ['rp\u00e0', /"à": the kernel reads one of its bytes as a space/],
+    ['a\u00a0b', /the kernel reads one of its bytes as a space/],
+    ['\u0820x', /the kernel reads one of its bytes as a space/], // E0 A0 A0
     ['veth%d', /%/],
     [7, /text/],
     [null, /text/],
@@ -24,6 +31,26 @@ describe('interface names (kernel dev_valid_name + iproute2 rules)', () => {
   for (const [name, msg] of bad) {
     it(`refuses ${JSON.stringify(name)} saying why`, () => assert.match(validateInterfaceName(name) ?? '', msg));
   }
+});
+
+describe('the kernel\'s dev_valid_name on raw bytes', () => {
+  it('refuses exactly tab to carriage return, space, 0xA0, "/", ":", NUL and "%"', () => {
+    const refused = [];
+    for (let b = 0; b <= 0xff; b++) {
+      if (kernelNameProblem(Uint8Array.of(0x71, b, 0x7a)) !== undefined) {
+        refused.push(b);
+      }
+    }
+    assert.deepEqual(refused, [0x00, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20, 0x25, 0x2f, 0x3a, 0xa0]);
+  });
+  it('refuses empty, ".", ".." and 16 bytes, and takes 15', () => {
+    assert.equal(kernelNameProblem(new Uint8Array()), 'empty');
+    assert.equal(kernelNameProblem(Uint8Array.of(0x2e)), 'dots');
+    assert.equal(kernelNameProblem(Uint8Array.of(0x2e, 0x2e)), 'dots');
+    assert.equal(kernelNameProblem(Uint8Array.of(0x2e, 0x2e, 0x2e)), undefined);
+    assert.equal(kernelNameProblem(new Uint8Array(16).fill(0x61)), 'long');
+    assert.equal(kernelNameProblem(new Uint8Array(15).fill(0x61)), undefined);
+  });
 });
 
 describe('namespace names', () => {

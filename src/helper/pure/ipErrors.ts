@@ -103,8 +103,34 @@ export function mapIpError(req: Request, stderr: string, locate?: LocateInterfac
     }
     return e('ENOTSUP', part('The kernel does not support this for that device.'));
   }
-  if (/Invalid argument/.test(s) && req.op === 'moveLink') {
-    return e('EINVAL', part('"{0}" cannot be moved there (the kernel refused it, e.g. it is already in that namespace).', req.name));
+  if (/Invalid argument/.test(s)) {
+    return e('EINVAL', invalidArgument(req));
   }
-  return e('EIO', part('ip failed: {0}', detail));
+  return e('EIO', part('The change was not made: {0}. The log has the ip command and its output.', toolWords(detail)));
+}
+
+/** What the kernel's EINVAL refers to, by the field the operation gives it. */
+function invalidArgument(req: Request): MessagePart {
+  switch (req.op) {
+    case 'moveLink':
+      return part('"{0}" cannot be moved there (the kernel refused it, e.g. it is already in that namespace).', req.name);
+    case 'addVeth':
+      return part('The kernel refused the interface names ("{0}", "{1}"). Choose other names.', req.name ?? '', req.peer ?? '');
+    case 'addAddress':
+    case 'delAddress':
+      return part('The kernel refused the address {0} on "{1}".', req.address, req.name);
+    case 'addNetns':
+    case 'delNetns':
+    case 'attachNetns':
+      return part('The kernel refused the namespace name "{0}". Choose another name.', req.name);
+    default:
+      return 'name' in req && typeof req.name === 'string'
+        ? part('The kernel refused the request for interface "{0}" as invalid.', req.name)
+        : part('The kernel refused the request as invalid.');
+  }
+}
+
+/** ip's words without the prefixes that mean nothing to a user ("RTNETLINK answers:", "Error:"). */
+export function toolWords(detail: string): string {
+  return detail.replace(/\b(RTNETLINK answers|Error):\s*/g, '').trim() || detail;
 }

@@ -2,6 +2,7 @@
 // but needs nothing beyond iproute2.
 
 import { netnsId, type Namespace, type NetnsRef } from '../../core/model';
+import { toolWords } from '../pure/ipErrors';
 import { parseIpAddrJson, parseNetnsListJson } from '../pure/ipJson';
 import { ambiguousNamespaces, resolvePeers, type NsidMaps } from '../pure/peers';
 import { IpRunner } from '../ipRunner';
@@ -63,7 +64,7 @@ export class IpReader implements Reader {
     const pre = name === null ? [] : ['-n', name];
     const r = await this.ip.run([...pre, '-d', '-j', 'address', 'show']);
     if (!r.ok) {
-      return { ...base, error: r.stderr.trim() || 'ip failed' };
+      return { ...base, error: toolWords(r.stderr.trim()) || 'ip failed' };
     }
     try {
       return { ...base, interfaces: parseIpAddrJson(r.stdout) };

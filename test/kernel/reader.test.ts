@@ -188,6 +188,32 @@ describe('netlink reader on the real kernel', () => {
     assert.equal(iface(find(result, NS.a), L('x1')).peer?.linkNetnsid, x1.link_netnsid);
   });
 
+  it('places a peer whose namespace lost its name (a process keeps it) by inode, with the peer\'s name', async () => {
+    const kept = `${P}u`;
+    ip(['netns', 'add', kept]);
+    ip(['link', 'add', L('uh'), 'type', 'veth', 'peer', 'name', L('uc'), 'netns', kept]);
+    const sleeper = spawn(IP, ['netns', 'exec', kept, '/bin/sleep', '600'], { stdio: 'ignore' });
+    try {
+      const pid = sleeper.pid!;
+      // ip netns exec execs sleep in place: wait until the pid is sleep, inside the namespace.
+      const comm = () => (fs.existsSync(`/proc/${pid}/comm`) ? fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim() : '');
+      for (let i = 0; i < 250 && comm() !== 'sleep'; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const inode = fs.statSync(`/proc/${pid}/ns/net`).ino;
+      assert.equal(inode, fs.statSync(`/run/netns/${kept}`).ino);
+      ip(['netns', 'delete', kept]);
+      const result = await reader.read({ names: MINE, includeRoot: true });
+      const p = iface(result[0], L('uh')).peer;
+      assert.deepEqual({ name: p?.name, netns: p?.netns, netnsInode: p?.netnsInode }, { name: L('uc'), netns: undefined, netnsInode: inode });
+      // Peers in named namespaces are placed as before.
+      assert.equal(iface(result[0], L('r0')).peer?.netns, NS.c);
+    } finally {
+      sleeper.kill('SIGKILL');
+      ipTry(['link', 'delete', L('uh')]);
+    }
+  });
+
   it('gives the nsid the root namespace knows each namespace by, and assigns none', async () => {
     const before = JSON.parse(ip(['-j', 'netns', 'list']) || '[]') as { name: string; id?: number }[];
     const result = await reader.read({ names: MINE, includeRoot: false });

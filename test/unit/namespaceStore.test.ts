@@ -62,6 +62,28 @@ describe('namespace store', () => {
     assert.ok(store.loaded && store.has('ns1'));
   });
 
+  it('reads the host again when a namespace it has a veth into loses its name', async () => {
+    const { client, store, changes } = setup();
+    client.add(
+      namespace(null, 1, [veth('rqh', 5, { ifindex: 2, name: 'rqc', netns: 'rq1', netnsInode: 21, linkNetnsid: 0 })]),
+      namespace('rq1', 21, [veth('rqc', 2, { ifindex: 5, name: 'rqh', netns: null, netnsInode: 1, linkNetnsid: 0 })]),
+    );
+    await store.refresh();
+    client.calls.length = 0;
+    changes.length = 0;
+    // ip netns delete rq1 while a process keeps it: the helper now places the peer by inode only.
+    client.named.delete('rq1');
+    client.add(namespace(null, 1, [veth('rqh', 5, { ifindex: 2, name: 'rqc', netnsInode: 21, linkNetnsid: 0 })]));
+    client.processList = [{ inode: 21, id: 'net:[21]', processes: [{ pid: 7, command: 'sleep', user: 'root', uid: 0 }] }];
+    store.applyEvent({ event: 'changed', names: true, netns: [] });
+    await flush();
+    assert.deepEqual(snapshots(client), [{ names: [], includeRoot: true }]);
+    assert.equal(store.has('rq1'), false);
+    assert.deepEqual(store.root?.interfaces[0].peer, { ifindex: 2, name: 'rqc', netnsInode: 21, linkNetnsid: 0 });
+    assert.deepEqual(store.unnamed().map((p) => p.inode), [21]);
+    assert.deepEqual(changes, [{ all: false, names: true, namespaces: [null], processes: true }]);
+  });
+
   it('reads only the namespaces an event names, and reports only those that changed', async () => {
     const { client, store, changes } = setup();
     client.add(namespace('ns1', 11, [iface('lo', 1)]), namespace('ns2', 12));

@@ -234,12 +234,16 @@ export class NamespaceStore implements Disposable {
     if (work.names) {
       const { names } = await this.client.request('listNames', {});
       const now = new Set(names);
-      for (const old of [...this.byName.keys()]) {
-        if (!now.has(old)) {
-          this.remove(old);
-          toRead.delete(old);
-          change.names = true;
-        }
+      const removed = new Set<NetnsRef>([...this.byName.keys()].filter((n) => !now.has(n)));
+      // A veth into a namespace that lost its name now points into an unnamed one (processes may
+      // keep it alive): its namespace is read again so its peer says where it is now.
+      for (const n of this.joinedByVeth(removed)) {
+        toRead.add(n);
+      }
+      for (const old of removed) {
+        this.remove(old as string);
+        toRead.delete(old);
+        change.names = true;
       }
       for (const n of names) {
         if (!this.byName.has(n)) {

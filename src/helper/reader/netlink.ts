@@ -20,7 +20,8 @@ import {
   type RawAddr,
   type RawLink,
 } from '../pure/rtnetlink';
-import { listNetnsNames, netnsPath, rootNetnsPath } from '../netnsDir';
+import { listNetnsNames, netnsInode, netnsPath, rootNetnsPath } from '../netnsDir';
+import { processNetnsInodes } from '../procNetns';
 import { AF_NETLINK, HomeNetns, loadLibc, NETLINK_ROUTE, openNetnsFile, SOCK_CLOEXEC, SOCK_RAW, check, type Libc } from './libc';
 import { NetlinkSocket } from './netlinkSocket';
 import type { ReadOptions, Reader } from './types';
@@ -87,6 +88,7 @@ export class NetlinkReader implements Reader {
       if (ambiguous.length > 0) {
         resolvePeers(result, this.nsidMaps(handles, ambiguous));
       }
+      this.placeUnnamedPeers(handles);
       return result;
     } finally {
       for (const h of handles) {
@@ -265,6 +267,68 @@ export class NetlinkReader implements Reader {
       }
     }
     return maps;
+  }
+
+  /**
+   * Veth peers in a namespace without a name (a container's, or one whose name was deleted while
+   * processes kept it alive): found among the namespaces of processes, by asking each namespace
+   * with such a veth which nsid it gives them, and given that namespace's inode and the peer's name.
+   */
+  private placeUnnamedPeers(handles: Handle[]): void {
+    const unplaced = (h: Handle) =>
+      h.ns.error ? [] : h.ns.interfaces.filter((i) => isRemoteVeth(i) && i.peer!.netns === undefined && i.peer!.netnsInode === undefined);
+    const waiting = handles.filter((h) => unplaced(h).length > 0);
+    if (waiting.length === 0) {
+      return;
+    }
+    const read = new Set(handles.map((h) => h.ns.inode));
+    const candidates = [...processNetnsInodes()].filter(([inode]) => !read.has(inode));
+    if (candidates.length === 0) {
+      return;
+    }
+    // A namespace with a name that this read did not include is not unnamed.
+    const named = new Set(listNetnsNames().map((n) => netnsInode(n)));
+    const byNsid = new Map<Handle, Map<number, number>>(waiting.map((h) => [h, new Map()]));
+    for (const [inode, pid] of candidates) {
+      if (named.has(inode)) {
+        continue;
+      }
+      const opened = openNetnsFile(`/proc/${pid}/ns/net`, inode);
+      if (!opened) {
+        continue; // exited meanwhile
+      }
+      try {
+        for (const h of waiting) {
+          if (!this.ensureSocket(h)) {
+            continue;
+          }
+          try {
+            const nsid = this.nsidOf(h.sock!, opened.fd);
+            if (nsid >= 0) {
+              byNsid.get(h)!.set(nsid, inode);
+            }
+          } catch {
+            // this namespace cannot be asked; its peers stay unplaced
+          }
+        }
+      } finally {
+        fs.closeSync(opened.fd);
+      }
+    }
+    for (const h of waiting) {
+      for (const iface of unplaced(h)) {
+        const nsid = iface.peer!.linkNetnsid!;
+        const inode = byNsid.get(h)!.get(nsid);
+        if (inode === undefined) {
+          continue;
+        }
+        iface.peer!.netnsInode = inode;
+        const peer = this.linkThroughNsid(h.sock!, iface.peer!.ifindex, nsid);
+        if (peer) {
+          iface.peer!.name = peer.name;
+        }
+      }
+    }
   }
 
   /** The link with this ifindex in the namespace the socket knows as nsid (name and mac only). */

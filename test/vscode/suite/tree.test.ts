@@ -158,6 +158,38 @@ describe('namespace tree', function () {
     );
   });
 
+  it('says where a veth peer is after its namespace lost its name (processes keep it)', async () => {
+    const kept = `${prefix}rq`;
+    const hostEnd = `${prefix}rh`;
+    const inner = `${prefix}rc`;
+    ip(['netns', 'add', kept]);
+    ip(['link', 'add', 'name', hostEnd, 'type', 'veth', 'peer', 'name', inner, 'netns', kept]);
+    const pid = await sleeper(kept);
+    const inode = netnsInodeOf(`/proc/${pid}/ns/net`);
+    const hostRow = async () => {
+      const hostNode = (await childById(api, 'host'))!;
+      const node = await childById(api, `host/if:${hostEnd}`, hostNode);
+      return node && (await item(api, node));
+    };
+    await waitFor(async () => String((await hostRow())?.description).includes(`(${kept})`), 10_000, `${hostEnd} to show its peer in ${kept}`);
+    ip(['netns', 'delete', kept]);
+    const want = `↔ ${inner} (net:[${inode}])`;
+    await waitFor(async () => String((await hostRow())?.description).includes(want), 10_000, `${hostEnd} to read "${want}"`);
+    const it = (await hostRow())!;
+    assert.doesNotMatch(String(it.description), new RegExp(`\\(${kept}\\)`));
+    const tip = (it.tooltip as vscode.MarkdownString).value;
+    assert.match(tip, new RegExp(`${inner} .*net:\\\\?\\[${inode}\\\\?\\]`)); // markdown escapes the brackets
+    assert.doesNotMatch(tip, new RegExp(`\\b${kept}\\b`));
+    assert.doesNotMatch(String(it.contextValue), /\binterface\.peer\b/, 'no reveal: unnamed namespaces show no interfaces');
+    // The view's group of unnamed namespaces shows the same id.
+    const unnamedIds = async (): Promise<(string | undefined)[]> => {
+      const group = await childById(api, 'unnamed');
+      return group ? Promise.all((await children(api, group)).map(async (c) => (await api.treeProvider.getTreeItem(c)).id)) : [];
+    };
+    await waitFor(async () => (await unnamedIds()).includes(`unnamed:${inode}`), 10_000, `unnamed:${inode} among the unnamed namespaces`);
+    assert.equal(await childById(api, `ns:${kept}`), undefined, `${kept} is no longer listed by name`);
+  });
+
   it('hides lo when netns.view.showLoopback is off', async () => {
     const config = vscode.workspace.getConfiguration('netns');
     await config.update('view.showLoopback', false, vscode.ConfigurationTarget.Global);

@@ -27,10 +27,25 @@ export function peerText(i: Interface): string | undefined {
   if (p.name !== undefined && p.netns !== undefined) {
     return vscode.l10n.t('{0} in {1}', p.name, netnsDisplayName(p.netns));
   }
+  if (p.name !== undefined && p.netnsInode !== undefined) {
+    return vscode.l10n.t('{0} in unnamed namespace {1}', p.name, netnsId(p.netnsInode));
+  }
   if (p.netnsInode !== undefined) {
     return vscode.l10n.t('interface {0} in unnamed namespace {1}', String(p.ifindex), netnsId(p.netnsInode));
   }
   return vscode.l10n.t('interface {0} in a namespace that could not be read', String(p.ifindex));
+}
+
+/** "↔ veth-b (ns2)"; a peer in a namespace without a name shows that namespace's id. */
+export function peerLabel(i: Interface): string | undefined {
+  const p = i.peer;
+  if (i.kind !== 'veth' || p?.name === undefined) {
+    return undefined;
+  }
+  if (p.netns !== undefined) {
+    return `↔ ${p.name} (${netnsDisplayName(p.netns)})`;
+  }
+  return p.netnsInode !== undefined ? `↔ ${p.name} (${netnsId(p.netnsInode)})` : undefined;
 }
 
 export function interfaceItem(node: InterfaceNode): vscode.TreeItem {
@@ -44,9 +59,7 @@ export function interfaceItem(node: InterfaceNode): vscode.TreeItem {
   if (shown.length > 0) {
     parts.push(shown.map(formatAddress).join(', '));
   }
-  const peer = i.kind === 'veth' && i.peer?.name !== undefined && i.peer.netns !== undefined
-    ? `↔ ${i.peer.name} (${netnsDisplayName(i.peer.netns)})`
-    : undefined;
+  const peer = peerLabel(i);
   if (peer) {
     parts.push(peer);
   }

@@ -31,7 +31,9 @@ function fastReader(): { reader?: Reader; error?: string } {
     // Loaded lazily: koffi is a native module and may be missing on unusual platforms.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { createNetlinkReader } = require('./reader/netlink') as typeof import('./reader/netlink');
-    return { reader: createNetlinkReader() };
+    const reader = createNetlinkReader();
+    // Without root it paints the view before authentication: the host's interfaces, the names and ids of the rest.
+    return reader.privileged ? { reader } : { reader, error: 'not root: other namespaces are read for their names and ids only' };
   } catch (e) {
     return { error: (e as Error).message };
   }
@@ -49,7 +51,7 @@ function main(): void {
   const ipReader = new IpReader(ip.path);
   const fast = fastReader();
   if (fast.error) {
-    log(`fast reader unavailable, using ip -j: ${fast.error}`);
+    log(fast.reader ? `fast reader limited: ${fast.error}` : `fast reader unavailable, using ip -j: ${fast.error}`);
   }
   const ctx: HelperContext = {
     caller: identifyCaller(),

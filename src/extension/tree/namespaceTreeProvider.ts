@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { Namespace, NetnsRef } from '../../core/model';
 import type { ModelChange, NamespaceStore } from '../model/namespaceStore';
-import { netnsKey } from '../model/refs';
+import { netnsKey } from '../model/netnsKey';
 import { config } from '../config';
 import { interfaceItem, interfaceTooltip } from './interfaces/interfaceItem';
 import { namespaceItem, namespaceTooltip } from './namespaces/namespaceItem';
@@ -87,11 +87,6 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
         this.namespaceNodes.delete(key);
       }
     }
-  }
-
-  /** Asks the view to redraw everything (used after a setting changes). */
-  refreshAll(): void {
-    this.changed.fire(undefined);
   }
 
   // ---- nodes ---------------------------------------------------------------------------------

@@ -64,8 +64,8 @@ export async function startAskpass(opts: {
   const rotate = () => {
     const token = crypto.randomBytes(32).toString('hex');
     tokenBuf = Buffer.from(token);
-    const env = `${ASKPASS_SOCKET_ENV}=${shellQuote(socketPath)} ${ASKPASS_TOKEN_ENV}=${token} ELECTRON_RUN_AS_NODE=1`;
-    fs.writeFileSync(`${wrapper}.new`, `#!/bin/sh\n${env} exec ${shellQuote(opts.nodePath)} ${shellQuote(opts.askpassScript)} "$@"\n`, { mode: 0o700 });
+    const env = `${ASKPASS_SOCKET_ENV}=${shellQuote(socketPath, true)} ${ASKPASS_TOKEN_ENV}=${token} ELECTRON_RUN_AS_NODE=1`;
+    fs.writeFileSync(`${wrapper}.new`, `#!/bin/sh\n${env} exec ${shellQuote(opts.nodePath, true)} ${shellQuote(opts.askpassScript, true)} "$@"\n`, { mode: 0o700 });
     fs.renameSync(`${wrapper}.new`, wrapper);
   };
   rotate();

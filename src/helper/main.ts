@@ -12,6 +12,7 @@ import type { HelperContext } from './context';
 import { IpRunner } from './ipRunner';
 import { rootNetnsInode, rootNetnsPath } from './netnsDir';
 import { IpReader } from './reader/ipReader';
+import { takeSelfImage } from './selfImage';
 import type { Reader } from './reader/types';
 import { HelperServer } from './server';
 
@@ -50,6 +51,7 @@ function main(): void {
   const ip = new IpRunner(ipPath ?? '/usr/sbin/ip', ipPath !== undefined);
   const ipReader = new IpReader(ip.path);
   const fast = fastReader();
+  takeSelfImage(__filename);
   if (fast.error) {
     log(fast.reader ? `fast reader limited: ${fast.error}` : `fast reader unavailable, using ip -j: ${fast.error}`);
   }

@@ -42,6 +42,9 @@ export interface Interface {
   peer?: VethPeer;
 }
 
+/** What a name in /run/netns is when it is not a namespace mount. */
+export type NotNamespace = 'file' | 'directory' | 'other';
+
 export interface Namespace {
   /** Name in /run/netns; null for the root (host) namespace. */
   name: NetnsRef;
@@ -54,8 +57,13 @@ export interface Namespace {
   nsid?: number;
   isRoot: boolean;
   interfaces: Interface[];
-  /** Set when the namespace could not be read (e.g. deleted mid-scan, stale mount). */
+  /** Set when the namespace could not be read (e.g. deleted mid-scan). */
   error?: string;
+  /**
+   * Set when /run/netns/NAME is not a namespace at all but a plain file (a folder, other): what it
+   * is. Nothing is read in it, and the helper refuses it as a target.
+   */
+  notNamespace?: NotNamespace;
   /**
    * Read without root (before the privileged helper is up): only its name and inode are known,
    * its interfaces are not.

@@ -28,7 +28,8 @@ export interface RequestMap {
   };
   processes: { params: Record<string, never>; result: { namespaces: ProcessNamespace[] } };
   addNetns: { params: { name: string }; result: { name: string; inode: number } };
-  delNetns: { params: { name: string }; result: Record<string, never> };
+  /** `file`: the name is a plain file in /run/netns, not a namespace, and the file is what goes. */
+  delNetns: { params: { name: string; file?: boolean }; result: Record<string, never> };
   addVeth: {
     params: { name?: string; peer?: string; netns?: NetnsRef; peerNetns?: NetnsRef };
     result: { name: string; peer: string; netns: NetnsRef; peerNetns: NetnsRef };
@@ -90,8 +91,10 @@ export interface HelloResult {
 export type Target =
   /** A namespace the request changes or puts an interface into (null: the host's). */
   | { kind: 'netns'; netns: NetnsRef }
-  /** A name in /run/netns that the request removes. */
-  | { kind: 'netnsName'; name: string }
+  /** A name in /run/netns that the request removes: a namespace, or a plain file that is not one. */
+  | { kind: 'netnsName'; name: string; entry: 'namespace' | 'file' }
+  /** A name the request makes in /run/netns: nothing may be there yet. */
+  | { kind: 'newNetnsName'; name: string }
   /** A process whose namespace the request names or puts an interface into. */
   | { kind: 'pid'; pid: number }
   /** An existing interface and what the request does to it. */
@@ -154,14 +157,16 @@ export const OPERATIONS: { [O in Op]: OperationSpec<O> } = {
     fields: { name: f.req(f.netnsName) },
     needsIp: 'always',
     ipArgv: (p) => addNetnsArgv(p),
+    targets: (p) => [{ kind: 'newNetnsName', name: p.name }],
     batch: { undo: (p) => delNetnsArgv(p) },
   },
   delNetns: {
     access: 'write',
-    fields: { name: f.req(f.netnsName) },
+    fields: { name: f.req(f.netnsName), file: f.opt(f.bool) },
     needsIp: 'always',
+    // ip netns delete unmounts (nothing, for a file) and unlinks: it removes a plain file too.
     ipArgv: (p) => delNetnsArgv(p),
-    targets: (p) => [{ kind: 'netnsName', name: p.name }],
+    targets: (p) => [{ kind: 'netnsName', name: p.name, entry: p.file ? 'file' : 'namespace' }],
     batch: { undo: () => undefined },
   },
   attachNetns: {
@@ -169,7 +174,10 @@ export const OPERATIONS: { [O in Op]: OperationSpec<O> } = {
     fields: { name: f.req(f.netnsName), pid: f.req(f.pid) },
     needsIp: 'always',
     ipArgv: (p) => attachNetnsArgv(p),
-    targets: (p) => [{ kind: 'pid', pid: p.pid }],
+    targets: (p) => [
+      { kind: 'newNetnsName', name: p.name },
+      { kind: 'pid', pid: p.pid },
+    ],
   },
   addVeth: {
     access: 'write',

@@ -27,6 +27,7 @@ export type ErrorCode =
   | 'EACCES' // the helper's policy does not allow it (see `rule`)
   | 'EEXIST' // name already in use
   | 'ENOENT' // the namespace does not exist
+  | 'ENOTNS' // the name in /run/netns is a plain file (or folder), not a namespace
   | 'ENODEV' // the interface does not exist there
   | 'ESRCH' // no such process
   | 'EADDRNOTAVAIL' // the address is not on the interface

@@ -10,7 +10,7 @@ import type { NetnsRef } from '../core/model';
 import { spec, type Request, type Target } from '../core/operations';
 import { ProtocolError } from '../core/protocol';
 import type { HelperContext } from './context';
-import { netnsPath } from './netnsDir';
+import { netnsPath, notNamespaceKind } from './netnsDir';
 import { openNetnsFile } from './reader/libc';
 import { checkLinkChange, checkNetnsOwner, checkPasswordStart } from './policy/rules';
 
@@ -63,17 +63,18 @@ export function admit(ctx: HelperContext, req: Request, pending: Pending = new S
 function checkTarget(ctx: HelperContext, t: Target, pending: Pending, held: Held): void {
   switch (t.kind) {
     case 'netns':
-      checkNamed(ctx, t.netns, pending);
+      checkNamed(ctx, t.netns, pending, 'into');
       return;
     case 'link':
       // Taking an interface out of a namespace needs the same trust as putting one in.
-      checkNamed(ctx, t.netns, pending, t.change === 'move');
+      checkNamed(ctx, t.netns, pending, 'on', t.change === 'move');
       checkLinkChange(ctx, t.netns, t.name, t.change);
       return;
     case 'netnsName':
-      if (!pending.has(t.name) && !fs.existsSync(netnsPath(t.name))) {
-        throw new ProtocolError('ENOENT', part('Namespace "{0}" does not exist (it may have been deleted already). Refresh the view.', t.name));
-      }
+      checkRemovedName(t.name, t.entry, pending);
+      return;
+    case 'newNetnsName':
+      checkFreeName(t.name, pending);
       return;
     case 'pid': {
       const h = openNetnsFile(`/proc/${t.pid}/ns/net`);
@@ -87,13 +88,64 @@ function checkTarget(ctx: HelperContext, t: Target, pending: Pending, held: Held
   }
 }
 
-/** A named namespace must exist (or be added earlier in the batch) and, when `owner`, be ours. */
-function checkNamed(ctx: HelperContext, ns: NetnsRef, pending: Pending, owner = true): void {
+/** A name to remove must be there and be what the request says: a namespace, or a plain file. */
+function checkRemovedName(name: string, entry: 'namespace' | 'file', pending: Pending): void {
+  if (pending.has(name)) {
+    return; // made earlier in the batch: a namespace
+  }
+  const kind = notNamespaceKind(name);
+  if (entry === 'file') {
+    if (kind === 'file') {
+      return;
+    }
+    if (kind !== undefined) {
+      throw new ProtocolError('ENOTNS', part('"{0}" in /run/netns is not a plain file (it is a folder or another kind of file); it is not removed from here.', name));
+    }
+    throw fs.existsSync(netnsPath(name))
+      ? new ProtocolError('EEXIST', part('"{0}" is a namespace now, not a file; nothing was deleted. Refresh the view.', name))
+      : new ProtocolError('ENOENT', part('The file "{0}" is no longer in /run/netns. Refresh the view.', name));
+  }
+  if (kind !== undefined) {
+    throw new ProtocolError('ENOTNS', part('"{0}" in /run/netns is not a namespace but a plain file or folder; nothing was deleted. Refresh the view, which offers to delete the file.', name));
+  }
+  if (!fs.existsSync(netnsPath(name))) {
+    throw new ProtocolError('ENOENT', part('Namespace "{0}" does not exist (it may have been deleted already). Refresh the view.', name));
+  }
+}
+
+/** A name to make in /run/netns must be free: no namespace, no file in the way. */
+function checkFreeName(name: string, pending: Pending): void {
+  const kind = pending.has(name) ? undefined : notNamespaceKind(name);
+  if (kind === 'file') {
+    throw new ProtocolError('EEXIST', part('A file named "{0}" is in the way in /run/netns (it is not a namespace). Delete it from the view, or choose another name.', name));
+  }
+  if (kind !== undefined) {
+    throw new ProtocolError('EEXIST', part('"{0}" in /run/netns is taken by a folder or another kind of file, not a namespace. Choose another name.', name));
+  }
+  if (pending.has(name) || fs.existsSync(netnsPath(name))) {
+    throw new ProtocolError('EEXIST', part('A namespace named "{0}" already exists. Choose another name.', name));
+  }
+}
+
+/**
+ * A named namespace must exist (or be added earlier in the batch) and, when `owner`, be ours.
+ * `use` says what the request does with it, for the message when the name is not a namespace:
+ * puts an interface `into` it, or changes an interface `on` it.
+ */
+function checkNamed(ctx: HelperContext, ns: NetnsRef, pending: Pending, use: 'into' | 'on', owner = true): void {
   if (ns === null || pending.has(ns)) {
     return; // the host's, or one the batch makes with ip netns add
   }
   const h = openNetnsFile(netnsPath(ns));
   if (!h) {
+    if (notNamespaceKind(ns)) {
+      throw new ProtocolError(
+        'ENOTNS',
+        use === 'into'
+          ? part('"{0}" in /run/netns is not a namespace (it is a plain file or folder), so no interface can be put into it. Choose a namespace.', ns)
+          : part('"{0}" in /run/netns is not a namespace (it is a plain file or folder), so it has no interfaces to change. Refresh the view.', ns),
+      );
+    }
     throw new ProtocolError('ENOENT', part('Namespace "{0}" does not exist. Refresh the view to see the current namespaces.', ns));
   }
   try {

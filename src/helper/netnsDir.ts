@@ -1,6 +1,7 @@
 // The /run/netns folder: names, paths and whether a name is really a mounted namespace.
 
 import * as fs from 'node:fs';
+import type { NotNamespace } from '../core/model';
 import { validateNamespaceName } from '../core/validate';
 
 export const NETNS_RUN_DIR = '/run/netns';
@@ -44,6 +45,20 @@ export function netnsInode(name: string): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** What /run/netns/NAME is when it exists but is not a namespace mount; undefined otherwise. */
+export function notNamespaceKind(name: string): NotNamespace | undefined {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(netnsPath(name));
+  } catch {
+    return undefined; // not there
+  }
+  if (st.dev === nsfsDevice()) {
+    return undefined;
+  }
+  return st.isFile() ? 'file' : st.isDirectory() ? 'directory' : 'other';
 }
 
 /** The inode of the helper's own network namespace: the one the extension calls "host". */

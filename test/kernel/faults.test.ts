@@ -244,15 +244,16 @@ describe('helper faults', { skip }, () => {
       const all = await client.request('snapshot', {});
       assert.ok(!all.namespaces.some((x) => x.name === gone), 'a full snapshot lists what /run/netns has');
 
-      // Half gone: the name is still in /run/netns but nothing is mounted there (a lazy unmount).
+      // Half gone: the name is still in /run/netns but nothing is mounted there (a lazy unmount):
+      // a plain file, not a namespace.
       const stale = `${P}stale`;
       fs.writeFileSync(`/run/netns/${stale}`, '');
       try {
         assert.ok((await client.request('listNames', {})).names.includes(stale));
         const s = await client.request('snapshot', { names: [stale], includeRoot: false });
-        assert.match(s.namespaces[0].error ?? '', /does not exist|not mounted/);
-        await expectHelperError(client.request('addVeth', { name: `${P}s0`, peer: `${P}s1`, netns: stale }), 'ENOENT', /does not exist/);
-        await expectHelperError(client.request('moveLink', { name: `${P}h1`, from: null, to: stale }), 'ENOENT', /does not exist/);
+        assert.equal(s.namespaces[0].notNamespace, 'file');
+        await expectHelperError(client.request('addVeth', { name: `${P}s0`, peer: `${P}s1`, netns: stale }), 'ENOTNS', /is not a namespace/);
+        await expectHelperError(client.request('moveLink', { name: `${P}h1`, from: null, to: stale }), 'ENOTNS', /is not a namespace/);
       } finally {
         fs.rmSync(`/run/netns/${stale}`, { force: true });
       }

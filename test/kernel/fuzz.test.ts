@@ -80,7 +80,7 @@ function hostilePid(): unknown {
 }
 
 const OPS = ['addNetns', 'delNetns', 'addVeth', 'moveLink', 'attachNetns', 'setLinkState', 'addAddress', 'delAddress', 'delLink', 'snapshot', 'listNames', 'hello', 'bogus', '__proto__', 'constructor', ''];
-const FIELDS = ['name', 'peer', 'netns', 'peerNetns', 'from', 'to', 'toPid', 'pid', 'up', 'address', 'names', 'includeRoot', 'reader', '__proto__', 'constructor', 'x'];
+const FIELDS = ['name', 'peer', 'netns', 'peerNetns', 'from', 'to', 'toPid', 'pid', 'up', 'address', 'names', 'includeRoot', 'reader', 'file', '__proto__', 'constructor', 'x'];
 
 function hostileRequest(id: number): string {
   const req: Record<string, unknown> = { id, op: pick(OPS) };

@@ -1,8 +1,7 @@
-// Namespace operations beyond their ip command: add and attach check the name first and answer
-// with the namespace's inode. (delete is runIpOp.)
+// Namespace operations beyond their ip command: add and attach answer with the namespace's inode
+// (admit checked that the name is free). (delete is runIpOp.)
 
 import { part } from '../../core/messages';
-import * as fs from 'node:fs';
 import { ipArgvOf } from '../../core/operations';
 import { ProtocolError, type Request, type Result } from '../../core/protocol';
 import { runIp, type HelperContext } from '../context';
@@ -10,9 +9,7 @@ import type { Admitted } from '../handlers';
 import { netnsInode } from '../netnsDir';
 
 export async function addNetns(ctx: HelperContext, p: Request<'addNetns'>): Promise<Result<'addNetns'>> {
-  if (netnsInode(p.name) !== undefined) {
-    throw new ProtocolError('EEXIST', part('A namespace named "{0}" already exists. Choose another name.', p.name));
-  }
+  // admit made sure the name is free.
   await runIp(ctx, p, ipArgvOf(p, ctx.ipContext)!);
   const inode = netnsInode(p.name);
   if (inode === undefined) {
@@ -22,9 +19,7 @@ export async function addNetns(ctx: HelperContext, p: Request<'addNetns'>): Prom
 }
 
 export async function attachNetns(ctx: HelperContext, p: Request<'attachNetns'>, { held }: Admitted): Promise<Result<'attachNetns'>> {
-  if (fs.existsSync(`/run/netns/${p.name}`)) {
-    throw new ProtocolError('EEXIST', part('A namespace named "{0}" already exists. Choose another name.', p.name));
-  }
+  // admit made sure the name is free.
   await runIp(ctx, p, ipArgvOf(p, ctx.ipContext)!);
   const inode = netnsInode(p.name);
   if (inode === undefined) {

@@ -6,7 +6,7 @@ import { toolWords } from '../pure/ipErrors';
 import { parseIpAddrJson, parseNetnsListJson } from '../pure/ipJson';
 import { ambiguousNamespaces, resolvePeers, type NsidMaps } from '../pure/peers';
 import { IpRunner } from '../ipRunner';
-import { listNetnsNames, netnsInode, netnsPath, rootNetnsInode, rootNetnsPath } from '../netnsDir';
+import { listNetnsNames, netnsInode, netnsPath, notNamespaceKind, rootNetnsInode, rootNetnsPath } from '../netnsDir';
 import type { ReadOptions, Reader } from './types';
 
 /** Two spawns at a time: more gains nothing on small machines (ip remounts /sys per call). */
@@ -40,7 +40,8 @@ export class IpReader implements Reader {
           base.nsid = nsids.get(name);
         }
         if (inode === undefined) {
-          named[i] = { ...base, error: `Namespace "${name}" does not exist or is not mounted.` };
+          const kind = notNamespaceKind(name);
+          named[i] = kind ? { ...base, notNamespace: kind } : { ...base, error: `Namespace "${name}" does not exist or is not mounted.` };
           continue;
         }
         named[i] = await this.readOne(name, base);

@@ -20,7 +20,7 @@ import {
   type RawAddr,
   type RawLink,
 } from '../pure/rtnetlink';
-import { listNetnsNames, netnsInode, netnsPath, rootNetnsPath } from '../netnsDir';
+import { listNetnsNames, netnsInode, netnsPath, notNamespaceKind, rootNetnsPath } from '../netnsDir';
 import { processNetnsInodes } from '../procNetns';
 import { AF_NETLINK, HomeNetns, loadLibc, NETLINK_ROUTE, openNetnsFile, SOCK_CLOEXEC, SOCK_RAW, check, type Libc } from './libc';
 import { NetlinkSocket } from './netlinkSocket';
@@ -113,7 +113,12 @@ export class NetlinkReader implements Reader {
     const h: Handle = { ns, fd: -1 };
     const inode = this.openNetns(h);
     if (inode === undefined) {
-      ns.error = `Namespace "${name}" does not exist or is not mounted.`;
+      const kind = notNamespaceKind(name);
+      if (kind) {
+        ns.notNamespace = kind;
+      } else {
+        ns.error = `Namespace "${name}" does not exist or is not mounted.`;
+      }
       return h;
     }
     ns.inode = inode;

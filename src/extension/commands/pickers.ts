@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { NetnsRef } from '../../core/model';
 import { validateInterfaceName, validateNamespaceName, validatePid } from '../../core/validate';
 import type { InterfaceRef, NetnsPick } from '../model/argGuards';
-import { formatAddress, interfaceCount, netnsDisplayName } from '../labels';
+import { formatAddress, interfaceCount, netnsDisplayName, notNamespaceText } from '../labels';
 import type { CommandContext } from './context';
 
 interface NetnsItem extends vscode.QuickPickItem {
@@ -21,6 +21,8 @@ export interface NetnsPickOptions {
   allowPid?: boolean;
   /** Listed first and marked. */
   preferred?: NetnsRef;
+  /** Also offer names in /run/netns that are plain files, not namespaces (to delete them). */
+  includeNotNamespaces?: boolean;
 }
 
 /** Asks for a namespace; undefined when cancelled. */
@@ -32,10 +34,20 @@ export async function pickNamespace(ctx: CommandContext, opts: NetnsPickOptions)
       return;
     }
     const model = ctx.model.get(ns);
+    if (model?.notNamespace && !opts.includeNotNamespaces) {
+      return; // nothing can be done in it
+    }
     const item: NetnsItem = {
       label: netnsDisplayName(ns),
-      description: ns === null ? vscode.l10n.t('root namespace') : model ? interfaceCount(model.interfaces.length) : undefined,
-      iconPath: new vscode.ThemeIcon(ns === null ? 'home' : 'symbol-namespace'),
+      description:
+        ns === null
+          ? vscode.l10n.t('root namespace')
+          : model?.notNamespace
+            ? notNamespaceText(model.notNamespace)
+            : model
+              ? interfaceCount(model.interfaces.length)
+              : undefined,
+      iconPath: new vscode.ThemeIcon(ns === null ? 'home' : model?.notNamespace ? 'file' : 'symbol-namespace'),
       netns: ns,
     };
     if (ns === opts.preferred) {
@@ -134,7 +146,14 @@ export function checkNewNamespaceName(ctx: CommandContext, name: string): string
   if (problem) {
     return problem;
   }
-  if (ctx.model.has(name)) {
+  const existing = ctx.model.get(name);
+  if (existing?.notNamespace === 'file') {
+    return vscode.l10n.t('A file named "{0}" is in the way in /run/netns (it is not a namespace). Delete it from the view, or choose another name.', name);
+  }
+  if (existing?.notNamespace) {
+    return vscode.l10n.t('"{0}" in /run/netns is taken by a folder or another kind of file, not a namespace. Choose another name.', name);
+  }
+  if (existing) {
     return vscode.l10n.t('A namespace named "{0}" already exists.', name);
   }
   return undefined;

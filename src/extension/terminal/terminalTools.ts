@@ -15,11 +15,24 @@ export function terminalTools(): TerminalTools {
   };
 }
 
-/** Named namespaces read straight from /run/netns (readable by everyone; no helper needed). */
+/**
+ * Named namespaces read straight from /run/netns (readable by everyone; no helper needed): the
+ * names a namespace is mounted on (nsfs), not plain files that happen to be there.
+ */
 export function namespaceNamesOnDisk(): string[] {
+  let names: string[];
+  let nsfs: number;
   try {
-    return fs.readdirSync('/run/netns').sort();
+    names = fs.readdirSync('/run/netns').sort();
+    nsfs = fs.statSync('/proc/self/ns/net').dev;
   } catch {
     return [];
   }
+  return names.filter((n) => {
+    try {
+      return fs.statSync(`/run/netns/${n}`).dev === nsfs;
+    } catch {
+      return false;
+    }
+  });
 }

@@ -249,6 +249,9 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     if (!ns) {
       return [];
     }
+    if (ns.notNamespace) {
+      return [];
+    }
     if (ns.error) {
       return [new MessageNode(node, `${node.id}/error`, ns.error, 'warning')];
     }

@@ -11,6 +11,7 @@ import { namespaceArgs } from '../args';
 import type { CommandContext } from '../context';
 import { eachItem, request, runOperation } from '../operations';
 import { pickNamespace } from '../pickers';
+import { notNamespaceText } from '../../labels';
 
 export async function deleteNamespace(ctx: CommandContext, arg?: unknown, selected?: unknown): Promise<string[] | undefined> {
   let refs: NetnsRef[] | undefined = namespaceArgs(arg, selected);
@@ -19,6 +20,7 @@ export async function deleteNamespace(ctx: CommandContext, arg?: unknown, select
       title: vscode.l10n.t('Delete Network Namespace'),
       placeHolder: vscode.l10n.t('Choose the namespace to delete'),
       includeHost: false,
+      includeNotNamespaces: true,
     });
     if (!picked || !('netns' in picked)) {
       return undefined;
@@ -34,15 +36,24 @@ export async function deleteNamespace(ctx: CommandContext, arg?: unknown, select
   if (!(await confirm(ctx, names))) {
     return undefined;
   }
+  // A plain file in /run/netns is deleted as a file: the helper refuses it otherwise, and refuses
+  // to delete a namespace that has taken the file's place since.
+  const isFile = (n: string) => ctx.model.get(n)?.notNamespace !== undefined;
+  const title =
+    names.length > 1
+      ? vscode.l10n.t('Deleting {0} namespaces', names.length)
+      : isFile(names[0])
+        ? vscode.l10n.t('Deleting the file {0}', `/run/netns/${names[0]}`)
+        : vscode.l10n.t('Deleting namespace {0}', names[0]);
   return runOperation(
     ctx,
-    names.length === 1 ? vscode.l10n.t('Deleting namespace {0}', names[0]) : vscode.l10n.t('Deleting {0} namespaces', names.length),
+    title,
     (report) =>
       eachItem(
         names,
         (n) => n,
         async (n) => {
-          await request(ctx, 'delNetns', { name: n });
+          await request(ctx, 'delNetns', isFile(n) ? { name: n, file: true } : { name: n });
           return n;
         },
         report,
@@ -56,9 +67,15 @@ async function confirm(ctx: CommandContext, names: string[]): Promise<boolean> {
   await ctx.model.refreshNamespaces(names);
   await ctx.model.refreshProcesses(0);
   const lines: string[] = [];
+  const files: string[] = [];
   for (const n of names) {
     const ns = ctx.model.get(n);
     if (!ns) {
+      continue;
+    }
+    if (ns.notNamespace) {
+      files.push(n);
+      lines.push(vscode.l10n.t('{0} is {1}: no namespace is mounted on it. Only that file is removed.', ns.path, notNamespaceText(ns.notNamespace)));
       continue;
     }
     const procs = ctx.model.processesOf(ns.inode)?.processes ?? [];
@@ -84,11 +101,13 @@ async function confirm(ctx: CommandContext, names: string[]): Promise<boolean> {
       );
     }
   }
-  const message =
-    names.length === 1
+  const onlyFile = names.length === 1 && files.length === 1;
+  const message = onlyFile
+    ? vscode.l10n.t('Delete the file "/run/netns/{0}"? It is not a namespace.', names[0])
+    : names.length === 1
       ? vscode.l10n.t('Delete network namespace "{0}"?', names[0])
       : vscode.l10n.t('Delete {0} network namespaces ({1})?', names.length, names.join(', '));
-  const deleteButton = vscode.l10n.t('Delete');
+  const deleteButton = onlyFile ? vscode.l10n.t('Delete File') : vscode.l10n.t('Delete');
   const answer = await ctx.host.showWarningMessage(
     message,
     { modal: true, detail: lines.length > 0 ? lines.join('\n\n') : undefined },

@@ -1,12 +1,26 @@
 // The tree item and tooltip of a namespace (the host's or a named one).
 
 import * as vscode from 'vscode';
-import type { Namespace, ProcessNamespace } from '../../../core/model';
-import { interfaceCount, netnsDisplayName } from '../../labels';
+import type { Namespace, NotNamespace, ProcessNamespace } from '../../../core/model';
+import { interfaceCount, netnsDisplayName, notNamespaceText } from '../../labels';
 import { codeSpan, escapeMarkdown, markdown } from '../markdown';
 import type { NamespaceNode } from '../nodes';
 
+/** A name in /run/netns that is a plain file (or folder): shown so it can be deleted, nothing more. */
+function notNamespaceItem(node: NamespaceNode, kind: NotNamespace): vscode.TreeItem {
+  const item = new vscode.TreeItem(String(node.netns), vscode.TreeItemCollapsibleState.None);
+  item.id = node.id;
+  item.contextValue = kind === 'file' ? 'notNamespace.file' : 'notNamespace';
+  item.description = vscode.l10n.t('not a namespace');
+  item.iconPath = new vscode.ThemeIcon(kind === 'directory' ? 'folder' : 'file', new vscode.ThemeColor('list.warningForeground'));
+  item.accessibilityInformation = { label: vscode.l10n.t('{0} in /run/netns, {1}', String(node.netns), notNamespaceText(kind)) };
+  return item;
+}
+
 export function namespaceItem(node: NamespaceNode, ns: Namespace | undefined, visibleInterfaces: number): vscode.TreeItem {
+  if (ns?.notNamespace) {
+    return notNamespaceItem(node, ns.notNamespace);
+  }
   const isRoot = node.netns === null;
   const item = new vscode.TreeItem(netnsDisplayName(node.netns), vscode.TreeItemCollapsibleState.Collapsed);
   item.id = node.id;
@@ -31,6 +45,18 @@ export function namespaceTooltip(node: NamespaceNode, ns: Namespace | undefined,
   const md = markdown();
   const title = node.netns === null ? vscode.l10n.t('host (root namespace)') : node.netns;
   md.appendMarkdown(`**${escapeMarkdown(title)}**\n\n`);
+  if (ns?.notNamespace) {
+    md.appendMarkdown(
+      escapeMarkdown(
+        vscode.l10n.t(
+          '{0} is {1}: no namespace is mounted on it, so it has no interfaces and nothing can be put into it. It is in the way of a namespace of that name.',
+          ns.path,
+          notNamespaceText(ns.notNamespace),
+        ),
+      ),
+    );
+    return md;
+  }
   const row = (label: string, value: string) => md.appendMarkdown(`${escapeMarkdown(label)}: ${value}  \n`);
   if (ns) {
     row(vscode.l10n.t('Path'), codeSpan(ns.path));

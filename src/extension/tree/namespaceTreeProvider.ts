@@ -1,4 +1,4 @@
-// The data provider of the "Namespaces" view: host first, then the named namespaces, then the
+// The data provider of the "Network Namespaces" view: host first, then the named namespaces, then the
 // unnamed ones in a group of their own. Children are computed from the model only when a node is
 // expanded, and a change in one namespace refreshes only that namespace's node.
 

@@ -1,4 +1,4 @@
-// The "Namespaces" tree on the real kernel: namespaces made with `ip netns add` under this run's
+// The "Network Namespaces" tree on the real kernel: namespaces made with `ip netns add` under this run's
 // prefix appear with their interfaces and veth peers, processes and unnamed namespaces show, ids are
 // stable, getParent/reveal work, and the loopback setting hides lo.
 

@@ -105,7 +105,9 @@ export async function eachItem<I, R>(
   const results: R[] = [];
   const failures: string[] = [];
   for (const item of items) {
-    report(label(item));
+    if (items.length > 1) {
+      report(label(item)); // one item: the title already names it
+    }
     try {
       results.push(await step(item));
     } catch (e) {

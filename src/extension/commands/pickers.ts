@@ -86,6 +86,17 @@ export async function pickNamespace(ctx: CommandContext, opts: NetnsPickOptions)
   return { netns: picked.netns ?? null };
 }
 
+/** "process 2750 (sleep 600)", or "process 2750" when the process is not found. */
+export async function processLabel(ctx: CommandContext, pid: number): Promise<string> {
+  const find = () => ctx.model.processes?.flatMap((p) => p.processes).find((p) => p.pid === pid)?.command;
+  let command = find();
+  if (command === undefined) {
+    await ctx.model.refreshProcesses(0); // a process started since the list was read
+    command = find();
+  }
+  return command === undefined ? vscode.l10n.t('process {0}', pid) : vscode.l10n.t('process {0} ({1})', pid, command);
+}
+
 export async function askPid(ctx: CommandContext, title: string): Promise<number | undefined> {
   const text = await ctx.host.showInputBox({
     title,
@@ -131,12 +142,11 @@ export async function pickInterface(
 }
 
 /** Asks for a new namespace name, checked as it is typed. */
-export async function askNamespaceName(ctx: CommandContext, title: string, value?: string): Promise<string | undefined> {
+export async function askNamespaceName(ctx: CommandContext, title: string, prompt?: string): Promise<string | undefined> {
   return ctx.host.showInputBox({
     title,
-    prompt: vscode.l10n.t('Name of the new network namespace (a file in /run/netns)'),
+    prompt: prompt ?? vscode.l10n.t('Name of the new network namespace (a file in /run/netns)'),
     placeHolder: 'ns1',
-    value,
     validateInput: (v) => checkNewNamespaceName(ctx, v),
   });
 }

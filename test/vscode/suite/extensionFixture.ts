@@ -58,6 +58,8 @@ export class ScriptedHost implements Host {
   readonly shown: Shown[] = [];
   readonly unexpected: string[] = [];
   readonly progressTitles: string[] = [];
+  /** Messages reported under a progress notification, after its title. */
+  readonly progressMessages: string[] = [];
   clipboardText = '';
 
   readonly clipboard = {
@@ -114,7 +116,7 @@ export class ScriptedHost implements Host {
   ): Promise<R> {
     this.progressTitles.push(options.title ?? '');
     const token = new vscode.CancellationTokenSource().token;
-    return task({ report: () => undefined }, token);
+    return task({ report: (v) => void (v.message !== undefined && this.progressMessages.push(v.message)) }, token);
   }
 
   /** Forgets answers and records between tests. */
@@ -125,6 +127,7 @@ export class ScriptedHost implements Host {
     this.shown.length = 0;
     this.unexpected.length = 0;
     this.progressTitles.length = 0;
+    this.progressMessages.length = 0;
     this.clipboardText = '';
   }
 

@@ -13,7 +13,7 @@ import type { InterfaceRef, NetnsPick } from '../../model/argGuards';
 import { interfaceArgs } from '../args';
 import type { CommandContext } from '../context';
 import { eachItem, request, runOperation } from '../operations';
-import { pickInterface, pickNamespace } from '../pickers';
+import { pickInterface, pickNamespace, processLabel } from '../pickers';
 
 export interface MoveResult {
   moved: string[];
@@ -69,11 +69,17 @@ export async function moveInterfaces(ctx: CommandContext, refs: InterfaceRef[], 
   if (todo.length === 0) {
     return { moved: [], to };
   }
-  const where = 'netns' in to ? netnsDisplayName(to.netns) : vscode.l10n.t('process {0}', to.pid);
-  const title =
-    todo.length === 1
-      ? vscode.l10n.t('Moving {0} to {1}', todo[0].name, where)
-      : vscode.l10n.t('Moving {0} interfaces to {1}', todo.length, where);
+  let title: string;
+  if ('netns' in to) {
+    const where = netnsDisplayName(to.netns);
+    title = todo.length === 1 ? vscode.l10n.t('Moving {0} to {1}', todo[0].name, where) : vscode.l10n.t('Moving {0} interfaces to {1}', todo.length, where);
+  } else {
+    const where = await processLabel(ctx, to.pid);
+    title =
+      todo.length === 1
+        ? vscode.l10n.t('Moving {0} into the namespace of {1}', todo[0].name, where)
+        : vscode.l10n.t('Moving {0} interfaces into the namespace of {1}', todo.length, where);
+  }
   const moved = await runOperation(
     ctx,
     title,

@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { pidArg } from '../args';
 import type { CommandContext } from '../context';
 import { request, runOperation } from '../operations';
-import { askNamespaceName, askPid } from '../pickers';
+import { askNamespaceName, askPid, processLabel } from '../pickers';
 
 export async function attachProcessNamespace(ctx: CommandContext, arg?: unknown, nameArg?: unknown): Promise<string | undefined> {
   const title = vscode.l10n.t('Name a Process\'s Network Namespace');
@@ -28,7 +28,8 @@ export async function attachProcessNamespace(ctx: CommandContext, arg?: unknown,
         ? (arg as { name: string }).name
         : undefined;
   if (name === undefined) {
-    name = await askNamespaceName(ctx, title);
+    const which = await processLabel(ctx, pid);
+    name = await askNamespaceName(ctx, title, vscode.l10n.t('Name for the network namespace of {0} (a file in /run/netns)', which));
     if (name === undefined) {
       return undefined;
     }

@@ -83,12 +83,9 @@ async function confirm(ctx: CommandContext, names: string[]): Promise<boolean> {
     if (procs.length > 0) {
       const cmds = [...new Set(procs.map((p) => p.command))].slice(0, 5).join(', ');
       lines.push(
-        vscode.l10n.t(
-          '"{0}": {1} processes are still inside ({2}). The namespace lives on without a name until they exit.',
-          n,
-          procs.length,
-          cmds,
-        ),
+        procs.length === 1
+          ? vscode.l10n.t('"{0}": 1 process is still inside ({1}). The namespace lives on without a name until it exits.', n, cmds)
+          : vscode.l10n.t('"{0}": {1} processes are still inside ({2}). The namespace lives on without a name until they exit.', n, procs.length, cmds),
       );
     }
     if (ifaces.length > 0) {

@@ -15,11 +15,11 @@ async function flush(): Promise<void> {
   }
 }
 
-function setup() {
+function setup(timing = { restartDelayMs: 1, minUptimeMs: 0 }) {
   const client = new FakeNetnsClient();
   client.add(namespace('ns1', 11));
   const store = new NamespaceStore(client, () => undefined);
-  const activation = new ViewActivation(client, store, () => undefined);
+  const activation = new ViewActivation(client, store, () => undefined, timing);
   const fullReads = () => client.calls.filter((c) => c.op === 'snapshot' && (c.params as Params<'snapshot'>).names === undefined).length;
   return { client, store, activation, fullReads };
 }
@@ -72,6 +72,39 @@ describe('view activation', () => {
     await flush();
     assert.deepEqual(client.watching, [true, true]);
     assert.equal(fullReads(), 2);
+  });
+
+  it('starts a helper that stopped while the view is visible again by itself, watching and reading everything', async () => {
+    const { client, store, activation, fullReads } = setup();
+    await activation.setVisible(true);
+    client.setState({ kind: 'stopped' }); // killed
+    assert.equal(store.stale, true);
+    await new Promise((r) => setTimeout(r, 20));
+    await flush();
+    assert.equal(client.state.kind, 'running', 'started again without a request or refresh');
+    assert.deepEqual(client.watching, [true, true], 'the new helper watches');
+    assert.equal(fullReads(), 2, 'and what was missed is read');
+    assert.equal(store.stale, false);
+    activation.dispose();
+  });
+
+  it('does not start a helper again that stopped right after it started (no loop)', async () => {
+    const { client, activation } = setup({ restartDelayMs: 1, minUptimeMs: 60_000 });
+    await activation.setVisible(true);
+    client.setState({ kind: 'stopped' });
+    await new Promise((r) => setTimeout(r, 20));
+    assert.equal(client.state.kind, 'stopped');
+    activation.dispose();
+  });
+
+  it('does not start a stopped helper again while the view is hidden', async () => {
+    const { client, activation } = setup();
+    await activation.setVisible(true);
+    await activation.setVisible(false);
+    client.setState({ kind: 'stopped' });
+    await new Promise((r) => setTimeout(r, 20));
+    assert.equal(client.state.kind, 'stopped');
+    activation.dispose();
   });
 
   it('does not start a helper that failed, and clears the model when it fails', async () => {

@@ -1,21 +1,32 @@
 // Keeps the model live while the view is visible: showing it starts the helper if needed, turns
 // change events on and reads what was missed; hiding it turns them off. Also keeps the model in
-// step with the helper: cleared when it could not start, due a full read after it stopped.
+// step with the helper: cleared when it could not start, due a full read after it stopped. A
+// helper that stops while the view is visible is started again by itself, so live updates resume
+// without a refresh (the client asks the new helper to watch; see onHelperState).
 
 import type { HelperState, NetnsClient } from '../../client/types';
 import type { Disposable } from './emitter';
 import type { NamespaceStore, StoreLog } from './namespaceStore';
 
+/** How long after a helper stopped it is started again, while the view is visible. */
+export const RESTART_DELAY_MS = 500;
+/** A helper that stops sooner than this after it started is not started again by itself (no loop). */
+export const MIN_UPTIME_MS = 3000;
+
 export class ViewActivation implements Disposable {
   private visible = false;
   /** Set while setVisible starts the helper: that start reads by itself. */
   private starting = false;
+  private runningSince = 0;
+  private restartTimer: ReturnType<typeof setTimeout> | undefined;
+  private disposed = false;
   private readonly subscriptions: Disposable[];
 
   constructor(
     private readonly client: NetnsClient,
     private readonly model: NamespaceStore,
     private readonly log: StoreLog,
+    private readonly timing = { restartDelayMs: RESTART_DELAY_MS, minUptimeMs: MIN_UPTIME_MS },
   ) {
     this.subscriptions = [
       // While hidden, change events are not acted on.
@@ -59,6 +70,7 @@ export class ViewActivation implements Disposable {
 
   private onHelperState(s: HelperState): void {
     if (s.kind === 'running') {
+      this.runningSince = Date.now();
       // This is for restarts made by other requests; the client has already asked the new helper
       // to watch, and the read waits for that answer so no change falls between the two.
       if (this.visible && !this.starting) {
@@ -70,10 +82,31 @@ export class ViewActivation implements Disposable {
     } else if (s.kind === 'failed') {
       this.model.clear(); // the view shows its welcome content, which says what to do
     } else if (s.kind === 'stopped') {
-      // Died or was closed: keep what is shown; the next request starts a new helper, and
-      // events missed meanwhile make the next look read everything.
+      // Died or was closed: keep what is shown; events missed meanwhile make the next look read
+      // everything. While someone looks, a new helper is started right away; its watch and full
+      // read follow from 'running' above.
       this.model.markStale();
+      this.restartSoon();
     }
+  }
+
+  /** Starts the helper again after it stopped, while the view is visible, unless it keeps dying. */
+  private restartSoon(): void {
+    if (!this.visible || this.disposed || this.restartTimer) {
+      return;
+    }
+    const uptime = Date.now() - this.runningSince;
+    if (uptime < this.timing.minUptimeMs) {
+      this.log('warn', `The helper stopped ${uptime} ms after it started; it is started again on the next request or refresh.`);
+      return;
+    }
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = undefined;
+      if (this.visible && !this.disposed && this.client.state.kind === 'stopped') {
+        this.log('info', 'The helper stopped while the view is shown; starting it again.');
+        this.client.start().catch((e: unknown) => this.log('error', `Starting the helper again failed: ${e instanceof Error ? e.message : String(e)}`));
+      }
+    }, this.timing.restartDelayMs);
   }
 
   private async watch(): Promise<void> {
@@ -88,6 +121,8 @@ export class ViewActivation implements Disposable {
   }
 
   dispose(): void {
+    this.disposed = true;
+    clearTimeout(this.restartTimer);
     for (const s of this.subscriptions) {
       s.dispose();
     }

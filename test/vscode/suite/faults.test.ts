@@ -54,6 +54,20 @@ describe('faults in the extension', function () {
     await waitFor(async () => (await childById(api, `ns:${prefix}k3`)) !== undefined, 2000, 'a shell change after the restart');
   });
 
+  it('starts a killed helper again by itself while the view is shown, and live updates resume without a refresh', async () => {
+    await waitFor(() => api.client.state.kind === 'running', 10_000, 'a running helper');
+    await new Promise((r) => setTimeout(r, 3500)); // it has run a while: not a helper that dies at start
+    const state = api.client.state;
+    const oldPid = state.kind === 'running' ? state.hello.pid : 0;
+    assert.ok(api.treeView.visible, 'the view is shown');
+    process.kill(oldPid, 'SIGKILL');
+    await waitFor(() => api.client.state.kind === 'running' && api.client.state.hello.pid !== oldPid, 10_000, 'a new helper, with no request or refresh');
+    // No command, no refresh: a shell change shows by itself.
+    ip(['netns', 'add', `${prefix}k4`]);
+    await waitFor(async () => (await childById(api, `ns:${prefix}k4`)) !== undefined, 3000, 'a shell change after the helper came back');
+    assert.deepEqual(host.errors(), []);
+  });
+
   it('says a namespace deleted behind the tree no longer exists, and the tree drops it', async () => {
     const gone = `${prefix}gone`;
     ip(['netns', 'add', gone]);

@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
+import { findReadme } from '../../src/extension/readmeFile';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 const vsce = path.join(root, 'node_modules', '.bin', 'vsce');
@@ -55,6 +56,30 @@ describe('vsix contents', { skip: !fs.existsSync(vsce) && 'needs @vscode/vsce (n
       files.some((f) => /^node_modules\/@koromix\/koffi-linux-[^/]+\/[^/]+\/koffi\.node$/.test(f)),
       'a native koffi binary is packed',
     );
+  });
+
+  it('has a README that "How to Allow Without a Password" finds in the packaged extension', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netns-vsix-'));
+    try {
+      // Packed for real (vsce stores the README under another name), without the dependencies,
+      // which this does not need.
+      const vsix = path.join(dir, 'x.vsix');
+      const r = spawnSync(vsce, ['package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '-o', vsix], {
+        cwd: root,
+        encoding: 'utf8',
+        timeout: 120_000,
+      });
+      assert.equal(r.status, 0, r.stderr);
+      const out = path.join(dir, 'x');
+      const unzip = spawnSync('unzip', ['-q', vsix, '-d', out], { encoding: 'utf8' });
+      assert.equal(unzip.status, 0, unzip.stderr);
+      const found = findReadme(path.join(out, 'extension'));
+      assert.ok(found, `no README among ${fs.readdirSync(path.join(out, 'extension')).join(', ')}`);
+      assert.match(fs.readFileSync(found, 'utf8'), /^## Privileges$/m, 'the section the command opens is in it');
+      assert.equal(findReadme(root), path.join(root, 'README.md'), 'and in a development folder');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('packs enough of koffi to load it', () => {

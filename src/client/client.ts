@@ -144,6 +144,7 @@ class Client implements NetnsClient {
       launched = await launchHelper({ ...this.opts, onEvent: (e) => this.emit(e) });
     } catch (e) {
       const err = e instanceof LaunchError ? e : new LaunchError('exited', msg('The helper could not be started: {0}', (e as Error).message));
+      this.opts.log('error', `The helper could not be started (${err.failure}): ${err.message}`);
       if (!this.disposed) {
         this.setState({ kind: 'failed', error: err });
       }

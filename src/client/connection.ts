@@ -50,8 +50,13 @@ export class Connection {
   ) {
     child.stdout!.on('data', (chunk: Buffer) => this.onData(chunk));
     child.stderr!.on('data', (chunk: Buffer) => this.onStderr(chunk));
-    // A write after the process is gone fails with EPIPE; the close handler reports it.
-    child.stdin!.on('error', (e) => this.log('warn', `helper stdin: ${e.message}`));
+    // A write after the process is gone fails with EPIPE (a `sudo -n` that exits at once): the
+    // close handler reports the end, so that is not worth a line of its own.
+    child.stdin!.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE') {
+        this.log('warn', `helper stdin: ${e.message}`);
+      }
+    });
     child.on('error', (e) => {
       this.log('error', `helper process: ${e.message}`);
       // Also emitted when a kill is refused (the process runs as root): that is no end.

@@ -160,7 +160,6 @@ async function escalate(opts: LaunchOptions, argv: string[], base: NodeJS.Proces
         if (!(e instanceof LaunchError) || e.failure !== 'password-required') {
           throw e;
         }
-        opts.log('info', 'sudo -n: a password is required');
         if (opts.method === 'sudo') {
           return sudoWithPassword(opts, sudo, argv, env, e);
         }
@@ -273,7 +272,9 @@ async function run(opts: LaunchOptions, a: Attempt): Promise<Launched> {
     const err = await explain(e, a, conn, timeoutMs);
     conn.end();
     conn.kill();
-    opts.log('warn', `helper start (${a.kind}) failed: ${err.failure}: ${err.message}${err.detail ? `\n${err.detail}` : ''}`);
+    // The tool's words are in the log already (the helper's stderr, line by line); the message for
+    // the user is logged once, by the client.
+    opts.log('info', `helper start (${a.kind}) failed: ${err.failure}`);
     throw err;
   } finally {
     clearTimeout(timer);

@@ -62,7 +62,8 @@ export function activate(context: vscode.ExtensionContext): NetnsApi {
     model,
     treeProvider,
     treeView,
-    trackHelperState(client, (s) => log.error(`The helper could not be started (${s.error.failure}): ${s.error.message}${s.error.detail ? ` (${s.error.detail})` : ''}`)),
+    // The client logs why a start failed (once); the view's welcome content says it to the user.
+    trackHelperState(client),
     client.onStateChange((s) => {
       treeView.message =
         s.kind === 'stopped' && model.loaded

@@ -5,13 +5,10 @@
 import * as vscode from 'vscode';
 import type { HelperState, NetnsClient } from '../client/types';
 
-export function trackHelperState(client: NetnsClient, onFailure: (s: HelperState & { kind: 'failed' }) => void): vscode.Disposable {
+export function trackHelperState(client: NetnsClient): vscode.Disposable {
   const set = (s: HelperState) => {
     void vscode.commands.executeCommand('setContext', 'netns.helperState', s.kind);
     void vscode.commands.executeCommand('setContext', 'netns.helperFailure', s.kind === 'failed' ? s.error.failure : '');
-    if (s.kind === 'failed') {
-      onFailure(s);
-    }
   };
   set(client.state);
   return client.onStateChange(set);

@@ -293,6 +293,19 @@ describe('request client (stand-in helpers)', { skip: process.getuid?.() !== 0 ?
     assert.deepEqual(rec.states.slice(0, 2), ['starting', 'failed']);
   });
 
+  it('logs a helper that exits before hello once, and no EPIPE from writing to it', async () => {
+    // Like a failed `sudo -n`: the program closes its input and exits without reading anything.
+    const { client, rec } = makeClient({
+      helperPath: write('closes.js', `require('fs').closeSync(0); process.stderr.write('sudo: a password is required\n'); setTimeout(() => process.exit(1), 100);`),
+    });
+    await launchError(client);
+    assert.deepEqual(rec.logs.filter((l) => /EPIPE/.test(l)), []);
+    const failures = rec.logs.filter((l) => /exited with code 1 before it was ready/.test(l));
+    assert.equal(failures.length, 1, rec.logs.join('\n'));
+    assert.match(failures[0], /^error: /);
+    assert.equal(rec.logs.filter((l) => l.includes('a password is required')).length, 1, 'the tool\'s words, once');
+  });
+
   it('reports a program that is not our helper', async () => {
     const { client } = makeClient({
       helperPath: write('other.js', `process.stdin.on('data', (d) => { const r = JSON.parse(d); process.stdout.write(JSON.stringify({ id: r.id, ok: true, result: { name: 'something-else' } }) + '\\n'); });`),

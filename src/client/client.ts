@@ -19,6 +19,8 @@ export interface ClientOptions {
   nodePath: string;
   method: PrivilegeMethod;
   askpass?: AskpassProvider;
+  /** Read at each start of the helper, so changed settings apply then: overrides method and askpass. */
+  privilege?: () => { method: PrivilegeMethod; askpass?: AskpassProvider };
   log: Log;
   env?: NodeJS.ProcessEnv;
   /** The askpass program (default: askpass.js next to the helper). */
@@ -141,7 +143,8 @@ class Client implements NetnsClient {
     this.setState({ kind: 'starting' });
     let launched;
     try {
-      launched = await launchHelper({ ...this.opts, onEvent: (e) => this.emit(e) });
+      const privilege = this.opts.privilege?.() ?? { method: this.opts.method, askpass: this.opts.askpass };
+      launched = await launchHelper({ ...this.opts, ...privilege, onEvent: (e) => this.emit(e) });
     } catch (e) {
       const err = e instanceof LaunchError ? e : new LaunchError('exited', msg('The helper could not be started: {0}', (e as Error).message));
       this.opts.log('error', `The helper could not be started (${err.failure}): ${err.message}`);

@@ -180,14 +180,14 @@ async function escalate(opts: LaunchOptions, argv: string[], base: NodeJS.Proces
   if (opts.method === 'auto' && !systemBusSocket(base)) {
     opts.log('info', 'pkexec skipped: no system D-Bus socket, polkit is not reachable');
     if (sudo) {
-      return sudoWithPassword(opts, sudo, argv, env);
+      return sudoWithPassword(opts, sudo, argv, env, new LaunchError('no-polkit', msg('polkit cannot be reached (no system D-Bus).')));
     }
   }
   try {
     return await run(opts, viaPkexec());
   } catch (e) {
     // Without an agent (e.g. over SSH) sudo can still ask through the extension's password box.
-    if (opts.method === 'auto' && sudo && e instanceof LaunchError && e.failure === 'no-polkit-agent') {
+    if (opts.method === 'auto' && sudo && e instanceof LaunchError && (e.failure === 'no-polkit-agent' || e.failure === 'no-polkit')) {
       opts.log('info', `pkexec: ${e.message} Trying sudo.`);
       return sudoWithPassword(opts, sudo, argv, env, e);
     }
@@ -195,13 +195,38 @@ async function escalate(opts: LaunchOptions, argv: string[], base: NodeJS.Proces
   }
 }
 
+/**
+ * sudo -A with the VS Code password box. Without one (askPassword off), the error names the real
+ * cause: what was tried before (`earlier`: pkexec without an agent, polkit not reachable) and that
+ * sudo cannot ask; and a next step that is not the one that just failed.
+ */
 async function sudoWithPassword(opts: LaunchOptions, sudo: string, argv: string[], env: NodeJS.ProcessEnv, earlier?: LaunchError): Promise<Launched> {
   if (!opts.askpass) {
+    if (earlier?.failure === 'no-polkit-agent') {
+      throw new LaunchError(
+        'no-polkit-agent',
+        msg(
+          'pkexec found no authentication agent to ask for your password (usual over SSH or without a desktop session), and sudo needs a password that may not be asked for here. ' +
+            'Turn on "netns.privilege.askPassword" so sudo asks in VS Code, or ask an administrator for a sudoers line or polkit rule that allows the helper without a password.',
+        ),
+        earlier.detail,
+      );
+    }
+    if (earlier?.failure === 'no-polkit') {
+      throw new LaunchError(
+        'no-polkit',
+        msg(
+          'polkit cannot be reached here (no system D-Bus), so pkexec cannot be used, and sudo needs a password that may not be asked for here. ' +
+            'Turn on "netns.privilege.askPassword" so sudo asks in VS Code, or ask an administrator for a sudoers line that allows the helper without a password.',
+        ),
+        earlier.detail,
+      );
+    }
     throw new LaunchError(
       'password-required',
       msg(
-        'sudo needs a password to start the helper (or does not allow your account to), and no password prompt is available here. ' +
-          'Ask an administrator for a sudoers rule that allows the helper without a password, or use pkexec.',
+        'sudo needs a password to start the helper, and no password prompt is available here. ' +
+          'Turn on "netns.privilege.askPassword" so sudo asks in VS Code, or ask an administrator for a sudoers line that allows the helper without a password.',
       ),
       earlier?.detail,
     );
@@ -336,10 +361,10 @@ export function classifyExit(a: { kind: Kind; askpass?: AskpassSession }, c: Clo
       return new LaunchError('cancelled', msg('The password prompt was cancelled, so the helper was not started. Run the command again to retry.'), detail);
     }
     if (has(/incorrect password attempt/)) {
-      return new LaunchError('not-authorized', msg('sudo did not accept the password. Run the command again to retry.'), detail);
+      return new LaunchError('wrong-password', msg('sudo did not accept the password. Start the helper again to type it once more.'), detail);
     }
     if (has(/is not in the sudoers file/)) {
-      return new LaunchError('not-authorized', msg('Your account may not use sudo (it is not in the sudoers file). Ask an administrator to allow the helper command, or use pkexec.'), detail);
+      return new LaunchError('not-authorized', msg('Your account may not use sudo (it is not in the sudoers file). Ask an administrator to allow the helper command.'), detail);
     }
     if (has(/is not allowed to (execute|run)|not allowed to run sudo/)) {
       return new LaunchError('not-authorized', msg('sudo does not allow your account to run the helper. Ask an administrator for a sudoers rule that allows the helper command.'), detail);
@@ -350,10 +375,10 @@ export function classifyExit(a: { kind: Kind; askpass?: AskpassSession }, c: Clo
   }
   if (a.kind === 'pkexec') {
     if (has(/Error getting authority/)) {
-      return new LaunchError('no-polkit-agent', msg('polkit cannot be reached (no system D-Bus or polkit daemon), so pkexec cannot authorize the helper. Use sudo instead, or start the system D-Bus.'), detail);
+      return new LaunchError('no-polkit', msg('polkit cannot be reached (no system D-Bus or polkit daemon), so pkexec cannot authorize the helper. Set "netns.privilege.method" to "sudo" (with "netns.privilege.askPassword" on, sudo asks in VS Code), or start the system D-Bus.'), detail);
     }
     if (has(/textual authentication agent|No authentication agent found/)) {
-      return new LaunchError('no-polkit-agent', msg('pkexec found no authentication agent to ask for your password (usual over SSH or without a desktop session). Use sudo instead, or run a polkit agent.'), detail);
+      return new LaunchError('no-polkit-agent', msg('pkexec found no authentication agent to ask for your password (usual over SSH or without a desktop session). Set "netns.privilege.method" to "sudo" (with "netns.privilege.askPassword" on, sudo asks in VS Code), or run a polkit agent.'), detail);
     }
     if (has(/Request dismissed/) || c.code === 126) {
       return new LaunchError('cancelled', msg('The authentication was cancelled, so the helper was not started. Run the command again to retry.'), detail);

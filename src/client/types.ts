@@ -15,10 +15,12 @@ export type HelperState =
 /** Why the helper could not be started, each told apart so the user gets the right advice. */
 export type LaunchFailure =
   | 'no-escalation' // neither pkexec nor sudo is installed
-  | 'no-polkit-agent' // pkexec found no authentication agent
+  | 'no-polkit' // polkit cannot be reached (no system D-Bus or polkitd), and sudo could not ask either
+  | 'no-polkit-agent' // pkexec found no authentication agent, and sudo could not ask either
   | 'not-authorized' // polkit or sudoers said no
+  | 'wrong-password' // sudo did not accept the password typed (three times)
   | 'cancelled' // the user dismissed the authentication prompt
-  | 'password-required' // sudo -n needs a password and none may be asked for
+  | 'password-required' // sudo needs a password and none may be asked for (askPassword is off)
   | 'helper-missing' // the helper file (or the installed one) is missing or not root-owned
   | 'exited' // it started, then died before answering hello
   | 'protocol'; // it answered something that is not our helper

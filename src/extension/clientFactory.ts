@@ -15,7 +15,8 @@ export function makeClient(extensionPath: string, log: Log, host: () => Host, op
     helperPath: path.join(extensionPath, 'dist', 'helper.js'),
     nodePath: process.execPath,
     method: config.privilegeMethod(),
-    askpass: config.askPassword() ? passwordBox(host) : undefined,
+    // The settings as they are at each start: a change applies the next time the helper starts.
+    privilege: () => ({ method: config.privilegeMethod(), askpass: config.askPassword() ? passwordBox(host) : undefined }),
     log: log.write,
     ...options,
   });

@@ -73,8 +73,8 @@ export function activate(context: vscode.ExtensionContext): NetnsApi {
     // Watch and read only while someone looks; one full read each time the view shows again.
     treeView.onDidChangeVisibility((e) => void activation.setVisible(e.visible)),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('netns.privilege')) {
-        void host.showInformationMessage(vscode.l10n.t('The new privilege settings apply after the window is reloaded.'));
+      if (e.affectsConfiguration('netns.privilege') && client.state.kind === 'running') {
+        void host.showInformationMessage(vscode.l10n.t('The new privilege settings apply the next time the helper starts.'));
       }
     }),
     vscode.window.registerTerminalProfileProvider(TERMINAL_PROFILE_ID, terminalProfileProvider),

@@ -17,6 +17,11 @@ export interface AsUserInput {
   env?: Record<string, string>;
   /** The installed launcher to prefer; absent: none (never the machine's real install). */
   installedLauncher?: string;
+  /**
+   * Start once without a password prompt first; when that fails, turn the prompt on (as the
+   * askPassword setting does, read at each start) and start the same client again.
+   */
+  promptAfterFailure?: boolean;
 }
 
 export interface AsUserOutput {
@@ -33,12 +38,24 @@ export interface AsUserOutput {
   prompts: string[];
   logs: string[];
   askpassDirsLeft: string[];
+  /** With promptAfterFailure: how the first start failed. */
+  firstFailure?: string;
 }
 
 async function main(): Promise<void> {
   const input = JSON.parse(fs.readFileSync(0, 'utf8')) as AsUserInput;
   const logs: string[] = [];
   const prompts: string[] = [];
+  const provider =
+    input.askpass === 'none'
+      ? undefined
+      : {
+          askPassword: async (prompt: string) => {
+            prompts.push(prompt);
+            return input.askpass === 'password' ? input.password : undefined;
+          },
+        };
+  let promptOn = !input.promptAfterFailure;
   const client = createClient({
     helperPath: input.helperPath,
     nodePath: input.nodePath,
@@ -46,17 +63,16 @@ async function main(): Promise<void> {
     env: { ...process.env, ...input.env },
     installedLauncher: input.installedLauncher ?? false,
     log: (level, msg) => logs.push(`${level}: ${msg}`),
-    askpass:
-      input.askpass === 'none'
-        ? undefined
-        : {
-            askPassword: async (prompt) => {
-              prompts.push(prompt);
-              return input.askpass === 'password' ? input.password : undefined;
-            },
-          },
+    // Like the extension's settings: read at each start.
+    privilege: () => ({ method: input.method, askpass: promptOn ? provider : undefined }),
   });
   const out: AsUserOutput = { ok: false, ms: 0, uid: process.getuid!(), prompts, logs, askpassDirsLeft: [] };
+  if (input.promptAfterFailure) {
+    await client.start().catch((e: unknown) => {
+      out.firstFailure = e instanceof LaunchError ? e.failure : String(e);
+    });
+    promptOn = true;
+  }
   const t0 = performance.now();
   try {
     const hello = await client.start();

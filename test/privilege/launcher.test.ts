@@ -151,10 +151,24 @@ describe('launcher as an ordinary user', { skip }, () => {
         assert.equal(out.prompts.length, 1);
       });
 
-      it('reports a wrong password (after sudo asked three times) as not-authorized', async () => {
+      it('turning the password prompt on applies at the next start of the same client, without a reload', async () => {
+        const out = await asUser({ method: 'sudo', askpass: 'password', password, promptAfterFailure: true });
+        assert.equal(out.firstFailure, 'password-required');
+        assertRunning(out, 'sudo');
+        assert.equal(out.prompts.length, 1);
+      });
+
+      it('logs a failed sudo -n once, without an EPIPE from writing to it', async () => {
+        const out = await asUser({ method: 'sudo' });
+        assert.equal(out.failure, 'password-required', out.message);
+        assert.deepEqual(out.logs.filter((l) => /EPIPE/.test(l)), []);
+        assert.equal(out.logs.filter((l) => l.includes(out.message!)).length, 1, out.logs.join('\n'));
+      });
+
+      it('reports a wrong password (after sudo asked three times) as wrong-password', async () => {
         const out = await asUser({ method: 'sudo', askpass: 'password', password: password + 'x' });
         assert.equal(out.ok, false);
-        assert.equal(out.failure, 'not-authorized', `${out.message}\n${out.detail}`);
+        assert.equal(out.failure, 'wrong-password', `${out.message}\n${out.detail}`);
         assert.match(out.message!, /did not accept the password/);
         assert.equal(out.prompts.length, 3);
         assert.match(out.prompts[1], /not accepted/);
@@ -168,14 +182,25 @@ describe('launcher as an ordinary user', { skip }, () => {
   });
 
   describe('pkexec', { skip: pkexecSkip }, () => {
-    it('without polkit reachable: no-polkit-agent, saying polkit cannot be reached', async (t) => {
+    it('without polkit reachable: no-polkit, saying polkit cannot be reached', async (t) => {
       if (systemBusAnswers()) {
         t.skip('a system D-Bus is already running here');
         return;
       }
       const out = await asUser({ method: 'pkexec' });
-      assert.equal(out.failure, 'no-polkit-agent', out.message);
+      assert.equal(out.failure, 'no-polkit', out.message);
       assert.match(out.message!, /polkit cannot be reached/);
+    });
+
+    it('auto without polkit reachable and no password prompt: no-polkit, naming the prompt setting, not pkexec', async (t) => {
+      if (systemBusAnswers()) {
+        t.skip('a system D-Bus is already running here');
+        return;
+      }
+      const out = await asUser({ method: 'auto' });
+      assert.equal(out.failure, 'no-polkit', out.message);
+      assert.match(out.message!, /polkit cannot be reached .*netns\.privilege\.askPassword/);
+      assert.doesNotMatch(out.message!, /use pkexec/);
     });
 
     describe('with a system D-Bus', () => {
@@ -224,6 +249,13 @@ describe('launcher as an ordinary user', { skip }, () => {
         } finally {
           remove();
         }
+      });
+
+      it('auto without an agent and no password prompt: no-polkit-agent, naming the prompt setting, not pkexec', async () => {
+        const out = await asUser({ method: 'auto' });
+        assert.equal(out.failure, 'no-polkit-agent', `${out.message}\n${out.logs.join('\n')}`);
+        assert.match(out.message!, /no authentication agent.*netns\.privilege\.askPassword/);
+        assert.doesNotMatch(out.message!, /use pkexec/);
       });
 
       it('auto: no polkit agent falls back to sudo with the password prompt', async () => {

@@ -14,6 +14,7 @@ interface Manifest {
   engines: { vscode: string };
   activationEvents?: string[];
   contributes: {
+    viewsWelcome: { view: string; when: string; contents: string }[];
     viewsContainers: { activitybar: { id: string; title: string }[] };
     views: Record<string, { id: string; name: string }[]>;
     commands: { command: string; title: string }[];
@@ -41,6 +42,34 @@ describe('manifest', () => {
     const title = (id: string) => en[key(pkg.contributes.commands.find((c) => c.command === id)!.title)];
     assert.equal(title('netns.setInterfaceUp'), 'Set Interface Up');
     assert.equal(title('netns.setInterfaceDown'), 'Set Interface Down');
+  });
+
+  it('says for each way the helper can fail to start what happened, once, and a next step that is not the one that failed', () => {
+    const types = fs.readFileSync(path.join(root, 'src/client/types.ts'), 'utf8');
+    const union = /export type LaunchFailure =([^;]+);/.exec(types)![1];
+    const kinds = [...union.matchAll(/\| '([a-z-]+)'/g)].map((m) => m[1]);
+    assert.ok(kinds.length >= 10, kinds.join(', '));
+    const en = read('package.nls.json');
+    const textOf = (kind: string): string => {
+      // Each `when` names the kinds it covers as `== kind` or in a /^(a|b)$/ alternation.
+      const matching = pkg.contributes.viewsWelcome.filter(
+        (w) => w.when.includes('helperState == failed') && (new RegExp(`helperFailure == ${kind}(\\s|$)`).test(w.when) || new RegExp(`[(|]${kind}[|)]`).test(w.when)),
+      );
+      assert.equal(matching.length, 1, `${kind}: ${matching.length} welcome texts`);
+      return String(en[key(matching[0].contents)]);
+    };
+    const texts = Object.fromEntries(kinds.map((k) => [k, textOf(k)]));
+    assert.match(texts['no-polkit-agent'], /no authentication agent/);
+    assert.match(texts['no-polkit'], /polkit cannot be reached/);
+    assert.match(texts['wrong-password'], /did not accept the password/);
+    for (const k of ['no-polkit-agent', 'no-polkit']) {
+      assert.doesNotMatch(texts[k], /use pkexec|"pkexec"/, `${k}: pkexec just failed or was skipped`);
+      assert.match(texts[k], /netns\.privilege\.askPassword/);
+    }
+    for (const k of ['not-authorized', 'wrong-password']) {
+      assert.doesNotMatch(texts[k], /askPassword/, `${k}: the password prompt is not what is missing`);
+    }
+    assert.match(texts['password-required'], /netns\.privilege\.askPassword/);
   });
 
   it('declares no activation event its contributions imply', () => {

@@ -23,6 +23,30 @@ export class NamespaceTerminalProfileProvider implements vscode.TerminalProfileP
     if (!picked) {
       return undefined;
     }
-    return new vscode.TerminalProfile(namespaceTerminalOptions(picked.netns).options);
+    const { options } = namespaceTerminalOptions(picked.netns);
+    showWhenOpened(options);
+    return new vscode.TerminalProfile(options);
   }
+}
+
+/** How long the terminal made from a profile may take to open before nobody waits for it. */
+const OPEN_TIMEOUT_MS = 10_000;
+
+/**
+ * VS Code creates the terminal from the profile but does not always show the panel (from the
+ * palette's "Create New Terminal (With Profile)" it stays hidden): show it once it opens.
+ */
+function showWhenOpened(options: vscode.TerminalOptions): void {
+  const sub = vscode.window.onDidOpenTerminal((t) => {
+    const o = t.creationOptions as vscode.TerminalOptions;
+    if (o.name === options.name && o.shellPath === options.shellPath) {
+      done();
+      t.show();
+    }
+  });
+  const timer = setTimeout(() => done(), OPEN_TIMEOUT_MS);
+  const done = () => {
+    clearTimeout(timer);
+    sub.dispose();
+  };
 }

@@ -128,7 +128,11 @@ export async function install() {
       return;
     }
     const started = Date.now();
-    console.log(`Installing code-server ${VERSION} into ${dir} (takes a minute or two, about 280 MB)`);
+    // npm's own output (hundreds of lines: prebuilt downloads it cannot reach, native builds) goes
+    // to a log file; the terminal gets one line now and one at the end.
+    const logFile = path.join(dir, 'install.log');
+    fs.writeFileSync(logFile, '');
+    console.log(`Installing code-server ${VERSION} into ${dir} (a minute or two, about 280 MB once; log: ${logFile})`);
     const tmp = path.join(dir, 'tmp');
     fs.mkdirSync(path.join(tmp, RIPGREP_CACHE), { recursive: true });
     const tarball = path.join(tmp, RIPGREP_CACHE, RIPGREP_TARBALL);
@@ -157,7 +161,7 @@ export async function install() {
       npm_config_audit: 'false',
     };
     // Fetch without scripts, give the nested install its allow list, then run the scripts.
-    let code = await npm(['install', '--ignore-scripts'], env);
+    let code = await npm(['install', '--ignore-scripts'], env, logFile);
     if (code === 0) {
       const vscodeDir = path.join(dir, 'node_modules', 'code-server', 'lib', 'vscode');
       const rc = path.join(vscodeDir, '.npmrc');
@@ -165,10 +169,10 @@ export async function install() {
       if (!fs.existsSync(rc) || !fs.readFileSync(rc, 'utf8').includes(line)) {
         fs.appendFileSync(rc, line);
       }
-      code = await npm(['rebuild', '--foreground-scripts'], env);
+      code = await npm(['rebuild', '--foreground-scripts'], env, logFile);
     }
     if (code !== 0 || !fs.existsSync(entryPath)) {
-      fail(`npm install of code-server ${VERSION} failed (exit code ${code}); the output above says why`);
+      fail(`npm install of code-server ${VERSION} failed (exit code ${code}); npm's output is in ${logFile}`);
     }
     fs.rmSync(tmp, { recursive: true, force: true });
     const seconds = ((Date.now() - started) / 1000).toFixed(0);
@@ -177,10 +181,17 @@ export async function install() {
   });
 }
 
-function npm(args, env) {
+/** Runs npm in the install folder with its output appended to logFile. */
+function npm(args, env, logFile) {
   return new Promise((resolve) => {
-    const child = spawn('npm', args, { cwd: dir, env, stdio: 'inherit' });
-    child.on('error', () => resolve(127));
+    fs.appendFileSync(logFile, `$ npm ${args.join(' ')}\n`);
+    const out = fs.openSync(logFile, 'a');
+    const child = spawn('npm', args, { cwd: dir, env, stdio: ['ignore', out, out] });
+    fs.closeSync(out);
+    child.on('error', (e) => {
+      fs.appendFileSync(logFile, `${e.message}\n`);
+      resolve(127);
+    });
     child.on('close', (c) => resolve(c ?? 1));
   });
 }

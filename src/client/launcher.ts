@@ -291,7 +291,7 @@ function checkHello(h: HelloResult, a: Attempt): string | undefined {
   if (h.protocol !== PROTOCOL_VERSION) {
     return msg('The helper speaks protocol version {0}, this extension needs {1}. Reinstall the extension (or reload the window after an update).', String(h.protocol), PROTOCOL_VERSION);
   }
-  if (a.via !== 'root' && h.uid !== 0) {
+  if (a.via !== 'root' && a.via !== 'unprivileged' && h.uid !== 0) {
     return msg('The helper runs as uid {0}, not as root, so it cannot manage namespaces.', h.uid);
   }
   return undefined;

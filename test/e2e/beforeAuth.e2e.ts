@@ -5,10 +5,9 @@
 
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { INSTALL_LAUNCHER } from '../../src/core/install';
-import { startCodeServer, type CodeServer } from '../support/codeserver';
-import { codeServerFor, installExtensionFor } from '../support/e2eUser';
+import type { CodeServer } from '../support/codeserver';
+import { startUserWorkbench } from '../support/e2eUser';
 import { waitUntil, Workbench, type RowRef } from '../support/e2eWorkbench';
 import { cleanupOnExit, cleanupPrefix, ip, uniquePrefix } from '../support/kernel';
 import { createTestUser, installSudoers, runCleanups, setPassword } from '../support/testUser';
@@ -28,20 +27,8 @@ export async function run(ctx: E2eContext): Promise<void> {
     setPassword(user, `pw-${P}`);
     // Full sudo rights, with a password: the start waits for the password box.
     installSudoers(`netns-e2e-${user.name}`, `${user.name} ALL=(ALL) ALL`);
-    const bin = codeServerFor(user);
-    const extension = installExtensionFor(user);
-    const workspace = path.join(user.home, 'workspace');
-    fs.mkdirSync(workspace);
-    fs.chownSync(workspace, user.uid, user.gid);
     ip(['netns', 'add', ns]);
-
-    server = await startCodeServer({
-      folder: workspace,
-      extensions: [extension],
-      user,
-      bin,
-      settings: { 'netns.privilege.method': 'sudo', 'netns.privilege.askPassword': true },
-    });
+    ({ server } = await startUserWorkbench(user, { 'netns.privilege.method': 'sudo', 'netns.privilege.askPassword': true }));
     const { page } = ctx;
     await page.goto(server.workbenchUrl());
     await waitForWorkbench(page);

@@ -58,6 +58,8 @@ export interface ChangeEvent {
   netns: NetnsRef[];
   /** True when namespaces were added to or removed from /run/netns. */
   names: boolean;
+  /** True when processes started or ended (reported at most every 120 ms): the process lists changed. */
+  processes?: boolean;
 }
 
 export class ProtocolError extends Error {

@@ -21,6 +21,11 @@ export interface ModelChange {
   namespaces: NetnsRef[];
   /** The process list was read again. */
   processes: boolean;
+  /**
+   * With `processes`: the namespaces (by inode) whose processes differ from the list read before;
+   * undefined when any may have changed.
+   */
+  processInodes?: number[];
 }
 
 interface Work {
@@ -124,7 +129,7 @@ export class NamespaceStore implements Disposable {
   applyEvent(e: ChangeEvent): void {
     // Before the first full read completes this becomes another full read (see perform), so a
     // change that raced the first read is not lost.
-    void this.schedule({ names: e.names, netns: e.netns });
+    void this.schedule({ names: e.names, netns: e.netns, processes: e.processes });
   }
 
   /** Change events are being missed (view hidden, helper stopped): the next look reads everything. */
@@ -290,8 +295,15 @@ export class NamespaceStore implements Disposable {
     if (work.processes || change.names) {
       try {
         const { namespaces } = await this.client.request('processes', {});
+        const before = this.procs?.list;
         this.procs = { list: namespaces, at: Date.now() };
-        change.processes = true;
+        // Processes come and go all the time (each ip command is one): after a process event, only
+        // a difference is a change. A names change redraws everything anyway.
+        const differ = before && !change.names ? changedProcessLists(before, namespaces) : undefined;
+        change.processes = differ === undefined || differ.length > 0;
+        if (differ) {
+          change.processInodes = differ;
+        }
       } catch (e) {
         this.log('warn', `Listing processes failed: ${e instanceof Error ? e.message : String(e)}`);
       }
@@ -364,4 +376,18 @@ function hasNewUnresolvedPeer(prev: Namespace | undefined, next: Namespace): boo
 /** Whether a namespace read again along with a changed one actually differs. */
 function sameContent(a: Namespace | undefined, b: Namespace): boolean {
   return a !== undefined && JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** The inodes of the namespaces whose processes (or name) differ between two process lists. */
+function changedProcessLists(before: ProcessNamespace[], after: ProcessNamespace[]): number[] {
+  const key = (p: ProcessNamespace) => `${p.name ?? ''}\n${p.processes.map((x) => `${x.pid} ${x.command}`).join('\n')}`;
+  const old = new Map(before.map((p) => [p.inode, key(p)]));
+  const out: number[] = [];
+  for (const p of after) {
+    if (old.get(p.inode) !== key(p)) {
+      out.push(p.inode);
+    }
+    old.delete(p.inode);
+  }
+  return [...out, ...old.keys()];
 }

@@ -66,12 +66,15 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
         this.changed.fire(undefined);
         return;
       }
+      const differ = c.processInodes && new Set(c.processInodes);
       for (const node of this.namespaceNodes.values()) {
-        if (node.interfaces.size > 0 || node.netns === null) {
+        const inode = this.model.get(node.netns)?.inode;
+        if ((node.interfaces.size > 0 || node.netns === null) && (!differ || (inode !== undefined && differ.has(inode)))) {
           nodes.push(node.processes);
         }
       }
-      if (hasUnnamed) {
+      const named = new Set(this.model.all().map((ns) => ns.inode));
+      if (hasUnnamed && (!differ || [...differ].some((inode) => !named.has(inode)))) {
         nodes.push(this.unnamedGroup);
       }
     }

@@ -21,6 +21,9 @@ const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const HOST: RowRef = { label: /^Host \(root namespace\)/, name: 'host' };
 const nsRow = (name: string): RowRef => ({ label: new RegExp(`^Namespace ${escapeRe(name)},`), name });
 
+// It opens the workbench of its own server.
+export const ownWorkbench = true;
+
 // With a root-owned install the extension starts that instead, which this sudoers line does not name.
 export const skip = fs.existsSync(INSTALL_LAUNCHER) ? `an installed helper (${INSTALL_LAUNCHER}) takes precedence over the bundled one` : undefined;
 

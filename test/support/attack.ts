@@ -159,7 +159,7 @@ export async function userNsProcess(user: TestUser | undefined, inside = ''): Pr
   };
   registerCleanup(`user-namespace process ${pid}`, stop);
   assert.notEqual(fs.readlinkSync(`/proc/${pid}/ns/net`), fs.readlinkSync('/proc/self/ns/net'), 'a network namespace of its own');
-  assert.notEqual(fs.readlinkSync(`/proc/${pid}/ns/user`), fs.readlinkSync('/proc/1/ns/user'), 'owned by a user namespace of its own');
+  assert.notEqual(fs.readlinkSync(`/proc/${pid}/ns/user`), fs.readlinkSync('/proc/self/ns/user'), 'owned by a user namespace of its own');
   return { pid, stop };
 }
 
@@ -196,8 +196,9 @@ export function deviceStandIn(names: string[]): string {
     const fake = path.join(dir, n);
     fs.mkdirSync(path.join(fake, 'hw'), { recursive: true });
     fs.symlinkSync(path.join(fake, 'hw'), path.join(fake, 'device'));
-    for (const f of ['ifindex', 'address', 'type', 'flags', 'operstate', 'mtu']) {
-      fs.copyFileSync(path.join(sys, f), path.join(fake, f));
+    // A few attributes as they are now (read and written: fs.copyFileSync spins on a sysfs file).
+    for (const f of ['ifindex', 'address', 'type', 'flags', 'mtu']) {
+      fs.writeFileSync(path.join(fake, f), fs.readFileSync(path.join(sys, f)));
     }
     lines.push(`mount --bind ${fake} ${sys}`, `test -e /sys/class/net/${n}/device`);
   }

@@ -60,7 +60,7 @@ export async function startAskpass(opts: {
   const tokenBuf = Buffer.from(token);
   fs.writeFileSync(
     wrapper,
-    `#!/bin/sh\nELECTRON_RUN_AS_NODE=1 exec ${shellQuote(opts.nodePath)} ${shellQuote(opts.askpassScript)} "$@"\n`,
+    `#!/bin/sh\nELECTRON_RUN_AS_NODE=1 exec ${shellQuote(opts.nodePath, true)} ${shellQuote(opts.askpassScript, true)} "$@"\n`,
     { mode: 0o700 },
   );
 

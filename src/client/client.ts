@@ -2,8 +2,10 @@
 // per window), sends typed requests, passes change events on, and restarts it on the next request
 // after it died. A request in flight when the helper dies fails with HelperLostError and is never
 // re-sent if it writes: it may have been carried out. Reads are retried once on a new helper.
+// It owns the watch: each helper is asked to watch once, and a restarted one is asked again.
 
 import { msg } from '../core/messages';
+import { isReadOnly } from '../core/operations';
 import type { ChangeEvent, HelloResult, Op, Params, Result } from '../core/protocol';
 import type { AskpassProvider } from './askpassServer';
 import type { Connection, Log } from './connection';
@@ -28,8 +30,6 @@ export interface ClientOptions {
   interactiveTimeoutMs?: number;
 }
 
-/** Operations that change nothing: safe to send again to a new helper. */
-const READ_ONLY = new Set<Op>(['hello', 'listNames', 'snapshot', 'processes', 'watch', 'unwatch']);
 
 export function createClient(options: ClientOptions): NetnsClient {
   return new Client(options);
@@ -39,8 +39,10 @@ class Client implements NetnsClient {
   private current: HelperState = { kind: 'stopped' };
   private conn: Connection | undefined;
   private launching: Promise<HelloResult> | undefined;
-  /** Set once a watch succeeded: a restarted helper gets it again. */
+  /** Whether change events are wanted: while set, every helper started is asked to watch. */
   private watching = false;
+  /** The watch asked of a helper, so each helper is asked once. */
+  private watched: { conn: Connection; answer: Promise<Result<'watch'>> } | undefined;
   private disposed = false;
   private readonly eventListeners = new Set<(e: ChangeEvent) => void>();
   private readonly stateListeners = new Set<(s: HelperState) => void>();
@@ -66,30 +68,43 @@ class Client implements NetnsClient {
   }
 
   async request<O extends Op>(op: O, params: Params<O>): Promise<Result<O>> {
+    if (op === 'watch' || op === 'unwatch') {
+      this.watching = op === 'watch';
+    }
     for (let attempt = 0; ; attempt++) {
       await this.start();
       const conn = this.conn;
       if (!conn) {
         // Died between start and now: treat like a loss during the request.
-        if (attempt === 0 && READ_ONLY.has(op)) {
+        if (attempt === 0 && isReadOnly(op)) {
           continue;
         }
         throw new HelperLostError(op);
       }
       try {
-        const result = await conn.request(op, params);
-        if (op === 'watch' || op === 'unwatch') {
-          this.watching = op === 'watch';
-        }
-        return result;
+        return await this.send(conn, op, params);
       } catch (e) {
-        if (e instanceof HelperLostError && READ_ONLY.has(op) && attempt === 0 && !this.disposed) {
+        if (e instanceof HelperLostError && isReadOnly(op) && attempt === 0 && !this.disposed) {
           this.opts.log('info', `retrying "${op}" on a new helper`);
           continue;
         }
         throw e;
       }
     }
+  }
+
+  async setWatching(on: boolean): Promise<Result<'watch'> | undefined> {
+    const running = this.current.kind === 'running' && this.conn !== undefined;
+    if (on) {
+      this.watching = true;
+      return running ? this.request('watch', {}) : undefined;
+    }
+    const watched = running && this.watched?.conn === this.conn;
+    this.watching = false;
+    if (watched) {
+      await this.request('unwatch', {}).catch(() => undefined);
+    }
+    return undefined;
   }
 
   onEvent(listener: (e: ChangeEvent) => void): { dispose(): void } {
@@ -140,6 +155,13 @@ class Client implements NetnsClient {
       throw new Error(msg('The helper client was closed.'));
     }
     this.conn = connection;
+    if (this.watching) {
+      // Asked before the state listeners run, so a listener's own watch is this one.
+      this.send(connection, 'watch', {}).then(
+        () => this.opts.log('info', 'change events resumed on the new helper'),
+        (e: unknown) => this.opts.log('warn', `could not resume change events: ${(e as Error).message}`),
+      );
+    }
     this.setState(installed ? { kind: 'running', hello, via, installed } : { kind: 'running', hello, via });
     connection.onClose((c) => {
       if (this.conn !== connection) {
@@ -152,13 +174,29 @@ class Client implements NetnsClient {
         this.setState({ kind: 'stopped' });
       }
     });
-    if (this.watching && this.conn === connection) {
-      connection.request('watch', {}).then(
-        () => this.opts.log('info', 'change events resumed on the new helper'),
-        (e: unknown) => this.opts.log('warn', `could not resume change events: ${(e as Error).message}`),
-      );
-    }
     return hello;
+  }
+
+  /** Sends one request on this connection; a watch already asked of it is answered by that one. */
+  private send<O extends Op>(conn: Connection, op: O, params: Params<O>): Promise<Result<O>> {
+    if (op === 'unwatch') {
+      this.watched = undefined;
+    }
+    if (op !== 'watch') {
+      return conn.request(op, params);
+    }
+    let watched = this.watched;
+    if (watched?.conn !== conn) {
+      const asked = { conn, answer: conn.request('watch', {}) };
+      // A watch that failed may be asked again.
+      asked.answer.catch(() => {
+        if (this.watched === asked) {
+          this.watched = undefined;
+        }
+      });
+      this.watched = watched = asked;
+    }
+    return watched.answer as Promise<Result<O>>;
   }
 
   private emit(e: ChangeEvent): void {

@@ -44,7 +44,7 @@ export class Connection {
   spawnError: Error | undefined;
 
   constructor(
-    readonly child: ChildProcess,
+    private readonly child: ChildProcess,
     private readonly log: Log,
     private readonly onEvent: (e: ChangeEvent) => void,
   ) {
@@ -73,16 +73,8 @@ export class Connection {
     });
   }
 
-  get closed(): Closed | undefined {
-    return this.closedInfo;
-  }
-
   get stderrTail(): string {
     return (this.stderrText + this.stderrPartial).slice(-STDERR_TAIL);
-  }
-
-  get inFlight(): number {
-    return this.pending.size;
   }
 
   onClose(listener: (c: Closed) => void): void {

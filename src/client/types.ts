@@ -62,6 +62,12 @@ export interface NetnsClient {
   /** Starts the helper if it is not running (authenticating at most once per window). */
   start(): Promise<HelloResult>;
   request<O extends Op>(op: O, params: Params<O>): Promise<Result<O>>;
+  /**
+   * Turns change events on or off. On: the running helper is asked to watch (resolving to its
+   * answer; undefined when none runs) and every helper started later is asked too. Off: a helper
+   * that watches is asked to stop.
+   */
+  setWatching(on: boolean): Promise<Result<'watch'> | undefined>;
   onEvent(listener: (e: ChangeEvent) => void): { dispose(): void };
   onStateChange(listener: (s: HelperState) => void): { dispose(): void };
   dispose(): void;

@@ -20,7 +20,7 @@ export function launcherScript(nodePath: string, helperPath: string): string {
     '# Starts the vscode-netns privileged helper. Installed by "Netns: Install Privileged Helper".',
     'ELECTRON_RUN_AS_NODE=1',
     'export ELECTRON_RUN_AS_NODE',
-    `exec ${shellQuote(nodePath)} ${shellQuote(helperPath)}`,
+    `exec ${shellQuote(nodePath, true)} ${shellQuote(helperPath, true)}`,
     '',
   ].join('\n');
 }

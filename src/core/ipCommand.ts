@@ -8,7 +8,6 @@ import type { NetnsRef } from './model';
 import type { Params } from './operations';
 import { shellLine } from './shell';
 
-export { shellQuote } from './shell';
 
 export interface IpContext {
   /** Path of a file that refers to the root namespace, as seen from a process ip starts. */

@@ -85,8 +85,3 @@ export interface ProcessNamespace {
 export function netnsId(inode: number): string {
   return `net:[${inode}]`;
 }
-
-/** The user's word for a namespace: its name, or "host" for the root namespace. */
-export function netnsLabel(ns: NetnsRef): string {
-  return ns === null ? 'host' : ns;
-}

@@ -79,6 +79,8 @@ export interface HelloResult {
   readerError?: string;
   ip: string;
   rootInode: number;
+  /** Whether the policy binds this helper (not started by root itself), and whether it runs from the install. */
+  policy: { bound: boolean; installed: boolean };
 }
 
 /**
@@ -124,6 +126,17 @@ function vethNames(p: Params<'addVeth'>, r?: Result<'addVeth'>) {
 }
 
 const f = fields;
+
+/** Adding and removing an address: the same request, another ip command. */
+function addressOperation<O extends 'addAddress' | 'delAddress'>(ipArgv: (p: Params<O>) => string[]): OperationSpec<O> {
+  return {
+    access: 'write',
+    fields: { netns: f.req(f.netnsRef), name: f.req(f.ifName), address: f.req(f.cidr) },
+    needsIp: 'always',
+    ipArgv: (p) => ipArgv(p),
+    targets: (p) => [{ kind: 'link', netns: p.netns, name: p.name, change: 'address' }],
+  };
+}
 
 export const OPERATIONS: { [O in Op]: OperationSpec<O> } = {
   hello: { access: 'read', fields: {}, needsIp: 'never' },
@@ -189,20 +202,8 @@ export const OPERATIONS: { [O in Op]: OperationSpec<O> } = {
     ipArgv: (p) => setLinkStateArgv(p),
     targets: (p) => [{ kind: 'link', netns: p.netns, name: p.name, change: p.up ? 'up' : 'down' }],
   },
-  addAddress: {
-    access: 'write',
-    fields: { netns: f.req(f.netnsRef), name: f.req(f.ifName), address: f.req(f.cidr) },
-    needsIp: 'always',
-    ipArgv: (p) => addAddressArgv(p),
-    targets: (p) => [{ kind: 'link', netns: p.netns, name: p.name, change: 'address' }],
-  },
-  delAddress: {
-    access: 'write',
-    fields: { netns: f.req(f.netnsRef), name: f.req(f.ifName), address: f.req(f.cidr) },
-    needsIp: 'always',
-    ipArgv: (p) => delAddressArgv(p),
-    targets: (p) => [{ kind: 'link', netns: p.netns, name: p.name, change: 'address' }],
-  },
+  addAddress: addressOperation(addAddressArgv),
+  delAddress: addressOperation(delAddressArgv),
   delLink: {
     access: 'write',
     fields: { netns: f.req(f.netnsRef), name: f.req(f.ifName) },

@@ -24,12 +24,13 @@ export type ErrorCode =
   | 'EPROTO' // malformed request, unknown operation, bad field type
   | 'EINVAL' // a field failed validation
   | 'EPERM' // root is needed
+  | 'EACCES' // the helper's policy does not allow it (see `rule`)
   | 'EEXIST' // name already in use
   | 'ENOENT' // the namespace does not exist
   | 'ENODEV' // the interface does not exist there
   | 'ESRCH' // no such process
   | 'EADDRNOTAVAIL' // the address is not on the interface
-  | 'EBUSY'
+  | 'EBUSY' // too much work in flight: try again
   | 'ENOTSUP'
   | 'EIO'; // anything else, with the tool's words in detail
 
@@ -40,7 +41,12 @@ export interface ErrorBody {
   detail?: string;
   /** The message as translatable parts (see core/messages.ts); `message` is their English text. */
   parts?: MessagePart[];
+  /** For EACCES: the rule of the policy that refused (docs/policy.md). */
+  rule?: PolicyRule;
 }
+
+/** The rules of the helper's policy, as named in refusals. */
+export type PolicyRule = 'foreign-userns' | 'physical-interface' | 'password-start';
 
 export type Response =
   | { id: number; ok: true; result: unknown }
@@ -52,6 +58,8 @@ export interface ChangeEvent {
   netns: NetnsRef[];
   /** True when namespaces were added to or removed from /run/netns. */
   names: boolean;
+  /** True when processes started or ended (reported at most every 120 ms): the process lists changed. */
+  processes?: boolean;
 }
 
 export class ProtocolError extends Error {
@@ -61,10 +69,22 @@ export class ProtocolError extends Error {
     readonly code: ErrorCode,
     message: string | MessagePart | MessagePart[],
     readonly detail?: string,
+    readonly rule?: PolicyRule,
   ) {
     const parts = typeof message === 'string' ? undefined : Array.isArray(message) ? message : [message];
     super(parts ? renderParts(parts) : (message as string));
     this.parts = parts;
+  }
+
+  /** The answer's error body. */
+  toBody(): ErrorBody {
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.detail !== undefined ? { detail: this.detail } : {}),
+      ...(this.parts ? { parts: this.parts } : {}),
+      ...(this.rule ? { rule: this.rule } : {}),
+    };
   }
 }
 
@@ -91,11 +111,16 @@ export function parseRequest(line: string): WireRequest {
   return obj as unknown as WireRequest;
 }
 
+/** A value from a request, for a message: short, and never a deep structure walked again. */
+function describeValue(v: unknown): string {
+  return typeof v === 'string' ? JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}...` : v) : `(a value of type ${Array.isArray(v) ? 'array' : v === null ? 'null' : typeof v})`;
+}
+
 /** Checks the op and fields of one request (or one batch item); `id` goes into the error. */
 function checkRequest(obj: Record<string, unknown>, id: number | null, what: string): void {
   const op = obj.op;
   if (!isOp(op)) {
-    throw new RequestError(id, 'EPROTO', `Unknown operation ${JSON.stringify(op)} in ${what}. Known: ${OPS.join(', ')}.`);
+    throw new RequestError(id, 'EPROTO', `Unknown operation ${describeValue(op)} in ${what}. Known: ${OPS.join(', ')}.`);
   }
   const { fields, check } = spec(op);
   for (const key of Object.keys(obj)) {

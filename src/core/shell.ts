@@ -2,9 +2,9 @@
 // writes (the installed launcher, the askpass wrapper). Nothing is ever run through a shell by the
 // helper.
 
-/** Quotes one word for a POSIX shell, only when needed. */
-export function shellQuote(word: string): string {
-  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(word)) {
+/** Quotes one word for a POSIX shell: only when needed, or `always` (as the scripts the project writes do). */
+export function shellQuote(word: string, always = false): string {
+  if (!always && /^[A-Za-z0-9_@%+=:,./-]+$/.test(word)) {
     return word;
   }
   return `'${word.replace(/'/g, `'\\''`)}'`;
@@ -12,5 +12,5 @@ export function shellQuote(word: string): string {
 
 /** Words joined into one shell command line. */
 export function shellLine(words: readonly string[]): string {
-  return words.map(shellQuote).join(' ');
+  return words.map((w) => shellQuote(w)).join(' ');
 }

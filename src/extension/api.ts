@@ -3,6 +3,7 @@
 
 import type * as vscode from 'vscode';
 import type { NetnsClient } from '../client/types';
+import type { MoveResult } from './commands/interfaces/moveInterface';
 import type { Host } from './host';
 import type { Log } from './log';
 import type { NamespaceStore } from './model/namespaceStore';
@@ -16,7 +17,7 @@ export interface NetnsApi {
   readonly model: NamespaceStore;
   readonly treeProvider: NamespaceTreeProvider;
   readonly treeView: vscode.TreeView<TreeNode>;
-  readonly dragAndDrop: NamespaceDragAndDrop;
+  readonly dragAndDrop: NamespaceDragAndDrop<MoveResult | undefined>;
   readonly log: Log;
   readonly status: OperationStatus;
   readonly host: Host;

@@ -1,22 +1,23 @@
-// The one place the extension makes its NetnsClient. The helper is dist/helper.js in this
+// The one place the extension makes a NetnsClient. The helper is dist/helper.js in this
 // extension's folder and runs on VS Code's own runtime (process.execPath; the client sets
 // ELECTRON_RUN_AS_NODE for it).
 
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { createClient, type AskpassProvider } from '../client/client';
+import { createClient, type AskpassProvider, type ClientOptions } from '../client/client';
 import type { NetnsClient } from '../client/types';
 import { config } from './config';
 import type { Host } from './host';
 import type { Log } from './log';
 
-export function makeClient(extensionPath: string, log: Log, host: () => Host): NetnsClient {
+export function makeClient(extensionPath: string, log: Log, host: () => Host, options: Pick<ClientOptions, 'installedLauncher'> = {}): NetnsClient {
   return createClient({
     helperPath: path.join(extensionPath, 'dist', 'helper.js'),
     nodePath: process.execPath,
     method: config.privilegeMethod(),
     askpass: config.askPassword() ? passwordBox(host) : undefined,
     log: log.write,
+    ...options,
   });
 }
 

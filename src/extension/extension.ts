@@ -5,11 +5,13 @@ import { setTranslator } from '../core/messages';
 import type { NetnsApi } from './api';
 import { makeClient } from './clientFactory';
 import type { CommandContext } from './commands/context';
+import { moveInterfaces } from './commands/interfaces/moveInterface';
 import { registerCommands } from './commands/registry';
 import { trackHelperState } from './helperState';
 import { windowHost, type Host } from './host';
 import { Log } from './log';
 import { NamespaceStore } from './model/namespaceStore';
+import { ViewActivation } from './model/viewActivation';
 import { OperationStatus } from './status/operationStatus';
 import { NamespaceTerminalProfileProvider, TERMINAL_PROFILE_ID } from './terminal/terminalProfileProvider';
 import { NamespaceDragAndDrop } from './tree/namespaceDragAndDrop';
@@ -28,37 +30,35 @@ export function activate(context: vscode.ExtensionContext): NetnsApi {
   let host: Host = windowHost;
   const client = makeClient(context.extensionPath, log, () => host);
   const model = new NamespaceStore(client, log.write);
+  const activation = new ViewActivation(client, model, log.write);
   const treeProvider = new NamespaceTreeProvider(model);
-  // The controller needs the context, which needs the tree view the controller is part of.
-  let ctx: CommandContext | undefined = undefined;
-  const dragAndDrop = new NamespaceDragAndDrop(() => ctx!);
+  const ctx: CommandContext = {
+    client,
+    model,
+    activation,
+    tree: treeProvider,
+    log,
+    status,
+    get host() {
+      return host;
+    },
+    bundledClient: () => makeClient(context.extensionPath, log, () => host, { installedLauncher: false }),
+    extensionUri: context.extensionUri,
+  };
+  const dragAndDrop = new NamespaceDragAndDrop(model, (refs, to) => moveInterfaces(ctx, refs, to));
   const treeView = vscode.window.createTreeView<TreeNode>(VIEW_ID, {
     treeDataProvider: treeProvider,
     dragAndDropController: dragAndDrop,
     canSelectMany: true,
     showCollapseAll: true,
   });
-  ctx = {
-    client,
-    model,
-    tree: treeProvider,
-    treeView,
-    log,
-    status,
-    get host() {
-      return host;
-    },
-    set host(h: Host) {
-      host = h;
-    },
-    extensionUri: context.extensionUri,
-  };
   const terminalProfileProvider = new NamespaceTerminalProfileProvider(() => host);
 
   context.subscriptions.push(
     log,
     status,
     { dispose: () => client.dispose() },
+    activation,
     model,
     treeProvider,
     treeView,
@@ -70,17 +70,17 @@ export function activate(context: vscode.ExtensionContext): NetnsApi {
           : undefined;
     }),
     // Watch and read only while someone looks; one full read each time the view shows again.
-    treeView.onDidChangeVisibility((e) => void model.setActive(e.visible)),
+    treeView.onDidChangeVisibility((e) => void activation.setVisible(e.visible)),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('netns.privilege')) {
         void host.showInformationMessage(vscode.l10n.t('The new privilege settings apply after the window is reloaded.'));
       }
     }),
     vscode.window.registerTerminalProfileProvider(TERMINAL_PROFILE_ID, terminalProfileProvider),
-    ...registerCommands(ctx),
+    ...registerCommands(ctx, treeView),
   );
   if (treeView.visible) {
-    void model.setActive(true);
+    void activation.setVisible(true);
   }
 
   return {

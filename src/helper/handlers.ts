@@ -2,6 +2,7 @@
 // compile; the handler runs only after the request was parsed, checked and admitted.
 
 import type { Op, Request, Result } from '../core/operations';
+import type { Held } from './admit';
 import type { HelperContext } from './context';
 import { batch } from './ops/batch';
 import { installHelper, uninstallHelper } from './ops/install';
@@ -19,15 +20,21 @@ export interface Session {
   unwatch(): { watching: false };
 }
 
-type Handler<O extends Op> = (ctx: HelperContext, req: Request<O>, session: Session) => Result<O> | Promise<Result<O>>;
+/** What a handler gets besides its request: the connection, and what admit opened for it. */
+export interface Admitted {
+  session: Session;
+  held: Held;
+}
+
+type Handler<O extends Op> = (ctx: HelperContext, req: Request<O>, admitted: Admitted) => Result<O> | Promise<Result<O>>;
 
 export const HANDLERS: { [O in Op]: Handler<O> } = {
   hello: (ctx) => hello(ctx),
   listNames: () => listNames(),
   snapshot,
   processes: (ctx) => processes(ctx),
-  watch: (_ctx, _req, session) => session.watch(),
-  unwatch: (_ctx, _req, session) => session.unwatch(),
+  watch: (_ctx, _req, { session }) => session.watch(),
+  unwatch: (_ctx, _req, { session }) => session.unwatch(),
   addNetns,
   delNetns: runIpOp,
   attachNetns,

@@ -1,12 +1,38 @@
-// Runs iproute2 by absolute path with an argv array: never a shell, never PATH.
+// Runs iproute2 by absolute path with an argv array: never a shell, never PATH. At most
+// MAX_IP_PROCESSES run at once across the whole helper; the rest wait their turn.
 
 import { execa } from 'execa';
+
+/** Root ip processes one helper may have at a time (2 cores gain nothing beyond a few). */
+export const MAX_IP_PROCESSES = 8;
+
+let running = 0;
+const waiting: (() => void)[] = [];
+
+async function slot<T>(work: () => Promise<T>): Promise<T> {
+  if (running >= MAX_IP_PROCESSES) {
+    await new Promise<void>((resolve) => waiting.push(resolve));
+  } else {
+    running++;
+  }
+  try {
+    return await work();
+  } finally {
+    const next = waiting.shift();
+    if (next) {
+      next(); // the slot passes straight on
+    } else {
+      running--;
+    }
+  }
+}
 
 export interface IpResult {
   ok: boolean;
   stdout: string;
   stderr: string;
 }
+
 
 export class IpRunner {
   /** `path` is where ip is, or where it would be when `available` is false (not installed). */
@@ -15,18 +41,21 @@ export class IpRunner {
     readonly available = true,
   ) {}
 
-  async run(argv: string[], input?: string): Promise<IpResult> {
-    const r = await execa(this.path, argv, {
-      reject: false,
-      input,
-      stdin: input === undefined ? 'ignore' : 'pipe',
-      env: { LC_ALL: 'C', PATH: '/usr/sbin:/usr/bin:/sbin:/bin' },
-      extendEnv: false,
-      timeout: 60_000,
-      maxBuffer: 256 * 1024 * 1024,
+  /** `input` is text for ip's stdin (ip -batch -). */
+  run(argv: string[], input?: string): Promise<IpResult> {
+    return slot(async () => {
+      const r = await execa(this.path, argv, {
+        reject: false,
+        input,
+        stdin: input === undefined ? 'ignore' : 'pipe',
+        env: { LC_ALL: 'C', PATH: '/usr/sbin:/usr/bin:/sbin:/bin' },
+        extendEnv: false,
+        timeout: 60_000,
+        maxBuffer: 256 * 1024 * 1024,
+      });
+      const stdout = String(r.stdout ?? '');
+      const stderr = String(r.stderr ?? '');
+      return { ok: r.exitCode === 0, stdout, stderr: stderr || (r.exitCode === 0 ? '' : String(r.message)) };
     });
-    const stdout = String(r.stdout ?? '');
-    const stderr = String(r.stderr ?? '');
-    return { ok: r.exitCode === 0, stdout, stderr: stderr || (r.exitCode === 0 ? '' : String(r.message)) };
   }
 }

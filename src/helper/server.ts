@@ -11,10 +11,18 @@ import type { HelperContext } from './context';
 import { HANDLERS, type Session } from './handlers';
 import { startWatching, type Watching } from './watch/watching';
 
+/**
+ * Requests one connection may have in flight, and their total size; more are refused with EBUSY,
+ * not queued. (ip processes are bounded apart, in ipRunner.ts.)
+ */
+export const MAX_IN_FLIGHT = 1000;
+export const MAX_IN_FLIGHT_BYTES = 32 * 1024 * 1024;
+
 export class HelperServer {
   private writeChain: Promise<unknown> = Promise.resolve();
   private watching: Watching | undefined;
   private inFlight = 0;
+  private inFlightBytes = 0;
   private ending = false;
   private readonly session: Session = {
     watch: () => {
@@ -43,12 +51,17 @@ export class HelperServer {
       const { id: _id, ...body } = req;
       void _id;
       this.requireIp(body);
+      if (this.inFlight >= MAX_IN_FLIGHT || this.inFlightBytes + line.length > MAX_IN_FLIGHT_BYTES) {
+        throw new ProtocolError('EBUSY', part('The helper is busy with {0} requests. Wait for them to finish and try again.', this.inFlight));
+      }
       this.inFlight++;
+      this.inFlightBytes += line.length;
       this.run(body)
         .then((result) => this.send({ id: req.id, ok: true, result }))
         .catch((e: unknown) => this.send({ id: req.id, ok: false, error: toErrorBody(e) }))
         .finally(() => {
           this.inFlight--;
+          this.inFlightBytes -= line.length;
           this.maybeExit();
         });
     } catch (e) {
@@ -64,8 +77,12 @@ export class HelperServer {
 
   private run(req: Request): Promise<unknown> {
     const go = async () => {
-      admit(req);
-      return HANDLERS[req.op](this.ctx, req as never, this.session);
+      const held = admit(this.ctx, req);
+      try {
+        return await HANDLERS[req.op](this.ctx, req as never, { session: this.session, held });
+      } finally {
+        held.close();
+      }
     };
     if (spec(req.op).access === 'read') {
       return go();
@@ -103,12 +120,7 @@ export class HelperServer {
 
 function toErrorBody(e: unknown): Extract<Response, { ok: false }>['error'] {
   if (e instanceof ProtocolError) {
-    return {
-      code: e.code,
-      message: e.message,
-      ...(e.detail !== undefined ? { detail: e.detail } : {}),
-      ...(e.parts ? { parts: e.parts } : {}),
-    };
+    return e.toBody();
   }
   const err = e as NodeJS.ErrnoException;
   if (err?.code === 'EACCES' || err?.code === 'EPERM') {

@@ -1,11 +1,12 @@
-// The extension's model store on the real client and helper: one full read when the view opens,
-// and targeted reads for changes made from a shell.
+// The extension's model store and its activation on the real client and helper: one full read
+// when the view opens, and targeted reads for changes made from a shell.
 
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { createClient } from '../../src/client/client';
 import type { Op } from '../../src/core/protocol';
 import { NamespaceStore } from '../../src/extension/model/namespaceStore';
+import { ViewActivation } from '../../src/extension/model/viewActivation';
 import { cleanupOnExit, cleanupPrefix, helperPath, ip, uniquePrefix } from '../support/kernel';
 
 const P = uniquePrefix();
@@ -30,14 +31,16 @@ describe('model store on the real helper', () => {
     return request(op, params);
   }) as typeof client.request;
   const store = new NamespaceStore(client, () => undefined);
+  const activation = new ViewActivation(client, store, () => undefined);
   after(() => {
+    activation.dispose();
     store.dispose();
     client.dispose();
     cleanupPrefix(P);
   });
 
   it('reads everything exactly once when the view opens and starts the helper', async () => {
-    await store.setActive(true);
+    await activation.setVisible(true);
     await until(() => store.loaded);
     await new Promise((r) => setTimeout(r, 300));
     const full = calls.filter((c) => c.op === 'snapshot' && (c.params as { names?: string[] }).names === undefined);

@@ -63,6 +63,16 @@ describe('request parsing', () => {
     refuse({ id: 1, op: 'batch', requests: [{ op: 'addVeth', name: 'a', peer: 'b', netns: 5 }] }, 'EINVAL', /^Item 1: /);
   });
 
+  it('answers a deeply nested operation to its caller without walking it', () => {
+    const deep = '['.repeat(200000) + ']'.repeat(200000);
+    assert.throws(() => parseRequest(`{"id":5,"op":${deep}}`), (e: Error & { code?: string; id?: number }) => {
+      assert.equal(e.id, 5);
+      assert.equal(e.code, 'EPROTO');
+      assert.match(e.message, /^Unknown operation \(a value of type array\)/);
+      return true;
+    });
+  });
+
   it('runs the cross-field check of an entry', () => {
     refuse({ id: 2, op: 'moveLink', name: 'x', from: null }, 'EPROTO', /exactly one of "to"/);
     refuse({ id: 2, op: 'moveLink', name: 'x', from: null, to: 'a', toPid: 3 }, 'EPROTO', /exactly one of "to"/);

@@ -4,19 +4,16 @@
 //   - with nothing (palette, view title): then it asks.
 
 import type { NetnsRef } from '../../core/model';
-import { isInterfaceRef, isNetnsRef, type InterfaceRef } from '../model/refs';
-import { InterfaceNode, NamespaceNode, UnnamedNamespaceNode, type TreeNode } from '../tree/nodes';
-
-function isNode(v: unknown): v is TreeNode {
-  return typeof v === 'object' && v !== null && 'kind' in v && 'id' in v && typeof (v as { id: unknown }).id === 'string';
-}
+import { isNetnsRef, type InterfaceRef } from '../model/argGuards';
+import { isTreeNode, toInterfaceRef } from '../tree/nodeRefs';
+import { InterfaceNode, NamespaceNode, UnnamedNamespaceNode } from '../tree/nodes';
 
 /** The clicked node plus the rest of the selection, when the clicked node is part of it. */
 function withSelection(first: unknown, selected: unknown): unknown[] {
   if (Array.isArray(first)) {
     return first;
   }
-  if (isNode(first) && Array.isArray(selected) && selected.includes(first)) {
+  if (isTreeNode(first) && Array.isArray(selected) && selected.includes(first)) {
     return selected;
   }
   return [first];
@@ -33,7 +30,7 @@ export function toNetnsRef(v: unknown): NetnsRef | undefined {
   if (isNetnsRef(v)) {
     return v;
   }
-  if (typeof v === 'object' && v !== null && !isNode(v)) {
+  if (typeof v === 'object' && v !== null && !isTreeNode(v)) {
     if ('netns' in v && isNetnsRef((v as { netns: unknown }).netns) && !('name' in v)) {
       return (v as { netns: NetnsRef }).netns;
     }
@@ -54,7 +51,7 @@ export function namespaceArgs(first: unknown, selected?: unknown): NetnsRef[] | 
   }
   const out: NetnsRef[] = [];
   for (const v of withSelection(first, selected)) {
-    if (v instanceof NamespaceNode || !isNode(v)) {
+    if (v instanceof NamespaceNode || !isTreeNode(v)) {
       const ref = toNetnsRef(v);
       if (ref !== undefined && !out.includes(ref)) {
         out.push(ref);
@@ -62,16 +59,6 @@ export function namespaceArgs(first: unknown, selected?: unknown): NetnsRef[] | 
     }
   }
   return out;
-}
-
-export function toInterfaceRef(v: unknown): InterfaceRef | undefined {
-  if (v instanceof InterfaceNode) {
-    return { netns: v.netns, name: v.name };
-  }
-  if (!isNode(v) && isInterfaceRef(v)) {
-    return { netns: v.netns, name: v.name };
-  }
-  return undefined;
 }
 
 /** The interfaces a command was called on, or undefined when called without any. */
@@ -101,9 +88,4 @@ export function pidArg(v: unknown, processesOf: (inode: number) => { pid: number
     return (v as { pid: number }).pid;
   }
   return undefined;
-}
-
-/** The first value in a context-menu call that is a string (a name given by a caller). */
-export function stringArg(v: unknown): string | undefined {
-  return typeof v === 'string' ? v : undefined;
 }

@@ -1,23 +1,30 @@
-// What every command gets: the client, the model, the tree, the log, the status item and the Host
-// (swappable by tests).
+// What every command gets: the client, the model and what keeps it live, the tree, the log, the
+// status item and the Host (swappable by tests). All of it exists before the tree view, since the
+// view's drag and drop moves interfaces through a command; commands that act on the view get it
+// as an argument of its own (see registry.ts).
 
 import type * as vscode from 'vscode';
 import type { NetnsClient } from '../../client/types';
 import type { Host } from '../host';
 import type { Log } from '../log';
 import type { NamespaceStore } from '../model/namespaceStore';
+import type { ViewActivation } from '../model/viewActivation';
 import type { OperationStatus } from '../status/operationStatus';
 import type { NamespaceTreeProvider } from '../tree/namespaceTreeProvider';
-import type { TreeNode } from '../tree/nodes';
 
 export interface CommandContext {
   readonly client: NetnsClient;
   readonly model: NamespaceStore;
+  readonly activation: ViewActivation;
   readonly tree: NamespaceTreeProvider;
-  readonly treeView: vscode.TreeView<TreeNode>;
   readonly log: Log;
   readonly status: OperationStatus;
-  host: Host;
+  readonly host: Host;
+  /**
+   * A new client that starts the extension's own copy of the helper, never the installed one: for
+   * what the installed copy refuses to do (install or remove itself). Its start asks for a password.
+   */
+  bundledClient(): NetnsClient;
   /** This extension's folder (README, media). */
   readonly extensionUri: vscode.Uri;
 }

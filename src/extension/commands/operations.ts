@@ -11,14 +11,14 @@ import type { CommandContext } from './context';
 import { ipEquivalent } from './ipEquivalent';
 
 /** Sends one privileged request, logging it; throws on failure. */
-export async function request<O extends Op>(ctx: CommandContext, op: O, params: Params<O>): Promise<Result<O>> {
-  if (ctx.client.state.kind !== 'running') {
-    await ctx.client.start();
+export async function request<O extends Op>(ctx: CommandContext, op: O, params: Params<O>, client = ctx.client): Promise<Result<O>> {
+  if (client.state.kind !== 'running') {
+    await client.start();
   }
   const before = ipEquivalent(op, params);
   ctx.log.info(`${op}${before ? `: ${before}` : ''}`);
   try {
-    const result = await ctx.client.request(op, params);
+    const result = await client.request(op, params);
     // The answer may complete the command (names the helper chose): log it as it was carried out.
     const after = ipEquivalent(op, params, result);
     if (after !== before) {

@@ -3,9 +3,8 @@
 import * as vscode from 'vscode';
 import type { NetnsRef } from '../../core/model';
 import { validateInterfaceName, validateNamespaceName, validatePid } from '../../core/validate';
-import type { InterfaceRef } from '../model/refs';
-import { formatAddress, netnsDisplayName } from '../tree/interfaces/interfaceItem';
-import { interfaceCount } from '../tree/namespaces/namespaceItem';
+import type { InterfaceRef, NetnsPick } from '../model/argGuards';
+import { formatAddress, interfaceCount, netnsDisplayName } from '../labels';
 import type { CommandContext } from './context';
 
 interface NetnsItem extends vscode.QuickPickItem {
@@ -23,8 +22,6 @@ export interface NetnsPickOptions {
   /** Listed first and marked. */
   preferred?: NetnsRef;
 }
-
-export type NetnsPick = { netns: NetnsRef } | { pid: number };
 
 /** Asks for a namespace; undefined when cancelled. */
 export async function pickNamespace(ctx: CommandContext, opts: NetnsPickOptions): Promise<NetnsPick | undefined> {

@@ -1,7 +1,9 @@
-// Every command of the extension, registered from this one table. Each takes the command context
-// and whatever VS Code or the caller passed (see the argument shapes at the top of each file).
+// Every command of the extension, registered from these tables. Each takes the command context
+// (and the tree view, if it acts on the view) and whatever VS Code or the caller passed (see the
+// argument shapes at the top of each file).
 
 import * as vscode from 'vscode';
+import type { TreeNode } from '../tree/nodes';
 import type { CommandContext } from './context';
 import { copyIpCommand } from './common/copyIpCommand';
 import { installHelper } from './common/installHelper';
@@ -23,6 +25,7 @@ import { deleteNamespace } from './namespaces/deleteNamespace';
 import { openTerminal } from './namespaces/openTerminal';
 
 type Command = (ctx: CommandContext, ...args: unknown[]) => Promise<unknown>;
+type ViewCommand = (ctx: CommandContext, view: vscode.TreeView<TreeNode>, ...args: unknown[]) => Promise<unknown>;
 
 export const COMMANDS: Readonly<Record<string, Command>> = {
   'netns.createNamespace': createNamespace,
@@ -36,19 +39,23 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   'netns.addAddress': addAddress,
   'netns.removeAddress': removeAddress,
   'netns.deleteInterface': deleteInterface,
-  'netns.revealInterface': revealInterface,
-  'netns.revealPeer': revealPeer,
   'netns.copyIpCommand': copyIpCommand,
   'netns.refresh': refresh,
   'netns.showLog': showLog,
-  'netns.startHelper': startHelper,
   'netns.showPrivilegesHelp': showPrivilegesHelp,
   'netns.installHelper': installHelper,
   'netns.uninstallHelper': uninstallHelper,
 };
 
-export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
-  return Object.entries(COMMANDS).map(([id, run]) =>
-    vscode.commands.registerCommand(id, (...args: unknown[]) => run(ctx, ...args)),
-  );
+export const VIEW_COMMANDS: Readonly<Record<string, ViewCommand>> = {
+  'netns.revealInterface': revealInterface,
+  'netns.revealPeer': revealPeer,
+  'netns.startHelper': startHelper,
+};
+
+export function registerCommands(ctx: CommandContext, view: vscode.TreeView<TreeNode>): vscode.Disposable[] {
+  return [
+    ...Object.entries(COMMANDS).map(([id, run]) => vscode.commands.registerCommand(id, (...args: unknown[]) => run(ctx, ...args))),
+    ...Object.entries(VIEW_COMMANDS).map(([id, run]) => vscode.commands.registerCommand(id, (...args: unknown[]) => run(ctx, view, ...args))),
+  ];
 }

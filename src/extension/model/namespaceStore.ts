@@ -1,6 +1,7 @@
 // The extension's picture of the kernel: every namespace's snapshot and the process list, kept
-// current from the helper's change events. Data flows one way into here (snapshot, listNames,
-// processes); commands never write to it, they ask for a targeted refresh when they are done.
+// current from the helper's change events (passed in by ViewActivation). Data flows one way into
+// here (snapshot, listNames, processes); commands never write to it, they ask for a targeted
+// refresh when they are done.
 //
 // All reads are serialized through one queue, so an older answer can never overwrite a newer one,
 // and work that piles up while a read is in flight is merged into the next read.
@@ -8,8 +9,8 @@
 import type { NetnsClient } from '../../client/types';
 import type { Namespace, NetnsRef, ProcessNamespace } from '../../core/model';
 import type { ChangeEvent } from '../../core/protocol';
+import { compareNames } from './compareNames';
 import { Emitter, type Disposable } from './emitter';
-import { compareNames } from './refs';
 
 export interface ModelChange {
   /** Everything may have changed (first load, full refresh, cleared). */
@@ -20,6 +21,11 @@ export interface ModelChange {
   namespaces: NetnsRef[];
   /** The process list was read again. */
   processes: boolean;
+  /**
+   * With `processes`: the namespaces (by inode) whose processes differ from the list read before;
+   * undefined when any may have changed.
+   */
+  processInodes?: number[];
 }
 
 interface Work {
@@ -41,42 +47,31 @@ export class NamespaceStore implements Disposable {
   private procs: { list: ProcessNamespace[]; at: number } | undefined;
   private pending = noWork();
   private running: Promise<void> | undefined;
-  private active = false;
-  private watchingPid: number | undefined;
+  private isLoaded = false;
+  private isStale = true;
+  private failure: unknown;
   private readonly changed = new Emitter<ModelChange>();
-  private readonly subscriptions: Disposable[] = [];
-
-  /** True once a full snapshot has been read since the helper started. */
-  loaded = false;
-  /** True when change events were missed (view hidden) and the next look needs a full read. */
-  stale = true;
-  /** Why the last read failed, if it did. */
-  lastError: unknown;
 
   readonly onDidChange = this.changed.event;
 
   constructor(
-    private readonly client: NetnsClient,
+    private readonly client: Pick<NetnsClient, 'request'>,
     private readonly log: StoreLog,
-  ) {
-    this.subscriptions.push(
-      client.onEvent((e) => this.onHelperEvent(e)),
-      client.onStateChange((s) => {
-        if (s.kind === 'running') {
-          // A start made by setActive reads by itself; this is for restarts on other requests.
-          if (this.active && !this.activating && this.watchingPid !== s.hello.pid) {
-            void this.startWatching().then(() => this.refresh());
-          }
-        } else if (s.kind === 'failed') {
-          this.clear(); // the view shows its welcome content, which says what to do
-        } else if (s.kind === 'stopped') {
-          // Died or was closed: keep what is shown; the next request starts a new helper, and
-          // events missed meanwhile make the next look read everything.
-          this.stale = true;
-          this.watchingPid = undefined;
-        }
-      }),
-    );
+  ) {}
+
+  /** True once a full snapshot has been read since the helper started. */
+  get loaded(): boolean {
+    return this.isLoaded;
+  }
+
+  /** True when change events were missed (view hidden, helper stopped) and the next look needs a full read. */
+  get stale(): boolean {
+    return this.isStale;
+  }
+
+  /** Why the last read failed, if it did. */
+  get lastError(): unknown {
+    return this.failure;
   }
 
   // ---- reading the model --------------------------------------------------------------------
@@ -130,77 +125,16 @@ export class NamespaceStore implements Disposable {
 
   // ---- keeping it current --------------------------------------------------------------------
 
-  /**
-   * The view became visible (true) or hidden (false). While hidden, change events are not acted
-   * on; becoming visible starts the helper if needed, asks it to watch, and reads everything once.
-   */
-  private activating = false;
-
-  async setActive(active: boolean): Promise<void> {
-    this.active = active;
-    if (!active) {
-      // Nothing looks at the tree: let the helper stop watching the kernel too.
-      const state = this.client.state;
-      if (state.kind === 'running' && this.watchingPid === state.hello.pid) {
-        this.watchingPid = undefined;
-        this.stale = true;
-        this.client.request('unwatch', {}).catch(() => undefined);
-      }
-      return;
-    }
-    const state = this.client.state.kind;
-    if (state === 'failed') {
-      return; // the user retries through "Start Helper"; do not prompt again on every look
-    }
-    try {
-      if (state !== 'running') {
-        this.activating = true;
-        try {
-          await this.client.start();
-        } finally {
-          this.activating = false;
-        }
-      }
-      await this.startWatching();
-    } catch (e) {
-      this.lastError = e;
-      this.log('error', `Could not start watching: ${e instanceof Error ? e.message : String(e)}`);
-      return;
-    }
-    if (this.stale || !this.loaded) {
-      await this.refresh();
-    }
-  }
-
-  get isActive(): boolean {
-    return this.active;
-  }
-
-  private async startWatching(): Promise<void> {
-    const state = this.client.state;
-    if (state.kind !== 'running' || this.watchingPid === state.hello.pid) {
-      return;
-    }
-    this.watchingPid = state.hello.pid;
-    try {
-      const r = await this.client.request('watch', {});
-      if (!r.kernelEvents) {
-        this.log('warn', 'The helper cannot see kernel link events here; only namespace additions and removals update the view live.');
-      }
-    } catch (e) {
-      this.watchingPid = undefined;
-      throw e;
-    }
-  }
-
-  private onHelperEvent(e: ChangeEvent): void {
-    if (!this.active) {
-      this.stale = true;
-      return;
-    }
+  /** A change the helper reported: reads what it names. */
+  applyEvent(e: ChangeEvent): void {
     // Before the first full read completes this becomes another full read (see perform), so a
     // change that raced the first read is not lost.
-    void this.schedule({ names: e.names, netns: e.netns });
+    void this.schedule({ names: e.names, netns: e.netns, processes: e.processes });
+  }
+
+  /** Change events are being missed (view hidden, helper stopped): the next look reads everything. */
+  markStale(): void {
+    this.isStale = true;
   }
 
   /** Reads everything again. */
@@ -210,14 +144,14 @@ export class NamespaceStore implements Disposable {
 
   /** Reads everything when the model is missing or missed events; otherwise does nothing. */
   async ensureFresh(): Promise<void> {
-    if (this.stale || !this.loaded) {
+    if (this.isStale || !this.isLoaded) {
       await this.refresh();
     }
   }
 
   /** Reads these namespaces again (and the list of names, when `names` is set). */
   refreshNamespaces(netns: NetnsRef[], names = false): Promise<void> {
-    if (!this.loaded) {
+    if (!this.isLoaded) {
       return Promise.resolve();
     }
     return this.schedule({ netns, names });
@@ -231,15 +165,14 @@ export class NamespaceStore implements Disposable {
     return this.schedule({ processes: true });
   }
 
-  /** Forgets everything (the helper stopped); the view then shows its welcome content. */
+  /** Forgets everything (the helper could not be started); the view then shows its welcome content. */
   clear(): void {
     this.rootNs = undefined;
     this.byName.clear();
     this.sorted = undefined;
     this.procs = undefined;
-    this.loaded = false;
-    this.stale = true;
-    this.watchingPid = undefined;
+    this.isLoaded = false;
+    this.isStale = true;
     this.changed.fire({ all: true, names: true, namespaces: [], processes: true });
   }
 
@@ -263,9 +196,9 @@ export class NamespaceStore implements Disposable {
         this.pending = noWork();
         try {
           await this.perform(work);
-          this.lastError = undefined;
+          this.failure = undefined;
         } catch (e) {
-          this.lastError = e;
+          this.failure = e;
           this.log('error', `Reading namespaces failed: ${e instanceof Error ? e.message : String(e)}`);
         }
       }
@@ -275,7 +208,7 @@ export class NamespaceStore implements Disposable {
   }
 
   private async perform(work: Work): Promise<void> {
-    if (work.all || (!this.loaded && !isEmpty(work))) {
+    if (work.all || (!this.isLoaded && !isEmpty(work))) {
       const started = Date.now();
       const [snap, procs] = await Promise.all([
         this.client.request('snapshot', { includeRoot: true }),
@@ -293,8 +226,8 @@ export class NamespaceStore implements Disposable {
       if (procs) {
         this.procs = { list: procs.namespaces, at: Date.now() };
       }
-      this.loaded = true;
-      this.stale = false;
+      this.isLoaded = true;
+      this.isStale = false;
       this.log('info', `Read ${snap.namespaces.length} namespaces (${snap.reader} reader) in ${Date.now() - started} ms.`);
       this.changed.fire({ all: true, names: true, namespaces: [], processes: true });
       return;
@@ -362,8 +295,15 @@ export class NamespaceStore implements Disposable {
     if (work.processes || change.names) {
       try {
         const { namespaces } = await this.client.request('processes', {});
+        const before = this.procs?.list;
         this.procs = { list: namespaces, at: Date.now() };
-        change.processes = true;
+        // Processes come and go all the time (each ip command is one): after a process event, only
+        // a difference is a change. A names change redraws everything anyway.
+        const differ = before && !change.names ? changedProcessLists(before, namespaces) : undefined;
+        change.processes = differ === undefined || differ.length > 0;
+        if (differ) {
+          change.processInodes = differ;
+        }
       } catch (e) {
         this.log('warn', `Listing processes failed: ${e instanceof Error ? e.message : String(e)}`);
       }
@@ -413,9 +353,6 @@ export class NamespaceStore implements Disposable {
   }
 
   dispose(): void {
-    for (const s of this.subscriptions) {
-      s.dispose();
-    }
     this.changed.dispose();
   }
 }
@@ -439,4 +376,18 @@ function hasNewUnresolvedPeer(prev: Namespace | undefined, next: Namespace): boo
 /** Whether a namespace read again along with a changed one actually differs. */
 function sameContent(a: Namespace | undefined, b: Namespace): boolean {
   return a !== undefined && JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** The inodes of the namespaces whose processes (or name) differ between two process lists. */
+function changedProcessLists(before: ProcessNamespace[], after: ProcessNamespace[]): number[] {
+  const key = (p: ProcessNamespace) => `${p.name ?? ''}\n${p.processes.map((x) => `${x.pid} ${x.command}`).join('\n')}`;
+  const old = new Map(before.map((p) => [p.inode, key(p)]));
+  const out: number[] = [];
+  for (const p of after) {
+    if (old.get(p.inode) !== key(p)) {
+      out.push(p.inode);
+    }
+    old.delete(p.inode);
+  }
+  return [...out, ...old.keys()];
 }

@@ -4,6 +4,7 @@
 // Pure: no vscode, no I/O, so every combination can be unit-tested.
 
 import type { NetnsRef } from '../../core/model';
+import { shellLine, shellQuote } from '../../core/shell';
 
 export interface TerminalTools {
   ip: string;
@@ -48,10 +49,6 @@ export class TerminalSetupError extends Error {
   }
 }
 
-function quote(word: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
-
 export function resolveShell(setting: string, envShell: string | undefined): string {
   return setting || envShell || '/bin/bash';
 }
@@ -59,7 +56,7 @@ export function resolveShell(setting: string, envShell: string | undefined): str
 export function terminalOptions(req: TerminalRequest): NamespaceTerminalOptions {
   const shell = resolveShell(req.shell, req.envShell);
   if (req.netns === null) {
-    return { name: 'netns: host', shellPath: shell, shellArgs: [], env: {}, via: 'none', commandLine: quote(shell) };
+    return { name: 'netns: host', shellPath: shell, shellArgs: [], env: {}, via: 'none', commandLine: shellQuote(shell) };
   }
   const ns = req.netns;
   const name = `netns: ${ns}`;
@@ -72,7 +69,7 @@ export function terminalOptions(req: TerminalRequest): NamespaceTerminalOptions 
     shellArgs: argv.slice(1),
     env,
     via,
-    commandLine: argv.map(quote).join(' '),
+    commandLine: shellLine(argv),
   });
 
   if (req.uid === 0) {

@@ -2,28 +2,16 @@
 // reset PATH must not decide which `ip` runs).
 
 import * as fs from 'node:fs';
+import { findProgram } from '../../platform/programs';
 import type { TerminalTools } from './terminalOptions';
-
-function find(name: string): string | undefined {
-  for (const dir of ['/usr/sbin', '/usr/bin', '/sbin', '/bin', '/usr/local/sbin', '/usr/local/bin']) {
-    const p = `${dir}/${name}`;
-    try {
-      fs.accessSync(p, fs.constants.X_OK);
-      return p;
-    } catch {
-      // try the next folder
-    }
-  }
-  return undefined;
-}
 
 export function terminalTools(): TerminalTools {
   return {
-    ip: find('ip') ?? '/usr/sbin/ip',
-    sudo: find('sudo'),
-    pkexec: find('pkexec'),
-    setpriv: find('setpriv') ?? '/usr/bin/setpriv',
-    env: find('env') ?? '/usr/bin/env',
+    ip: findProgram('ip') ?? '/usr/sbin/ip',
+    sudo: findProgram('sudo'),
+    pkexec: findProgram('pkexec'),
+    setpriv: findProgram('setpriv') ?? '/usr/bin/setpriv',
+    env: findProgram('env') ?? '/usr/bin/env',
   };
 }
 

@@ -1,23 +1,27 @@
 // Drag interfaces onto a namespace (or onto an interface inside it) to move them there. Dropping
-// on a namespace without a name moves them into the namespace of its first process.
+// on a namespace without a name moves them into the namespace of its first process. The move
+// itself is given by the commands.
 
 import * as vscode from 'vscode';
 import type { NetnsRef } from '../../core/model';
-import { toInterfaceRef } from '../commands/args';
-import type { CommandContext } from '../commands/context';
-import { moveInterfaces, type MoveResult } from '../commands/interfaces/moveInterface';
-import type { NetnsPick } from '../commands/pickers';
-import type { InterfaceRef } from '../model/refs';
+import type { InterfaceRef, NetnsPick } from '../model/argGuards';
+import type { NamespaceStore } from '../model/namespaceStore';
+import { toInterfaceRef } from './nodeRefs';
 import { InterfaceNode, type TreeNode } from './nodes';
 
 /** The mime type of this tree, as VS Code names it (application/vnd.code.tree.<view id, lowercase>). */
 export const TREE_MIME = 'application/vnd.code.tree.netns.namespaces';
 
-export class NamespaceDragAndDrop implements vscode.TreeDragAndDropController<TreeNode> {
+export type MoveInterfaces<R> = (refs: InterfaceRef[], to: NetnsPick) => Promise<R>;
+
+export class NamespaceDragAndDrop<R = unknown> implements vscode.TreeDragAndDropController<TreeNode> {
   readonly dropMimeTypes = [TREE_MIME];
   readonly dragMimeTypes = [TREE_MIME];
 
-  constructor(private readonly ctx: () => CommandContext) {}
+  constructor(
+    private readonly model: NamespaceStore,
+    private readonly move: MoveInterfaces<R>,
+  ) {}
 
   handleDrag(source: readonly TreeNode[], dataTransfer: vscode.DataTransfer): void {
     const refs = source.filter((n): n is InterfaceNode => n instanceof InterfaceNode && n.iface.kind !== 'loopback').map((n) => toInterfaceRef(n)!);
@@ -31,17 +35,17 @@ export class NamespaceDragAndDrop implements vscode.TreeDragAndDropController<Tr
   }
 
   /** The drop itself: resolves to what was moved, or undefined when the drop does not apply. */
-  async drop(target: TreeNode | undefined, dataTransfer: vscode.DataTransfer): Promise<MoveResult | undefined> {
+  async drop(target: TreeNode | undefined, dataTransfer: vscode.DataTransfer): Promise<R | undefined> {
     const item = dataTransfer.get(TREE_MIME);
     if (!item || !target) {
       return undefined;
     }
     const refs = draggedInterfaces(item.value);
-    const to = dropTarget(this.ctx(), target);
+    const to = dropTarget(this.model, target);
     if (refs.length === 0 || !to) {
       return undefined;
     }
-    return moveInterfaces(this.ctx(), refs, to);
+    return this.move(refs, to);
   }
 }
 
@@ -59,7 +63,7 @@ function draggedInterfaces(value: unknown): InterfaceRef[] {
   return list.map((x) => toInterfaceRef(x)).filter((r): r is InterfaceRef => r !== undefined);
 }
 
-function dropTarget(ctx: CommandContext, target: TreeNode): NetnsPick | undefined {
+function dropTarget(model: NamespaceStore, target: TreeNode): NetnsPick | undefined {
   const netns = (ns: NetnsRef): NetnsPick => ({ netns: ns });
   switch (target.kind) {
     case 'namespace':
@@ -70,7 +74,7 @@ function dropTarget(ctx: CommandContext, target: TreeNode): NetnsPick | undefine
     case 'process':
       return target.parent.kind === 'processes' ? netns(target.parent.parent.netns) : { pid: target.process.pid };
     case 'unnamedNamespace': {
-      const pid = ctx.model.processesOf(target.inode)?.processes[0]?.pid;
+      const pid = model.processesOf(target.inode)?.processes[0]?.pid;
       return pid === undefined ? undefined : { pid };
     }
     default:

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { Namespace, NetnsRef } from '../../core/model';
 import type { ModelChange, NamespaceStore } from '../model/namespaceStore';
-import { netnsKey } from '../model/refs';
+import { netnsKey } from '../model/netnsKey';
 import { config } from '../config';
 import { interfaceItem, interfaceTooltip } from './interfaces/interfaceItem';
 import { namespaceItem, namespaceTooltip } from './namespaces/namespaceItem';
@@ -66,12 +66,15 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
         this.changed.fire(undefined);
         return;
       }
+      const differ = c.processInodes && new Set(c.processInodes);
       for (const node of this.namespaceNodes.values()) {
-        if (node.interfaces.size > 0 || node.netns === null) {
+        const inode = this.model.get(node.netns)?.inode;
+        if ((node.interfaces.size > 0 || node.netns === null) && (!differ || (inode !== undefined && differ.has(inode)))) {
           nodes.push(node.processes);
         }
       }
-      if (hasUnnamed) {
+      const named = new Set(this.model.all().map((ns) => ns.inode));
+      if (hasUnnamed && (!differ || [...differ].some((inode) => !named.has(inode)))) {
         nodes.push(this.unnamedGroup);
       }
     }
@@ -87,11 +90,6 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
         this.namespaceNodes.delete(key);
       }
     }
-  }
-
-  /** Asks the view to redraw everything (used after a setting changes). */
-  refreshAll(): void {
-    this.changed.fire(undefined);
   }
 
   // ---- nodes ---------------------------------------------------------------------------------

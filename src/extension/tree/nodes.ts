@@ -1,8 +1,9 @@
 // The elements of the namespace tree. Each has a stable id (so expansion and selection survive
-// refreshes) and knows its parent (so reveal works). Nodes hold references, not copies: the items
-// are built from the model when VS Code asks for them.
+// refreshes) and knows its parent (so reveal works). Items are built from the model when VS Code
+// asks for them; only an interface node caches its interface as last read.
 
 import type { Interface, NetnsRef, ProcessInfo } from '../../core/model';
+import { netnsKey } from '../model/netnsKey';
 
 export class NamespaceNode {
   readonly kind = 'namespace';
@@ -12,7 +13,7 @@ export class NamespaceNode {
   readonly processes: ProcessesNode;
 
   constructor(readonly netns: NetnsRef) {
-    this.id = netns === null ? 'host' : `ns:${netns}`;
+    this.id = netnsKey(netns);
     this.processes = new ProcessesNode(this);
   }
 }

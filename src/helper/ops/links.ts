@@ -2,12 +2,12 @@
 // moves (the destination's inode in the answer). The plain ones run through runIpOp.
 
 import { part } from '../../core/messages';
-import * as fs from 'node:fs';
 import { freeVethNames } from '../pure/autoNames';
 import type { NetnsRef } from '../../core/model';
 import { ipArgvOf } from '../../core/operations';
 import { ProtocolError, type Request, type Result } from '../../core/protocol';
 import { runIp, type HelperContext } from '../context';
+import type { Admitted } from '../handlers';
 import { netnsInode } from '../netnsDir';
 
 async function namesIn(ctx: HelperContext, ns: NetnsRef): Promise<string[]> {
@@ -58,18 +58,16 @@ export async function addVeth(ctx: HelperContext, p: Request<'addVeth'>): Promis
   }
 }
 
-export async function moveLink(ctx: HelperContext, p: Request<'moveLink'>): Promise<Result<'moveLink'>> {
-  let toInode: number;
-  if (p.toPid !== undefined) {
-    try {
-      toInode = fs.statSync(`/proc/${p.toPid}/ns/net`).ino;
-    } catch {
-      throw new ProtocolError('ESRCH', part('Process {0} does not exist (it may have exited). Check the PID and try again.', p.toPid));
-    }
-  } else {
+export async function moveLink(ctx: HelperContext, p: Request<'moveLink'>, { held }: Admitted): Promise<Result<'moveLink'>> {
+  if (p.toPid === undefined) {
     const to = p.to ?? null;
-    toInode = to === null ? ctx.rootInode : netnsInode(to)!;
+    await runIp(ctx, p, ipArgvOf(p, ctx.ipContext)!);
+    return { name: p.name, toInode: to === null ? ctx.rootInode : netnsInode(to)! };
   }
-  await runIp(ctx, p, ipArgvOf(p, ctx.ipContext)!);
-  return { name: p.name, toInode };
+  // Into the namespace admit checked and holds open (ip opens the helper's descriptor), not
+  // whatever the PID names by now.
+  const target = held.pidNetns(p.toPid);
+  const heldPath = `/proc/${process.pid}/fd/${target.fd}`;
+  await runIp(ctx, p, ipArgvOf(p, { ...ctx.ipContext, pidNetnsPath: () => heldPath })!);
+  return { name: p.name, toInode: target.inode };
 }

@@ -3,11 +3,11 @@
 import { part } from '../../core/messages';
 import pkg from '../../../package.json';
 import { PROTOCOL_VERSION, ProtocolError, type HelloResult, type Request, type Result } from '../../core/protocol';
+import { bound } from '../caller';
 import type { HelperContext } from '../context';
 import { listNetnsNames } from '../netnsDir';
 
 export function hello(ctx: HelperContext): HelloResult {
-  const caller = process.env.PKEXEC_UID ?? process.env.SUDO_UID;
   const result: HelloResult = {
     name: 'vscode-netns-helper',
     version: pkg.version,
@@ -17,9 +17,10 @@ export function hello(ctx: HelperContext): HelloResult {
     reader: ctx.reader.kind,
     ip: ctx.ip.path,
     rootInode: ctx.rootInode,
+    policy: { bound: bound(ctx.caller), installed: ctx.caller.installed },
   };
-  if (caller !== undefined && /^\d+$/.test(caller)) {
-    result.callerUid = Number(caller);
+  if (ctx.caller.via !== 'root') {
+    result.callerUid = ctx.caller.uid;
   }
   if (ctx.readerError) {
     result.readerError = ctx.readerError;

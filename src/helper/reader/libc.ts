@@ -18,6 +18,8 @@ export const SO_RCVBUFFORCE = 33;
 export const EPOLL_CLOEXEC = 0o2000000;
 export const EPOLL_CTL_ADD = 1;
 export const EPOLL_CTL_DEL = 2;
+export const EPOLL_CTL_MOD = 3;
+export const EPOLLONESHOT = 1 << 30;
 export const EPOLLIN = 0x1;
 export const EFD_CLOEXEC = 0o2000000;
 export const EFD_NONBLOCK = 0o4000;
@@ -48,6 +50,8 @@ export interface Libc {
   eventfd: Fn<[initval: number, flags: number], number>;
   read: Fn<[fd: number, buf: Buffer, len: number], number>;
   write: Fn<[fd: number, buf: Buffer, len: number], number>;
+  /** ioctl without an argument (such as NS_GET_USERNS). */
+  ioctl: Fn<[fd: number, request: number], number>;
   errno(): number;
   strerror(errno: number): string;
 }
@@ -101,6 +105,7 @@ export function loadLibc(): Libc {
     eventfd: f('int eventfd(unsigned int initval, int flags)'),
     read: f('intptr_t read(int fd, void *buf, size_t len)'),
     write: f('intptr_t write(int fd, const void *buf, size_t len)'),
+    ioctl: f('int ioctl(int fd, unsigned long request)'),
     errno: () => koffi.errno(),
     strerror: (n: number) => strerror(n) ?? `errno ${n}`,
   } as Libc;

@@ -1,5 +1,6 @@
 // Reports what changed so the extension refreshes only that: names added to or removed from
-// /run/netns, and link or address changes inside each namespace (root included).
+// /run/netns, link or address changes inside each namespace (root included), and processes
+// starting or ending (the kernel's process connector, throttled).
 //
 // One NETLINK_ROUTE socket per namespace, subscribed to link and address notifications and opened
 // inside the namespace with setns; all sockets sit in one epoll set that a koffi async call waits
@@ -20,9 +21,11 @@ import {
   EPOLL_CLOEXEC,
   EPOLL_CTL_ADD,
   EPOLL_CTL_DEL,
+  EPOLL_CTL_MOD,
   EPOLL_DATA_OFFSET,
   EPOLL_EVENT_SIZE,
   EPOLLIN,
+  EPOLLONESHOT,
   HomeNetns,
   loadLibc,
   MSG_DONTWAIT,
@@ -34,6 +37,7 @@ import {
   type Libc,
 } from '../reader/libc';
 import { watchNetnsDirEntries } from './netnsDirWatch';
+import { ProcessEventSocket } from './processEvents';
 import type { ChangeSink } from './watching';
 
 export interface KernelWatcherOptions {
@@ -56,6 +60,13 @@ const GROUPS = RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR;
 const MOUNT_RETRY_MS = 20;
 const MOUNT_RETRIES = 50;
 const EVENTFD_TOKEN = 0;
+const PROCESS_TOKEN = 0xffffffff;
+/**
+ * Process changes are reported at most this often (ms), so a shell loop of short processes does
+ * not flood the client; until then the process socket is not even waited on (EPOLLONESHOT, armed
+ * again at the report), and the kernel queues the events or drops them when its buffer fills.
+ */
+export const PROCESS_INTERVAL_MS = 120;
 
 export class KernelWatcher {
   private readonly libc: Libc;
@@ -77,6 +88,10 @@ export class KernelWatcher {
   private readonly coalesceMs: number;
   private readonly changed = new Set<NetnsRef>();
   private namesChanged = false;
+  private processesChanged = false;
+  private lastProcessFlush = 0;
+  /** Undefined when the kernel's process connector could not be used. */
+  private readonly processSocket?: ProcessEventSocket;
   private flushTimer?: NodeJS.Timeout;
   private syncTimer?: NodeJS.Timeout;
   private mountRetries = 0;
@@ -86,6 +101,7 @@ export class KernelWatcher {
   constructor(
     private readonly sink: ChangeSink,
     options: KernelWatcherOptions = {},
+    log: (line: string) => void = () => undefined,
   ) {
     this.coalesceMs = options.coalesceMs ?? 30;
     this.libc = loadLibc();
@@ -96,6 +112,7 @@ export class KernelWatcher {
     try {
       this.watch(null, this.home.inode, this.home.fd, false);
       this.syncNames();
+      this.processSocket = this.openProcessEvents(log);
       this.started = true;
     } catch (e) {
       this.closeAll();
@@ -106,6 +123,22 @@ export class KernelWatcher {
       this.scheduleSync(5);
     });
     this.wait();
+  }
+
+  private openProcessEvents(log: (line: string) => void): ProcessEventSocket | undefined {
+    try {
+      const s = new ProcessEventSocket(this.libc);
+      this.epollAdd(s.fd, PROCESS_TOKEN, EPOLLONESHOT);
+      return s;
+    } catch (e) {
+      log(`process events unavailable, process lists are read when the view is shown or refreshed: ${(e as Error).message}`);
+      return undefined;
+    }
+  }
+
+  /** True when process starts and exits are reported (the kernel's process connector is in use). */
+  get processEvents(): boolean {
+    return this.processSocket !== undefined && !this.failed;
   }
 
   /** Namespaces with an open socket (null = root), for tests and logs. */
@@ -165,6 +198,15 @@ export class KernelWatcher {
             this.libc.read(this.evfd, this.drainBuf, 8);
             continue;
           }
+          if (token === PROCESS_TOKEN) {
+            if (this.processSocket?.drain(this.drainBuf)) {
+              this.processesChanged = true;
+              this.scheduleFlush(); // arms the socket again when it reports
+            } else {
+              this.armProcessSocket();
+            }
+            continue;
+          }
           const w = this.byToken.get(token);
           if (w && this.drain(w)) {
             this.changed.add(w.ref);
@@ -195,16 +237,27 @@ export class KernelWatcher {
   }
 
   private scheduleFlush(): void {
-    this.flushTimer ??= setTimeout(() => {
+    if (this.flushTimer) {
+      return;
+    }
+    // Process changes alone wait until PROCESS_INTERVAL_MS after the last report of them.
+    const onlyProcesses = this.changed.size === 0 && !this.namesChanged;
+    const wait = onlyProcesses ? Math.max(this.coalesceMs, this.lastProcessFlush + PROCESS_INTERVAL_MS - Date.now()) : this.coalesceMs;
+    this.flushTimer = setTimeout(() => {
       this.flushTimer = undefined;
-      if (this.disposed || (this.changed.size === 0 && !this.namesChanged)) {
+      if (this.disposed || (this.changed.size === 0 && !this.namesChanged && !this.processesChanged)) {
         return;
       }
-      const e = { netns: [...this.changed], names: this.namesChanged };
+      const e = { netns: [...this.changed], names: this.namesChanged, processes: this.processesChanged };
+      if (this.processesChanged) {
+        this.lastProcessFlush = Date.now();
+        this.armProcessSocket();
+      }
       this.changed.clear();
       this.namesChanged = false;
+      this.processesChanged = false;
       this.sink(e);
-    }, this.coalesceMs);
+    }, wait);
   }
 
   // ---- namespaces coming and going -------------------------------------------------------------
@@ -307,11 +360,18 @@ export class KernelWatcher {
     this.byToken.delete(w.token);
   }
 
-  private epollAdd(fd: number, token: number): void {
+  private epollAdd(fd: number, token: number, flags = 0, op = EPOLL_CTL_ADD): void {
     const ev = Buffer.alloc(EPOLL_EVENT_SIZE);
-    ev.writeUInt32LE(EPOLLIN, 0);
+    ev.writeUInt32LE(EPOLLIN | flags, 0);
     ev.writeUInt32LE(token, EPOLL_DATA_OFFSET);
-    check(this.libc, 'epoll_ctl', this.libc.epoll_ctl(this.epfd, EPOLL_CTL_ADD, fd, ev));
+    check(this.libc, 'epoll_ctl', this.libc.epoll_ctl(this.epfd, op, fd, ev));
+  }
+
+  /** Waits for the next process event (the socket is one-shot: see PROCESS_INTERVAL_MS). */
+  private armProcessSocket(): void {
+    if (this.processSocket && !this.closed) {
+      this.epollAdd(this.processSocket.fd, PROCESS_TOKEN, EPOLLONESHOT, EPOLL_CTL_MOD);
+    }
   }
 
   private closeAll(): void {
@@ -322,6 +382,7 @@ export class KernelWatcher {
     for (const w of this.byToken.values()) {
       this.libc.close(w.sock);
     }
+    this.processSocket?.close();
     this.byToken.clear();
     this.byName.clear();
     this.libc.close(this.epfd);

@@ -4,8 +4,8 @@
 import type { NetnsRef } from '../../core/model';
 import { watchNetnsDirEntries } from './netnsDirWatch';
 
-/** Where change events go: namespaces whose interfaces changed, and whether names came or went. */
-export type ChangeSink = (e: { netns: NetnsRef[]; names: boolean }) => void;
+/** Where change events go: namespaces whose interfaces changed, whether names came or went, and whether processes did. */
+export type ChangeSink = (e: { netns: NetnsRef[]; names: boolean; processes?: boolean }) => void;
 
 export interface Watching {
   /** False when only /run/netns is watched (the kernel watcher could not load or stopped). */
@@ -18,7 +18,7 @@ export function startWatching(sink: ChangeSink, log: (l: string) => void): Watch
     // Loaded lazily: it needs koffi, a native module that may be missing.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { KernelWatcher } = require('./kernelWatcher') as typeof import('./kernelWatcher');
-    const w = new KernelWatcher(sink);
+    const w = new KernelWatcher(sink, {}, log);
     return {
       get kernelEvents() {
         return w.kernelEvents;

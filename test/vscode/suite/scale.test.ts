@@ -108,8 +108,10 @@ describe('1000 namespaces', function () {
       assert.ok(read.has(target));
       assert.ok([...read].every((ns) => ns === target), `only ${target} changed, not ${[...read].join(', ')}`);
       assert.ok(fired.length > 0 && fired.every((e) => e !== undefined), 'the whole tree was not redrawn');
-      const nodes = fired.flatMap((e) => (Array.isArray(e) ? e : [e]));
-      assert.ok(nodes.every((x) => x && x.kind === 'namespace' && x.netns === target));
+      // Process rows (and the unnamed group) are redrawn whenever their processes change (any process on the machine,
+      // the ip command above included, see liveProcesses.test.ts); every other redraw is the target's.
+      const nodes = fired.flatMap((e) => (Array.isArray(e) ? e : [e])).filter((x) => x?.kind !== 'processes' && x?.kind !== 'unnamedGroup');
+      assert.ok(nodes.length > 0 && nodes.every((x) => x && x.kind === 'namespace' && x.netns === target), JSON.stringify(nodes.map((x) => x?.id)));
     } finally {
       s1.dispose();
       s2.dispose();

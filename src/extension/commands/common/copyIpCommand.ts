@@ -8,9 +8,10 @@
 // Returns the command copied, or undefined when cancelled.
 
 import * as vscode from 'vscode';
-import { findInterface } from '../../model/refs';
+import { findInterface } from '../../model/findInterface';
+import { toInterfaceRef } from '../../tree/nodeRefs';
 import { InterfaceNode, NamespaceNode, UnnamedNamespaceNode } from '../../tree/nodes';
-import { pidArg, toInterfaceRef, toNetnsRef } from '../args';
+import { pidArg, toNetnsRef } from '../args';
 import type { CommandContext } from '../context';
 import { pickNamespace } from '../pickers';
 import { interfaceCommands, namespaceCommands, processNamespaceCommands, type IpCommandChoice, type IpCommandKind } from './ipCommands';

@@ -2,7 +2,9 @@
 // action (src/core/install.ts says why), through the running helper, so it costs no authentication
 // beyond the one that starts the helper. Shows what was installed with buttons that copy the
 // sudoers line and the polkit rule, and logs both. The client picks the installed launcher at its
-// next start (the next window), so nobody is asked for a password a second time now.
+// next start (the next window), so nobody is asked for a password a second time now. When the
+// running helper is the installed copy (which does not install itself), the extension's own copy
+// does it, asking for a password, and so also replaces an install of an older version.
 // Returns what was installed (the lines naming the user), or undefined when it failed.
 
 import * as os from 'node:os';
@@ -11,6 +13,7 @@ import { polkitRule, sudoersLine } from '../../../core/install';
 import type { Result } from '../../../core/protocol';
 import type { CommandContext } from '../context';
 import { request, runOperation } from '../operations';
+import { withPasswordStart } from './passwordStart';
 
 /** The placeholder the helper uses when it cannot tell who started it. */
 const PLACEHOLDER_USER = 'USER';
@@ -19,7 +22,7 @@ export type InstallResult = Result<'installHelper'>;
 
 export async function installHelper(ctx: CommandContext): Promise<InstallResult | undefined> {
   const title = vscode.l10n.t('Installing the privileged helper');
-  const installed = await runOperation(ctx, title, () => request(ctx, 'installHelper', {}), {});
+  const installed = await runOperation(ctx, title, () => withPasswordStart(ctx, (client) => request(ctx, 'installHelper', {}, client)), {});
   if (!installed) {
     return undefined;
   }
@@ -29,12 +32,7 @@ export async function installHelper(ctx: CommandContext): Promise<InstallResult 
   if (result.policy) {
     ctx.log.info(`polkit rule (/etc/polkit-1/rules.d/50-vscode-netns.rules):\n${result.polkitRule}`);
   }
-  const running = ctx.client.state;
-  const stale = running.kind === 'running' && running.installed !== undefined && running.hello.version !== extensionVersion();
-  if (stale) {
-    ctx.log.warn(`the running helper is the installed copy (version ${running.hello.version}), so it installed itself again`);
-  }
-  void offerLines(ctx, result, stale);
+  void offerLines(ctx, result);
   return result;
 }
 
@@ -50,12 +48,8 @@ function withUser(r: InstallResult): InstallResult {
   return { ...r, sudoersLine: sudoersLine(me), polkitRule: polkitRule(me) };
 }
 
-function extensionVersion(): string | undefined {
-  return (vscode.extensions.getExtension('vscode-netns.vscode-netns')?.packageJSON as { version?: string } | undefined)?.version;
-}
-
 /** The result message; each copy button shows it again, so both lines can be copied. */
-async function offerLines(ctx: CommandContext, r: InstallResult, stale: boolean): Promise<void> {
+async function offerLines(ctx: CommandContext, r: InstallResult): Promise<void> {
   const copySudoers = vscode.l10n.t('Copy sudoers line');
   const copyPolkit = vscode.l10n.t('Copy polkit rule');
   const buttons = r.policy ? [copySudoers, copyPolkit] : [copySudoers];
@@ -63,9 +57,7 @@ async function offerLines(ctx: CommandContext, r: InstallResult, stale: boolean)
     r.policy
       ? vscode.l10n.t('The helper is installed: {0}, with the polkit action {1}.', r.launcher, r.policy)
       : vscode.l10n.t('The helper is installed: {0}.', r.launcher),
-    stale
-      ? vscode.l10n.t('The running helper was the installed copy, so it installed itself again: to install this version, uninstall, reload the window, then install.')
-      : vscode.l10n.t('It is used from the next start of the helper (for example the next window).'),
+    vscode.l10n.t('It is used from the next start of the helper (for example the next window).'),
     r.sudoersLine.startsWith(`${PLACEHOLDER_USER} `)
       ? vscode.l10n.t('To start it without a password, add the sudoers line or the polkit rule, with USER replaced by the account name.')
       : vscode.l10n.t('To start it without a password, add the sudoers line or the polkit rule.'),

@@ -9,8 +9,8 @@ import {
   formatIpCommand,
   netnsExecCommand,
   setLinkStateArgv,
-  shellQuote,
 } from '../../../core/ipCommand';
+import { shellLine } from '../../../core/shell';
 import type { Interface, NetnsRef } from '../../../core/model';
 
 export type IpCommandKind =
@@ -70,7 +70,7 @@ export function interfaceCommands(netns: NetnsRef, iface: Pick<Interface, 'name'
 
 export function processNamespaceCommands(pid: number): IpCommandChoice[] {
   return [
-    { kind: 'nsenter', command: ['nsenter', `--net=/proc/${pid}/ns/net`, 'bash'].map(shellQuote).join(' ') },
+    { kind: 'nsenter', command: shellLine(['nsenter', `--net=/proc/${pid}/ns/net`, 'bash']) },
     { kind: 'attach', command: `ip netns attach NAME ${pid}` },
   ];
 }

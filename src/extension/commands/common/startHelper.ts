@@ -3,10 +3,11 @@
 // when the helper runs.
 
 import * as vscode from 'vscode';
+import type { TreeNode } from '../../tree/nodes';
 import type { CommandContext } from '../context';
 import { showFailure } from '../operations';
 
-export async function startHelper(ctx: CommandContext): Promise<boolean> {
+export async function startHelper(ctx: CommandContext, view: vscode.TreeView<TreeNode>): Promise<boolean> {
   const end = ctx.status.begin(vscode.l10n.t('Starting the helper'));
   try {
     await ctx.client.start();
@@ -16,7 +17,7 @@ export async function startHelper(ctx: CommandContext): Promise<boolean> {
   } finally {
     end();
   }
-  await ctx.model.setActive(ctx.treeView.visible);
+  await ctx.activation.setVisible(view.visible);
   if (!ctx.model.loaded) {
     await ctx.model.refresh();
   }

@@ -1,5 +1,6 @@
 // netns.uninstallHelper (): after a modal confirmation, removes the installed helper and its polkit
-// action through the running helper. A helper already running from the installed copy goes on
+// action through the running helper, or through the extension's own copy when the running one is
+// the installed copy (see passwordStart.ts). A helper already running from the installed copy goes on
 // until the window closes; the next start uses the helper inside the extension.
 // Returns the paths removed, or undefined when cancelled or failed.
 
@@ -7,6 +8,7 @@ import * as vscode from 'vscode';
 import { INSTALL_DIR, POLKIT_POLICY_PATH } from '../../../core/install';
 import type { CommandContext } from '../context';
 import { request, runOperation } from '../operations';
+import { withPasswordStart } from './passwordStart';
 
 export async function uninstallHelper(ctx: CommandContext): Promise<string[] | undefined> {
   const uninstall = vscode.l10n.t('Uninstall');
@@ -25,7 +27,12 @@ export async function uninstallHelper(ctx: CommandContext): Promise<string[] | u
   if (answer !== uninstall) {
     return undefined;
   }
-  const result = await runOperation(ctx, vscode.l10n.t('Uninstalling the privileged helper'), () => request(ctx, 'uninstallHelper', {}), {});
+  const result = await runOperation(
+    ctx,
+    vscode.l10n.t('Uninstalling the privileged helper'),
+    () => withPasswordStart(ctx, (client) => request(ctx, 'uninstallHelper', {}, client)),
+    {},
+  );
   if (!result) {
     return undefined;
   }

@@ -6,7 +6,7 @@
 
 import * as vscode from 'vscode';
 import { parseCidr } from '../../../core/validate';
-import { toInterfaceRef } from '../args';
+import { toInterfaceRef } from '../../tree/nodeRefs';
 import type { CommandContext } from '../context';
 import { request, runOperation } from '../operations';
 import { pickInterface } from '../pickers';

@@ -9,8 +9,8 @@
 import * as vscode from 'vscode';
 import type { NetnsRef } from '../../../core/model';
 import type { Params, Result } from '../../../core/protocol';
+import { netnsDisplayName } from '../../labels';
 import { NamespaceNode } from '../../tree/nodes';
-import { netnsDisplayName } from '../../tree/interfaces/interfaceItem';
 import type { CommandContext } from '../context';
 import { request, runOperation } from '../operations';
 import { askInterfaceName, pickNamespace } from '../pickers';

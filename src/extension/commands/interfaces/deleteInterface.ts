@@ -5,13 +5,14 @@
 // Returns the interfaces deleted, or undefined when cancelled or failed.
 
 import * as vscode from 'vscode';
-import { findInterface, type InterfaceRef } from '../../model/refs';
-import { netnsDisplayName } from '../../tree/interfaces/interfaceItem';
+import { netnsDisplayName } from '../../labels';
+import { affectedNamespaces } from '../../model/affectedNamespaces';
+import type { InterfaceRef } from '../../model/argGuards';
+import { findInterface } from '../../model/findInterface';
 import { interfaceArgs } from '../args';
 import type { CommandContext } from '../context';
 import { eachItem, request, runOperation } from '../operations';
 import { pickInterface } from '../pickers';
-import { affectedNamespaces } from './affected';
 
 export async function deleteInterface(ctx: CommandContext, arg?: unknown, selected?: unknown): Promise<InterfaceRef[] | undefined> {
   let refs = interfaceArgs(arg, selected);
@@ -39,7 +40,7 @@ export async function deleteInterface(ctx: CommandContext, arg?: unknown, select
   if ((await ctx.host.showWarningMessage(message, { modal: true, detail }, deleteButton)) !== deleteButton) {
     return undefined;
   }
-  const affected = affectedNamespaces(ctx, list);
+  const affected = affectedNamespaces(ctx.model, list);
   return runOperation(
     ctx,
     list.length === 1 ? vscode.l10n.t('Deleting {0}', list[0].name) : vscode.l10n.t('Deleting {0} interfaces', list.length),

@@ -8,12 +8,12 @@
 // (PID)...". Returns { moved: [names], to } (to is { netns } or { pid }), or undefined.
 
 import * as vscode from 'vscode';
-import { netnsLabel } from '../../../core/model';
-import type { InterfaceRef } from '../../model/refs';
+import { netnsDisplayName } from '../../labels';
+import type { InterfaceRef, NetnsPick } from '../../model/argGuards';
 import { interfaceArgs } from '../args';
 import type { CommandContext } from '../context';
 import { eachItem, request, runOperation } from '../operations';
-import { pickInterface, pickNamespace, type NetnsPick } from '../pickers';
+import { pickInterface, pickNamespace } from '../pickers';
 
 export interface MoveResult {
   moved: string[];
@@ -63,13 +63,13 @@ export async function moveInterface(ctx: CommandContext, arg?: unknown, second?:
   return moveInterfaces(ctx, refs, to);
 }
 
-/** Moves each interface not already there; shared with drag and drop. */
+/** Moves each interface not already there; drag and drop is given this too. */
 export async function moveInterfaces(ctx: CommandContext, refs: InterfaceRef[], to: NetnsPick): Promise<MoveResult | undefined> {
   const todo = 'netns' in to ? refs.filter((r) => r.netns !== to.netns) : refs;
   if (todo.length === 0) {
     return { moved: [], to };
   }
-  const where = 'netns' in to ? netnsLabel(to.netns) : vscode.l10n.t('process {0}', to.pid);
+  const where = 'netns' in to ? netnsDisplayName(to.netns) : vscode.l10n.t('process {0}', to.pid);
   const title =
     todo.length === 1
       ? vscode.l10n.t('Moving {0} to {1}', todo[0].name, where)

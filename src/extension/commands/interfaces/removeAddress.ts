@@ -5,9 +5,9 @@
 // Returns the address removed, or undefined when cancelled or failed.
 
 import * as vscode from 'vscode';
-import { findInterface } from '../../model/refs';
-import { formatAddress } from '../../tree/interfaces/interfaceItem';
-import { toInterfaceRef } from '../args';
+import { formatAddress } from '../../labels';
+import { findInterface } from '../../model/findInterface';
+import { toInterfaceRef } from '../../tree/nodeRefs';
 import type { CommandContext } from '../context';
 import { request, runOperation } from '../operations';
 import { pickInterface } from '../pickers';

@@ -3,11 +3,13 @@
 // other end of a veth. Both return true when the interface was found.
 
 import * as vscode from 'vscode';
-import { findInterface, type InterfaceRef } from '../../model/refs';
-import { toInterfaceRef } from '../args';
+import type { InterfaceRef } from '../../model/argGuards';
+import { findInterface } from '../../model/findInterface';
+import { toInterfaceRef } from '../../tree/nodeRefs';
+import type { TreeNode } from '../../tree/nodes';
 import type { CommandContext } from '../context';
 
-export async function revealInterface(ctx: CommandContext, arg?: unknown): Promise<boolean> {
+export async function revealInterface(ctx: CommandContext, view: vscode.TreeView<TreeNode>, arg?: unknown): Promise<boolean> {
   const ref = toInterfaceRef(arg);
   if (!ref) {
     return false;
@@ -21,11 +23,11 @@ export async function revealInterface(ctx: CommandContext, arg?: unknown): Promi
     void ctx.host.showInformationMessage(vscode.l10n.t('{0} is no longer there. The view has been refreshed.', ref.name));
     return false;
   }
-  await ctx.treeView.reveal(node, { select: true, focus: true, expand: false });
+  await view.reveal(node, { select: true, focus: true, expand: false });
   return true;
 }
 
-export async function revealPeer(ctx: CommandContext, arg?: unknown): Promise<boolean> {
+export async function revealPeer(ctx: CommandContext, view: vscode.TreeView<TreeNode>, arg?: unknown): Promise<boolean> {
   const ref = toInterfaceRef(arg);
   const peer = ref ? findInterface(ctx.model.get(ref.netns), ref.name)?.peer : undefined;
   if (!peer || peer.name === undefined || peer.netns === undefined) {
@@ -33,5 +35,5 @@ export async function revealPeer(ctx: CommandContext, arg?: unknown): Promise<bo
     return false;
   }
   const target: InterfaceRef = { netns: peer.netns, name: peer.name };
-  return revealInterface(ctx, target);
+  return revealInterface(ctx, view, target);
 }

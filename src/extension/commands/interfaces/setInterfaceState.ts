@@ -4,12 +4,12 @@
 // Returns the interfaces changed, or undefined when cancelled or failed.
 
 import * as vscode from 'vscode';
-import type { InterfaceRef } from '../../model/refs';
+import { affectedNamespaces } from '../../model/affectedNamespaces';
+import type { InterfaceRef } from '../../model/argGuards';
 import { interfaceArgs } from '../args';
 import type { CommandContext } from '../context';
 import { eachItem, request, runOperation } from '../operations';
 import { pickInterface } from '../pickers';
-import { affectedNamespaces } from './affected';
 
 export function setInterfaceUp(ctx: CommandContext, arg?: unknown, selected?: unknown): Promise<InterfaceRef[] | undefined> {
   return setState(ctx, true, arg, selected);
@@ -54,6 +54,6 @@ async function setState(ctx: CommandContext, up: boolean, arg: unknown, selected
         },
         report,
       ),
-    { netns: affectedNamespaces(ctx, list) },
+    { netns: affectedNamespaces(ctx.model, list) },
   );
 }

@@ -1,7 +1,8 @@
 // The tree item and tooltip of one interface.
 
 import * as vscode from 'vscode';
-import { netnsId, type Address, type Interface, type NetnsRef } from '../../../core/model';
+import { netnsId, type Interface } from '../../../core/model';
+import { formatAddress, netnsDisplayName } from '../../labels';
 import type { InterfaceNode } from '../nodes';
 import { codeSpan, commandUri, escapeMarkdown, markdown } from '../markdown';
 import { interfaceContextValue, kindIcon, linkState, stateColor, type LinkState } from './interfaceState';
@@ -15,14 +16,6 @@ export function stateLabel(state: LinkState): string {
     default:
       return vscode.l10n.t('down');
   }
-}
-
-export function netnsDisplayName(ns: NetnsRef): string {
-  return ns === null ? vscode.l10n.t('host') : ns;
-}
-
-export function formatAddress(a: Address): string {
-  return `${a.address}/${a.prefixLen}`;
 }
 
 /** "veth-b in ns2", or what is known of a peer that could not be placed. */

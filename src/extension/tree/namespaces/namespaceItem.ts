@@ -2,20 +2,13 @@
 
 import * as vscode from 'vscode';
 import type { Namespace, ProcessNamespace } from '../../../core/model';
+import { interfaceCount, netnsDisplayName } from '../../labels';
 import { codeSpan, escapeMarkdown, markdown } from '../markdown';
 import type { NamespaceNode } from '../nodes';
 
-export function interfaceCount(n: number): string {
-  return n === 1 ? vscode.l10n.t('1 interface') : vscode.l10n.t('{0} interfaces', n);
-}
-
-export function processCount(n: number): string {
-  return n === 1 ? vscode.l10n.t('1 process') : vscode.l10n.t('{0} processes', n);
-}
-
 export function namespaceItem(node: NamespaceNode, ns: Namespace | undefined, visibleInterfaces: number): vscode.TreeItem {
   const isRoot = node.netns === null;
-  const item = new vscode.TreeItem(isRoot ? vscode.l10n.t('host') : (node.netns as string), vscode.TreeItemCollapsibleState.Collapsed);
+  const item = new vscode.TreeItem(netnsDisplayName(node.netns), vscode.TreeItemCollapsibleState.Collapsed);
   item.id = node.id;
   item.contextValue = isRoot ? 'namespace.root' : 'namespace';
   if (ns?.error) {

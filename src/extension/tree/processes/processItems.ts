@@ -2,8 +2,8 @@
 
 import * as vscode from 'vscode';
 import type { ProcessInfo } from '../../../core/model';
+import { processCount } from '../../labels';
 import { codeSpan, escapeMarkdown, markdown } from '../markdown';
-import { processCount } from '../namespaces/namespaceItem';
 import type { ProcessesNode, ProcessNode } from '../nodes';
 
 export function processesItem(node: ProcessesNode, count: number | undefined): vscode.TreeItem {

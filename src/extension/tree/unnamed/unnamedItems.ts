@@ -2,8 +2,8 @@
 
 import * as vscode from 'vscode';
 import type { ProcessNamespace } from '../../../core/model';
+import { processCount } from '../../labels';
 import { codeSpan, escapeMarkdown, markdown } from '../markdown';
-import { processCount } from '../namespaces/namespaceItem';
 import type { UnnamedGroupNode, UnnamedNamespaceNode } from '../nodes';
 
 export function unnamedGroupItem(node: UnnamedGroupNode, count: number): vscode.TreeItem {

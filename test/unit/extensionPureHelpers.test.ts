@@ -1,12 +1,12 @@
 // Pure pieces of the extension: context values for menus, state colors, the ip commands offered
-// for copying and logged for each request.
+// for copying and logged for each request, and the order of namespace names.
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Interface } from '../../src/core/model';
 import { interfaceCommands, namespaceCommands, processNamespaceCommands } from '../../src/extension/commands/common/ipCommands';
 import { ipEquivalent } from '../../src/extension/commands/ipEquivalent';
-import { compareNames } from '../../src/extension/model/refs';
+import { compareNames } from '../../src/extension/model/compareNames';
 import { interfaceContextValue, linkState } from '../../src/extension/tree/interfaces/interfaceState';
 
 const veth: Interface = {

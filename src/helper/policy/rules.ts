@@ -1,0 +1,82 @@
+// The helper's policy (docs/policy.md), checked for every request before its handler runs. It
+// binds every caller but root itself: whoever started the helper through sudo or pkexec, with a
+// password or through an administrator's NOPASSWD line or polkit rule.
+
+import { part } from '../../core/messages';
+import type { NetnsRef } from '../../core/model';
+import type { Target } from '../../core/operations';
+import { ProtocolError, type PolicyRule } from '../../core/protocol';
+import type { MessagePart } from '../../core/messages';
+import { bound } from '../caller';
+import type { HelperContext } from '../context';
+import { allowedByPattern, POLICY_CONFIG, readAdminConfig } from './adminConfig';
+import { isPhysicalInterface } from './physical';
+import { ownedByOurUserns } from './userns';
+
+function refuse(rule: PolicyRule, ...parts: MessagePart[]): never {
+  throw new ProtocolError('EACCES', parts, undefined, rule);
+}
+
+/** What the request's namespaces are, as opened by admit: a named or a process's namespace. */
+export interface HeldNetns {
+  fd: number;
+  /** How the user knows it, as the start of a sentence: 'Namespace "ns1"', 'The namespace of process 42'. */
+  label: MessagePart;
+}
+
+export function policyBinds(ctx: HelperContext): boolean {
+  return bound(ctx.caller);
+}
+
+/** Installing or removing what root runs later needs a start that asked for a password, or root. */
+export function checkPasswordStart(ctx: HelperContext): void {
+  if (policyBinds(ctx) && ctx.caller.installed) {
+    refuse(
+      'password-start',
+      part('The helper was started from its installed copy, which an administrator may allow without a password, so it does not install or remove itself.'),
+      part('Uninstall or install from a helper started with a password (the command asks for one), or as root.'),
+    );
+  }
+}
+
+/** A namespace the request puts something into, takes something out of, or names. */
+export function checkNetnsOwner(ctx: HelperContext, held: HeldNetns): void {
+  if (!policyBinds(ctx)) {
+    return;
+  }
+  let ours: boolean;
+  try {
+    ours = ownedByOurUserns(held.fd);
+  } catch (e) {
+    throw new ProtocolError(
+      'ENOTSUP',
+      [held.label, part('cannot be checked for the user namespace that owns it ({0}), so the helper does not act on it.', (e as Error).message)],
+      undefined,
+      'foreign-userns',
+    );
+  }
+  if (!ours) {
+    refuse(
+      'foreign-userns',
+      held.label,
+      part('belongs to a user namespace of its own (made with unshare -U or by a rootless container), where an ordinary user can be root.'),
+      part('The helper does not put interfaces into it, take them out of it or give it a name, so host traffic cannot be routed to such a user. Use a namespace made with ip netns add.'),
+    );
+  }
+}
+
+/** An existing interface and what the request does to it. */
+export function checkLinkChange(ctx: HelperContext, netns: NetnsRef, name: string, change: Extract<Target, { kind: 'link' }>['change']): void {
+  if (!policyBinds(ctx) || netns !== null || change === 'up' || !isPhysicalInterface(name)) {
+    return;
+  }
+  if (allowedByPattern(name, readAdminConfig(ctx.log).allowPhysicalInterfaces)) {
+    return;
+  }
+  refuse(
+    'physical-interface',
+    part('"{0}" is a physical interface of this machine (backed by a device).', name),
+    part('The helper does not move, delete, set down or re-address the host\'s physical interfaces, so a mistake cannot cut the machine off its network.'),
+    part('An administrator can allow it by adding its name to "allowPhysicalInterfaces" in {0}.', POLICY_CONFIG),
+  );
+}

@@ -1,0 +1,222 @@
+// The namespace store's reads against a fake client: full reads, the merge of partial re-reads,
+// the namespaces read along through veths, and work merged while a read is in flight.
+
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Interface } from '../../src/core/model';
+import type { Params } from '../../src/core/protocol';
+import { NamespaceStore, type ModelChange } from '../../src/extension/model/namespaceStore';
+import { FakeNetnsClient, namespace } from './fakeNetnsClient';
+
+function iface(name: string, ifindex: number, extra: Partial<Interface> = {}): Interface {
+  return { ifindex, name, kind: 'dummy', operState: 'DOWN', flags: [], mtu: 1500, addresses: [], ...extra };
+}
+
+function veth(name: string, ifindex: number, peer: Interface['peer']): Interface {
+  return iface(name, ifindex, { kind: 'veth', peer });
+}
+
+/** Lets every queued read finish. */
+async function flush(): Promise<void> {
+  for (let i = 0; i < 20; i++) {
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
+function setup() {
+  const client = new FakeNetnsClient();
+  const logs: string[] = [];
+  const store = new NamespaceStore(client, (level, msg) => logs.push(`${level}: ${msg}`));
+  const changes: ModelChange[] = [];
+  store.onDidChange((c) => changes.push(c));
+  return { client, store, logs, changes };
+}
+
+const snapshots = (client: FakeNetnsClient) =>
+  client.calls.filter((c) => c.op === 'snapshot').map((c) => c.params as Params<'snapshot'>);
+
+describe('namespace store', () => {
+  it('reads everything once on refresh, in the order people count', async () => {
+    const { client, store, changes } = setup();
+    client.add(namespace('ns10', 10), namespace('ns2', 2), namespace('a', 3));
+    client.processList = [{ inode: 99, id: 'net:[99]', processes: [{ pid: 7, command: 'sleep', user: 'root', uid: 0 }] }];
+    assert.equal(store.loaded, false);
+    assert.equal(store.stale, true);
+    await store.refresh();
+    assert.deepEqual(snapshots(client), [{ includeRoot: true }]);
+    assert.equal(store.loaded, true);
+    assert.equal(store.stale, false);
+    assert.deepEqual(store.names(), ['a', 'ns2', 'ns10']);
+    assert.deepEqual(store.all().map((n) => n.name), [null, 'a', 'ns2', 'ns10']);
+    assert.equal(store.root?.inode, 1);
+    assert.deepEqual(store.unnamed().map((p) => p.inode), [99]);
+    assert.deepEqual(changes, [{ all: true, names: true, namespaces: [], processes: true }]);
+  });
+
+  it('turns a change that comes before the first full read into a full read', async () => {
+    const { client, store } = setup();
+    client.add(namespace('ns1', 11));
+    store.applyEvent({ event: 'changed', names: false, netns: ['ns1'] });
+    await flush();
+    assert.deepEqual(snapshots(client), [{ includeRoot: true }]);
+    assert.ok(store.loaded && store.has('ns1'));
+  });
+
+  it('reads only the namespaces an event names, and reports only those that changed', async () => {
+    const { client, store, changes } = setup();
+    client.add(namespace('ns1', 11, [iface('lo', 1)]), namespace('ns2', 12));
+    await store.refresh();
+    const ns2Before = store.get('ns2');
+    client.calls.length = 0;
+    changes.length = 0;
+    client.add(namespace('ns1', 11, [iface('lo', 1, { flags: ['UP'] })]));
+    store.applyEvent({ event: 'changed', names: false, netns: ['ns1'] });
+    await flush();
+    assert.deepEqual(client.ops(), ['snapshot']);
+    assert.deepEqual(snapshots(client), [{ names: ['ns1'], includeRoot: false }]);
+    assert.deepEqual(store.get('ns1')?.interfaces[0].flags, ['UP']);
+    assert.equal(store.get('ns2'), ns2Before, 'the other namespace is kept as it was');
+    assert.deepEqual(changes, [{ all: false, names: false, namespaces: ['ns1'], processes: false }]);
+  });
+
+  it('merges a names change: reads added namespaces, drops removed ones, reads the processes again', async () => {
+    const { client, store, changes } = setup();
+    client.add(namespace('ns1', 11), namespace('ns2', 12));
+    await store.refresh();
+    client.calls.length = 0;
+    changes.length = 0;
+    client.named.delete('ns2');
+    client.add(namespace('ns3', 13));
+    await store.refreshNamespaces([], true);
+    assert.deepEqual(client.ops(), ['listNames', 'snapshot', 'processes']);
+    assert.deepEqual(snapshots(client), [{ names: ['ns3'], includeRoot: false }]);
+    assert.deepEqual(store.names(), ['ns1', 'ns3']);
+    assert.equal(store.has('ns2'), false);
+    assert.deepEqual(changes, [{ all: false, names: true, namespaces: ['ns3'], processes: true }]);
+  });
+
+  it('drops a namespace that was asked for and not returned', async () => {
+    const { client, store, changes } = setup();
+    client.add(namespace('ns1', 11), namespace('ns2', 12));
+    await store.refresh();
+    changes.length = 0;
+    client.named.delete('ns2');
+    await store.refreshNamespaces(['ns2']);
+    assert.deepEqual(store.names(), ['ns1']);
+    assert.equal(changes.length, 1);
+    assert.equal(changes[0].names, true);
+  });
+
+  it('reads the namespaces joined by a veth along, and reports them only when they differ', async () => {
+    const { client, store, changes } = setup();
+    client.add(
+      namespace('ns1', 11, [veth('va', 2, { ifindex: 3, name: 'vb', netns: 'ns2' })]),
+      namespace('ns2', 12, [veth('vb', 3, { ifindex: 2, name: 'va', netns: 'ns1' })]),
+      namespace('ns3', 13),
+    );
+    await store.refresh();
+    client.calls.length = 0;
+    changes.length = 0;
+    await store.refreshNamespaces(['ns1']);
+    assert.deepEqual(snapshots(client), [{ names: ['ns1', 'ns2'], includeRoot: false }]);
+    assert.deepEqual(changes[0].namespaces, ['ns1'], 'ns2 was read along but did not change');
+
+    client.calls.length = 0;
+    changes.length = 0;
+    client.add(namespace('ns2', 12, [veth('vb', 3, { ifindex: 2, name: 'va', netns: 'ns1' }), iface('d0', 4)]));
+    await store.refreshNamespaces(['ns1']);
+    assert.deepEqual(changes[0].namespaces, ['ns1', 'ns2']);
+  });
+
+  it('reads everything when a veth newly points into a namespace it was not read with', async () => {
+    const { client, store } = setup();
+    client.add(namespace('ns1', 11, [veth('va', 2, { ifindex: 3, name: 'vb', netns: 'ns2' })]), namespace('ns2', 12));
+    await store.refresh();
+    client.calls.length = 0;
+    // va's peer moved on: ns1 now knows its namespace only by an nsid the helper could not place.
+    client.add(namespace('ns1', 11, [veth('va', 2, { ifindex: 5, linkNetnsid: 4 })]));
+    await store.refreshNamespaces(['ns1']);
+    assert.deepEqual(snapshots(client), [
+      { names: ['ns1', 'ns2'], includeRoot: false },
+      { includeRoot: true },
+    ]);
+
+    // The same unplaced peer read again does not ask for another full read.
+    client.calls.length = 0;
+    await store.refreshNamespaces(['ns1']);
+    assert.deepEqual(snapshots(client), [{ names: ['ns1'], includeRoot: false }]);
+  });
+
+  it('merges work that piles up while a read is in flight into one next read', async () => {
+    const { client, store } = setup();
+    client.add(namespace('ns1', 11), namespace('ns2', 12), namespace('ns3', 13));
+    await store.refresh();
+    client.calls.length = 0;
+    const release = client.hold();
+    const first = store.refreshNamespaces(['ns1']);
+    store.applyEvent({ event: 'changed', names: false, netns: ['ns2'] });
+    store.applyEvent({ event: 'changed', names: false, netns: [null, 'ns3'] });
+    const last = store.refreshNamespaces(['ns2']);
+    assert.equal(first, last, 'callers share the draining queue');
+    release();
+    await last;
+    assert.deepEqual(snapshots(client), [
+      { names: ['ns1'], includeRoot: false },
+      { names: ['ns2', 'ns3'], includeRoot: true },
+    ]);
+  });
+
+  it('keeps the model and says why when a read fails, and forgets the failure on the next read', async () => {
+    const { client, store, logs } = setup();
+    client.add(namespace('ns1', 11));
+    await store.refresh();
+    const answer = client.request.bind(client);
+    client.request = (async () => {
+      throw new Error('helper gone');
+    }) as typeof client.request;
+    await store.refreshNamespaces(['ns1']);
+    assert.ok(store.has('ns1'));
+    assert.match(String(store.lastError), /helper gone/);
+    assert.ok(logs.some((l) => l.startsWith('error: Reading namespaces failed: helper gone')));
+    client.request = answer;
+    await store.refresh();
+    assert.equal(store.lastError, undefined);
+  });
+
+  it('reads nothing partial before the first full read, and the process list only when it is old', async () => {
+    const { client, store } = setup();
+    await store.refreshNamespaces(['ns1'], true);
+    assert.deepEqual(client.calls, []);
+    await store.refresh();
+    client.calls.length = 0;
+    await store.refreshProcesses(60_000);
+    assert.deepEqual(client.calls, []);
+    await new Promise((r) => setTimeout(r, 5));
+    await store.refreshProcesses(0);
+    assert.deepEqual(client.ops(), ['processes']);
+  });
+
+  it('reads everything on the next look after being marked stale, and not otherwise', async () => {
+    const { client, store } = setup();
+    await store.ensureFresh();
+    await store.ensureFresh();
+    assert.equal(snapshots(client).length, 1);
+    store.markStale();
+    await store.ensureFresh();
+    assert.equal(snapshots(client).length, 2);
+  });
+
+  it('forgets everything when cleared', async () => {
+    const { client, store, changes } = setup();
+    client.add(namespace('ns1', 11));
+    await store.refresh();
+    changes.length = 0;
+    store.clear();
+    assert.equal(store.loaded, false);
+    assert.equal(store.stale, true);
+    assert.equal(store.root, undefined);
+    assert.deepEqual(store.names(), []);
+    assert.equal(store.processes, undefined);
+    assert.deepEqual(changes, [{ all: true, names: true, namespaces: [], processes: true }]);
+  });
+});

@@ -1,0 +1,90 @@
+// The view's activation against a fake client: what showing and hiding the view and the helper's
+// state changes ask of the client and the store.
+
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { LaunchError } from '../../src/client/types';
+import type { Params } from '../../src/core/protocol';
+import { NamespaceStore } from '../../src/extension/model/namespaceStore';
+import { ViewActivation } from '../../src/extension/model/viewActivation';
+import { FakeNetnsClient, namespace } from './fakeNetnsClient';
+
+async function flush(): Promise<void> {
+  for (let i = 0; i < 20; i++) {
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
+function setup() {
+  const client = new FakeNetnsClient();
+  client.add(namespace('ns1', 11));
+  const store = new NamespaceStore(client, () => undefined);
+  const activation = new ViewActivation(client, store, () => undefined);
+  const fullReads = () => client.calls.filter((c) => c.op === 'snapshot' && (c.params as Params<'snapshot'>).names === undefined).length;
+  return { client, store, activation, fullReads };
+}
+
+describe('view activation', () => {
+  it('starts the helper, turns change events on and reads everything once when the view shows', async () => {
+    const { client, store, activation, fullReads } = setup();
+    await activation.setVisible(true);
+    assert.equal(client.state.kind, 'running');
+    assert.deepEqual(client.watching, [true]);
+    assert.equal(fullReads(), 1);
+    assert.ok(store.has('ns1'));
+  });
+
+  it('passes change events to the store only while the view is visible', async () => {
+    const { client, store, activation, fullReads } = setup();
+    await activation.setVisible(true);
+    client.add(namespace('ns1', 11, [{ ifindex: 1, name: 'lo', kind: 'loopback', operState: 'UNKNOWN', flags: [], mtu: 65536, addresses: [] }]));
+    client.emit({ names: false, netns: ['ns1'] });
+    await flush();
+    assert.equal(store.get('ns1')?.interfaces.length, 1);
+
+    await activation.setVisible(false);
+    assert.deepEqual(client.watching, [true, false]);
+    client.calls.length = 0;
+    client.add(namespace('ns2', 12));
+    client.emit({ names: true, netns: [] });
+    await flush();
+    assert.deepEqual(client.calls, [], 'nothing is read while hidden');
+    assert.equal(store.stale, true);
+
+    await activation.setVisible(true);
+    assert.equal(fullReads(), 1, 'one full read on showing again');
+    assert.ok(store.has('ns2'));
+  });
+
+  it('does not read again on showing when nothing was missed', async () => {
+    const { client, activation, fullReads } = setup();
+    await activation.setVisible(true);
+    await activation.setVisible(true);
+    assert.equal(fullReads(), 1);
+    assert.deepEqual(client.watching, [true, true]);
+  });
+
+  it('reads everything after a restart made by another request while the view is visible', async () => {
+    const { client, activation, fullReads } = setup();
+    await activation.setVisible(true);
+    client.setState({ kind: 'stopped' });
+    await client.start();
+    await flush();
+    assert.deepEqual(client.watching, [true, true]);
+    assert.equal(fullReads(), 2);
+  });
+
+  it('does not start a helper that failed, and clears the model when it fails', async () => {
+    const { client, store, activation } = setup();
+    await activation.setVisible(true);
+    const changes: unknown[] = [];
+    store.onDidChange((c) => changes.push(c));
+    client.setState({ kind: 'failed', error: new LaunchError('cancelled', 'cancelled') });
+    assert.equal(store.loaded, false);
+    assert.deepEqual(changes, [{ all: true, names: true, namespaces: [], processes: true }]);
+    client.calls.length = 0;
+    await activation.setVisible(true);
+    assert.equal(client.state.kind, 'failed');
+    assert.deepEqual(client.calls, []);
+  });
+});

@@ -230,6 +230,11 @@ export function writePolicyFile(content: unknown, owner?: { file?: TestUser; dir
 let madeDir = false;
 let preservedFile = false;
 
+/** True when the allow file's folder is absent or was made by this test (so its owner may change). */
+export function policyDirIsOurs(): boolean {
+  return madeDir || !fs.existsSync(POLICY_DIR);
+}
+
 /** Removes the allow file written by writePolicyFile (the folder, if the test made it, goes at cleanup). */
 export function removePolicyFile(): void {
   fs.rmSync(POLICY_FILE, { force: true });

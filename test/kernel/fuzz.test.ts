@@ -217,6 +217,17 @@ describe('hostile input to the helper', () => {
 /** What the policy must refuse a request for: the acceptable rules, or none. */
 type Rules = string[];
 
+// The targeted part draws from the high bits of its own generator: the low bits of the one above
+// repeat with a short period, which would tie one choice to the next.
+let tseed = Number(process.env.NETNS_FUZZ_SEED ?? 20261129) ^ 0x5bd1e995;
+function trnd(n: number): number {
+  tseed = (tseed * 1103515245 + 12345) & 0x7fffffff;
+  return Math.floor((tseed / 0x80000000) * n);
+}
+function tpick<T>(xs: readonly T[]): T {
+  return xs[trnd(xs.length)];
+}
+
 describe('hostile requests at the policy\'s targets, to a helper the policy binds', { skip: attackToolsMissing() ?? mountNsToolsMissing() ?? false, timeout: 300_000 }, () => {
   const COUNT_TARGETED = Number(process.env.NETNS_FUZZ_TARGETED ?? 2000);
   const OK = `${P}ok`; // a namespace of the initial user namespace: anything may happen in it
@@ -252,8 +263,10 @@ describe('hostile requests at the policy\'s targets, to a helper the policy bind
         'mkdir -p "$1/node_modules"',
         'cp "$2" "$1/helper.js"',
         'cp -r "$3" "$1/node_modules/koffi"',
+        // koffi's native binaries, as the install copies them.
+        'if [ -d "$4" ]; then cp -r "$4" "$1/node_modules/@koromix"; fi',
       ].join('\n'),
-      [INSTALL_DIR, helperPath, koffi],
+      [INSTALL_DIR, helperPath, koffi, path.join(path.dirname(koffi), '@koromix')],
     );
     installedBefore = installedFiles();
     h = new HelperProcess({ SUDO_UID: '65534', SUDO_GID: '65534', SUDO_USER: 'nobody' }, mnt.enter([process.execPath, path.join(INSTALL_DIR, 'helper.js')]));
@@ -266,19 +279,24 @@ describe('hostile requests at the policy\'s targets, to a helper the policy bind
     runCleanups();
   });
 
-  /** A netns field: one of the fixtures, the host, the foreign process's PID as a name, or junk. */
+  /**
+   * A netns field: one of the fixtures, the host, the foreign process's PID as a name (no such
+   * namespace), or junk. `wellFormed`: it names a namespace that exists, so a refusal of the
+   * request can only be the policy's.
+   */
   function netnsOf(foreignAllowed: boolean): { v: unknown; wellFormed: boolean } {
     const pool: unknown[] = [null, OK, String(foreignPid), ...(foreignAllowed ? [FA, FA] : [])];
-    return rnd(8) === 0 ? { v: hostileString(), wellFormed: false } : { v: pick(pool), wellFormed: true };
+    const v = trnd(8) === 0 ? hostileString() : tpick(pool);
+    return { v, wellFormed: v === null || v === OK || v === FA };
   }
 
   function ifName(): string {
-    return pick([PHY, PHY, FI0, FI1, `${P}v${rnd(4)}`, `${P}w${rnd(4)}`]);
+    return tpick([PHY, PHY, FI0, FI1, `${P}v${trnd(4)}`, `${P}w${trnd(4)}`]);
   }
 
   /** A well-formed request (mostly) aimed at the fixtures, and what the policy must say to it. */
   function targetedRequest(id: number): { req: Record<string, unknown>; rules: Rules; wellFormed: boolean } {
-    const op = pick(['addVeth', 'moveLink', 'moveLink', 'setLinkState', 'addAddress', 'delAddress', 'delLink', 'attachNetns', 'installHelper', 'uninstallHelper', 'batch']);
+    const op = tpick(['addVeth', 'moveLink', 'moveLink', 'setLinkState', 'addAddress', 'delAddress', 'delLink', 'attachNetns', 'installHelper', 'uninstallHelper', 'batch']);
     const req: Record<string, unknown> = { id, op };
     let wellFormed = true;
     const rules = new Set<string>();
@@ -297,25 +315,25 @@ describe('hostile requests at the policy\'s targets, to a helper the policy bind
         rules.add('password-start');
         break;
       case 'attachNetns':
-        req.name = `${P}at${rnd(4)}`;
+        req.name = `${P}at${trnd(4)}`;
         // Never a process whose namespace may be attached: a legitimate attach would mount a name
         // inside the helper's private mount namespace only.
-        req.pid = rnd(3) === 0 ? 4_000_000 + rnd(100_000) : foreignPid;
+        req.pid = trnd(3) === 0 ? 4_000_000 + trnd(100_000) : foreignPid;
         if (req.pid === foreignPid) {
           rules.add('foreign-userns');
         }
         break;
       case 'addVeth': {
-        req.name = `${P}v${rnd(4)}`;
-        req.peer = `${P}w${rnd(4)}`;
+        req.name = `${P}v${trnd(4)}`;
+        req.peer = `${P}w${trnd(4)}`;
         take('netns', true);
         take('peerNetns', true);
         break;
       }
       case 'batch': {
         const items: Record<string, unknown>[] = [];
-        for (let i = 0, n = 1 + rnd(3); i < n; i++) {
-          const item: Record<string, unknown> = { op: 'addVeth', name: `${P}b${i}${rnd(3)}`, peer: `${P}c${i}${rnd(3)}` };
+        for (let i = 0, n = 1 + trnd(3); i < n; i++) {
+          const item: Record<string, unknown> = { op: 'addVeth', name: `${P}b${i}${trnd(3)}`, peer: `${P}c${i}${trnd(3)}` };
           for (const f of ['netns', 'peerNetns']) {
             const v = netnsOf(true);
             item[f] = v.v;
@@ -332,8 +350,8 @@ describe('hostile requests at the policy\'s targets, to a helper the policy bind
       case 'moveLink': {
         req.name = ifName();
         const from = take('from', true);
-        if (rnd(3) === 0) {
-          req.toPid = pick([foreignPid, process.pid]);
+        if (trnd(3) === 0) {
+          req.toPid = tpick([foreignPid, process.pid]);
           if (req.toPid === foreignPid) {
             rules.add('foreign-userns');
           }
@@ -351,9 +369,9 @@ describe('hostile requests at the policy\'s targets, to a helper the policy bind
         req.name = ifName();
         const netns = take('netns', false);
         if (op === 'setLinkState') {
-          req.up = rnd(2) === 0;
+          req.up = trnd(2) === 0;
         } else if (op !== 'delLink') {
-          req.address = pick(['198.51.100.9/32', '198.51.100.10/24', 'fd00:5::1/64']);
+          req.address = tpick(['198.51.100.9/32', '198.51.100.10/24', 'fd00:5::1/64']);
         }
         if (req.name === PHY && netns === null && !(op === 'setLinkState' && req.up === true)) {
           rules.add('physical-interface');
@@ -369,10 +387,13 @@ describe('hostile requests at the policy\'s targets, to a helper the policy bind
     const hello = r.result as { policy?: unknown; callerUid?: number };
     assert.equal(hello.callerUid, 65534);
     assert.deepEqual(hello.policy, { bound: true, installed: true });
+    assert.equal((hello as { reader?: string }).reader, 'netlink', 'koffi loads: without it the owner of a namespace cannot be read');
   });
 
   it(`${COUNT_TARGETED} requests at the foreign namespace, the stand-in NIC and the install: each forbidden one refused under its rule`, async () => {
     const counts = { sent: 0, forbidden: 0, refused: 0, carriedOut: 0, byRule: {} as Record<string, number>, byCode: {} as Record<string, number> };
+    const byOp: Record<string, number> = {};
+    const sample: Record<string, string> = {};
     const wrong: string[] = [];
     const pending: Promise<void>[] = [];
     for (let i = 0; i < COUNT_TARGETED; i++) {
@@ -385,6 +406,9 @@ describe('hostile requests at the policy\'s targets, to a helper the policy bind
       }
       pending.push(
         h.sendRaw(line, id).then((r) => {
+          const key = `${String(req.op)} ${r.ok ? 'ok' : `${r.error!.code}${(r.error as { rule?: string }).rule ? '/' + (r.error as { rule?: string }).rule : ''}`}`;
+          byOp[key] = (byOp[key] ?? 0) + 1;
+          sample[key] ??= `${line} -> ${r.ok ? 'ok' : r.error!.message}`;
           if (r.ok) {
             counts.carriedOut++;
             if (rules.length) {
@@ -415,7 +439,16 @@ describe('hostile requests at the policy\'s targets, to a helper the policy bind
     }
     await Promise.all(pending);
     console.log(`fuzz (policy): ${counts.sent} sent, ${counts.forbidden} forbidden, ${counts.refused} refused, ${counts.carriedOut} carried out; by rule ${JSON.stringify(counts.byRule)}; by code ${JSON.stringify(counts.byCode)}`);
-    assert.deepEqual(wrong.slice(0, 20), [], `${wrong.length} wrong answers`);
+    console.log(`fuzz (policy) by operation: ${JSON.stringify(byOp)}`);
+    if (process.env.NETNS_FUZZ_VERBOSE) {
+      console.log(Object.values(sample).join('\n'));
+    }
+    const kinds: Record<string, number> = {};
+    for (const w of wrong) {
+      const k = w.replace(/: \{.*$/s, '');
+      kinds[k] = (kinds[k] ?? 0) + 1;
+    }
+    assert.deepEqual(wrong.slice(0, 20), [], `${wrong.length} wrong answers: ${JSON.stringify(kinds)}`);
     assert.ok(counts.forbidden > COUNT_TARGETED / 4, 'a good share of the requests were forbidden ones');
     assert.equal(h.child.exitCode, null, 'the helper is still running');
   });

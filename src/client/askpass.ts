@@ -1,6 +1,6 @@
 // The askpass program sudo runs (`sudo -A`, via SUDO_ASKPASS) when it needs the user's password.
-// It runs as the user, asks the extension over a private unix socket (path and one-time token in
-// the environment), and prints the password on stdout for sudo. Exit 1 with no output tells sudo
+// It runs as the user, asks the extension over a private unix socket (path and a one-time token
+// in the environment, set by the extension's wrapper), and prints the password on stdout for sudo. Exit 1 with no output tells sudo
 // the user cancelled. The password is never written anywhere else.
 //
 //   argv[2]: sudo's prompt, e.g. "[sudo] password for alice: "

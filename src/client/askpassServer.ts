@@ -1,7 +1,10 @@
 // The extension's side of `sudo -A`: a private folder (0700) holding a unix socket and a tiny
 // executable wrapper that runs the askpass program on the given Node runtime. sudo runs the
-// wrapper; the askpass program connects back here with a one-time token and gets the password
-// the AskpassProvider returned. Nothing of the password touches argv, a file or the log.
+// wrapper once per try; the askpass program connects back here with the token the wrapper gives
+// it and gets the password the AskpassProvider returned. A token answers one connection only:
+// once it is taken the wrapper is rewritten with a fresh one, so sudo's next try has its own and a
+// token read from a running askpass program's environment is worth nothing afterwards. Nothing of
+// the password touches argv, a file or the log.
 
 import { shellQuote } from '../core/shell';
 import * as crypto from 'node:crypto';
@@ -18,7 +21,7 @@ export interface AskpassProvider {
 }
 
 export interface AskpassSession {
-  /** Environment for sudo: SUDO_ASKPASS and where the askpass program finds us. */
+  /** Environment for sudo: SUDO_ASKPASS (the wrapper tells the askpass program where we are). */
   env: Record<string, string>;
   /** How often sudo asked, and whether the user cancelled. */
   readonly asked: number;
@@ -56,13 +59,16 @@ export async function startAskpass(opts: {
   fs.chmodSync(dir, 0o700);
   const socketPath = path.join(dir, 's');
   const wrapper = path.join(dir, 'askpass');
-  const token = crypto.randomBytes(32).toString('hex');
-  const tokenBuf = Buffer.from(token);
-  fs.writeFileSync(
-    wrapper,
-    `#!/bin/sh\nELECTRON_RUN_AS_NODE=1 exec ${shellQuote(opts.nodePath, true)} ${shellQuote(opts.askpassScript, true)} "$@"\n`,
-    { mode: 0o700 },
-  );
+  let tokenBuf = Buffer.alloc(0);
+  /** A new token for the next askpass run: the wrapper is replaced whole, never seen half-written. */
+  const rotate = () => {
+    const token = crypto.randomBytes(32).toString('hex');
+    tokenBuf = Buffer.from(token);
+    const env = `${ASKPASS_SOCKET_ENV}=${shellQuote(socketPath, true)} ${ASKPASS_TOKEN_ENV}=${token} ELECTRON_RUN_AS_NODE=1`;
+    fs.writeFileSync(`${wrapper}.new`, `#!/bin/sh\n${env} exec ${shellQuote(opts.nodePath, true)} ${shellQuote(opts.askpassScript, true)} "$@"\n`, { mode: 0o700 });
+    fs.renameSync(`${wrapper}.new`, wrapper);
+  };
+  rotate();
 
   let asked = 0;
   let cancelled = false;
@@ -95,9 +101,17 @@ export async function startAskpass(opts: {
       }
       const given = Buffer.from(typeof req.token === 'string' ? req.token : '');
       if (given.length !== tokenBuf.length || !crypto.timingSafeEqual(given, tokenBuf)) {
-        opts.log('warn', 'askpass: a connection with a wrong token was refused');
+        opts.log('warn', 'askpass: a connection with a wrong or used token was refused');
         sock.destroy();
         return;
+      }
+      // Taken: before anything is answered, so sudo's next try (which only starts after this
+      // run exits) finds the wrapper with the next token. The old token is void even if the
+      // wrapper cannot be rewritten (sudo's next try is then refused, as a cancel).
+      try {
+        rotate();
+      } catch (e) {
+        opts.log('error', `askpass: the next token could not be written: ${(e as Error).message}`);
       }
       asked++;
       const sudoPrompt = typeof req.prompt === 'string' ? req.prompt.trim() : '';
@@ -131,7 +145,7 @@ export async function startAskpass(opts: {
   fs.chmodSync(socketPath, 0o600);
 
   return {
-    env: { SUDO_ASKPASS: wrapper, [ASKPASS_SOCKET_ENV]: socketPath, [ASKPASS_TOKEN_ENV]: token },
+    env: { SUDO_ASKPASS: wrapper },
     get asked() {
       return asked;
     },

@@ -29,7 +29,10 @@ function xmlEscape(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-/** A polkit action for exactly the launcher; an administrator is asked once, then kept a while. */
+/**
+ * A polkit action for exactly the launcher. An administrator is asked each time; only in an active
+ * local session is the answer kept a while (elsewhere, e.g. over SSH, nobody watches the screen).
+ */
 export function polkitPolicy(): string {
   return `<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE policyconfig PUBLIC "-//freedesktop//DTD PolicyKit Policy Configuration 1.0//EN"
@@ -40,8 +43,8 @@ export function polkitPolicy(): string {
     <description>Manage network namespaces from VS Code</description>
     <message>Authentication is required to manage network namespaces</message>
     <defaults>
-      <allow_any>auth_admin_keep</allow_any>
-      <allow_inactive>auth_admin_keep</allow_inactive>
+      <allow_any>auth_admin</allow_any>
+      <allow_inactive>auth_admin</allow_inactive>
       <allow_active>auth_admin_keep</allow_active>
     </defaults>
     <annotate key="org.freedesktop.policykit.exec.path">${xmlEscape(INSTALL_LAUNCHER)}</annotate>

@@ -56,6 +56,11 @@ export interface Namespace {
   interfaces: Interface[];
   /** Set when the namespace could not be read (e.g. deleted mid-scan, stale mount). */
   error?: string;
+  /**
+   * Read without root (before the privileged helper is up): only its name and inode are known,
+   * its interfaces are not.
+   */
+  unprivileged?: boolean;
 }
 
 export interface Snapshot {

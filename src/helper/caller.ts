@@ -10,7 +10,7 @@ export interface Caller {
   /** The invoking user (0: root itself). */
   uid: number;
   /** How the helper was started: by root directly, or for a user through sudo or pkexec. */
-  via: 'root' | 'sudo' | 'pkexec' | 'unknown';
+  via: 'root' | 'sudo' | 'pkexec' | 'unknown' | 'unprivileged';
   /** The helper runs from the root-owned install: a start an administrator may allow without a password. */
   installed: boolean;
 }
@@ -31,6 +31,11 @@ function processUid(pid: number): number | undefined {
 
 export function identifyCaller(env: NodeJS.ProcessEnv = process.env, helperFile: string = __filename): Caller {
   const installed = path.dirname(path.resolve(helperFile)) === INSTALL_DIR;
+  const own = process.getuid?.() ?? 0;
+  if (own !== 0) {
+    // Not root at all (the read-only helper that paints the view before authentication).
+    return { uid: own, via: 'unprivileged', installed };
+  }
   const pkexec = uidOf(env.PKEXEC_UID);
   if (pkexec !== undefined) {
     return { uid: pkexec, via: 'pkexec', installed };
@@ -40,7 +45,7 @@ export function identifyCaller(env: NodeJS.ProcessEnv = process.env, helperFile:
     return { uid: sudo, via: 'sudo', installed };
   }
   const parent = processUid(process.ppid);
-  if (parent === 0 && process.getuid?.() === 0) {
+  if (parent === 0) {
     return { uid: 0, via: 'root', installed };
   }
   // Root by some other route (a set-uid wrapper): act for the parent's user, or for nobody.

@@ -12,6 +12,7 @@ import type { HelperContext } from './context';
 import { IpRunner } from './ipRunner';
 import { rootNetnsInode, rootNetnsPath } from './netnsDir';
 import { IpReader } from './reader/ipReader';
+import { takeSelfImage } from './selfImage';
 import type { Reader } from './reader/types';
 import { HelperServer } from './server';
 
@@ -31,7 +32,9 @@ function fastReader(): { reader?: Reader; error?: string } {
     // Loaded lazily: koffi is a native module and may be missing on unusual platforms.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { createNetlinkReader } = require('./reader/netlink') as typeof import('./reader/netlink');
-    return { reader: createNetlinkReader() };
+    const reader = createNetlinkReader();
+    // Without root it paints the view before authentication: the host's interfaces, the names and ids of the rest.
+    return reader.privileged ? { reader } : { reader, error: 'not root: other namespaces are read for their names and ids only' };
   } catch (e) {
     return { error: (e as Error).message };
   }
@@ -48,8 +51,9 @@ function main(): void {
   const ip = new IpRunner(ipPath ?? '/usr/sbin/ip', ipPath !== undefined);
   const ipReader = new IpReader(ip.path);
   const fast = fastReader();
+  takeSelfImage(__filename);
   if (fast.error) {
-    log(`fast reader unavailable, using ip -j: ${fast.error}`);
+    log(fast.reader ? `fast reader limited: ${fast.error}` : `fast reader unavailable, using ip -j: ${fast.error}`);
   }
   const ctx: HelperContext = {
     caller: identifyCaller(),

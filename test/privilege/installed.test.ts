@@ -214,6 +214,9 @@ describe('the root-owned install, end to end', { skip }, () => {
       [...policy.matchAll(/<annotate key="org\.freedesktop\.policykit\.exec\.path">([^<]*)<\/annotate>/g)].map((m) => m[1]),
       [INSTALL_LAUNCHER],
     );
+    // Asked every time, except in an active local session where polkit may keep the answer a while.
+    const defaults = Object.fromEntries([...policy.matchAll(/<(allow_\w+)>([^<]*)<\/\1>/g)].map((m) => [m[1], m[2]]));
+    assert.deepEqual(defaults, { allow_any: 'auth_admin', allow_inactive: 'auth_admin', allow_active: 'auth_admin_keep' });
 
     // Run as root directly, there is no caller to name: the lines carry a placeholder.
     assert.equal(installed.sudoersLine, `USER ALL=(root) NOPASSWD: ${INSTALL_LAUNCHER} ""`, 'the launcher, without arguments, and nothing else');

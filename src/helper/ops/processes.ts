@@ -1,5 +1,6 @@
 // Which processes live in which network namespace: every /proc/PID/ns/net, grouped by inode, named
-// through /run/netns where a name exists. Like listns.py, but also for unnamed namespaces.
+// through /run/netns where a name exists. Like listns.py, but also for unnamed namespaces. For an
+// ordinary user, only what /proc shows them (see processView.ts).
 
 import * as fs from 'node:fs';
 import { netnsId, type ProcessInfo, type ProcessNamespace } from '../../core/model';
@@ -7,12 +8,22 @@ import { parseNsLink, parsePasswd } from '../pure/passwd';
 import type { Result } from '../../core/protocol';
 import type { HelperContext } from '../context';
 import { listNetnsNames, netnsInode } from '../netnsDir';
+import { processView } from '../processView';
 
 function readUsers(): Map<number, string> {
   try {
     return parsePasswd(fs.readFileSync('/etc/passwd', 'utf8'));
   } catch {
     return new Map();
+  }
+}
+
+/** The command name, as ps shows kernel threads: "[name]". */
+function nameOf(pid: string): string {
+  try {
+    return `[${fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim()}]`;
+  } catch {
+    return '?';
   }
 }
 
@@ -26,15 +37,13 @@ function commandOf(pid: string): string {
   } catch {
     // gone
   }
-  try {
-    return `[${fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim()}]`;
-  } catch {
-    return '?';
-  }
+  return nameOf(pid);
 }
 
 export async function processes(ctx: HelperContext): Promise<Result<'processes'>> {
   const users = readUsers();
+  const caller = ctx.caller.uid;
+  const view = processView(caller);
   const groups = new Map<number, ProcessNamespace>();
   for (const name of listNetnsNames()) {
     const inode = netnsInode(name);
@@ -59,14 +68,14 @@ export async function processes(ctx: HelperContext): Promise<Result<'processes'>
     } catch {
       continue; // exited, or a kernel thread without a namespace link
     }
-    if (inode === undefined) {
+    if (inode === undefined || (view === 'own' && uid !== caller)) {
       continue;
     }
     let group = groups.get(inode);
     if (!group) {
       groups.set(inode, (group = { inode, id: netnsId(inode), processes: [] }));
     }
-    const info: ProcessInfo = { pid: Number(pid), command: commandOf(pid), user: users.get(uid) ?? String(uid), uid };
+    const info: ProcessInfo = { pid: Number(pid), command: view === 'all' || uid === caller ? commandOf(pid) : nameOf(pid), user: users.get(uid) ?? String(uid), uid };
     group.processes.push(info);
   }
   for (const g of groups.values()) {

@@ -24,6 +24,7 @@ export const EPOLLIN = 0x1;
 export const EFD_CLOEXEC = 0o2000000;
 export const EFD_NONBLOCK = 0o4000;
 
+export const EPERM = 1;
 export const EINTR = 4;
 export const EAGAIN = 11;
 export const ENOBUFS = 105;
@@ -154,17 +155,31 @@ export class HomeNetns {
   readonly fd: number;
   readonly inode: number;
 
-  constructor(private readonly libc: Libc) {
+  /**
+   * With `mayStay`, a process that cannot enter namespaces (not root) gets a home it never leaves:
+   * its own namespace can still be read and watched. Otherwise that throws.
+   */
+  constructor(
+    private readonly libc: Libc,
+    mayStay = false,
+  ) {
     this.fd = fs.openSync('/proc/thread-self/ns/net', 'r');
     this.inode = fs.fstatSync(this.fd).ino;
     // Entering our own namespace proves setns works here (root, no seccomp filter in the way).
     const r = libc.setns(this.fd, CLONE_NEWNET);
     if (r < 0) {
       const errno = libc.errno();
+      if (mayStay && errno === EPERM) {
+        this.canEnter = false;
+        return;
+      }
       fs.closeSync(this.fd);
       throw new SysError('setns', errno, `${libc.strerror(errno)} (entering namespaces needs root)`);
     }
   }
+
+  /** False when this process may not enter other namespaces (it is not root). */
+  readonly canEnter: boolean = true;
 
   /**
    * Opens a socket inside the namespace behind nsFd and returns to the home namespace before

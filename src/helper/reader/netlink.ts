@@ -50,7 +50,13 @@ export class NetlinkReader implements Reader {
 
   constructor() {
     this.libc = loadLibc();
-    this.home = new HomeNetns(this.libc);
+    // Without root it still reads its own (the host's) namespace, and names and inodes of the rest.
+    this.home = new HomeNetns(this.libc, true);
+  }
+
+  /** False when it runs without root: named namespaces come with their name and inode only. */
+  get privileged(): boolean {
+    return this.home.canEnter;
   }
 
   async read(options: ReadOptions): Promise<Namespace[]> {
@@ -110,6 +116,11 @@ export class NetlinkReader implements Reader {
     }
     ns.inode = inode;
     ns.id = netnsId(inode);
+    if (!this.home.canEnter) {
+      ns.unprivileged = true;
+      this.release(h);
+      return h;
+    }
     try {
       const nsid = this.nsidOf(root, h.fd);
       if (nsid >= 0) {

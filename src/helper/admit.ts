@@ -14,8 +14,16 @@ import { netnsPath, notNamespaceKind } from './netnsDir';
 import { openNetnsFile } from './reader/libc';
 import { checkLinkChange, checkNetnsOwner, checkPasswordStart } from './policy/rules';
 
-/** Names a batch adds before the item being checked: they exist by the time it runs. */
-export type Pending = ReadonlySet<string>;
+/**
+ * What the items of a batch before the one being checked do to /run/netns: names they add exist
+ * by the time it runs, names they delete do not.
+ */
+export interface Pending {
+  added: ReadonlySet<string>;
+  deleted: ReadonlySet<string>;
+}
+
+const NOTHING_PENDING: Pending = { added: new Set(), deleted: new Set() };
 
 /** Namespaces opened while admitting a request, for its handler. */
 export class Held {
@@ -42,7 +50,7 @@ export class Held {
   }
 }
 
-export function admit(ctx: HelperContext, req: Request, pending: Pending = new Set()): Held {
+export function admit(ctx: HelperContext, req: Request, pending: Pending = NOTHING_PENDING): Held {
   const { op, ...params } = req;
   const entry = spec(op);
   if (entry.needsPasswordStart) {
@@ -90,7 +98,10 @@ function checkTarget(ctx: HelperContext, t: Target, pending: Pending, held: Held
 
 /** A name to remove must be there and be what the request says: a namespace, or a plain file. */
 function checkRemovedName(name: string, entry: 'namespace' | 'file', pending: Pending): void {
-  if (pending.has(name)) {
+  if (pending.deleted.has(name)) {
+    throw new ProtocolError('ENOENT', part('Namespace "{0}" does not exist (it may have been deleted already). Refresh the view.', name));
+  }
+  if (pending.added.has(name)) {
     return; // made earlier in the batch: a namespace
   }
   const kind = notNamespaceKind(name);
@@ -115,14 +126,17 @@ function checkRemovedName(name: string, entry: 'namespace' | 'file', pending: Pe
 
 /** A name to make in /run/netns must be free: no namespace, no file in the way. */
 function checkFreeName(name: string, pending: Pending): void {
-  const kind = pending.has(name) ? undefined : notNamespaceKind(name);
+  if (pending.deleted.has(name) && !pending.added.has(name)) {
+    return; // removed earlier in the batch
+  }
+  const kind = pending.added.has(name) ? undefined : notNamespaceKind(name);
   if (kind === 'file') {
     throw new ProtocolError('EEXIST', part('A file named "{0}" is in the way in /run/netns (it is not a namespace). Delete it from the view, or choose another name.', name));
   }
   if (kind !== undefined) {
     throw new ProtocolError('EEXIST', part('"{0}" in /run/netns is taken by a folder or another kind of file, not a namespace. Choose another name.', name));
   }
-  if (pending.has(name) || fs.existsSync(netnsPath(name))) {
+  if (pending.added.has(name) || fs.existsSync(netnsPath(name))) {
     throw new ProtocolError('EEXIST', part('A namespace named "{0}" already exists. Choose another name.', name));
   }
 }
@@ -133,12 +147,12 @@ function checkFreeName(name: string, pending: Pending): void {
  * puts an interface `into` it, or changes an interface `on` it.
  */
 function checkNamed(ctx: HelperContext, ns: NetnsRef, pending: Pending, use: 'into' | 'on', owner = true): void {
-  if (ns === null || pending.has(ns)) {
+  if (ns === null || pending.added.has(ns)) {
     return; // the host's, or one the batch makes with ip netns add
   }
-  const h = openNetnsFile(netnsPath(ns));
+  const h = pending.deleted.has(ns) ? undefined : openNetnsFile(netnsPath(ns));
   if (!h) {
-    if (notNamespaceKind(ns)) {
+    if (!pending.deleted.has(ns) && notNamespaceKind(ns)) {
       throw new ProtocolError(
         'ENOTNS',
         use === 'into'

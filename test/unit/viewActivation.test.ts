@@ -19,7 +19,7 @@ function setup(timing = { restartDelayMs: 1, minUptimeMs: 0 }) {
   const client = new FakeNetnsClient();
   client.add(namespace('ns1', 11));
   const store = new NamespaceStore(client, () => undefined);
-  const activation = new ViewActivation(client, store, () => undefined, timing);
+  const activation = new ViewActivation(client, store, () => undefined, undefined, timing);
   const fullReads = () => client.calls.filter((c) => c.op === 'snapshot' && (c.params as Params<'snapshot'>).names === undefined).length;
   return { client, store, activation, fullReads };
 }

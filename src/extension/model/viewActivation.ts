@@ -1,12 +1,14 @@
-// Keeps the model live while the view is visible: showing it starts the helper if needed, turns
-// change events on and reads what was missed; hiding it turns them off. Also keeps the model in
-// step with the helper: cleared when it could not start, due a full read after it stopped. A
-// helper that stops while the view is visible is started again by itself, so live updates resume
-// without a refresh (the client asks the new helper to watch; see onHelperState).
+// Keeps the model live while the view is visible: showing it starts the helper if needed (painting
+// what needs no root meanwhile), turns change events on and reads what was missed; hiding it turns
+// them off. Also keeps the model in step with the helper: read-only (or cleared, without a read-only
+// source) when it could not start, due a full read after it stopped.
+// A helper that stops while the view is visible is started again by itself, so live updates
+// resume without a refresh (the client asks the new helper to watch; see onHelperState).
 
 import type { HelperState, NetnsClient } from '../../client/types';
 import type { Disposable } from './emitter';
 import type { NamespaceStore, StoreLog } from './namespaceStore';
+import type { ReadRouter } from './readRouter';
 
 /** How long after a helper stopped it is started again, while the view is visible. */
 export const RESTART_DELAY_MS = 500;
@@ -26,6 +28,8 @@ export class ViewActivation implements Disposable {
     private readonly client: NetnsClient,
     private readonly model: NamespaceStore,
     private readonly log: StoreLog,
+    /** Where the model reads before the helper runs (see readRouter.ts); none: it waits for the helper. */
+    private readonly router?: ReadRouter,
     private readonly timing = { restartDelayMs: RESTART_DELAY_MS, minUptimeMs: MIN_UPTIME_MS },
   ) {
     this.subscriptions = [
@@ -49,23 +53,34 @@ export class ViewActivation implements Disposable {
     }
     const state = this.client.state.kind;
     if (state === 'failed') {
-      return; // the user retries through "Start Helper"; do not prompt again on every look
+      // The user retries through "Start Helper"; do not prompt again on every look. What needs no
+      // root is still shown.
+      if (this.router?.readsWithoutRoot) {
+        await this.model.ensureFresh();
+      }
+      return;
     }
+    let painted = false;
     try {
       if (state !== 'running') {
         this.starting = true;
+        // Paint from what needs no root while the start may wait for a password.
+        painted = !!this.router?.readsWithoutRoot;
+        const paint = painted ? this.model.ensureFresh() : undefined;
         try {
           await this.client.start();
         } finally {
           this.starting = false;
         }
+        await paint;
       }
       await this.watch();
     } catch (e) {
       this.logWatchFailure(e);
       return;
     }
-    await this.model.ensureFresh();
+    // What was painted without root is replaced by the helper's full read.
+    await (painted ? this.model.refresh() : this.model.ensureFresh());
   }
 
   private onHelperState(s: HelperState): void {
@@ -80,7 +95,12 @@ export class ViewActivation implements Disposable {
         );
       }
     } else if (s.kind === 'failed') {
-      this.model.clear(); // the view shows its welcome content, which says what to do
+      if (this.router?.readsWithoutRoot && this.visible) {
+        // Stays useful read-only (the tree says why at its top); empty, it shows the welcome content.
+        void this.model.ensureFresh();
+      } else {
+        this.model.clear(); // the view shows its welcome content, which says what to do
+      }
     } else if (s.kind === 'stopped') {
       // Died or was closed: keep what is shown; events missed meanwhile make the next look read
       // everything. While someone looks, a new helper is started right away; its watch and full

@@ -139,7 +139,7 @@ async function main() {
     info.setupMs = Math.round(m.now() - t0);
     progress(`made ${opt.n} namespaces (${prefix}-0..${opt.n - 1}) with ${opt.n - 1} veth pairs and their addresses in ${info.setupMs} ms`);
 
-    const { createClient, NamespaceStore, NamespaceTreeProvider, createNetlinkReader } = await loadModel(root);
+    const { createClient, NamespaceStore, ViewActivation, NamespaceTreeProvider, createNetlinkReader } = await loadModel(root);
     clientA = createClient({ helperPath, nodePath: process.execPath, method: 'auto', installedLauncher: false, log: onLog });
     const hello = await clientA.start();
     info.helper = { version: hello.version, reader: hello.reader, readerError: hello.readerError, via: clientA.state.via };
@@ -154,6 +154,7 @@ async function main() {
     // Warm-up, not measured: the first snapshot loads the FFI and fills caches.
     await m.snapshot(clientA, names);
     await m.listNames(clientA);
+    await m.processesRead(clientA);
     if (reader) {
       m.readInProcess(reader, names);
     }
@@ -170,7 +171,7 @@ async function main() {
         }
       }
     };
-    const liveCtx = { createClient, NamespaceStore, NamespaceTreeProvider, helperPath, prefix, names, idleMs: 2000, onLog };
+    const liveCtx = { createClient, NamespaceStore, ViewActivation, NamespaceTreeProvider, helperPath, prefix, names, idleMs: 2000, onLog };
 
     for (let r = 1; r <= opt.rounds; r++) {
       progress(`round ${r}/${opt.rounds} (load ${os.loadavg()[0].toFixed(2)})`);
@@ -205,6 +206,11 @@ async function main() {
         const { ms, count } = await m.listNames(clientA);
         checks.listNamesCount = count;
         add('listNames', ms);
+      }
+      for (let i = 0; i < 3; i++) {
+        const { ms, count } = await m.processesRead(clientA);
+        checks.processesCount = count;
+        add('processes', ms);
       }
       const live = await m.live(liveCtx, r);
       const { idleEvents, ...times } = live;
@@ -293,7 +299,7 @@ async function main() {
     console.log(`\n${info.date.slice(0, 10)}, N=${opt.n}, ${mc.cores} cores (${mc.cpu}), load ${mc.loadAtStart[0]} → ${mc.loadAtEnd[0]}, ${mc.ip}, node ${mc.node}`);
     const nos = (...keys) => keys.map(figureNo).join(', ');
     console.log(
-      `medians of ${opt.rounds} interleaved rounds (3 samples per round for ${nos('snapFast', 'readInProcess', 'listNames', 'opSpawn', 'opHelper')}); ` +
+      `medians of ${opt.rounds} interleaved rounds (3 samples per round for ${nos('snapFast', 'readInProcess', 'listNames', 'processes', 'opSpawn', 'opHelper')}); ` +
         `${nos('snapIp')}: ${opt.ipRounds} round(s); ${nos('buildSteps', 'buildBatch')}: ${opt.buildRounds} round(s); ${nos('activation', 'firstRow', 'vsix')}: 1 run, ${nos('expand', 'expandTwistie')}: 4 namespaces each\n`,
     );
     console.log(table(rows));

@@ -56,6 +56,7 @@ export function loadModel(root) {
     [
       "export { createClient } from './src/client/client';",
       "export { NamespaceStore } from './src/extension/model/namespaceStore';",
+      "export { ViewActivation } from './src/extension/model/viewActivation';",
       "export { NamespaceTreeProvider } from './src/extension/tree/namespaceTreeProvider';",
       "export { createNetlinkReader } from './src/helper/reader/netlink';",
     ],

@@ -134,6 +134,14 @@ export async function listNames(client) {
   return { ms, count: names.length };
 }
 
+/** The process list (every /proc entry and what holds each namespace) through the running helper. */
+export async function processesRead(client) {
+  const t0 = now();
+  const { namespaces } = await client.request('processes', {});
+  const ms = now() - t0;
+  return { ms, count: namespaces.length };
+}
+
 /** addNetns then delNetns through the helper. */
 export async function opViaHelper(client, name) {
   const t0 = now();
@@ -240,13 +248,14 @@ const hasLink = (ns, name) => ns?.interfaces.some((i) => i.name === name) ?? fal
  * the model holds them, then the helper's CPU time while nothing changes.
  */
 export async function live(ctx, round) {
-  const { createClient, NamespaceStore, helperPath, prefix, names, idleMs, onLog } = ctx;
+  const { createClient, NamespaceStore, ViewActivation, helperPath, prefix, names, idleMs, onLog } = ctx;
   const client = createClient({ helperPath, nodePath: process.execPath, method: 'auto', installedLauncher: false, log: onLog });
   const store = new NamespaceStore(client, onLog);
+  const activation = new ViewActivation(client, store, onLog);
   const out = {};
   try {
     let t0 = now();
-    await store.setActive(true);
+    await activation.setVisible(true);
     out.firstLoad = now() - t0;
     if (!store.loaded) {
       throw new Error(`the model did not load: ${store.lastError?.message ?? 'no reason given'}`);
@@ -323,6 +332,7 @@ export async function live(ctx, round) {
     }
     return out;
   } finally {
+    activation.dispose();
     store.dispose();
     client.dispose();
   }

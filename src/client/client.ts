@@ -25,6 +25,8 @@ export interface ClientOptions {
   askpassScript?: string;
   /** The installed launcher to prefer when present and root-owned (default: the fixed install path); false: never. */
   installedLauncher?: string | false;
+  /** Start the helper as this process's own user (read-only: what needs no root). */
+  unprivileged?: boolean;
   /** Hello timeouts: without a password prompt (default 20 s) and with one (default 2 min). */
   quietTimeoutMs?: number;
   interactiveTimeoutMs?: number;

@@ -43,9 +43,11 @@ export interface LaunchOptions {
   quietTimeoutMs?: number;
   /** How long to wait for hello while the user may be typing a password (default 2 min). */
   interactiveTimeoutMs?: number;
+  /** Start the helper as this process's own user, without sudo or pkexec: it reads what needs no root. */
+  unprivileged?: boolean;
 }
 
-export type Via = 'root' | 'pkexec' | 'sudo';
+export type Via = 'root' | 'pkexec' | 'sudo' | 'unprivileged';
 
 export interface Launched {
   connection: Connection;
@@ -90,10 +92,10 @@ export async function launchHelper(opts: LaunchOptions): Promise<Launched> {
     throw missing;
   }
   const base = opts.env ?? process.env;
-  if (isRoot()) {
+  if (isRoot() || opts.unprivileged) {
     return run(opts, {
       kind: 'direct',
-      via: 'root',
+      via: isRoot() ? 'root' : 'unprivileged',
       command: opts.nodePath,
       args: [opts.helperPath],
       env: { ...base, ELECTRON_RUN_AS_NODE: '1' },
@@ -289,7 +291,7 @@ function checkHello(h: HelloResult, a: Attempt): string | undefined {
   if (h.protocol !== PROTOCOL_VERSION) {
     return msg('The helper speaks protocol version {0}, this extension needs {1}. Reinstall the extension (or reload the window after an update).', String(h.protocol), PROTOCOL_VERSION);
   }
-  if (a.via !== 'root' && h.uid !== 0) {
+  if (a.via !== 'root' && a.via !== 'unprivileged' && h.uid !== 0) {
     return msg('The helper runs as uid {0}, not as root, so it cannot manage namespaces.', h.uid);
   }
   return undefined;

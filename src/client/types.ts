@@ -9,7 +9,7 @@ export type PrivilegeMethod = 'auto' | 'pkexec' | 'sudo';
 export type HelperState =
   | { kind: 'stopped' }
   | { kind: 'starting' }
-  | { kind: 'running'; hello: HelloResult; via: 'root' | 'pkexec' | 'sudo'; installed?: string }
+  | { kind: 'running'; hello: HelloResult; via: 'root' | 'pkexec' | 'sudo' | 'unprivileged'; installed?: string }
   | { kind: 'failed'; error: LaunchError };
 
 /** Why the helper could not be started, each told apart so the user gets the right advice. */

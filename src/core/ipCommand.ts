@@ -14,14 +14,20 @@ export interface IpContext {
   rootNetnsPath: string;
   /** How a process's namespace is named to ip. */
   pidNetnsPath(pid: number): string;
+  /** How a named namespace is named to ip as the target of `netns`. */
+  namedNetnsPath(name: string): string;
 }
 
 /** For display: what a user would type (the root namespace is that of PID 1). */
-export const DISPLAY_CONTEXT: IpContext = { rootNetnsPath: '1', pidNetnsPath: String };
+export const DISPLAY_CONTEXT: IpContext = { rootNetnsPath: '1', pidNetnsPath: String, namedNetnsPath: (name) => name };
 
-/** For running ip: ip would read a bare number as a namespace name first; a path is unambiguous. */
+/**
+ * For running ip. ip reads a `netns` word as a name in /run/netns, and when there is none as a
+ * PID: a name of digits that is gone by then (deleted earlier in a batch) would put the interface
+ * into some process's namespace. A path is only ever a path.
+ */
 export function runContext(rootNetnsPath: string): IpContext {
-  return { rootNetnsPath, pidNetnsPath: (pid) => `/proc/${pid}/ns/net` };
+  return { rootNetnsPath, pidNetnsPath: (pid) => `/proc/${pid}/ns/net`, namedNetnsPath: (name) => `/run/netns/${name}` };
 }
 
 function inNetns(netns: NetnsRef): string[] {
@@ -30,7 +36,7 @@ function inNetns(netns: NetnsRef): string[] {
 
 /** The `netns` argument that names a target namespace for `ip link`. */
 function target(netns: NetnsRef, ctx: IpContext): string {
-  return netns === null ? ctx.rootNetnsPath : netns;
+  return netns === null ? ctx.rootNetnsPath : ctx.namedNetnsPath(netns);
 }
 
 export function addNetnsArgv(p: Params<'addNetns'>): string[] {

@@ -10,7 +10,7 @@ import { config } from './config';
 import type { Host } from './host';
 import type { Log } from './log';
 
-export function makeClient(extensionPath: string, log: Log, host: () => Host, options: Pick<ClientOptions, 'installedLauncher'> = {}): NetnsClient {
+export function makeClient(extensionPath: string, log: Log, host: () => Host, options: Pick<ClientOptions, 'installedLauncher' | 'unprivileged'> = {}): NetnsClient {
   return createClient({
     helperPath: path.join(extensionPath, 'dist', 'helper.js'),
     nodePath: process.execPath,

@@ -11,7 +11,9 @@ import { trackHelperState } from './helperState';
 import { windowHost, type Host } from './host';
 import { Log } from './log';
 import { NamespaceStore } from './model/namespaceStore';
+import { ReadRouter } from './model/readRouter';
 import { ViewActivation } from './model/viewActivation';
+import { viewMessage } from './tree/viewMessage';
 import { OperationStatus } from './status/operationStatus';
 import { NamespaceTerminalProfileProvider, TERMINAL_PROFILE_ID } from './terminal/terminalProfileProvider';
 import { NamespaceDragAndDrop } from './tree/namespaceDragAndDrop';
@@ -29,8 +31,10 @@ export function activate(context: vscode.ExtensionContext): NetnsApi {
   const status = new OperationStatus();
   let host: Host = windowHost;
   const client = makeClient(context.extensionPath, log, () => host);
-  const model = new NamespaceStore(client, log.write);
-  const activation = new ViewActivation(client, model, log.write);
+  // Reads before authentication go to a helper started as the user (nothing to wait for as root).
+  const router = new ReadRouter(client, process.getuid?.() === 0 ? undefined : () => makeClient(context.extensionPath, log, () => host, { unprivileged: true }));
+  const model = new NamespaceStore(router, log.write);
+  const activation = new ViewActivation(client, model, log.write, router);
   const treeProvider = new NamespaceTreeProvider(model);
   const ctx: CommandContext = {
     client,
@@ -58,17 +62,14 @@ export function activate(context: vscode.ExtensionContext): NetnsApi {
     log,
     status,
     { dispose: () => client.dispose() },
+    router,
     activation,
     model,
     treeProvider,
     treeView,
     trackHelperState(client, (s) => log.error(`The helper could not be started (${s.error.failure}): ${s.error.message}${s.error.detail ? ` (${s.error.detail})` : ''}`)),
-    client.onStateChange((s) => {
-      treeView.message =
-        s.kind === 'stopped' && model.loaded
-          ? vscode.l10n.t('The helper stopped, so this view may be out of date. Refresh to start it again.')
-          : undefined;
-    }),
+    client.onStateChange(() => (treeView.message = viewMessage(client.state, model, router))),
+    model.onDidChange(() => (treeView.message = viewMessage(client.state, model, router))),
     // Watch and read only while someone looks; one full read each time the view shows again.
     treeView.onDidChangeVisibility((e) => void activation.setVisible(e.visible)),
     vscode.workspace.onDidChangeConfiguration((e) => {

@@ -14,8 +14,16 @@ import { netnsPath } from './netnsDir';
 import { openNetnsFile } from './reader/libc';
 import { checkLinkChange, checkNetnsOwner, checkPasswordStart } from './policy/rules';
 
-/** Names a batch adds before the item being checked: they exist by the time it runs. */
-export type Pending = ReadonlySet<string>;
+/**
+ * What the items of a batch before the one being checked do to /run/netns: names they add exist
+ * by the time it runs, names they delete do not.
+ */
+export interface Pending {
+  added: ReadonlySet<string>;
+  deleted: ReadonlySet<string>;
+}
+
+const NOTHING_PENDING: Pending = { added: new Set(), deleted: new Set() };
 
 /** Namespaces opened while admitting a request, for its handler. */
 export class Held {
@@ -42,7 +50,7 @@ export class Held {
   }
 }
 
-export function admit(ctx: HelperContext, req: Request, pending: Pending = new Set()): Held {
+export function admit(ctx: HelperContext, req: Request, pending: Pending = NOTHING_PENDING): Held {
   const { op, ...params } = req;
   const entry = spec(op);
   if (entry.needsPasswordStart) {
@@ -71,7 +79,7 @@ function checkTarget(ctx: HelperContext, t: Target, pending: Pending, held: Held
       checkLinkChange(ctx, t.netns, t.name, t.change);
       return;
     case 'netnsName':
-      if (!pending.has(t.name) && !fs.existsSync(netnsPath(t.name))) {
+      if (pending.deleted.has(t.name) || (!pending.added.has(t.name) && !fs.existsSync(netnsPath(t.name)))) {
         throw new ProtocolError('ENOENT', part('Namespace "{0}" does not exist (it may have been deleted already). Refresh the view.', t.name));
       }
       return;
@@ -89,10 +97,10 @@ function checkTarget(ctx: HelperContext, t: Target, pending: Pending, held: Held
 
 /** A named namespace must exist (or be added earlier in the batch) and, when `owner`, be ours. */
 function checkNamed(ctx: HelperContext, ns: NetnsRef, pending: Pending, owner = true): void {
-  if (ns === null || pending.has(ns)) {
+  if (ns === null || pending.added.has(ns)) {
     return; // the host's, or one the batch makes with ip netns add
   }
-  const h = openNetnsFile(netnsPath(ns));
+  const h = pending.deleted.has(ns) ? undefined : openNetnsFile(netnsPath(ns));
   if (!h) {
     throw new ProtocolError('ENOENT', part('Namespace "{0}" does not exist. Refresh the view to see the current namespaces.', ns));
   }

@@ -33,11 +33,14 @@ export interface E2eContext {
 interface E2eModule {
   run(ctx: E2eContext): Promise<void>;
   skip?: string;
+  /** The module opens a workbench of its own (another server) in the page: none is opened first. */
+  ownWorkbench?: boolean;
 }
 
 export const screenshotDir = path.join(repoRoot, 'test-results', 'screenshots');
 const timeoutMs = Number(process.env.NETNS_E2E_TIMEOUT ?? 120) * 1000;
-const extensionPath = path.resolve(process.env.NETNS_EXTENSION_PATH ?? repoRoot);
+/** The extension under test (this repository unless NETNS_EXTENSION_PATH says otherwise). */
+export const extensionPath = path.resolve(process.env.NETNS_EXTENSION_PATH ?? repoRoot);
 const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
 
 /**
@@ -45,11 +48,11 @@ const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)} 
  * bar entries the extension contributes: they appear a moment later, once the server's extension
  * host has registered the extension, and they prove it is installed.
  */
-export async function waitForWorkbench(page: Page, timeout = 60_000): Promise<void> {
+export async function waitForWorkbench(page: Page, timeout = 60_000, locale?: string): Promise<void> {
   for (const part of ['activitybar', 'sidebar', 'statusbar']) {
     await page.locator(`.monaco-workbench .part.${part}`).first().waitFor({ state: 'visible', timeout });
   }
-  for (const title of activityBarTitles()) {
+  for (const title of activityBarTitles(locale)) {
     await page
       .getByRole('tab', { name: title })
       .first()
@@ -60,11 +63,14 @@ export async function waitForWorkbench(page: Page, timeout = 60_000): Promise<vo
   }
 }
 
-/** Titles of the extension's activity bar view containers, %placeholders% resolved. */
-function activityBarTitles(): string[] {
-  const read = (f: string) => JSON.parse(fs.readFileSync(path.join(extensionPath, f), 'utf8')) as Record<string, unknown>;
+/**
+ * Titles of the extension's activity bar view containers, %placeholders% resolved: from
+ * package.nls.json, or package.nls.<locale>.json when the workbench shows that display language.
+ */
+function activityBarTitles(locale?: string): string[] {
+  const read = (f: string) => (fs.existsSync(path.join(extensionPath, f)) ? JSON.parse(fs.readFileSync(path.join(extensionPath, f), 'utf8')) : {}) as Record<string, unknown>;
   const manifest = read('package.json') as { contributes?: { viewsContainers?: { activitybar?: { title: string }[] } } };
-  const nls = (fs.existsSync(path.join(extensionPath, 'package.nls.json')) ? read('package.nls.json') : {}) as Record<string, string>;
+  const nls = { ...read('package.nls.json'), ...(locale ? read(`package.nls.${locale}.json`) : {}) } as Record<string, string>;
   return (manifest.contributes?.viewsContainers?.activitybar ?? []).map((c) => c.title.replace(/^%(.+)%$/, (m, key: string) => nls[key] ?? m));
 }
 
@@ -165,7 +171,9 @@ async function main(): Promise<number> {
       try {
         await withTimeout(
           (async () => {
-            await ctx.openWorkbench();
+            if (!mod.ownWorkbench) {
+              await ctx.openWorkbench();
+            }
             await mod.run(ctx);
           })(),
           timeoutMs,

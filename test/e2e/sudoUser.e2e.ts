@@ -10,8 +10,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { sudoersRule } from '../../src/client/launcher';
 import { INSTALL_LAUNCHER } from '../../src/core/install';
-import { startCodeServer, type CodeServer } from '../support/codeserver';
-import { ancestors, codeServerFor, environ, extensionFolderName, installExtensionFor, ps } from '../support/e2eUser';
+import type { CodeServer } from '../support/codeserver';
+import { ancestors, environ, extensionFolderName, ps, startUserWorkbench } from '../support/e2eUser';
 import { waitUntil, Workbench, type RowRef } from '../support/e2eWorkbench';
 import { cleanupOnExit, cleanupPrefix, ip, netnsNames, uniquePrefix } from '../support/kernel';
 import { createTestUser, installSudoers, runCleanups } from '../support/testUser';
@@ -20,6 +20,9 @@ import { extensionLogTail, waitForWorkbench, type E2eContext } from './run';
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const HOST: RowRef = { label: /^Host \(root namespace\)/, name: 'host' };
 const nsRow = (name: string): RowRef => ({ label: new RegExp(`^Namespace ${escapeRe(name)},`), name });
+
+// It opens the workbench of its own server.
+export const ownWorkbench = true;
 
 // With a root-owned install the extension starts that instead, which this sudoers line does not name.
 export const skip = fs.existsSync(INSTALL_LAUNCHER) ? `an installed helper (${INSTALL_LAUNCHER}) takes precedence over the bundled one` : undefined;
@@ -32,20 +35,10 @@ export async function run(ctx: E2eContext): Promise<void> {
   let server: CodeServer | undefined;
   try {
     const user = createTestUser();
-    const bin = codeServerFor(user);
-    const extension = installExtensionFor(user);
-    const workspace = path.join(user.home, 'workspace');
-    fs.mkdirSync(workspace);
-    fs.chownSync(workspace, user.uid, user.gid);
     ip(['netns', 'add', byRoot]);
-
-    server = await startCodeServer({
-      folder: workspace,
-      extensions: [extension],
-      user,
-      bin,
-      settings: { 'netns.privilege.method': 'sudo' },
-    });
+    const started = await startUserWorkbench(user, { 'netns.privilege.method': 'sudo' });
+    server = started.server;
+    const extension = started.extension;
     // The paths the extension host will use: its own runtime (code-server's node) and the helper
     // under the extensions folder, where the extension is installed.
     const nodePath = process.execPath;

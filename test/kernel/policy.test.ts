@@ -118,13 +118,17 @@ describe('the policy for a helper acting for a user', () => {
   });
 
   it('does not change a physical interface of the host unless an administrator allows it', { skip: physical ? false : 'needs a device-backed interface' }, async () => {
+    // Only requests that would do no harm if the rule failed go to the machine's real interface
+    // (the address is removed again below in any case); moving, deleting and setting down are
+    // tried on a stand-in device in the privilege suite (test/privilege/policy.test.ts).
     const name = physical!;
     const before = JSON.stringify(JSON.parse(ip(['-j', 'address', 'show', 'dev', name])));
-    refused(await h.call('addAddress', { netns: null, name, address: '198.51.100.77/32' }), 'physical-interface', new RegExp(`^"${name}" is a physical interface`));
-    refused(await h.call('delAddress', { netns: null, name, address: '198.51.100.77/32' }), 'physical-interface', /allowPhysicalInterfaces/);
-    refused(await h.call('setLinkState', { netns: null, name, up: false }), 'physical-interface', /set down/);
-    refused(await h.call('moveLink', { name, from: null, to: `${P}a` }), 'physical-interface', /move/);
-    refused(await h.call('delLink', { netns: null, name }), 'physical-interface', /delete/);
+    try {
+      refused(await h.call('addAddress', { netns: null, name, address: '198.51.100.77/32' }), 'physical-interface', new RegExp(`^"${name}" is a physical interface`));
+      refused(await h.call('delAddress', { netns: null, name, address: '198.51.100.77/32' }), 'physical-interface', /allowPhysicalInterfaces/);
+    } finally {
+      ipTry(['address', 'delete', '198.51.100.77/32', 'dev', name]);
+    }
     assert.equal(JSON.stringify(JSON.parse(ip(['-j', 'address', 'show', 'dev', name]))), before, 'the interface is unchanged');
 
     // Allowed by the administrator's file: the request reaches ip. Removing an address the

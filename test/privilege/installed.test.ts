@@ -21,7 +21,6 @@ import {
   ensureSystemBus,
   installPolkitRule,
   installSudoers,
-  registerCleanup,
   runAsUser,
   runCleanups,
   tempDir,
@@ -29,6 +28,7 @@ import {
   userReadableBuild,
   type TestUser,
 } from '../support/testUser';
+import { preserve } from '../support/installPaths';
 
 const has = (p: string) => fs.existsSync(p);
 const skip =
@@ -45,25 +45,6 @@ const P = uniquePrefix();
 cleanupOnExit(P);
 const nodePath = process.execPath;
 const timings: string[] = [];
-
-/**
- * Moves an existing install aside for the test and puts it back afterwards; what the test made
- * there is removed in any case.
- */
-function preserve(p: string): void {
-  const backup = `${p}.netns-test-backup-${process.pid}`;
-  const existed = has(p);
-  if (existed) {
-    process.stdout.write(`# ${p} exists: moved to ${backup} for the test, restored afterwards\n`);
-    fs.renameSync(p, backup);
-  }
-  registerCleanup(`install path ${p}`, () => {
-    fs.rmSync(p, { recursive: true, force: true });
-    if (existed) {
-      fs.renameSync(backup, p);
-    }
-  });
-}
 
 /** Every file and folder under `dir`, with itself. */
 function walk(dir: string): string[] {

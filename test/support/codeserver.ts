@@ -3,6 +3,7 @@
 // ends the whole process tree (pty host and terminal shells included), also when the run dies.
 
 import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -46,6 +47,8 @@ export interface CodeServerOptions {
   user?: { name: string; uid: number; gid: number; home: string };
   /** The code-server executable (default: the cached install); e.g. a copy `user` can read. */
   bin?: string;
+  /** The display language (`--locale`), e.g. `ko`. */
+  locale?: string;
 }
 
 export interface CodeServer {
@@ -99,7 +102,8 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
   fs.mkdirSync(extensionsDir);
   fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...defaultSettings, ...options.settings }, null, 2));
-  for (const ext of options.extensions ?? []) {
+  const extensions = [...(options.extensions ?? []), ...(options.locale ? [languagePack(dir, userDataDir, options.locale)] : [])];
+  for (const ext of extensions) {
     fs.symlinkSync(ext, path.join(extensionsDir, extensionFolderName(ext)));
   }
 
@@ -135,6 +139,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-workspace-trust',
+    ...(options.locale ? ['--locale', options.locale] : []),
     options.folder,
   ];
   // detached: a session and process group of its own (setsid), so stop() can end all of it.
@@ -220,6 +225,39 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
       return u;
     },
   };
+}
+
+/**
+ * Makes `locale` a display language the server can switch to. code-server takes `--locale` only
+ * for a language it has a language pack for: without one the workbench, and so
+ * `vscode.env.language` in the extension host, stays English. This is such a pack, as small as
+ * one can be: an extension contributing the localization, whose translations file translates
+ * nothing, linked into the extensions dir, and its entry in languagepacks.json in the user-data
+ * dir (what VS Code writes when a language pack is installed). The workbench keeps its English
+ * strings, while the display language, and with it every extension's package.nls.<locale>.json
+ * and l10n/bundle.l10n.<locale>.json, is `locale`. Returns the pack's folder.
+ */
+function languagePack(dir: string, userDataDir: string, locale: string): string {
+  const pack = path.join(dir, `language-pack-${locale}`);
+  const manifest = {
+    name: `language-pack-${locale}`,
+    publisher: 'netns-test',
+    version: '1.0.0',
+    engines: { vscode: '^1.100.0' },
+    categories: ['Language Packs'],
+    contributes: {
+      localizations: [{ languageId: locale, languageName: locale, translations: [{ id: 'vscode', path: './translations/main.i18n.json' }] }],
+    },
+  };
+  const translations = path.join(pack, 'translations', 'main.i18n.json');
+  fs.mkdirSync(path.dirname(translations), { recursive: true });
+  fs.writeFileSync(path.join(pack, 'package.json'), JSON.stringify(manifest, null, 2));
+  fs.writeFileSync(translations, JSON.stringify({ version: '1.0.0', contents: {} }));
+  const id = `${manifest.publisher}.${manifest.name}`;
+  const hash = createHash('md5').update(id).update(manifest.version).digest('hex');
+  const entry = { hash, extensions: [{ extensionIdentifier: { id }, version: manifest.version }], translations: { vscode: translations }, label: locale };
+  fs.writeFileSync(path.join(userDataDir, 'languagepacks.json'), JSON.stringify({ [locale]: entry }, null, 2));
+  return pack;
 }
 
 /** What a login of `user` would have, not the caller's (root's) variables. */

@@ -7,7 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ensureCodeServer, repoRoot } from './codeserver';
+import { ensureCodeServer, repoRoot, startCodeServer, type CodeServer } from './codeserver';
 import { registerCleanup, type TestUser } from './testUser';
 
 /**
@@ -105,4 +105,18 @@ export function ancestors(pid: number, rows = ps()): PsRow[] {
     out.push(byPid.get(p)!);
   }
   return out;
+}
+
+/**
+ * code-server run by `user` with the extension installed for them and a workspace folder of
+ * theirs open, with these user settings.
+ */
+export async function startUserWorkbench(user: TestUser, settings: Record<string, unknown>): Promise<{ server: CodeServer; extension: string }> {
+  const bin = codeServerFor(user);
+  const extension = installExtensionFor(user);
+  const workspace = path.join(user.home, 'workspace');
+  fs.mkdirSync(workspace);
+  fs.chownSync(workspace, user.uid, user.gid);
+  const server = await startCodeServer({ folder: workspace, extensions: [extension], user, bin, settings });
+  return { server, extension };
 }

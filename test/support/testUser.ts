@@ -71,6 +71,19 @@ export function createTestUser(): TestUser {
         // already gone
       }
     }
+    // What its processes left in /tmp (an askpass folder of a workbench that was stopped, say): the
+    // next throwaway user may get the same uid and must not find it.
+    const uidNow = Number(run('id', ['-u', name]).trim());
+    for (const entry of fs.readdirSync(os.tmpdir())) {
+      const p = path.join(os.tmpdir(), entry);
+      try {
+        if (fs.lstatSync(p).uid === uidNow) {
+          fs.rmSync(p, { recursive: true, force: true });
+        }
+      } catch {
+        // gone meanwhile
+      }
+    }
     run('userdel', ['-r', name]);
   });
   const [, , uid, gid, , home] = run('getent', ['passwd', name]).trim().split(':');

@@ -21,8 +21,8 @@ describe('messages in the user language', () => {
   it('formats name-rule messages in English by default and through the translator once set', () => {
     assert.equal(validateNamespaceName('a/b'), 'A namespace name cannot contain "/" (it becomes a file name in /run/netns). Remove it.');
     setTranslator(korean);
-    assert.equal(validateNamespaceName('a/b'), '네임스페이스 이름에는 "/"를 쓸 수 없습니다(/run/netns의 파일 이름이 됩니다). 지우세요.');
-    assert.equal(validateInterfaceName('a'.repeat(16)), '"aaaaaaaaaaaaaaaa"은(는) 16바이트입니다. 인터페이스 이름은 최대 15바이트입니다. 더 짧은 이름을 고르세요.');
+    assert.equal(validateNamespaceName('a/b'), '네임스페이스 이름은 /run/netns의 파일 이름이 되므로 슬래시("/")를 쓸 수 없습니다. 지우세요.');
+    assert.equal(validateInterfaceName('a'.repeat(16)), '"aaaaaaaaaaaaaaaa"은(는) 16바이트인데, 인터페이스 이름은 최대 15바이트입니다. 더 짧은 이름을 고르세요.');
     setTranslator(english);
   });
 

@@ -1,10 +1,12 @@
-// Keeps the model live while the view is visible: showing it starts the helper if needed, turns
-// change events on and reads what was missed; hiding it turns them off. Also keeps the model in
-// step with the helper: cleared when it could not start, due a full read after it stopped.
+// Keeps the model live while the view is visible: showing it starts the helper if needed (painting
+// what needs no root meanwhile), turns change events on and reads what was missed; hiding it turns
+// them off. Also keeps the model in step with the helper: read-only (or cleared, without a read-only
+// source) when it could not start, due a full read after it stopped.
 
 import type { HelperState, NetnsClient } from '../../client/types';
 import type { Disposable } from './emitter';
 import type { NamespaceStore, StoreLog } from './namespaceStore';
+import type { ReadRouter } from './readRouter';
 
 export class ViewActivation implements Disposable {
   private visible = false;
@@ -16,6 +18,8 @@ export class ViewActivation implements Disposable {
     private readonly client: NetnsClient,
     private readonly model: NamespaceStore,
     private readonly log: StoreLog,
+    /** Where the model reads before the helper runs (see readRouter.ts); none: it waits for the helper. */
+    private readonly router?: ReadRouter,
   ) {
     this.subscriptions = [
       // While hidden, change events are not acted on.
@@ -38,23 +42,34 @@ export class ViewActivation implements Disposable {
     }
     const state = this.client.state.kind;
     if (state === 'failed') {
-      return; // the user retries through "Start Helper"; do not prompt again on every look
+      // The user retries through "Start Helper"; do not prompt again on every look. What needs no
+      // root is still shown.
+      if (this.router?.readsWithoutRoot) {
+        await this.model.ensureFresh();
+      }
+      return;
     }
+    let painted = false;
     try {
       if (state !== 'running') {
         this.starting = true;
+        // Paint from what needs no root while the start may wait for a password.
+        painted = !!this.router?.readsWithoutRoot;
+        const paint = painted ? this.model.ensureFresh() : undefined;
         try {
           await this.client.start();
         } finally {
           this.starting = false;
         }
+        await paint;
       }
       await this.watch();
     } catch (e) {
       this.logWatchFailure(e);
       return;
     }
-    await this.model.ensureFresh();
+    // What was painted without root is replaced by the helper's full read.
+    await (painted ? this.model.refresh() : this.model.ensureFresh());
   }
 
   private onHelperState(s: HelperState): void {
@@ -68,7 +83,12 @@ export class ViewActivation implements Disposable {
         );
       }
     } else if (s.kind === 'failed') {
-      this.model.clear(); // the view shows its welcome content, which says what to do
+      if (this.router?.readsWithoutRoot && this.visible) {
+        // Stays useful read-only (the tree says why at its top); empty, it shows the welcome content.
+        void this.model.ensureFresh();
+      } else {
+        this.model.clear(); // the view shows its welcome content, which says what to do
+      }
     } else if (s.kind === 'stopped') {
       // Died or was closed: keep what is shown; the next request starts a new helper, and
       // events missed meanwhile make the next look read everything.

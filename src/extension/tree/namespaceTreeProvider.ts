@@ -264,6 +264,10 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     if (ns.error) {
       return [new MessageNode(node, `${node.id}/error`, ns.error, 'warning')];
     }
+    if (ns.unprivileged) {
+      // Its processes are known (the user's own, at least); its interfaces only to the helper.
+      return [new MessageNode(node, `${node.id}/needsHelper`, vscode.l10n.t('Its interfaces show once the helper runs.'), 'lock'), node.processes];
+    }
     return [...this.interfaceChildren(node), node.processes];
   }
 

@@ -12,8 +12,8 @@ import { ProtocolError, type Request, type Result } from '../../core/protocol';
 import { admit } from '../admit';
 import { runIp, type HelperContext } from '../context';
 
-/** Names ip -batch splits and reads back unchanged: no quotes, spaces, '#' or a leading '-'. */
-const BATCH_SAFE = /^[A-Za-z0-9_.@+][A-Za-z0-9_.@+-]*$/;
+/** Words ip -batch splits and reads back unchanged: no quotes, spaces, '#' or a leading '-'. */
+const BATCH_SAFE = /^[A-Za-z0-9_.@+/][A-Za-z0-9_.@+/-]*$/;
 
 /** The error of item `index`, saying which one it was. */
 function itemError(index: number, item: BatchItem, e: ProtocolError): ProtocolError {
@@ -23,14 +23,19 @@ function itemError(index: number, item: BatchItem, e: ProtocolError): ProtocolEr
 export async function batch(ctx: HelperContext, p: Request<'batch'>): Promise<Result<'batch'>> {
   const items = p.requests;
   const added = new Set<string>();
+  const deleted = new Set<string>();
   for (const [i, it] of items.entries()) {
     try {
-      admit(ctx, it, added).close();
+      admit(ctx, it, { added, deleted }).close();
     } catch (e) {
       throw e instanceof ProtocolError ? itemError(i, it, e) : e;
     }
     if (it.op === 'addNetns') {
       added.add(it.name);
+      deleted.delete(it.name);
+    } else if (it.op === 'delNetns') {
+      deleted.add(it.name);
+      added.delete(it.name);
     }
   }
   const argvs = items.map((it) => ipArgvOf(it, ctx.ipContext)!);

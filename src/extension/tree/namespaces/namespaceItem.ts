@@ -16,6 +16,9 @@ export function namespaceItem(node: NamespaceNode, ns: Namespace | undefined, vi
   if (ns?.error) {
     item.description = vscode.l10n.t('cannot be read');
     item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
+  } else if (ns?.unprivileged) {
+    item.description = vscode.l10n.t('needs the helper');
+    item.iconPath = new vscode.ThemeIcon('lock');
   } else {
     const count = interfaceCount(visibleInterfaces);
     item.description = isRoot ? `${vscode.l10n.t('root namespace')} · ${count}` : container ? `${count} · ${containerLabel(container)}` : count;
@@ -38,7 +41,7 @@ export function namespaceTooltip(node: NamespaceNode, ns: Namespace | undefined,
     row(vscode.l10n.t('Path'), codeSpan(ns.path));
     row(vscode.l10n.t('ID'), codeSpan(ns.id));
     row(vscode.l10n.t('nsid'), ns.nsid !== undefined ? String(ns.nsid) : escapeMarkdown(vscode.l10n.t('not set')));
-    row(vscode.l10n.t('Interfaces'), String(ns.interfaces.length));
+    row(vscode.l10n.t('Interfaces'), ns.unprivileged ? escapeMarkdown(vscode.l10n.t('needs the helper')) : String(ns.interfaces.length));
     if (ns.error) {
       row(vscode.l10n.t('Error'), escapeMarkdown(ns.error));
     }

@@ -13,7 +13,7 @@ import type { Result } from '../../core/protocol';
 import type { HelperContext } from '../context';
 import { ContainerNames } from '../containers';
 import { listNetnsNames, netnsPath, nsfsDevice } from '../netnsDir';
-import { parseCgroupContainer, parseNsfsMounts, type CgroupContainer } from '../pure/nsfs';
+import { parseCgroupContainer, parseNsfsMounts, type CgroupContainer, type NsfsMount } from '../pure/nsfs';
 import { processView } from '../processView';
 
 /** Descriptors and threads looked at per process, mount namespaces read, holders kept per namespace. */
@@ -66,21 +66,44 @@ function statNs(file: string): { dev: number; ino: number } | undefined {
   }
 }
 
-/** Up to `max` names of a /proc folder, read as they come (a process with a million descriptors costs `max`). */
-function entries(dir: string, max: number): string[] {
+/**
+ * Up to `max` names of a /proc folder. A folder whose size says it holds more (the kernel gives
+ * /proc/PID/fd the number of open descriptors as its size, and /proc/PID/task a link per thread)
+ * is read as it comes, so a process with a million descriptors costs `max`; the others in one call.
+ */
+function entries(dir: string, max: number, count: number): string[] {
   let d: fs.Dir | undefined;
-  const out: string[] = [];
   try {
+    if (count <= max) {
+      return fs.readdirSync(dir).slice(0, max);
+    }
+    const out: string[] = [];
     d = fs.opendirSync(dir);
     for (let e = d.readSync(); e !== null && out.length < max; e = d.readSync()) {
       out.push(e.name);
     }
+    return out;
   } catch {
-    // gone, or not ours to read
+    return []; // gone, or not ours to read
   } finally {
     d?.closeSync();
   }
-  return out;
+}
+
+function readlink(file: string): string | undefined {
+  try {
+    return fs.readlinkSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+function readNsfsMounts(pid: string): NsfsMount[] {
+  try {
+    return parseNsfsMounts(fs.readFileSync(`/proc/${pid}/mountinfo`, 'utf8'));
+  } catch {
+    return []; // gone
+  }
 }
 
 export async function processes(ctx: HelperContext): Promise<Result<'processes'>> {
@@ -106,8 +129,12 @@ export async function processes(ctx: HelperContext): Promise<Result<'processes'>
   };
 
   const nsDev = nsfsDevice();
+  // The helper's own mount table names what /run/netns holds, without a stat per name; a name
+  // not in it (being mounted right now) is looked at directly.
+  const hostMounts = readNsfsMounts('self');
+  const mounted = new Map(hostMounts.map((m) => [m.path, { dev: m.dev, ino: m.inode }]));
   for (const name of listNetnsNames()) {
-    const st = statNs(netnsPath(name));
+    const st = mounted.get(netnsPath(name)) ?? statNs(netnsPath(name));
     if (st && st.dev === nsDev) {
       const g = group(st.dev, st.ino);
       g.name ??= name;
@@ -118,8 +145,7 @@ export async function processes(ctx: HelperContext): Promise<Result<'processes'>
   group(self?.dev ?? nsDev, ctx.rootInode).name = null;
   const isRoot = (dev: number, inode: number) => keyOf(dev, inode) === rootKey;
 
-  const selfMnt = statNs('/proc/self/ns/mnt');
-  const hostMnt = selfMnt ? keyOf(selfMnt.dev, selfMnt.ino) : '';
+  const hostMnt = readlink('/proc/self/ns/mnt') ?? '';
   /** One process per mount namespace (the caller's own where there is one), to read its mountinfo. */
   const mountNs = new Map<string, { pid: string; own: boolean }>([[hostMnt, { pid: 'self', own: true }]]);
 
@@ -128,13 +154,15 @@ export async function processes(ctx: HelperContext): Promise<Result<'processes'>
       continue;
     }
     let net: { dev: number; ino: number } | undefined;
-    let uid: number;
+    let fdDir: fs.Stats;
     try {
       net = statNs(`/proc/${pid}/ns/net`);
-      uid = fs.statSync(`/proc/${pid}`).uid;
+      // Owned like /proc/PID (by the process's user), and sized by its number of descriptors.
+      fdDir = fs.statSync(`/proc/${pid}/fd`);
     } catch {
       continue; // exited
     }
+    const uid = fdDir.uid;
     const own = uid === caller;
     if (net === undefined || (view === 'own' && !own)) {
       continue; // exited, or not the caller's to see
@@ -145,9 +173,8 @@ export async function processes(ctx: HelperContext): Promise<Result<'processes'>
     const info: ProcessInfo = { pid: Number(pid), ...labelOf(), uid };
     group(net.dev, net.ino).processes.push(info);
 
-    const mnt = statNs(`/proc/${pid}/ns/mnt`);
-    if (mnt) {
-      const key = keyOf(mnt.dev, mnt.ino);
+    const key = readlink(`/proc/${pid}/ns/mnt`);
+    if (key) {
       const had = mountNs.get(key);
       if ((!had && mountNs.size < LIMITS.mountNamespaces) || (had && !had.own && own)) {
         mountNs.set(key, { pid, own });
@@ -158,7 +185,7 @@ export async function processes(ctx: HelperContext): Promise<Result<'processes'>
     }
     const ownLink = netnsId(net.ino);
     const fdHeld = new Map<string, number[]>();
-    for (const fd of entries(`/proc/${pid}/fd`, LIMITS.fdsPerProcess)) {
+    for (const fd of entries(`/proc/${pid}/fd`, LIMITS.fdsPerProcess, fdDir.size)) {
       let target: string;
       try {
         target = fs.readlinkSync(`/proc/${pid}/fd/${fd}`);
@@ -181,8 +208,15 @@ export async function processes(ctx: HelperContext): Promise<Result<'processes'>
       const [dev, ino] = key.split(':').map(Number);
       hold(group(dev, ino), { kind: 'fd', pid: Number(pid), ...labelOf(), ...(full ? { fds } : {}) });
     }
-    const tasks = entries(`/proc/${pid}/task`, LIMITS.threadsPerProcess);
-    for (const tid of tasks.length > 1 ? tasks : []) {
+    // One thread (the task folder's links: ".", ".." and the thread): nothing more to look at.
+    const taskDir = `/proc/${pid}/task`;
+    let threads: number;
+    try {
+      threads = fs.statSync(taskDir).nlink - 2;
+    } catch {
+      continue;
+    }
+    for (const tid of threads > 1 ? entries(taskDir, LIMITS.threadsPerProcess, threads) : []) {
       if (tid === pid) {
         continue;
       }
@@ -206,13 +240,7 @@ export async function processes(ctx: HelperContext): Promise<Result<'processes'>
   // propagated into other mount namespaces is listed once, by the path the host sees.
   const mountPaths = new Map<ProcessNamespace, Set<string>>();
   for (const [key, { pid }] of mountNs) {
-    let text: string;
-    try {
-      text = fs.readFileSync(`/proc/${pid}/mountinfo`, 'utf8');
-    } catch {
-      continue;
-    }
-    for (const m of parseNsfsMounts(text)) {
+    for (const m of key === hostMnt ? hostMounts : readNsfsMounts(pid)) {
       if (isRoot(m.dev, m.inode)) {
         continue;
       }

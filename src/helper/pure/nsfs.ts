@@ -21,25 +21,17 @@ export interface NsfsMount {
   path: string;
 }
 
+// id parent major:minor root mountpoint options [optional fields...] - fstype source superoptions
+const NSFS_LINE = /^\d+ \d+ (\d+):(\d+) net:\[(\d+)\] (\S+) .*? - nsfs /;
+
 /** The network namespaces bind-mounted somewhere, from a /proc/PID/mountinfo text. */
 export function parseNsfsMounts(mountinfo: string): NsfsMount[] {
   const out: NsfsMount[] = [];
   for (const line of mountinfo.split('\n')) {
-    // id parent major:minor root mountpoint options [optional...] - fstype source superoptions
-    if (!line.includes(' nsfs ')) {
-      continue;
+    const m = line.includes(' nsfs ') ? NSFS_LINE.exec(line) : null;
+    if (m) {
+      out.push({ dev: makeDev(Number(m[1]), Number(m[2])), inode: Number(m[3]), path: unescapeMountField(m[4]) });
     }
-    const f = line.split(' ');
-    const sep = f.indexOf('-', 6);
-    if (sep < 0 || f[sep + 1] !== 'nsfs') {
-      continue;
-    }
-    const root = /^net:\[(\d+)\]$/.exec(f[3] ?? '');
-    const dev = /^(\d+):(\d+)$/.exec(f[2] ?? '');
-    if (!root || !dev) {
-      continue;
-    }
-    out.push({ dev: makeDev(Number(dev[1]), Number(dev[2])), inode: Number(root[1]), path: unescapeMountField(f[4]) });
   }
   return out;
 }

@@ -7,6 +7,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
 import { loadModel } from './bench/bundle.mjs';
+
+/** Short processes in the churn measurement (a shell loop of /bin/true). */
+const CHURN = 5000;
 import { createFixture, guard, ip, leftovers, netnsNames, removeAll, uniquePrefix } from './bench/fixture.mjs';
 import * as m from './bench/measures.mjs';
 import { figureNo, summarize, table } from './bench/report.mjs';
@@ -171,7 +174,7 @@ async function main() {
         }
       }
     };
-    const liveCtx = { createClient, NamespaceStore, ViewActivation, NamespaceTreeProvider, helperPath, prefix, names, idleMs: 2000, onLog };
+    const liveCtx = { createClient, NamespaceStore, ViewActivation, NamespaceTreeProvider, helperPath, prefix, names, idleMs: 2000, churn: CHURN, onLog };
 
     for (let r = 1; r <= opt.rounds; r++) {
       progress(`round ${r}/${opt.rounds} (load ${os.loadavg()[0].toFixed(2)})`);
@@ -290,7 +293,7 @@ async function main() {
   }
 
   info.machine.loadAtEnd = os.loadavg().map((x) => Math.round(x * 100) / 100);
-  const rows = summarize(samples, notes, { N: opt.n, NB: opt.nBuild });
+  const rows = summarize(samples, notes, { N: opt.n, NB: opt.nBuild, CHURN });
   const result = { ...info, checks, figures: rows, warnings: helperLog.slice(0, 20) };
   if (opt.json) {
     console.log(JSON.stringify(result, null, 2));

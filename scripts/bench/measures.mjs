@@ -310,6 +310,41 @@ export async function live(ctx, round) {
     await waitForModel(store, () => !hasLink(store.root, b) && !hasLink(store.get(target), a));
     await modelQuiet(store, 500);
 
+    // A process started in a namespace, and its end: from the kernel's process events.
+    const inode = store.get(target)?.inode;
+    const listed = (pid) => store.processesOf(inode)?.processes.some((p) => p.pid === pid) ?? false;
+    t0 = now();
+    const sleeper = spawn(IP, ['netns', 'exec', target, '/bin/sleep', '60'], { stdio: 'ignore' });
+    try {
+      await waitForModel(store, () => listed(sleeper.pid));
+      out.procStart = now() - t0;
+      await modelQuiet(store);
+      t0 = now();
+      sleeper.kill('SIGKILL');
+      await waitForModel(store, () => !listed(sleeper.pid));
+      out.procExit = now() - t0;
+    } finally {
+      sleeper.kill('SIGKILL');
+    }
+    await modelQuiet(store, 500);
+
+    // Churn: a shell loop of short processes, as seen by the helper (its CPU) and the client (events).
+    const churnEvents = [];
+    const churnSub = client.onEvent((e) => e.processes && churnEvents.push(e));
+    try {
+      const cpu0 = cpuMs(pid);
+      t0 = now();
+      const loop = spawn('/bin/sh', ['-c', `i=0; while [ $i -lt ${ctx.churn} ]; do /bin/true; i=$((i+1)); done`], { stdio: 'ignore' });
+      await new Promise((r) => loop.on('exit', r));
+      await modelQuiet(store);
+      const wall = now() - t0;
+      out.churnCpu = (100 * (cpuMs(pid) - cpu0)) / wall;
+      out.churnEvents = churnEvents.length;
+    } finally {
+      churnSub.dispose();
+    }
+    await modelQuiet(store, 500);
+
     // Nothing changes: the helper should sleep.
     // On a shared machine others' namespaces change too, and the helper rightly works for those
     // events: a window with events is tried again (up to 5 windows), and its event count kept.

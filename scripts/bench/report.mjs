@@ -38,6 +38,10 @@ export const FIGURES = [
   },
   { key: 'buildSteps', label: 'build {NB} namespaces + veths, one ip spawn per step' },
   { key: 'buildBatch', label: 'the same in one batch request to the helper', ref: 'buildSteps' },
+  { key: 'procStart', label: '`ip netns exec Y sleep` → model lists the process under Y', target: (f) => ({ text: '≤ 200 ms', met: f.median <= 200 }) },
+  { key: 'procExit', label: 'that process killed → model drops it', target: (f) => ({ text: '≤ 200 ms', met: f.median <= 200 }) },
+  { key: 'churnCpu', label: 'a shell loop of {CHURN} short processes: helper CPU', unit: '% of a core', target: (f) => ({ text: '< 10%', met: f.median < 10 }) },
+  { key: 'churnEvents', label: 'the same loop: process events sent to the client', unit: 'events', target: (f) => ({ text: '< 100', met: f.median < 100 }) },
   { key: 'idleCpu', label: 'helper CPU time in 2 s idle, watching', unit: 'ms CPU', target: (f) => ({ text: '0 ms (10 ms ticks)', met: f.median === 0 }) },
   { key: 'activation', label: "extension activation (VS Code's Running Extensions)" },
   { key: 'firstRow', label: 'click the activity bar item → first tree row (workbench, {N}+ namespaces)' },
@@ -73,6 +77,12 @@ function fmtValue(v, unit) {
   }
   if (unit === 'ms CPU') {
     return `${v.toFixed(0)} ms`;
+  }
+  if (unit === '% of a core') {
+    return `${v.toFixed(1)}%`;
+  }
+  if (unit === 'events') {
+    return v.toFixed(0);
   }
   return v >= 10_000 ? `${(v / 1000).toFixed(1)} s` : v >= 100 ? `${v.toFixed(0)} ms` : `${v.toFixed(1)} ms`;
 }

@@ -28,24 +28,7 @@ export function attackToolsMissing(): string | undefined {
   return [RUNUSER, SUDO, UNSHARE, NSENTER, IP].find((p) => !fs.existsSync(p));
 }
 
-/**
- * Moves something that exists at `p` aside for the test and puts it back afterwards; whatever the
- * test made there is removed in any case.
- */
-export function preserve(p: string): void {
-  const backup = `${p}.netns-test-backup-${process.pid}`;
-  const existed = fs.existsSync(p);
-  if (existed) {
-    process.stdout.write(`# ${p} exists: moved to ${backup} for the test, restored afterwards\n`);
-    fs.renameSync(p, backup);
-  }
-  registerCleanup(`path ${p}`, () => {
-    fs.rmSync(p, { recursive: true, force: true });
-    if (existed) {
-      fs.renameSync(backup, p);
-    }
-  });
-}
+import { preserve } from './installPaths';
 
 /** Installs the built helper at the fixed path as root (an install found there is put back later). */
 export async function installAsRoot(): Promise<Result<'installHelper'>> {

@@ -18,6 +18,11 @@ describe('ip error messages', () => {
     assert.equal(mapIpError({ op: 'addNetns', name: 'ns1' }, 'Cannot create namespace file "/run/netns/ns1": File exists').code, 'EEXIST');
     assert.equal(mapIpError({ op: 'addVeth', name: 'a', peer: 'b' }, 'RTNETLINK answers: File exists').code, 'EEXIST');
   });
+  it('says an address is not there, in the words ip uses for IPv4 and for IPv6', () => {
+    for (const stderr of ['Error: ipv4: Address not found.', 'Error: ipv6: address not found.']) {
+      assert.equal(mapIpError({ op: 'delAddress', netns: 'ns1', name: 'veth-a', address: 'fd00::9/64' }, stderr).code, 'EADDRNOTAVAIL', stderr);
+    }
+  });
   it('keeps unknown failures with the tool words', () => {
     const e = mapIpError({ op: 'delLink', netns: null, name: 'x' }, 'Something odd');
     assert.equal(e.code, 'EIO');

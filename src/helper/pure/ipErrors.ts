@@ -83,7 +83,7 @@ export function mapIpError(req: Request, stderr: string, locate?: LocateInterfac
     }
     return e('EEXIST', part('That name is already in use.'));
   }
-  if (/Address not found|Cannot assign requested address/.test(s) && req.op === 'delAddress') {
+  if (/address not found|Cannot assign requested address/i.test(s) && req.op === 'delAddress') {
     return e(
       'EADDRNOTAVAIL',
       req.netns === null

@@ -106,6 +106,75 @@ function readNsfsMounts(pid: string): NsfsMount[] {
   }
 }
 
+interface Scan {
+  /** The namespaces a process keeps open (by "dev:inode") and the descriptors of each. */
+  fds: Map<string, number[]>;
+  /** Its threads in another namespace than its own. */
+  threads: { key: string; tid: number }[];
+  /** What the scan was made for: it is used again while these stay and it is recent. */
+  netIno: number;
+  fdCount: number;
+  threadCount: number;
+  at: number;
+}
+
+/**
+ * The last scan of each process's descriptors and threads. Reading every descriptor of every
+ * process is most of the work of a process list, and the list is read again on every burst of
+ * process events: a process whose namespace, number of descriptors and number of threads are as
+ * they were is not read again for SCAN_REUSE_MS.
+ */
+const scanned = new Map<string, Scan>();
+const SCAN_REUSE_MS = 1000;
+
+/** The descriptors and threads of a process that hold another namespace than its own. */
+function scanHolders(pid: string, net: { dev: number; ino: number }, fdCount: number): Scan | undefined {
+  const taskDir = `/proc/${pid}/task`;
+  let threadCount: number;
+  try {
+    // The task folder's links: ".", ".." and one per thread.
+    threadCount = fs.statSync(taskDir).nlink - 2;
+  } catch {
+    return undefined;
+  }
+  const now = Date.now();
+  const last = scanned.get(pid);
+  if (last && last.netIno === net.ino && last.fdCount === fdCount && last.threadCount === threadCount && now - last.at < SCAN_REUSE_MS) {
+    return last;
+  }
+  const nsDev = nsfsDevice();
+  const ownLink = netnsId(net.ino);
+  const fds = new Map<string, number[]>();
+  for (const fd of entries(`/proc/${pid}/fd`, LIMITS.fdsPerProcess, fdCount)) {
+    const target = readlink(`/proc/${pid}/fd/${fd}`);
+    // A namespace file opened through /proc/PID/ns reads net:[INODE]; one opened through a bind
+    // mount reads as that mount's path (the mount holds it too), or "/" once the mount is
+    // detached (umount -l): only those are looked at more closely.
+    if (target === undefined || (!target.startsWith('net:[') && target !== '/') || target === ownLink) {
+      continue;
+    }
+    const st = statNs(`/proc/${pid}/fd/${fd}`);
+    if (st && st.dev === nsDev && st.ino !== net.ino) {
+      const key = keyOf(st.dev, st.ino);
+      fds.set(key, [...(fds.get(key) ?? []), Number(fd)]);
+    }
+  }
+  const threads: Scan['threads'] = [];
+  for (const tid of threadCount > 1 ? entries(taskDir, LIMITS.threadsPerProcess, threadCount) : []) {
+    const target = tid === pid ? undefined : readlink(`${taskDir}/${tid}/ns/net`);
+    if (target === undefined || target === ownLink) {
+      continue;
+    }
+    const st = statNs(`${taskDir}/${tid}/ns/net`);
+    if (st) {
+      threads.push({ key: keyOf(st.dev, st.ino), tid: Number(tid) });
+    }
+  }
+  const scan: Scan = { fds, threads, netIno: net.ino, fdCount, threadCount, at: now };
+  scanned.set(pid, scan);
+  return scan;
+}
+
 export async function processes(ctx: HelperContext): Promise<Result<'processes'>> {
   const users = readUsers();
   const caller = ctx.caller.uid;
@@ -149,10 +218,12 @@ export async function processes(ctx: HelperContext): Promise<Result<'processes'>
   /** One process per mount namespace (the caller's own where there is one), to read its mountinfo. */
   const mountNs = new Map<string, { pid: string; own: boolean }>([[hostMnt, { pid: 'self', own: true }]]);
 
+  const seenPids = new Set<string>();
   for (const pid of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(pid)) {
       continue;
     }
+    seenPids.add(pid);
     let net: { dev: number; ino: number } | undefined;
     let fdDir: fs.Stats;
     try {
@@ -183,56 +254,26 @@ export async function processes(ctx: HelperContext): Promise<Result<'processes'>
     if (Number(pid) === process.pid) {
       continue; // the helper's own descriptors are the requests it is serving
     }
-    const ownLink = netnsId(net.ino);
-    const fdHeld = new Map<string, number[]>();
-    for (const fd of entries(`/proc/${pid}/fd`, LIMITS.fdsPerProcess, fdDir.size)) {
-      let target: string;
-      try {
-        target = fs.readlinkSync(`/proc/${pid}/fd/${fd}`);
-      } catch {
-        continue;
-      }
-      // A namespace file opened through /proc/PID/ns reads net:[INODE]; one opened through a bind
-      // mount reads as that mount's path (the mount holds it too), or "/" once the mount is
-      // detached (umount -l): only those are looked at more closely.
-      if ((!target.startsWith('net:[') && target !== '/') || target === ownLink) {
-        continue;
-      }
-      const st = statNs(`/proc/${pid}/fd/${fd}`);
-      if (st && st.dev === nsDev && st.ino !== net.ino && !isRoot(st.dev, st.ino)) {
-        const key = keyOf(st.dev, st.ino);
-        fdHeld.set(key, [...(fdHeld.get(key) ?? []), Number(fd)]);
-      }
+    const found = scanHolders(pid, net, fdDir.size);
+    if (!found) {
+      continue; // exited
     }
-    for (const [key, fds] of fdHeld) {
+    for (const [key, fds] of found.fds) {
       const [dev, ino] = key.split(':').map(Number);
-      hold(group(dev, ino), { kind: 'fd', pid: Number(pid), ...labelOf(), ...(full ? { fds } : {}) });
+      if (!isRoot(dev, ino)) {
+        hold(group(dev, ino), { kind: 'fd', pid: Number(pid), ...labelOf(), ...(full ? { fds } : {}) });
+      }
     }
-    // One thread (the task folder's links: ".", ".." and the thread): nothing more to look at.
-    const taskDir = `/proc/${pid}/task`;
-    let threads: number;
-    try {
-      threads = fs.statSync(taskDir).nlink - 2;
-    } catch {
-      continue;
+    for (const { key, tid } of found.threads) {
+      const [dev, ino] = key.split(':').map(Number);
+      if (!isRoot(dev, ino)) {
+        hold(group(dev, ino), { kind: 'thread', pid: Number(pid), tid, ...labelOf() });
+      }
     }
-    for (const tid of threads > 1 ? entries(taskDir, LIMITS.threadsPerProcess, threads) : []) {
-      if (tid === pid) {
-        continue;
-      }
-      let target: string;
-      try {
-        target = fs.readlinkSync(`/proc/${pid}/task/${tid}/ns/net`);
-      } catch {
-        continue;
-      }
-      if (target === ownLink) {
-        continue;
-      }
-      const st = statNs(`/proc/${pid}/task/${tid}/ns/net`);
-      if (st && !isRoot(st.dev, st.ino)) {
-        hold(group(st.dev, st.ino), { kind: 'thread', pid: Number(pid), tid: Number(tid), ...labelOf() });
-      }
+  }
+  for (const pid of scanned.keys()) {
+    if (!seenPids.has(pid)) {
+      scanned.delete(pid);
     }
   }
 

@@ -157,6 +157,7 @@ async function main() {
     // Warm-up, not measured: the first snapshot loads the FFI and fills caches.
     await m.snapshot(clientA, names);
     await m.listNames(clientA);
+    await m.processesRead(clientA);
     if (reader) {
       m.readInProcess(reader, names);
     }
@@ -208,6 +209,11 @@ async function main() {
         const { ms, count } = await m.listNames(clientA);
         checks.listNamesCount = count;
         add('listNames', ms);
+      }
+      for (let i = 0; i < 3; i++) {
+        const { ms, count } = await m.processesRead(clientA);
+        checks.processesCount = count;
+        add('processes', ms);
       }
       const live = await m.live(liveCtx, r);
       const { idleEvents, ...times } = live;
@@ -296,7 +302,7 @@ async function main() {
     console.log(`\n${info.date.slice(0, 10)}, N=${opt.n}, ${mc.cores} cores (${mc.cpu}), load ${mc.loadAtStart[0]} → ${mc.loadAtEnd[0]}, ${mc.ip}, node ${mc.node}`);
     const nos = (...keys) => keys.map(figureNo).join(', ');
     console.log(
-      `medians of ${opt.rounds} interleaved rounds (3 samples per round for ${nos('snapFast', 'readInProcess', 'listNames', 'opSpawn', 'opHelper')}); ` +
+      `medians of ${opt.rounds} interleaved rounds (3 samples per round for ${nos('snapFast', 'readInProcess', 'listNames', 'processes', 'opSpawn', 'opHelper')}); ` +
         `${nos('snapIp')}: ${opt.ipRounds} round(s); ${nos('buildSteps', 'buildBatch')}: ${opt.buildRounds} round(s); ${nos('activation', 'firstRow', 'vsix')}: 1 run, ${nos('expand', 'expandTwistie')}: 4 namespaces each\n`,
     );
     console.log(table(rows));

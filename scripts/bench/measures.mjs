@@ -134,6 +134,14 @@ export async function listNames(client) {
   return { ms, count: names.length };
 }
 
+/** The process list (every /proc entry and what holds each namespace) through the running helper. */
+export async function processesRead(client) {
+  const t0 = now();
+  const { namespaces } = await client.request('processes', {});
+  const ms = now() - t0;
+  return { ms, count: namespaces.length };
+}
+
 /** addNetns then delNetns through the helper. */
 export async function opViaHelper(client, name) {
   const t0 = now();

@@ -22,6 +22,7 @@ export const FIGURES = [
   { key: 'readInProcess', label: 'the fast reader alone, in process (no helper, JSON or pipe)', ref: 'loop' },
   { key: 'snapIp', label: "helper snapshot, reader: 'ip' (the fallback)", ref: 'loop' },
   { key: 'listNames', label: 'names only (listNames round trip): first paint', target: (f) => ({ text: '< 30 ms', met: f.median < 30 }) },
+  { key: 'processes', label: 'process list (`processes` round trip: /proc, holders, containers) with the {N} named' },
   { key: 'firstLoad', label: 'view shown → model loaded (start helper, watch, full read)' },
   { key: 'treeRoot', label: 'tree provider: top level at {N} (getChildren + getTreeItem each)', target: (f) => ({ text: '< 100 ms', met: f.median < 100 }) },
   { key: 'treeExpand', label: 'tree provider: one namespace expanded', target: (f) => ({ text: '< 100 ms', met: f.median < 100 }) },

@@ -86,13 +86,50 @@ export interface ProcessInfo {
   uid: number;
 }
 
-/** One network namespace as found through /proc/PID/ns/net, named or not. */
+/**
+ * What keeps a namespace alive besides the processes inside it. Paths are as the mount namespace
+ * they are in shows them; other users' descriptor numbers are left out (docs/policy.md).
+ */
+export type NamespaceHolder =
+  /**
+   * A bind mount of the namespace file: Docker's /var/run/docker/netns/ID, `unshare --net=FILE`.
+   * `pid` is set when the mount is in another mount namespace than the helper's: a process that
+   * sees it there (`nsenter -t PID -m`).
+   */
+  | { kind: 'mount'; path: string; pid?: number }
+  /** A process with the namespace open (a descriptor), while not inside it itself. */
+  | { kind: 'fd'; pid: number; command: string; user: string; fds?: number[] }
+  /** A thread inside the namespace whose process is not. */
+  | { kind: 'thread'; pid: number; tid: number; command: string; user: string };
+
+export type ContainerRuntime = 'docker' | 'podman' | 'containerd' | 'cri-o';
+
+/** The container a namespace belongs to, from the cgroup of a process inside it. */
+export interface ContainerInfo {
+  runtime: ContainerRuntime;
+  /** The container's id (hex, as the runtime shows it in full). */
+  id: string;
+  /** The container's name, from the runtime's state or command line where it could be read. */
+  name?: string;
+  /** For a Kubernetes pod: "namespace/name" where known, else the pod's uid. */
+  pod?: string;
+}
+
+/**
+ * One network namespace as found through /proc (a process inside it, a bind mount, a descriptor
+ * or a thread), named or not.
+ */
 export interface ProcessNamespace {
   inode: number;
+  /** The nsfs device (st_dev): with the inode, what identifies the namespace. */
+  dev?: number;
   id: string;
   /** Name under /run/netns if the namespace has one; null for the root namespace. */
   name?: NetnsRef;
   processes: ProcessInfo[];
+  /** What else holds it: bind mounts elsewhere, descriptors, threads. Absent when nothing does. */
+  holders?: NamespaceHolder[];
+  container?: ContainerInfo;
 }
 
 export function netnsId(inode: number): string {

@@ -59,7 +59,7 @@ export interface ChangeEvent {
   netns: NetnsRef[];
   /** True when namespaces were added to or removed from /run/netns. */
   names: boolean;
-  /** True when processes started or ended (reported at most every 120 ms): the process lists changed. */
+  /** True when processes started or ended (reported at most every 120 ms, every 500 ms under lasting churn): the process lists changed. */
   processes?: boolean;
 }
 

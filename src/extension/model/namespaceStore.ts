@@ -382,9 +382,10 @@ function sameContent(a: Namespace | undefined, b: Namespace): boolean {
   return a !== undefined && JSON.stringify(a) === JSON.stringify(b);
 }
 
-/** The inodes of the namespaces whose processes (or name) differ between two process lists. */
+/** The inodes of the namespaces whose processes, holders, container or name differ between two process lists. */
 function changedProcessLists(before: ProcessNamespace[], after: ProcessNamespace[]): number[] {
-  const key = (p: ProcessNamespace) => `${p.name ?? ''}\n${p.processes.map((x) => `${x.pid} ${x.command}`).join('\n')}`;
+  const key = (p: ProcessNamespace) =>
+    `${p.name ?? ''}\n${p.processes.map((x) => `${x.pid} ${x.command}`).join('\n')}\n${JSON.stringify(p.holders ?? [])}\n${JSON.stringify(p.container ?? null)}`;
   const old = new Map(before.map((p) => [p.inode, key(p)]));
   const out: number[] = [];
   for (const p of after) {

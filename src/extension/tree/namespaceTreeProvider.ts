@@ -3,7 +3,7 @@
 // expanded, and a change in one namespace refreshes only that namespace's node.
 
 import * as vscode from 'vscode';
-import type { Namespace, NetnsRef } from '../../core/model';
+import type { ContainerInfo, Namespace, NetnsRef } from '../../core/model';
 import type { ModelChange, NamespaceStore } from '../model/namespaceStore';
 import { netnsKey } from '../model/netnsKey';
 import { config } from '../config';
@@ -22,6 +22,8 @@ import {
 import { processesItem, processItem } from './processes/processItems';
 import { unnamedGroupItem, unnamedNamespaceItem } from './unnamed/unnamedItems';
 
+const containerKey = (c: ContainerInfo | undefined) => (c ? `${c.runtime}:${c.id}:${c.name ?? ''}` : '');
+
 /** How old a process list may be when a "Processes" node is expanded. */
 const PROCESS_MAX_AGE_MS = 2000;
 
@@ -33,6 +35,8 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
   private readonly unnamedGroup = new UnnamedGroupNode();
   private readonly unnamedNodes = new Map<number, UnnamedNamespaceNode>();
   private hadUnnamed = false;
+  /** The container each namespace row was last drawn with, to redraw a row whose container changed. */
+  private readonly shownContainer = new Map<string, string>();
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly model: NamespaceStore) {
@@ -72,6 +76,11 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
         if ((node.interfaces.size > 0 || node.netns === null) && (!differ || (inode !== undefined && differ.has(inode)))) {
           nodes.push(node.processes);
         }
+        // A container found (or gone) in a named namespace changes its row's description.
+        const shown = this.shownContainer.get(node.id);
+        if (shown !== undefined && inode !== undefined && shown !== containerKey(this.model.processesOf(inode)?.container)) {
+          nodes.push(node);
+        }
       }
       const named = new Set(this.model.all().map((ns) => ns.inode));
       if (hasUnnamed && (!differ || [...differ].some((inode) => !named.has(inode)))) {
@@ -88,6 +97,7 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     for (const [key, node] of this.namespaceNodes) {
       if (!this.model.has(node.netns)) {
         this.namespaceNodes.delete(key);
+        this.shownContainer.delete(node.id);
       }
     }
   }
@@ -124,7 +134,9 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     switch (node.kind) {
       case 'namespace': {
         const ns = this.model.get(node.netns);
-        return namespaceItem(node, ns, ns ? this.visibleInterfaces(ns).length : 0);
+        const container = ns && node.netns !== null ? this.model.processesOf(ns.inode)?.container : undefined;
+        this.shownContainer.set(node.id, containerKey(container));
+        return namespaceItem(node, ns, ns ? this.visibleInterfaces(ns).length : 0, container);
       }
       case 'interface':
         return interfaceItem(node);

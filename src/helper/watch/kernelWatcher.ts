@@ -67,6 +67,12 @@ const PROCESS_TOKEN = 0xffffffff;
  * again at the report), and the kernel queues the events or drops them when its buffer fills.
  */
 export const PROCESS_INTERVAL_MS = 120;
+/**
+ * Under churn that goes on (a build, a shell loop) reports slow down to one per this many ms after
+ * a second, since each makes the client read every process list again; a quiet second ends it.
+ */
+export const PROCESS_CHURN_INTERVAL_MS = 500;
+const CHURN_AFTER_MS = 1000;
 
 export class KernelWatcher {
   private readonly libc: Libc;
@@ -90,6 +96,8 @@ export class KernelWatcher {
   private namesChanged = false;
   private processesChanged = false;
   private lastProcessFlush = 0;
+  /** When the current run of process reports began (each less than CHURN_AFTER_MS after the last). */
+  private processBurstStart = 0;
   /** Undefined when the kernel's process connector could not be used. */
   private readonly processSocket?: ProcessEventSocket;
   private flushTimer?: NodeJS.Timeout;
@@ -242,7 +250,7 @@ export class KernelWatcher {
     }
     // Process changes alone wait until PROCESS_INTERVAL_MS after the last report of them.
     const onlyProcesses = this.changed.size === 0 && !this.namesChanged;
-    const wait = onlyProcesses ? Math.max(this.coalesceMs, this.lastProcessFlush + PROCESS_INTERVAL_MS - Date.now()) : this.coalesceMs;
+    const wait = onlyProcesses ? Math.max(this.coalesceMs, this.lastProcessFlush + this.processInterval() - Date.now()) : this.coalesceMs;
     this.flushTimer = setTimeout(() => {
       this.flushTimer = undefined;
       if (this.disposed || (this.changed.size === 0 && !this.namesChanged && !this.processesChanged)) {
@@ -250,7 +258,11 @@ export class KernelWatcher {
       }
       const e = { netns: [...this.changed], names: this.namesChanged, processes: this.processesChanged };
       if (this.processesChanged) {
-        this.lastProcessFlush = Date.now();
+        const t = Date.now();
+        if (t - this.lastProcessFlush > CHURN_AFTER_MS) {
+          this.processBurstStart = t;
+        }
+        this.lastProcessFlush = t;
         this.armProcessSocket();
       }
       this.changed.clear();
@@ -365,6 +377,13 @@ export class KernelWatcher {
     ev.writeUInt32LE(EPOLLIN | flags, 0);
     ev.writeUInt32LE(token, EPOLL_DATA_OFFSET);
     check(this.libc, 'epoll_ctl', this.libc.epoll_ctl(this.epfd, op, fd, ev));
+  }
+
+  /** How long after the last process report the next may go out. */
+  private processInterval(): number {
+    const t = Date.now();
+    const burst = t - this.lastProcessFlush <= CHURN_AFTER_MS && this.lastProcessFlush - this.processBurstStart >= CHURN_AFTER_MS;
+    return burst ? PROCESS_CHURN_INTERVAL_MS : PROCESS_INTERVAL_MS;
   }
 
   /** Waits for the next process event (the socket is one-shot: see PROCESS_INTERVAL_MS). */

@@ -61,7 +61,10 @@ describe('live refresh', function () {
       await waitFor(async () => {
         const n = await childById(api, `ns:${ns1}`);
         const v = n && (await childById(api, `ns:${ns1}/if:${veth}`, n));
-        return !!v && v.kind === 'interface' && v.iface.addresses.some((a) => a.address === '10.233.0.1');
+        // The model holds the address before its change is sent (a process list read in the same
+        // round comes first): wait for both.
+        const shown = !!v && v.kind === 'interface' && v.iface.addresses.some((a) => a.address === '10.233.0.1');
+        return shown && changes.some((c) => c.namespaces.includes(ns1));
       }, 1000, 'the address in the tree');
       console.log(`      address appeared after ${Date.now() - start} ms`);
       assert.ok(changes.every((c) => !c.all), 'no full re-read');

@@ -1,8 +1,9 @@
 // The tree item and tooltip of a namespace (the host's or a named one).
 
 import * as vscode from 'vscode';
-import type { Namespace, NotNamespace, ProcessNamespace } from '../../../core/model';
-import { interfaceCount, netnsDisplayName, notNamespaceText } from '../../labels';
+import type { ContainerInfo, Namespace, NotNamespace, ProcessNamespace } from '../../../core/model';
+import { containerLabel, interfaceCount, netnsDisplayName, notNamespaceText } from '../../labels';
+import { appendHolders } from '../holders';
 import { codeSpan, escapeMarkdown, markdown } from '../markdown';
 import type { NamespaceNode } from '../nodes';
 
@@ -17,7 +18,8 @@ function notNamespaceItem(node: NamespaceNode, kind: NotNamespace): vscode.TreeI
   return item;
 }
 
-export function namespaceItem(node: NamespaceNode, ns: Namespace | undefined, visibleInterfaces: number): vscode.TreeItem {
+/** `container`: the container whose namespace it is (a name a runtime made, such as Podman's netns-<uuid>). */
+export function namespaceItem(node: NamespaceNode, ns: Namespace | undefined, visibleInterfaces: number, container?: ContainerInfo): vscode.TreeItem {
   if (ns?.notNamespace) {
     return notNamespaceItem(node, ns.notNamespace);
   }
@@ -33,7 +35,7 @@ export function namespaceItem(node: NamespaceNode, ns: Namespace | undefined, vi
     item.iconPath = new vscode.ThemeIcon('lock');
   } else {
     const count = interfaceCount(visibleInterfaces);
-    item.description = isRoot ? `${vscode.l10n.t('root namespace')} · ${count}` : count;
+    item.description = isRoot ? `${vscode.l10n.t('root namespace')} · ${count}` : container ? `${count} · ${containerLabel(container)}` : count;
     item.iconPath = new vscode.ThemeIcon(isRoot ? 'home' : 'symbol-namespace');
   }
   item.accessibilityInformation = {
@@ -70,8 +72,12 @@ export function namespaceTooltip(node: NamespaceNode, ns: Namespace | undefined,
       row(vscode.l10n.t('Error'), escapeMarkdown(ns.error));
     }
   }
+  if (procs?.container) {
+    row(vscode.l10n.t('Container'), `${escapeMarkdown(containerLabel(procs.container))} ${codeSpan(procs.container.id.slice(0, 12))}`);
+  }
   if (procs) {
     row(vscode.l10n.t('Processes'), String(procs.processes.length));
+    appendHolders(md, procs);
   }
   return md;
 }

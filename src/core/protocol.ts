@@ -16,7 +16,7 @@ import { BATCH_OPS, isOp, OPS, spec, type WireRequest } from './operations';
 
 export type { BatchItem, HelloResult, Op, Params, Request, Result, WireRequest } from './operations';
 
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 /** A request line longer than this is refused without being parsed. */
 export const MAX_REQUEST_BYTES = 1024 * 1024;
 

@@ -13,22 +13,15 @@ import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:chil
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { INSTALL_LAUNCHER } from '../../src/core/install';
-import { allowLauncher, attackToolsMissing, installAsRoot, RUNUSER, SUDO } from '../support/attack';
+import { allowLauncher, attackSkip, installAsRoot, RUNUSER, SUDO } from '../support/attack';
 import type { ClientScriptInput } from '../support/asUserClient';
 import type { FdAttackInput, FdAttackOutput } from '../support/fdAttack';
 import type { HeldClientReady } from '../support/heldClient';
-import { helperPath as builtHelper, cleanupOnExit, cleanupPrefix, netnsNames, uniquePrefix } from '../support/kernel';
+import { cleanupOnExit, cleanupPrefix, netnsNames, uniquePrefix } from '../support/kernel';
 import { groupAndDescendants, signal } from '../support/processTree';
 import { createTestUser, registerCleanup, runAsUser, runCleanups, userReadableBuild, type TestUser } from '../support/testUser';
 
-const skip =
-  process.getuid?.() !== 0
-    ? 'needs root (it installs into /usr/local/lib and creates a test user)'
-    : !fs.existsSync(builtHelper)
-      ? 'needs dist/helper.js (npm run build)'
-      : attackToolsMissing()
-        ? `needs ${attackToolsMissing()}`
-        : false;
+const skip = attackSkip();
 
 const P = uniquePrefix();
 cleanupOnExit(P);

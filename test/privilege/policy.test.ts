@@ -16,7 +16,7 @@ import {
   allowLauncher,
   assertFailed,
   assertRefused,
-  attackToolsMissing,
+  attackSkip,
   call,
   deviceStandIn,
   installAsRoot,
@@ -32,17 +32,10 @@ import {
 } from '../support/attack';
 import type { ClientScriptInput, ClientScriptOutput } from '../support/asUserClient';
 import { HelperProcess } from '../support/helperProcess';
-import { helperPath as builtHelper, cleanupOnExit, cleanupPrefix, ip, ipTry, links, linkNames, netnsNames, uniquePrefix } from '../support/kernel';
+import { cleanupOnExit, cleanupPrefix, ip, ipTry, links, linkNames, netnsNames, uniquePrefix } from '../support/kernel';
 import { createTestUser, installSudoers, registerCleanup, runAsUser, runCleanups, userReadableBuild, type TestUser } from '../support/testUser';
 
-const skip =
-  process.getuid?.() !== 0
-    ? 'needs root (it installs into /usr/local/lib and creates a test user)'
-    : !fs.existsSync(builtHelper)
-      ? 'needs dist/helper.js (npm run build)'
-      : attackToolsMissing()
-        ? `needs ${attackToolsMissing()}`
-        : false;
+const skip = attackSkip();
 
 const P = uniquePrefix();
 cleanupOnExit(P);

@@ -8,19 +8,12 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { MAX_IN_FLIGHT } from '../../src/helper/server';
 import type { RawResponse } from '../support/helperProcess';
-import { allowLauncher, assertFailed, attackToolsMissing, call, installAsRoot, launcherAsUser, linksOfPid, userNsProcess } from '../support/attack';
+import { allowLauncher, assertFailed, attackSkip, call, installAsRoot, launcherAsUser, linksOfPid, userNsProcess } from '../support/attack';
 import type { HelperProcess } from '../support/helperProcess';
-import { helperPath as builtHelper, cleanupOnExit, cleanupPrefix, ip, ipTry, linkNames, netnsNames, uniquePrefix } from '../support/kernel';
+import { cleanupOnExit, cleanupPrefix, ip, ipTry, linkNames, netnsNames, uniquePrefix } from '../support/kernel';
 import { createTestUser, registerCleanup, runCleanups, type TestUser } from '../support/testUser';
 
-const skip =
-  process.getuid?.() !== 0
-    ? 'needs root (it installs into /usr/local/lib and creates a test user)'
-    : !fs.existsSync(builtHelper)
-      ? 'needs dist/helper.js (npm run build)'
-      : attackToolsMissing()
-        ? `needs ${attackToolsMissing()}`
-        : false;
+const skip = attackSkip();
 
 const P = uniquePrefix();
 cleanupOnExit(P);

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { INSTALL_DIR, INSTALL_LAUNCHER, POLKIT_POLICY_PATH, sudoersLine } from '../../src/core/install';
 import type { Result } from '../../src/core/protocol';
 import { HelperProcess, type RawResponse } from './helperProcess';
-import { IP, type IpLinkJson } from './kernel';
+import { helperPath as builtHelperPath, IP, type IpLinkJson } from './kernel';
 import { installSudoers, registerCleanup, tempDir, type TestUser } from './testUser';
 
 export const RUNUSER = '/usr/sbin/runuser';
@@ -26,6 +26,18 @@ export const POLICY_FILE = `${POLICY_DIR}/policy.json`;
 /** What the attack tests need that may be missing here, or undefined. */
 export function attackToolsMissing(): string | undefined {
   return [RUNUSER, SUDO, UNSHARE, NSENTER, IP].find((p) => !fs.existsSync(p));
+}
+
+/** Why the attack suites cannot run here (their `skip`), or false. */
+export function attackSkip(): string | false {
+  const tool = attackToolsMissing();
+  return process.getuid?.() !== 0
+    ? 'needs root (it installs into /usr/local/lib and creates a test user)'
+    : !fs.existsSync(builtHelperPath)
+      ? 'needs dist/helper.js (npm run build)'
+      : tool
+        ? `needs ${tool}`
+        : false;
 }
 
 import { preserve } from './installPaths';

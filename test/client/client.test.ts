@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createClient, type ClientOptions } from '../../src/client/client';
 import { HelperError, HelperLostError, LaunchError, type HelperState, type NetnsClient } from '../../src/client/types';
-import type { ChangeEvent } from '../../src/core/protocol';
+import { PROTOCOL_VERSION, type ChangeEvent } from '../../src/core/protocol';
 import { cleanupOnExit, cleanupPrefix, helperPath, IP, ip, netnsNames, uniquePrefix } from '../support/kernel';
 
 const skip = process.getuid?.() !== 0 ? 'needs root' : !fs.existsSync(helperPath) ? 'needs dist/helper.js (npm run build)' : false;
@@ -220,7 +220,7 @@ describe('request client (stand-in helpers)', { skip: process.getuid?.() !== 0 ?
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  const HELLO = `{name:'vscode-netns-helper',version:'0',protocol:1,pid:process.pid,uid:process.getuid(),reader:'ip',ip:'/usr/sbin/ip',rootInode:1}`;
+  const HELLO = `{name:'vscode-netns-helper',version:'0',protocol:${PROTOCOL_VERSION},pid:process.pid,uid:process.getuid(),reader:'ip',ip:'/usr/sbin/ip',rootInode:1}`;
   // A helper answering hello, then (on listNames) garbage, stray answers and a split event
   // before the real answer, written in small pieces.
   const NOISY = `

@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Namespace } from '../../src/core/model';
 import { HelperProcess } from '../support/helperProcess';
 import { cleanupOnExit, cleanupPrefix, ip, links, linkNames, netnsNames, uniquePrefix } from '../support/kernel';
+import { PROTOCOL_VERSION } from '../../src/core/protocol';
 
 const P = uniquePrefix();
 cleanupOnExit(P);
@@ -60,7 +61,7 @@ describe('helper operations on the real kernel', () => {
   it('answers hello with its identity', async () => {
     const r = await h.ok<{ name: string; protocol: number; uid: number; rootInode: number }>('hello');
     assert.equal(r.name, 'vscode-netns-helper');
-    assert.equal(r.protocol, 1);
+    assert.equal(r.protocol, PROTOCOL_VERSION);
     assert.equal(r.uid, 0);
     assert.equal(r.rootInode, nsInode('/proc/self/ns/net'));
   });

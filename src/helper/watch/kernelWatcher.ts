@@ -69,10 +69,12 @@ const PROCESS_TOKEN = 0xffffffff;
 export const PROCESS_INTERVAL_MS = 120;
 /**
  * Under churn that goes on (a build, a shell loop) reports slow down to one per this many ms after
- * a second, since each makes the client read every process list again; a quiet second ends it.
+ * a second, since each makes the client read every process list again; a quiet CHURN_GAP_MS ends it.
  */
 export const PROCESS_CHURN_INTERVAL_MS = 500;
 const CHURN_AFTER_MS = 1000;
+/** No process event for this long after the socket was armed again: the churn is over. */
+const CHURN_GAP_MS = 2 * PROCESS_INTERVAL_MS;
 
 export class KernelWatcher {
   private readonly libc: Libc;
@@ -96,8 +98,9 @@ export class KernelWatcher {
   private namesChanged = false;
   private processesChanged = false;
   private lastProcessFlush = 0;
-  /** When the current run of process reports began (each less than CHURN_AFTER_MS after the last). */
+  /** When the current run of process events began (none more than CHURN_GAP_MS after its socket was armed). */
   private processBurstStart = 0;
+  private processArmedAt = 0;
   /** Undefined when the kernel's process connector could not be used. */
   private readonly processSocket?: ProcessEventSocket;
   private flushTimer?: NodeJS.Timeout;
@@ -207,6 +210,9 @@ export class KernelWatcher {
             continue;
           }
           if (token === PROCESS_TOKEN) {
+            if (Date.now() - this.processArmedAt > CHURN_GAP_MS) {
+              this.processBurstStart = Date.now(); // after a quiet while: a new run begins
+            }
             if (this.processSocket?.drain(this.drainBuf)) {
               this.processesChanged = true;
               this.scheduleFlush(); // arms the socket again when it reports
@@ -258,11 +264,7 @@ export class KernelWatcher {
       }
       const e = { netns: [...this.changed], names: this.namesChanged, processes: this.processesChanged };
       if (this.processesChanged) {
-        const t = Date.now();
-        if (t - this.lastProcessFlush > CHURN_AFTER_MS) {
-          this.processBurstStart = t;
-        }
-        this.lastProcessFlush = t;
+        this.lastProcessFlush = Date.now();
         this.armProcessSocket();
       }
       this.changed.clear();
@@ -381,14 +383,13 @@ export class KernelWatcher {
 
   /** How long after the last process report the next may go out. */
   private processInterval(): number {
-    const t = Date.now();
-    const burst = t - this.lastProcessFlush <= CHURN_AFTER_MS && this.lastProcessFlush - this.processBurstStart >= CHURN_AFTER_MS;
-    return burst ? PROCESS_CHURN_INTERVAL_MS : PROCESS_INTERVAL_MS;
+    return Date.now() - this.processBurstStart >= CHURN_AFTER_MS ? PROCESS_CHURN_INTERVAL_MS : PROCESS_INTERVAL_MS;
   }
 
   /** Waits for the next process event (the socket is one-shot: see PROCESS_INTERVAL_MS). */
   private armProcessSocket(): void {
     if (this.processSocket && !this.closed) {
+      this.processArmedAt = Date.now();
       this.epollAdd(this.processSocket.fd, PROCESS_TOKEN, EPOLLONESHOT, EPOLL_CTL_MOD);
     }
   }

@@ -242,7 +242,7 @@ async function main() {
     if (opt.vscode) {
       const missing = workbenchMissing(root);
       if (missing) {
-        notes.activation = notes.firstRow = notes.expand = notes.expandTwistie = missing;
+        notes.activation = notes.firstRow = notes.expand = notes.expandTwistie = notes.firstRowUser = notes.filledUser = missing;
       } else {
         progress('workbench: code-server + chromium, 1 round');
         try {
@@ -259,6 +259,15 @@ async function main() {
         } catch (e) {
           notes.activation = notes.firstRow = notes.expand = notes.expandTwistie = `workbench failed: ${e.message.split('\n')[0]}`;
         }
+        progress('workbench as an ordinary user whose sudo asks for a password, 1 round');
+        try {
+          const wb = await workbenchInChild(root, prefix, 'user');
+          info.userWorkbench = wb;
+          add('firstRowUser', wb.firstRow);
+          add('filledUser', wb.filled);
+        } catch (e) {
+          notes.firstRowUser = notes.filledUser = `workbench as a user failed: ${e.message.split('\n')[0]}`;
+        }
       }
       progress('packaging the .vsix (npm run package in a temporary copy)');
       const vsix = packageVsix(root);
@@ -269,7 +278,7 @@ async function main() {
         add('vsix', vsix.bytes / 1024);
       }
     } else {
-      notes.activation = notes.firstRow = notes.expand = notes.expandTwistie = notes.vsix = 'skipped (--no-vscode)';
+      notes.activation = notes.firstRow = notes.expand = notes.expandTwistie = notes.firstRowUser = notes.filledUser = notes.vsix = 'skipped (--no-vscode)';
     }
   } finally {
     clientA?.dispose();

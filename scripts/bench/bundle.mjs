@@ -77,3 +77,17 @@ export function loadWorkbench(root) {
     { define: { __dirname: JSON.stringify(path.join(root, 'out', 'test', 'support')) } },
   );
 }
+
+/** What the ordinary-user workbench needs: the test user fixture and its workbench (test/support/). */
+export function loadUserWorkbench(root) {
+  return bundle(
+    root,
+    'userWorkbench',
+    [
+      "export { startUserWorkbench } from './test/support/e2eUser';",
+      "export { createTestUser, setPassword, installSudoers, runCleanups } from './test/support/testUser';",
+      "export { launchBrowser } from './test/support/browser';",
+    ],
+    { define: { __dirname: JSON.stringify(path.join(root, 'out', 'test', 'support')) } },
+  );
+}

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadWorkbench } from './bundle.mjs';
+import { loadUserWorkbench, loadWorkbench } from './bundle.mjs';
 import { now } from './measures.mjs';
 
 /** Runs `npm run package` in a copy of the project; returns { bytes, files, koffi } or { error }. */
@@ -136,10 +136,57 @@ async function workbenchOnce(root, { ourPrefix, log }) {
 }
 
 /**
+ * The same workbench as an ordinary user whose sudo asks for a password (askPassword on): the time
+ * from the click on the activity bar to the first of our namespace rows while the password box is
+ * still open (read without root), then from typing the password to that row filled in by the helper.
+ */
+export async function userWorkbench(root, { ourPrefix, log }) {
+  const w = await loadUserWorkbench(root);
+  let server;
+  let browser;
+  try {
+    const user = w.createTestUser();
+    const password = `pw-${ourPrefix}`;
+    w.setPassword(user, password);
+    w.installSudoers(`netns-bench-${user.name}`, `${user.name} ALL=(ALL) ALL`);
+    ({ server } = await w.startUserWorkbench(user, { 'netns.privilege.method': 'sudo', 'netns.privilege.askPassword': true }));
+    browser = await w.launchBrowser();
+    const page = browser.page;
+    await page.goto(server.workbenchUrl());
+    for (const part of ['activitybar', 'sidebar', 'statusbar']) {
+      await page.locator(`.monaco-workbench .part.${part}`).first().waitFor({ state: 'visible', timeout: 60_000 });
+    }
+    const tab = page.getByRole('tab', { name: /Network Namespaces/ });
+    await tab.waitFor({ timeout: 30_000 });
+    const ours = `.part.sidebar .monaco-list-row[aria-label^="Namespace ${ourPrefix}-"]`;
+    const clickedAt = new Date().toISOString();
+    let t0 = now();
+    await tab.click();
+    await page.locator(`${ours}[aria-label*="needs the helper"]`).first().waitFor({ timeout: 60_000 });
+    const firstRow = now() - t0;
+    const box = page.locator('.quick-input-widget .quick-input-box input');
+    const boxOpen = await box.isVisible();
+    log(`workbench as ${user.name}: first namespace row after ${firstRow.toFixed(0)} ms, the password box ${boxOpen ? 'open' : 'not open'}`);
+    await box.waitFor({ state: 'visible', timeout: 30_000 });
+    await box.fill(password);
+    t0 = now();
+    await box.press('Enter');
+    await page.locator(`${ours}:not([aria-label*="needs the helper"])`).first().waitFor({ timeout: 120_000 });
+    const filled = now() - t0;
+    log(`workbench as ${user.name}: that row filled in ${filled.toFixed(0)} ms after the password`);
+    return { clickedAt, firstRow, filled, boxOpenAtFirstRow: boxOpen, timeline: timeline(server.userDataDir, clickedAt, 12) };
+  } finally {
+    await browser?.close();
+    await server?.stop();
+    w.runCleanups();
+  }
+}
+
+/**
  * The extension's activation (from the extension host's log) and the extension's own first log
  * lines, as "+ms after the click: message", to tell where the first-row time went.
  */
-function timeline(userDataDir, clickedAt) {
+function timeline(userDataDir, clickedAt, count = 7) {
   const click = Date.parse(clickedAt);
   const logs = path.join(userDataDir, 'logs');
   const files = fs.readdirSync(logs, { recursive: true }).map((f) => path.join(logs, f));
@@ -159,7 +206,7 @@ function timeline(userDataDir, clickedAt) {
   }
   return lines
     .sort((a, b) => a.t - b.t)
-    .slice(0, 7)
+    .slice(0, count)
     .map((l) => `+${l.t} ms: ${l.msg}`);
 }
 
@@ -167,9 +214,9 @@ function timeline(userDataDir, clickedAt) {
  * Runs workbench() in a child process: code-server's installer prints to stdout, which must stay
  * clean for --json, and the child's own exit hooks end code-server and chromium whatever happens.
  */
-export function workbenchInChild(root, ourPrefix) {
+export function workbenchInChild(root, ourPrefix, mode = 'root') {
   return new Promise((resolve, reject) => {
-    const child = fork(fileURLToPath(import.meta.url), [root, ourPrefix], { stdio: ['ignore', 2, 2, 'ipc'] });
+    const child = fork(fileURLToPath(import.meta.url), [root, ourPrefix, mode], { stdio: ['ignore', 2, 2, 'ipc'] });
     const stop = () => child.kill('SIGTERM');
     process.on('exit', stop);
     let answer;
@@ -187,8 +234,9 @@ export function workbenchInChild(root, ourPrefix) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url) && process.send) {
-  const [root, ourPrefix] = process.argv.slice(2);
-  workbench(root, { ourPrefix, log: (msg) => process.stderr.write(`[bench] ${msg}\n`) }).then(
+  const [root, ourPrefix, mode] = process.argv.slice(2);
+  const run = mode === 'user' ? userWorkbench : workbench;
+  run(root, { ourPrefix, log: (msg) => process.stderr.write(`[bench] ${msg}\n`) }).then(
     (result) => process.send({ ok: true, result }, () => process.exit(0)),
     (e) => process.send({ ok: false, error: e.message.split('\n')[0] }, () => process.exit(1)),
   );

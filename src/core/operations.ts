@@ -114,8 +114,15 @@ export interface OperationSpec<O extends Op> {
   targets?(p: Params<O>): Target[];
   /** Only from a start that took an administrator's password (or root): never the installed launcher. */
   needsPasswordStart?: boolean;
-  /** May be an item of `batch`; `undo` is the command that reverses it on rollback. */
-  batch?: { undo(p: Params<O>): string[] | undefined };
+  /**
+   * May be an item of `batch`; `undo` is the request that reverses it on rollback (from its result
+   * when the item ran on its own, which batch items the kernel does in one `ip -batch` do not).
+   */
+  batch?: {
+    undo(p: Params<O>, result?: Result<O>): Request | undefined;
+    /** Its ipArgv is all it does, so it may go with the others into one `ip -batch` process. */
+    ipBatch?: boolean;
+  };
 }
 
 /** A veth's names as the kernel will have them: the result's, else the request's, else a placeholder. */
@@ -131,13 +138,14 @@ function vethNames(p: Params<'addVeth'>, r?: Result<'addVeth'>) {
 const f = fields;
 
 /** Adding and removing an address: the same request, another ip command. */
-function addressOperation<O extends 'addAddress' | 'delAddress'>(ipArgv: (p: Params<O>) => string[]): OperationSpec<O> {
+function addressOperation<O extends 'addAddress' | 'delAddress'>(ipArgv: (p: Params<O>) => string[], inverse: 'addAddress' | 'delAddress'): OperationSpec<O> {
   return {
     access: 'write',
     fields: { netns: f.req(f.netnsRef), name: f.req(f.ifName), address: f.req(f.cidr) },
     needsIp: 'always',
     ipArgv: (p) => ipArgv(p),
     targets: (p) => [{ kind: 'link', netns: p.netns, name: p.name, change: 'address' }],
+    batch: { undo: (p) => ({ op: inverse, netns: p.netns, name: p.name, address: p.address }), ipBatch: true },
   };
 }
 
@@ -158,7 +166,7 @@ export const OPERATIONS: { [O in Op]: OperationSpec<O> } = {
     needsIp: 'always',
     ipArgv: (p) => addNetnsArgv(p),
     targets: (p) => [{ kind: 'newNetnsName', name: p.name }],
-    batch: { undo: (p) => delNetnsArgv(p) },
+    batch: { undo: (p) => ({ op: 'delNetns', name: p.name }), ipBatch: true },
   },
   delNetns: {
     access: 'write',
@@ -167,7 +175,7 @@ export const OPERATIONS: { [O in Op]: OperationSpec<O> } = {
     // ip netns delete unmounts (nothing, for a file) and unlinks: it removes a plain file too.
     ipArgv: (p) => delNetnsArgv(p),
     targets: (p) => [{ kind: 'netnsName', name: p.name, entry: p.file ? 'file' : 'namespace' }],
-    batch: { undo: () => undefined },
+    batch: { undo: () => undefined, ipBatch: true },
   },
   attachNetns: {
     access: 'write',
@@ -189,7 +197,7 @@ export const OPERATIONS: { [O in Op]: OperationSpec<O> } = {
       { kind: 'netns', netns: p.peerNetns ?? null },
     ],
     // Deleting one end removes the pair.
-    batch: { undo: (p) => delLinkArgv({ netns: p.netns ?? null, name: p.name! }) },
+    batch: { undo: (p, r) => ({ op: 'delLink', netns: p.netns ?? null, name: r?.name ?? p.name! }), ipBatch: true },
   },
   moveLink: {
     access: 'write',
@@ -202,6 +210,9 @@ export const OPERATIONS: { [O in Op]: OperationSpec<O> } = {
       { kind: 'link', netns: p.from, name: p.name, change: 'move' },
       p.toPid !== undefined ? { kind: 'pid', pid: p.toPid } : { kind: 'netns', netns: p.to ?? null },
     ],
+    // Back where it came from. Through its handler, which moves into a process's namespace by the
+    // descriptor admit holds, never by PID.
+    batch: { undo: (p) => (p.toPid === undefined ? { op: 'moveLink', name: p.name, from: p.to ?? null, to: p.from } : undefined) },
   },
   setLinkState: {
     access: 'write',
@@ -209,9 +220,10 @@ export const OPERATIONS: { [O in Op]: OperationSpec<O> } = {
     needsIp: 'always',
     ipArgv: (p) => setLinkStateArgv(p),
     targets: (p) => [{ kind: 'link', netns: p.netns, name: p.name, change: p.up ? 'up' : 'down' }],
+    batch: { undo: (p) => ({ op: 'setLinkState', netns: p.netns, name: p.name, up: !p.up }), ipBatch: true },
   },
-  addAddress: addressOperation(addAddressArgv),
-  delAddress: addressOperation(delAddressArgv),
+  addAddress: addressOperation(addAddressArgv, 'delAddress'),
+  delAddress: addressOperation(delAddressArgv, 'addAddress'),
   delLink: {
     access: 'write',
     fields: { netns: f.req(f.netnsRef), name: f.req(f.ifName) },
@@ -241,11 +253,12 @@ export function spec<O extends Op>(op: O): OperationSpec<O> {
 
 export const isReadOnly = (op: Op): boolean => OPERATIONS[op].access === 'read';
 
-/** The operations a batch may hold. */
+/** The operations a batch may hold: those with `batch` in the table. */
 export const BATCH_OPS: readonly Op[] = OPS.filter((op) => OPERATIONS[op].batch !== undefined);
+export type BatchOp = 'addNetns' | 'delNetns' | 'addVeth' | 'moveLink' | 'setLinkState' | 'addAddress' | 'delAddress';
 export type BatchItem =
-  | ({ op: 'addNetns' } & Params<'addNetns'>)
-  | ({ op: 'delNetns' } & Params<'delNetns'>)
+  | { [O in Exclude<BatchOp, 'addVeth'>]: { op: O } & Params<O> }[Exclude<BatchOp, 'addVeth'>]
+  // Named in a batch, so that a later item can refer to it.
   | ({ op: 'addVeth' } & { name: string; peer: string; netns?: NetnsRef; peerNetns?: NetnsRef });
 
 /** The ip command line behind a request (what it runs, or what a user would type), if it has one. */

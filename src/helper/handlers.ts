@@ -2,7 +2,7 @@
 // compile; the handler runs only after the request was parsed, checked and admitted.
 
 import type { Op, Request, Result } from '../core/operations';
-import type { Held } from './admit';
+import { admit, type Held } from './admit';
 import type { HelperContext } from './context';
 import { batch } from './ops/batch';
 import { installHelper, uninstallHelper } from './ops/install';
@@ -28,6 +28,16 @@ export interface Admitted {
 
 type Handler<O extends Op> = (ctx: HelperContext, req: Request<O>, admitted: Admitted) => Result<O> | Promise<Result<O>>;
 
+/** A batch item (or its undo) as a request of its own: admitted, then its handler. */
+async function runAdmitted(ctx: HelperContext, req: Request, session: Session): Promise<unknown> {
+  const held = admit(ctx, req);
+  try {
+    return await (HANDLERS[req.op] as Handler<Op>)(ctx, req, { session, held });
+  } finally {
+    held.close();
+  }
+}
+
 export const HANDLERS: { [O in Op]: Handler<O> } = {
   hello: (ctx) => hello(ctx),
   listNames: () => listNames(),
@@ -44,7 +54,7 @@ export const HANDLERS: { [O in Op]: Handler<O> } = {
   addAddress: runIpOp,
   delAddress: runIpOp,
   delLink: runIpOp,
-  batch,
+  batch: (ctx, req, { session }) => batch(ctx, req, (item) => runAdmitted(ctx, item, session)),
   installHelper: (ctx) => installHelper(ctx),
   uninstallHelper: (ctx) => uninstallHelper(ctx),
 };

@@ -63,8 +63,47 @@ describe('batched writes', () => {
     assert.ok(!netnsNames().includes(`${P} two`), 'rolled back');
   });
 
+  it('runs items with their own handlers when one of them cannot go to ip -batch, and undoes them all when one fails', async () => {
+    const [a, b] = [`${P}ha`, `${P}hb`];
+    const requests = [
+      { op: 'addNetns', name: a },
+      { op: 'addNetns', name: b },
+      { op: 'addVeth', name: `${P}va`, peer: `${P}vb`, netns: a, peerNetns: b },
+      { op: 'addAddress', netns: a, name: `${P}va`, address: '10.77.0.1/24' },
+      { op: 'setLinkState', netns: a, name: `${P}va`, up: true },
+      { op: 'addAddress', netns: b, name: `${P}vb`, address: '10.77.0.2/24' },
+      { op: 'setLinkState', netns: b, name: `${P}vb`, up: true },
+    ];
+    assert.equal((await h.ok<{ done: number }>('batch', { requests })).done, requests.length);
+    const addr = JSON.parse(ip(['-n', a, '-j', 'address', 'show', 'dev', `${P}va`])) as { operstate: string; flags: string[]; addr_info: { local: string }[] }[];
+    assert.ok(addr[0].flags.includes('UP'));
+    assert.deepEqual(addr[0].addr_info.map((x) => x.local).filter((x) => x.startsWith('10.')), ['10.77.0.1']);
+    ip(['netns', 'delete', a]);
+    ip(['netns', 'delete', b]);
+
+    // The same, failing at its last item in the kernel (the address is there twice): all undone.
+    const failing = [...requests, { op: 'addAddress', netns: a, name: `${P}va`, address: '10.77.0.1/24' }];
+    const r = await h.call('batch', { requests: failing });
+    assert.equal(r.error?.code, 'EEXIST', JSON.stringify(r.error));
+    assert.match(r.error!.message, /^Item 8 \(addAddress /);
+    assert.deepEqual(netnsNames().filter((n) => n === a || n === b), [], 'the namespaces were removed again');
+    assert.ok(h.stderr.includes(`rollback: ip -n ${a} address delete 10.77.0.1/24 dev ${P}va`), 'each item was undone, last first');
+  });
+
+  it('undoes what one ip -batch did when the kernel refuses a later line', async () => {
+    const requests = [
+      { op: 'addNetns', name: `${P}k1` },
+      { op: 'addVeth', name: `${P}ka`, peer: `${P}kb`, netns: `${P}k1`, peerNetns: `${P}k1` },
+      { op: 'addVeth', name: `${P}ka`, peer: `${P}kc`, netns: `${P}k1`, peerNetns: `${P}k1` },
+    ];
+    const r = await h.call('batch', { requests });
+    assert.ok(r.error, 'refused');
+    assert.match(r.error!.message, /^Item 3 \(addVeth /);
+    assert.ok(!netnsNames().includes(`${P}k1`), 'the namespace the batch made is gone');
+  });
+
   it('validates every item', async () => {
-    for (const requests of [[], [{ op: 'moveLink', name: 'x', from: null, to: null }], [{ op: 'addNetns', name: 'a/b' }], [{ op: 'addVeth', name: `${P}q` }], [{ op: 'addNetns', name: `${P}q`, id: 3 }]]) {
+    for (const requests of [[], [{ op: 'attachNetns', name: `${P}q`, pid: 1 }], [{ op: 'addNetns', name: 'a/b' }], [{ op: 'addVeth', name: `${P}q` }], [{ op: 'addNetns', name: `${P}q`, id: 3 }]]) {
       const r = await h.call('batch', { requests });
       assert.ok(r.error && ['EINVAL', 'EPROTO'].includes(r.error.code), JSON.stringify(requests));
     }

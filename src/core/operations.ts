@@ -13,10 +13,12 @@ import {
   delLinkArgv,
   delNetnsArgv,
   moveLinkArgv,
+  routeArgv,
   setLinkStateArgv,
 } from './ipCommand';
 import type { NetnsRef, ProcessNamespace, Snapshot } from './model';
 import { fields, type Schema } from './schema';
+import { routeProblem } from './validate';
 
 /** Parameters and result of every operation (the wire types). */
 export interface RequestMap {
@@ -43,6 +45,10 @@ export interface RequestMap {
   addAddress: { params: { netns: NetnsRef; name: string; address: string }; result: Record<string, never> };
   delAddress: { params: { netns: NetnsRef; name: string; address: string }; result: Record<string, never> };
   delLink: { params: { netns: NetnsRef; name: string }; result: Record<string, never> };
+  /** A route of the main table; `family` may be left out when the destination or gateway tells it. */
+  addRoute: { params: RouteParams; result: Record<string, never> };
+  /** Deletes the first route that matches what is given (the kernel's rule, as `ip route del`). */
+  delRoute: { params: RouteParams; result: Record<string, never> };
   batch: { params: { requests: BatchItem[] }; result: { done: number } };
   installHelper: {
     params: Record<string, never>;
@@ -59,6 +65,17 @@ export interface RequestMap {
   uninstallHelper: { params: Record<string, never>; result: { removed: string[] } };
   watch: { params: Record<string, never>; result: { watching: boolean; kernelEvents: boolean } };
   unwatch: { params: Record<string, never>; result: { watching: false } };
+}
+
+export interface RouteParams {
+  netns: NetnsRef;
+  /** "default", a network with its prefix length, or one address (a host route). */
+  destination: string;
+  family?: 4 | 6;
+  gateway?: string;
+  /** The outgoing interface's name. */
+  device?: string;
+  metric?: number;
 }
 
 export type Op = keyof RequestMap;
@@ -141,6 +158,30 @@ function addressOperation<O extends 'addAddress' | 'delAddress'>(ipArgv: (p: Par
   };
 }
 
+/** Adding and deleting a route: the same fields, another ip verb. */
+function routeOperation<O extends 'addRoute' | 'delRoute'>(verb: 'add' | 'del'): OperationSpec<O> {
+  return {
+    access: 'write',
+    fields: {
+      netns: f.req(f.netnsRef),
+      destination: f.req(f.routeDestination),
+      family: f.opt(f.family),
+      gateway: f.opt(f.address),
+      device: f.opt(f.ifName),
+      metric: f.opt(f.metric),
+    },
+    check: (p) => routeProblem(p, verb === 'add'),
+    needsIp: 'always',
+    ipArgv: (p) => routeArgv(p, verb),
+    // A route through the host's physical interface is a change to it, like an address.
+    targets: (p) => [
+      { kind: 'netns', netns: p.netns },
+      ...(p.device !== undefined ? [{ kind: 'link', netns: p.netns, name: p.device, change: 'address' } as const] : []),
+    ],
+    ...(verb === 'add' ? { batch: { undo: (p: RouteParams) => routeArgv(p, 'del') } } : {}),
+  };
+}
+
 export const OPERATIONS: { [O in Op]: OperationSpec<O> } = {
   hello: { access: 'read', fields: {}, needsIp: 'never' },
   listNames: { access: 'read', fields: {}, needsIp: 'never' },
@@ -219,6 +260,8 @@ export const OPERATIONS: { [O in Op]: OperationSpec<O> } = {
     ipArgv: (p) => delLinkArgv(p),
     targets: (p) => [{ kind: 'link', netns: p.netns, name: p.name, change: 'delete' }],
   },
+  addRoute: routeOperation('add'),
+  delRoute: routeOperation('del'),
   batch: {
     access: 'write',
     // Each item is checked as a request of its own (see parseRequest).
@@ -246,7 +289,8 @@ export const BATCH_OPS: readonly Op[] = OPS.filter((op) => OPERATIONS[op].batch 
 export type BatchItem =
   | ({ op: 'addNetns' } & Params<'addNetns'>)
   | ({ op: 'delNetns' } & Params<'delNetns'>)
-  | ({ op: 'addVeth' } & { name: string; peer: string; netns?: NetnsRef; peerNetns?: NetnsRef });
+  | ({ op: 'addVeth' } & { name: string; peer: string; netns?: NetnsRef; peerNetns?: NetnsRef })
+  | ({ op: 'addRoute' } & Params<'addRoute'>);
 
 /** The ip command line behind a request (what it runs, or what a user would type), if it has one. */
 export function ipArgvOf<O extends Op>(req: Request<O>, ctx: IpContext, result?: Result<O>): string[] | undefined {

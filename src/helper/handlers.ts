@@ -44,6 +44,8 @@ export const HANDLERS: { [O in Op]: Handler<O> } = {
   addAddress: runIpOp,
   delAddress: runIpOp,
   delLink: runIpOp,
+  addRoute: runIpOp,
+  delRoute: runIpOp,
   batch,
   installHelper: (ctx) => installHelper(ctx),
   uninstallHelper: (ctx) => uninstallHelper(ctx),

@@ -17,7 +17,8 @@ const BATCH_SAFE = /^[A-Za-z0-9_.@+/][A-Za-z0-9_.@+/-]*$/;
 
 /** The error of item `index`, saying which one it was. */
 function itemError(index: number, item: BatchItem, e: ProtocolError): ProtocolError {
-  return new ProtocolError(e.code, [part('Item {0} ({1} {2}) failed:', index + 1, item.op, item.name), ...(e.parts ?? [part('{0}', e.message)])], e.detail, e.rule);
+  const what = 'name' in item ? item.name : item.destination;
+  return new ProtocolError(e.code, [part('Item {0} ({1} {2}) failed:', index + 1, item.op, what), ...(e.parts ?? [part('{0}', e.message)])], e.detail, e.rule);
 }
 
 export async function batch(ctx: HelperContext, p: Request<'batch'>): Promise<Result<'batch'>> {

@@ -54,11 +54,15 @@ export interface Route {
   /** Name of the outgoing interface. */
   device?: string;
   metric?: number;
-  /** "kernel", "boot", "static", "dhcp", ... (a number when it has no name). */
+  /**
+   * "kernel", "static", "dhcp", ... (a number when it has no name). Absent: "boot" (what
+   * `ip route add` makes). The three fields below are left out when they have the usual value,
+   * as `ip -j route` leaves them out.
+   */
   protocol?: string;
-  /** "global", "link", "host". */
+  /** "link", "host"; absent: "global". */
   scope?: string;
-  /** "unicast", "blackhole", "unreachable", "prohibit", ... */
+  /** "blackhole", "unreachable", "prohibit", ...; absent: "unicast". */
   type?: string;
   /** Always "main" when set: only the main table is read. */
   table?: string;

@@ -141,7 +141,7 @@ interface IpRoute {
   flags?: string[];
 }
 
-/** Parses `ip -d -j [-6] route show` (the main table) into routes of the given family. */
+/** Parses `ip [-d] -j [-6] route show` (the main table) into routes of the given family. */
 export function parseIpRouteJson(text: string, family: 4 | 6): Route[] {
   const trimmed = text.trim();
   if (trimmed === '') {
@@ -156,8 +156,17 @@ export function parseIpRouteJson(text: string, family: 4 | 6): Route[] {
     if (typeof r.dst !== 'string') {
       continue;
     }
-    // Without -d, ip leaves out what is usual; -d prints it, and these are its defaults.
-    const route: Route = { family, destination: r.dst, type: r.type ?? 'unicast', protocol: r.protocol ?? 'boot', scope: r.scope ?? 'global' };
+    // The model leaves out what ip -j (without -d) leaves out: unicast, protocol boot, scope global.
+    const route: Route = { family, destination: r.dst };
+    if (r.type !== undefined && r.type !== 'unicast') {
+      route.type = r.type;
+    }
+    if (r.protocol !== undefined && r.protocol !== 'boot') {
+      route.protocol = r.protocol;
+    }
+    if (r.scope !== undefined && r.scope !== 'global') {
+      route.scope = r.scope;
+    }
     const gateway = r.gateway ?? r.via?.host;
     if (typeof gateway === 'string') {
       route.gateway = gateway;

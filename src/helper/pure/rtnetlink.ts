@@ -723,6 +723,8 @@ export function routeProtocolName(p: number): string {
   return RT_PROTOCOLS.get(p) ?? String(p);
 }
 
+const RTN_UNICAST = 1;
+const RTPROT_BOOT = 3;
 const RT_TYPES = ['unspec', 'unicast', 'local', 'broadcast', 'anycast', 'multicast', 'blackhole', 'unreachable', 'prohibit', 'throw', 'nat', 'xresolve'];
 
 export function routeTypeName(t: number): string {
@@ -750,13 +752,17 @@ export function buildRoutes(raw: RawRoute[], ifName: (ifindex: number) => string
   for (const r of raw) {
     const host = r.family === 4 ? 32 : 128;
     const destination = r.dstLen === 0 && r.dst === undefined ? 'default' : r.dstLen === host ? (r.dst ?? '?') : `${r.dst ?? '0'}/${r.dstLen}`;
-    const route: Route = {
-      family: r.family,
-      destination,
-      type: routeTypeName(r.type),
-      protocol: routeProtocolName(r.protocol),
-      scope: scopeName(r.scope),
-    };
+    const route: Route = { family: r.family, destination };
+    // What ip -j leaves out, the model leaves out too: unicast, protocol boot, scope global.
+    if (r.type !== RTN_UNICAST) {
+      route.type = routeTypeName(r.type);
+    }
+    if (r.protocol !== RTPROT_BOOT) {
+      route.protocol = routeProtocolName(r.protocol);
+    }
+    if (r.scope !== 0) {
+      route.scope = scopeName(r.scope);
+    }
     if (r.gateway !== undefined) {
       route.gateway = r.gateway;
     }

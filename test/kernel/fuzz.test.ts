@@ -111,6 +111,10 @@ function escapesPrefix(line: string): boolean {
   if ((req.op === 'addRoute' || req.op === 'delRoute') && !(typeof req.netns === 'string' && req.netns.includes(P))) {
     return true;
   }
+  // A veth end without a name gets an automatic one (veth0, veth1...): never in the host.
+  if (req.op === 'addVeth' && ((req.name === undefined && (req.netns ?? null) === null) || (req.peer === undefined && (req.peerNetns ?? null) === null))) {
+    return true;
+  }
   for (const f of ['name', 'peer']) {
     const v = req[f];
     if (typeof v === 'string' && validateInterfaceName(v) === undefined && !v.includes(P)) {

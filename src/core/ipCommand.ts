@@ -7,6 +7,7 @@
 import type { NetnsRef } from './model';
 import type { Params } from './operations';
 import { shellLine } from './shell';
+import { routeFamily } from './validate';
 
 
 export interface IpContext {
@@ -86,6 +87,21 @@ export function delAddressArgv(p: Params<'delAddress'>): string[] {
 
 export function delLinkArgv(p: Params<'delLink'>): string[] {
   return [...inNetns(p.netns), 'link', 'delete', 'dev', p.name];
+}
+
+/** `ip [-n NS] [-6] route add|del DEST [via GW] [dev DEV] [metric M]`. */
+export function routeArgv(p: Params<'addRoute'>, verb: 'add' | 'del'): string[] {
+  const argv = [...inNetns(p.netns), ...(routeFamily(p) === 6 ? ['-6'] : []), 'route', verb, p.destination.trim()];
+  if (p.gateway !== undefined) {
+    argv.push('via', p.gateway.trim());
+  }
+  if (p.device !== undefined) {
+    argv.push('dev', p.device);
+  }
+  if (p.metric !== undefined) {
+    argv.push('metric', String(p.metric));
+  }
+  return argv;
 }
 
 /** "ip -n ns1 link set dev veth-a up", ready to paste into a shell. */

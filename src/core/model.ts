@@ -42,6 +42,36 @@ export interface Interface {
   peer?: VethPeer;
 }
 
+/**
+ * One route of a namespace's main table, as `ip route show` / `ip -6 route show` print it (other
+ * tables and cached entries are not read).
+ */
+export interface Route {
+  family: 4 | 6;
+  /** "default", or the prefix as ip prints it: "10.1.0.0/24", "fe80::/64", "10.9.9.9" for a /32. */
+  destination: string;
+  gateway?: string;
+  /** Name of the outgoing interface. */
+  device?: string;
+  metric?: number;
+  /**
+   * "kernel", "static", "dhcp", ... (a number when it has no name). Absent: "boot" (what
+   * `ip route add` makes). The three fields below are left out when they have the usual value,
+   * as `ip -j route` leaves them out.
+   */
+  protocol?: string;
+  /** "link", "host"; absent: "global". */
+  scope?: string;
+  /** "blackhole", "unreachable", "prohibit", ...; absent: "unicast". */
+  type?: string;
+  /** Always "main" when set: only the main table is read. */
+  table?: string;
+  /** The preferred source address (ip's "src"). */
+  prefsrc?: string;
+  /** "linkdown", "onlink", ... as ip prints them. */
+  flags?: string[];
+}
+
 /** What a name in /run/netns is when it is not a namespace mount. */
 export type NotNamespace = 'file' | 'directory' | 'other';
 
@@ -57,6 +87,8 @@ export interface Namespace {
   nsid?: number;
   isRoot: boolean;
   interfaces: Interface[];
+  /** The main routing table, IPv4 then IPv6; absent when it was not read. */
+  routes?: Route[];
   /** Set when the namespace could not be read (e.g. deleted mid-scan). */
   error?: string;
   /**

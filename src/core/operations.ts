@@ -13,10 +13,12 @@ import {
   delLinkArgv,
   delNetnsArgv,
   moveLinkArgv,
+  routeArgv,
   setLinkStateArgv,
 } from './ipCommand';
 import type { NetnsRef, ProcessNamespace, Snapshot } from './model';
 import { fields, type Schema } from './schema';
+import { routeProblem } from './validate';
 
 /** Parameters and result of every operation (the wire types). */
 export interface RequestMap {
@@ -43,6 +45,10 @@ export interface RequestMap {
   addAddress: { params: { netns: NetnsRef; name: string; address: string }; result: Record<string, never> };
   delAddress: { params: { netns: NetnsRef; name: string; address: string }; result: Record<string, never> };
   delLink: { params: { netns: NetnsRef; name: string }; result: Record<string, never> };
+  /** A route of the main table; `family` may be left out when the destination or gateway tells it. */
+  addRoute: { params: RouteParams; result: Record<string, never> };
+  /** Deletes the first route that matches what is given (the kernel's rule, as `ip route del`). */
+  delRoute: { params: RouteParams; result: Record<string, never> };
   batch: { params: { requests: BatchItem[] }; result: { done: number } };
   installHelper: {
     params: Record<string, never>;
@@ -59,6 +65,17 @@ export interface RequestMap {
   uninstallHelper: { params: Record<string, never>; result: { removed: string[] } };
   watch: { params: Record<string, never>; result: { watching: boolean; kernelEvents: boolean } };
   unwatch: { params: Record<string, never>; result: { watching: false } };
+}
+
+export interface RouteParams {
+  netns: NetnsRef;
+  /** "default", a network with its prefix length, or one address (a host route). */
+  destination: string;
+  family?: 4 | 6;
+  gateway?: string;
+  /** The outgoing interface's name. */
+  device?: string;
+  metric?: number;
 }
 
 export type Op = keyof RequestMap;
@@ -149,6 +166,31 @@ function addressOperation<O extends 'addAddress' | 'delAddress'>(ipArgv: (p: Par
   };
 }
 
+/** Adding and deleting a route: the same fields, another ip verb. */
+function routeOperation<O extends 'addRoute' | 'delRoute'>(verb: 'add' | 'del'): OperationSpec<O> {
+  return {
+    access: 'write',
+    fields: {
+      netns: f.req(f.netnsRef),
+      destination: f.req(f.routeDestination),
+      family: f.opt(f.family),
+      gateway: f.opt(f.address),
+      device: f.opt(f.ifName),
+      metric: f.opt(f.metric),
+    },
+    check: (p) => routeProblem(p, verb === 'add'),
+    needsIp: 'always',
+    ipArgv: (p) => routeArgv(p, verb),
+    // A route through the host's physical interface is a change to it, like an address.
+    targets: (p) => [
+      { kind: 'netns', netns: p.netns },
+      ...(p.device !== undefined ? [{ kind: 'link', netns: p.netns, name: p.device, change: 'address' } as const] : []),
+    ],
+    // Each undoes the other: a route added is deleted again, a route deleted is added back.
+    batch: { undo: (p) => ({ op: verb === 'add' ? 'delRoute' : 'addRoute', ...(p as RouteParams) }), ipBatch: true },
+  };
+}
+
 export const OPERATIONS: { [O in Op]: OperationSpec<O> } = {
   hello: { access: 'read', fields: {}, needsIp: 'never' },
   listNames: { access: 'read', fields: {}, needsIp: 'never' },
@@ -231,6 +273,8 @@ export const OPERATIONS: { [O in Op]: OperationSpec<O> } = {
     ipArgv: (p) => delLinkArgv(p),
     targets: (p) => [{ kind: 'link', netns: p.netns, name: p.name, change: 'delete' }],
   },
+  addRoute: routeOperation('add'),
+  delRoute: routeOperation('del'),
   batch: {
     access: 'write',
     // Each item is checked as a request of its own (see parseRequest).
@@ -255,7 +299,7 @@ export const isReadOnly = (op: Op): boolean => OPERATIONS[op].access === 'read';
 
 /** The operations a batch may hold: those with `batch` in the table. */
 export const BATCH_OPS: readonly Op[] = OPS.filter((op) => OPERATIONS[op].batch !== undefined);
-export type BatchOp = 'addNetns' | 'delNetns' | 'addVeth' | 'moveLink' | 'setLinkState' | 'addAddress' | 'delAddress';
+export type BatchOp = 'addNetns' | 'delNetns' | 'addVeth' | 'moveLink' | 'setLinkState' | 'addAddress' | 'delAddress' | 'addRoute' | 'delRoute';
 export type BatchItem =
   | { [O in Exclude<BatchOp, 'addVeth'>]: { op: O } & Params<O> }[Exclude<BatchOp, 'addVeth'>]
   // Named in a batch, so that a later item can refer to it.

@@ -31,6 +31,8 @@ export type ErrorCode =
   | 'ENODEV' // the interface does not exist there
   | 'ESRCH' // no such process
   | 'EADDRNOTAVAIL' // the address is not on the interface
+  | 'ENETUNREACH' // a route's gateway is in no connected subnet
+  | 'ENETDOWN' // a route's interface is down
   | 'EBUSY' // too much work in flight: try again
   | 'ENOTSUP'
   | 'EIO'; // anything else, with the tool's words in detail

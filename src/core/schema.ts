@@ -2,7 +2,8 @@
 // checks. A check returns undefined when the value is good, or what is wrong in the user's words.
 // The rules are the kernel's and iproute2's (validate.ts), which no schema library knows.
 
-import { parseCidr, validateInterfaceName, validateNamespaceName, validatePid } from './validate';
+import { parseAddress, parseCidr, parseRouteDestination, validateInterfaceName, validateMetric, validateNamespaceName, validatePid } from './validate';
+import { msg } from './messages';
 
 /** Checks one nested request (the item of a batch at `index`); returns its problem. */
 export type NestedCheck = (item: unknown, field: string, index: number) => string | undefined;
@@ -26,6 +27,18 @@ export const fields = {
     const r = parseCidr(v);
     return typeof r === 'string' ? r : undefined;
   }) as FieldCheck,
+  /** "default", a network with its prefix length, or one address. */
+  routeDestination: ((v) => {
+    const r = parseRouteDestination(v);
+    return typeof r === 'string' ? r : undefined;
+  }) as FieldCheck,
+  /** One address, no prefix length. */
+  address: ((v) => {
+    const r = parseAddress(v);
+    return typeof r === 'string' ? r : undefined;
+  }) as FieldCheck,
+  family: ((v) => (v === 4 || v === 6 ? undefined : msg('The family must be 4 (IPv4) or 6 (IPv6).'))) as FieldCheck,
+  metric: ((v) => validateMetric(v)) as FieldCheck,
   readerKind: ((v, f) =>
     v === 'auto' || v === 'netlink' || v === 'ip' ? undefined : `"${f}" must be "auto", "netlink" or "ip".`) as FieldCheck,
   nameList: ((v, f) => {

@@ -186,3 +186,160 @@ export function isIPv6(s: string): boolean {
   const count = left.length + right.length + tailGroups;
   return halves.length === 2 ? count <= 7 : count === 8;
 }
+
+/** The address as a number (IPv4: 32 bits, IPv6: 128 bits); the text must be valid already. */
+export function addressBits(address: string, family: 4 | 6): bigint {
+  if (family === 4) {
+    return address.split('.').reduce((n, p) => (n << 8n) | BigInt(Number(p)), 0n);
+  }
+  let text = address;
+  if (text.includes('.')) {
+    // An IPv4 tail is two groups.
+    const i = text.lastIndexOf(':');
+    const v4 = addressBits(text.slice(i + 1), 4);
+    text = `${text.slice(0, i + 1)}${(v4 >> 16n).toString(16)}:${(v4 & 0xffffn).toString(16)}`;
+  }
+  const [head, tail] = text.split('::');
+  const groups = (s: string | undefined) => (s ? s.split(':') : []);
+  const left = groups(head);
+  const right = tail === undefined ? [] : groups(tail);
+  const all = tail === undefined ? left : [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
+  return all.reduce((n, g) => (n << 16n) | BigInt(parseInt(g, 16)), 0n);
+}
+
+/** Whether `address` lies in `network`/`prefixLen` (both of `family`). */
+export function inPrefix(address: string, network: string, prefixLen: number, family: 4 | 6): boolean {
+  const width = family === 4 ? 32 : 128;
+  const shift = BigInt(width - prefixLen);
+  return addressBits(address, family) >> shift === addressBits(network, family) >> shift;
+}
+
+/** A single address (no prefix length): a route's gateway. */
+export function parseAddress(text: unknown): { family: 4 | 6; address: string } | string {
+  if (typeof text !== 'string') {
+    return msg('A gateway must be an address such as 10.0.0.1 or fd00::1.');
+  }
+  const t = text.trim();
+  if (isIPv4(t)) {
+    return { family: 4, address: t };
+  }
+  if (isIPv6(t)) {
+    return { family: 6, address: t.toLowerCase() };
+  }
+  return msg('"{0}" is not an IPv4 or IPv6 address. Write it as 10.0.0.1 or fd00::1, without a prefix length.', text);
+}
+
+export interface RouteDestination {
+  /** Undefined for "default", which is either family. */
+  family?: 4 | 6;
+  /** "default", or the network with its prefix length ("10.1.0.0/24"; a host as "10.1.0.5/32"). */
+  prefix: string;
+}
+
+/**
+ * A route's destination: "default", a network with its prefix length (no host bits set, as the
+ * kernel requires), or a single address (a host route, which ip prints without "/32").
+ */
+export function parseRouteDestination(text: unknown): RouteDestination | string {
+  if (typeof text !== 'string') {
+    return msg('A destination must be "default" or a network such as 10.1.0.0/24.');
+  }
+  const t = text.trim();
+  if (t === 'default') {
+    return { prefix: 'default' };
+  }
+  if (!t.includes('/')) {
+    const a = parseAddress(t);
+    if (typeof a === 'string') {
+      return msg('"{0}" is not a destination. Write "default", a network such as 10.1.0.0/24 or fd00:1::/64, or a single address.', text);
+    }
+    return { family: a.family, prefix: `${a.address}/${a.family === 4 ? 32 : 128}` };
+  }
+  const c = parseCidr(t);
+  if (typeof c === 'string') {
+    return c;
+  }
+  const width = c.family === 4 ? 32 : 128;
+  const bits = addressBits(c.address, c.family);
+  const hostBits = (1n << BigInt(width - c.prefixLen)) - 1n;
+  if ((bits & hostBits) !== 0n) {
+    const network = formatBits(bits & ~hostBits, c.family);
+    return msg('{0} has bits set after the first {1}; the network is {2}/{1}. Write that instead.', t, c.prefixLen, network);
+  }
+  return { family: c.family, prefix: `${c.address}/${c.prefixLen}` };
+}
+
+/** An address number as text (IPv6 in its shortest form). */
+export function formatBits(bits: bigint, family: 4 | 6): string {
+  if (family === 4) {
+    return [24n, 16n, 8n, 0n].map((s) => String((bits >> s) & 0xffn)).join('.');
+  }
+  const groups = [112n, 96n, 80n, 64n, 48n, 32n, 16n, 0n].map((s) => Number((bits >> s) & 0xffffn));
+  let best = -1;
+  let bestLen = 0;
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === 0) {
+      j++;
+    }
+    if (j - i > bestLen && j - i >= 2) {
+      best = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  const hex = groups.map((g) => g.toString(16));
+  if (best < 0) {
+    return hex.join(':');
+  }
+  return `${hex.slice(0, best).join(':')}::${hex.slice(best + bestLen).join(':')}`;
+}
+
+export const METRIC_MAX = 0xffffffff;
+
+export function validateMetric(v: unknown): string | undefined {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0 || v > METRIC_MAX) {
+    return msg('A metric must be a whole number from 0 to {0}.', METRIC_MAX);
+  }
+  return undefined;
+}
+
+/** What is wrong with a route's parts together: families that differ, no way out for an add. */
+export function routeProblem(p: { destination: unknown; family?: unknown; gateway?: unknown; device?: unknown }, add: boolean): string | undefined {
+  const d = parseRouteDestination(p.destination);
+  if (typeof d === 'string') {
+    return d;
+  }
+  if (p.family !== undefined && p.family !== 4 && p.family !== 6) {
+    return msg('The family must be 4 (IPv4) or 6 (IPv6).');
+  }
+  const g = p.gateway === undefined ? undefined : parseAddress(p.gateway);
+  if (typeof g === 'string') {
+    return g;
+  }
+  const families = [d.family, p.family as 4 | 6 | undefined, g?.family].filter((f): f is 4 | 6 => f !== undefined);
+  if (families.some((f) => f !== families[0])) {
+    return msg('The destination, the gateway and the family must all be IPv4 or all be IPv6.');
+  }
+  if (add && p.gateway === undefined && p.device === undefined) {
+    return msg('A route needs a gateway ("via") or an interface ("dev") to send the traffic to.');
+  }
+  return undefined;
+}
+
+/** The family of a route: given, else that of its destination or gateway, else IPv4. */
+export function routeFamily(p: { destination: string; family?: 4 | 6; gateway?: string }): 4 | 6 {
+  if (p.family) {
+    return p.family;
+  }
+  const d = parseRouteDestination(p.destination);
+  if (typeof d !== 'string' && d.family) {
+    return d.family;
+  }
+  const g = p.gateway === undefined ? undefined : parseAddress(p.gateway);
+  return typeof g === 'object' ? g.family : 4;
+}

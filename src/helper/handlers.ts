@@ -54,6 +54,8 @@ export const HANDLERS: { [O in Op]: Handler<O> } = {
   addAddress: runIpOp,
   delAddress: runIpOp,
   delLink: runIpOp,
+  addRoute: runIpOp,
+  delRoute: runIpOp,
   batch: (ctx, req, { session }) => batch(ctx, req, (item) => runAdmitted(ctx, item, session)),
   installHelper: (ctx) => installHelper(ctx),
   uninstallHelper: (ctx) => uninstallHelper(ctx),

@@ -89,15 +89,15 @@ function hostilePid(): unknown {
   return pick([4_000_000 + rnd(194_304), -rnd(100), 0, 5_000_000, '1', 1.5, null, [1]]);
 }
 
-const OPS = ['addNetns', 'delNetns', 'addVeth', 'moveLink', 'attachNetns', 'setLinkState', 'addAddress', 'delAddress', 'delLink', 'snapshot', 'listNames', 'hello', 'bogus', '__proto__', 'constructor', ''];
-const FIELDS = ['name', 'peer', 'netns', 'peerNetns', 'from', 'to', 'toPid', 'pid', 'up', 'address', 'names', 'includeRoot', 'reader', 'file', '__proto__', 'constructor', 'x'];
+const OPS = ['addNetns', 'delNetns', 'addVeth', 'moveLink', 'attachNetns', 'setLinkState', 'addAddress', 'delAddress', 'delLink', 'addRoute', 'delRoute', 'snapshot', 'listNames', 'hello', 'bogus', '__proto__', 'constructor', ''];
+const FIELDS = ['name', 'peer', 'netns', 'peerNetns', 'from', 'to', 'toPid', 'pid', 'up', 'address', 'names', 'includeRoot', 'reader', 'file', 'destination', 'gateway', 'device', 'metric', 'family', '__proto__', 'constructor', 'x'];
 
 function hostileRequest(id: number): string {
   const req: Record<string, unknown> = { id, op: pick(OPS) };
   const n = rnd(5);
   for (let i = 0; i < n; i++) {
     const f = pick(FIELDS);
-    req[f] = f === 'pid' || f === 'toPid' ? hostilePid() : f === 'netns' || f === 'from' || f === 'peerNetns' ? (rnd(3) === 0 ? null : hostileString()) : f === 'address' ? pick(['10.99.0.1/24', '1.2.3.4', 'fd00::1/64', hostileString()]) : hostileValue();
+    req[f] = f === 'pid' || f === 'toPid' ? hostilePid() : f === 'netns' || f === 'from' || f === 'peerNetns' ? (rnd(3) === 0 ? null : hostileString()) : f === 'address' ? pick(['10.99.0.1/24', '1.2.3.4', 'fd00::1/64', hostileString()]) : f === 'destination' ? pick(['default', '10.99.0.0/24', '10.99.0.1', 'fd00:99::/64', hostileString()]) : f === 'gateway' ? pick(['10.99.0.1', 'fd00::1', hostileString()]) : f === 'metric' ? pick([0, 100, 2 ** 32, -1, 1.5, '5']) : f === 'family' ? pick([4, 6, 5, '4']) : hostileValue();
   }
   // Only the root namespace is allowed without the prefix, and then never with a real host
   // interface name: force every string field through the prefix check below.
@@ -107,6 +107,14 @@ function hostileRequest(id: number): string {
 /** True when a request could touch something outside the run's prefix: never sent. */
 function escapesPrefix(line: string): boolean {
   const req = JSON.parse(line) as Record<string, unknown>;
+  // A route is changed only in a namespace of this run, never in the host's.
+  if ((req.op === 'addRoute' || req.op === 'delRoute') && !(typeof req.netns === 'string' && req.netns.includes(P))) {
+    return true;
+  }
+  // A veth end without a name gets an automatic one (veth0, veth1...): never in the host.
+  if (req.op === 'addVeth' && ((req.name === undefined && (req.netns ?? null) === null) || (req.peer === undefined && (req.peerNetns ?? null) === null))) {
+    return true;
+  }
   for (const f of ['name', 'peer']) {
     const v = req[f];
     if (typeof v === 'string' && validateInterfaceName(v) === undefined && !v.includes(P)) {

@@ -126,8 +126,12 @@ describe('the policy for a helper acting for a user', () => {
     try {
       refused(await h.call('addAddress', { netns: null, name, address: '198.51.100.77/32' }), 'physical-interface', new RegExp(`^"${name}" is a physical interface`));
       refused(await h.call('delAddress', { netns: null, name, address: '198.51.100.77/32' }), 'physical-interface', /allowPhysicalInterfaces/);
+      // A route through it is a change to it too.
+      refused(await h.call('addRoute', { netns: null, destination: '198.51.100.78', device: name }), 'physical-interface', /is a physical interface/);
+      refused(await h.call('delRoute', { netns: null, destination: '198.51.100.78', device: name }), 'physical-interface', /is a physical interface/);
     } finally {
       ipTry(['address', 'delete', '198.51.100.77/32', 'dev', name]);
+      ipTry(['route', 'delete', '198.51.100.78', 'dev', name]);
     }
     assert.equal(JSON.stringify(JSON.parse(ip(['-j', 'address', 'show', 'dev', name]))), before, 'the interface is unchanged');
 

@@ -97,6 +97,14 @@ describe('kernel watcher', () => {
     await expectEvent('ip addr add', () => ip(['-n', B, 'addr', 'add', '10.71.0.2/24', 'dev', `${P}v2`]), { netns: [B] });
   });
 
+  it('reports ip route add and ip route del from outside for that namespace', async () => {
+    ip(['-n', B, 'link', 'set', `${P}v2`, 'up']);
+    await new Promise((r) => setTimeout(r, 100)); // the up and its routes are reported apart
+    await expectEvent('ip route add', () => ip(['-n', B, 'route', 'add', '10.72.0.0/16', 'dev', `${P}v2`]), { netns: [B] });
+    await expectEvent('ip -6 route add', () => ip(['-n', B, '-6', 'route', 'add', 'fd72::/64', 'dev', `${P}v2`]), { netns: [B] });
+    await expectEvent('ip route del', () => ip(['-n', B, 'route', 'del', '10.72.0.0/16']), { netns: [B] });
+  });
+
   it('reports link changes in the root namespace as null', async () => {
     await expectEvent('ip link add in root', () => ip(['link', 'add', `${P}r0`, 'type', 'veth', 'peer', 'name', `${P}r1`, 'netns', A]), { netns: [null, A] });
     await expectEvent('ip link set up in root', () => ip(['link', 'set', `${P}r0`, 'up']), { netns: [null] });

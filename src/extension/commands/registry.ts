@@ -23,6 +23,8 @@ import { attachProcessNamespace } from './namespaces/attachProcessNamespace';
 import { createNamespace } from './namespaces/createNamespace';
 import { deleteNamespace } from './namespaces/deleteNamespace';
 import { openTerminal } from './namespaces/openTerminal';
+import { addRoute } from './routes/addRoute';
+import { deleteRoute } from './routes/deleteRoute';
 
 type Command = (ctx: CommandContext, ...args: unknown[]) => Promise<unknown>;
 type ViewCommand = (ctx: CommandContext, view: vscode.TreeView<TreeNode>, ...args: unknown[]) => Promise<unknown>;
@@ -39,6 +41,8 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   'netns.addAddress': addAddress,
   'netns.removeAddress': removeAddress,
   'netns.deleteInterface': deleteInterface,
+  'netns.addRoute': addRoute,
+  'netns.deleteRoute': deleteRoute,
   'netns.copyIpCommand': copyIpCommand,
   'netns.refresh': refresh,
   'netns.showLog': showLog,

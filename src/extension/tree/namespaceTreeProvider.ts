@@ -14,12 +14,16 @@ import {
   MessageNode,
   NamespaceNode,
   ProcessNode,
+  RouteNode,
+  routeKey,
   UnnamedGroupNode,
   UnnamedNamespaceNode,
   type ProcessesNode,
+  type RoutesNode,
   type TreeNode,
 } from './nodes';
 import { processesItem, processItem } from './processes/processItems';
+import { routeItem, routesItem, routeTooltip } from './routes/routeItems';
 import { unnamedGroupItem, unnamedNamespaceItem } from './unnamed/unnamedItems';
 
 const containerKey = (c: ContainerInfo | undefined) => (c ? `${c.runtime}:${c.id}:${c.name ?? ''}` : '');
@@ -147,6 +151,10 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
       }
       case 'process':
         return processItem(node);
+      case 'routes':
+        return routesItem(node, this.model.get(node.parent.netns)?.routes?.length ?? 0);
+      case 'route':
+        return routeItem(node);
       case 'unnamedGroup':
         return unnamedGroupItem(node, this.unnamedShown().length);
       case 'unnamedNamespace':
@@ -170,6 +178,8 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
       item.tooltip = namespaceTooltip(node, ns, ns ? this.model.processesOf(ns.inode) : undefined);
     } else if (node.kind === 'interface') {
       item.tooltip = interfaceTooltip(node);
+    } else if (node.kind === 'route') {
+      item.tooltip = routeTooltip(node);
     }
     return item;
   }
@@ -183,6 +193,8 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
         return this.namespaceChildren(node);
       case 'processes':
         return this.processChildren(node);
+      case 'routes':
+        return this.routeChildren(node);
       case 'unnamedGroup':
         await this.model.refreshProcesses(PROCESS_MAX_AGE_MS);
         return this.unnamedChildren();
@@ -204,6 +216,8 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
       case 'interface':
       case 'processes':
       case 'process':
+      case 'routes':
+      case 'route':
       case 'unnamedNamespace':
       case 'message':
         return node.parent;
@@ -271,7 +285,18 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
       // Its processes are known (the user's own, at least); its interfaces only to the helper.
       return [new MessageNode(node, `${node.id}/needsHelper`, vscode.l10n.t('Its interfaces show once the helper runs.'), 'lock'), node.processes];
     }
-    return [...this.interfaceChildren(node), node.processes];
+    return [...this.interfaceChildren(node), ...(ns.routes ? [node.routes] : []), node.processes];
+  }
+
+  /** One row per route of the main table, in the kernel's order (IPv4, then IPv6). */
+  private routeChildren(node: RoutesNode): RouteNode[] {
+    const seen = new Map<string, number>();
+    return (this.model.get(node.parent.netns)?.routes ?? []).map((r) => {
+      const key = routeKey(r);
+      const n = seen.get(key) ?? 0;
+      seen.set(key, n + 1);
+      return new RouteNode(node, n === 0 ? key : `${key}#${n}`, r);
+    });
   }
 
   private async processChildren(node: ProcessesNode): Promise<TreeNode[]> {

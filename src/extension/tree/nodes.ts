@@ -2,7 +2,7 @@
 // refreshes) and knows its parent (so reveal works). Items are built from the model when VS Code
 // asks for them; only an interface node caches its interface as last read.
 
-import type { Interface, NetnsRef, ProcessInfo } from '../../core/model';
+import type { Interface, NetnsRef, ProcessInfo, Route } from '../../core/model';
 import { netnsKey } from '../model/netnsKey';
 
 export class NamespaceNode {
@@ -11,10 +11,45 @@ export class NamespaceNode {
   /** Children built so far, reused across refreshes so reveal finds the same objects. */
   readonly interfaces = new Map<string, InterfaceNode>();
   readonly processes: ProcessesNode;
+  readonly routes: RoutesNode;
 
   constructor(readonly netns: NetnsRef) {
     this.id = netnsKey(netns);
     this.processes = new ProcessesNode(this);
+    this.routes = new RoutesNode(this);
+  }
+}
+
+/** The "Routes" group of a namespace: its main routing table. */
+export class RoutesNode {
+  readonly kind = 'routes';
+  readonly id: string;
+
+  constructor(readonly parent: NamespaceNode) {
+    this.id = `${parent.id}/routes`;
+  }
+}
+
+/** The fields that tell one route of a table from another. */
+export function routeKey(r: Route): string {
+  return `${r.family}:${r.destination}:${r.gateway ?? ''}:${r.device ?? ''}:${r.metric ?? ''}`;
+}
+
+export class RouteNode {
+  readonly kind = 'route';
+  readonly id: string;
+
+  constructor(
+    readonly parent: RoutesNode,
+    /** routeKey(), with "#n" for a second route of the same key (another type or tos). */
+    key: string,
+    readonly route: Route,
+  ) {
+    this.id = `${parent.id}/${key}`;
+  }
+
+  get netns(): NetnsRef {
+    return this.parent.parent.netns;
   }
 }
 
@@ -91,6 +126,8 @@ export type TreeNode =
   | InterfaceNode
   | ProcessesNode
   | ProcessNode
+  | RoutesNode
+  | RouteNode
   | UnnamedGroupNode
   | UnnamedNamespaceNode
   | MessageNode;

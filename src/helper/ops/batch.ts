@@ -21,7 +21,7 @@ export type RunRequest = (req: Request) => Promise<unknown>;
 
 /** The error of item `index`, saying which one it was. */
 function itemError(index: number, item: BatchItem, e: ProtocolError): ProtocolError {
-  const what = 'name' in item ? item.name : '';
+  const what = 'name' in item ? item.name : item.destination;
   return new ProtocolError(e.code, [part('Item {0} ({1} {2}) failed:', index + 1, item.op, what), ...(e.parts ?? [part('{0}', e.message)])], e.detail, e.rule);
 }
 

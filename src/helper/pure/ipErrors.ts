@@ -31,6 +31,12 @@ export function mapIpError(req: Request, stderr: string, locate?: LocateInterfac
   if (/Operation not permitted|Permission denied|must be root/i.test(s)) {
     return e('EPERM', part('This needs root privileges. Start the helper with pkexec or sudo (or run as root) and try again.'));
   }
+  if (req.op === 'addRoute' || req.op === 'delRoute') {
+    const routeErr = routeError(req, s);
+    if (routeErr) {
+      return e(routeErr.code, ...routeErr.parts);
+    }
+  }
   const noDev = /Cannot find device "([^"]*)"|Device does not exist|No such device/.exec(s);
   if (noDev) {
     const dev = noDev[1] ?? name;
@@ -107,6 +113,56 @@ export function mapIpError(req: Request, stderr: string, locate?: LocateInterfac
     return e('EINVAL', invalidArgument(req));
   }
   return e('EIO', part('The change was not made: {0}. The log has the ip command and its output.', toolWords(detail)));
+}
+
+type RouteRequest = Extract<Request, { op: 'addRoute' | 'delRoute' }>;
+
+/** The kernel's answers to a route change, in the user's words; undefined for the generic ones. */
+function routeError(req: RouteRequest, s: string): { code: ErrorBody['code']; parts: MessagePart[] } | undefined {
+  const host = req.netns === null;
+  const ns = req.netns ?? '';
+  const dest = req.destination;
+  if (/Nexthop has invalid gateway|Network is unreachable|No route to host/.test(s)) {
+    return {
+      code: 'ENETUNREACH',
+      parts: [
+        host
+          ? part('The gateway {0} is not in a subnet of the host namespace that the route can use.', req.gateway ?? '?')
+          : part('The gateway {0} is not in a subnet of namespace "{1}" that the route can use.', req.gateway ?? '?', ns),
+        part('Add an address in that subnet to one of its interfaces first, or choose a gateway in a connected subnet.'),
+      ],
+    };
+  }
+  if (/Gateway can not be a local address/.test(s)) {
+    return { code: 'EINVAL', parts: [part('{0} is an address of this namespace itself; the gateway must be another host in the subnet.', req.gateway ?? '?')] };
+  }
+  if (/Device for nexthop is not up|Nexthop device is not up/.test(s)) {
+    return { code: 'ENETDOWN', parts: [part('"{0}" is down. Set it up before routing through it.', req.device ?? '?')] };
+  }
+  if (req.op === 'addRoute' && /File exists/.test(s)) {
+    return {
+      code: 'EEXIST',
+      parts: [
+        host
+          ? part('The host namespace already has a route to {0} with that metric. Delete it first, or give the new one another metric.', dest)
+          : part('Namespace "{0}" already has a route to {1} with that metric. Delete it first, or give the new one another metric.', ns, dest),
+      ],
+    };
+  }
+  if (req.op === 'delRoute' && /No such process/.test(s)) {
+    return {
+      code: 'ENOENT',
+      parts: [
+        host
+          ? part('The host namespace has no such route to {0} (it may have been deleted already). Refresh the view.', dest)
+          : part('Namespace "{0}" has no such route to {1} (it may have been deleted already). Refresh the view.', ns, dest),
+      ],
+    };
+  }
+  if (/Invalid prefix for given prefix length/.test(s)) {
+    return { code: 'EINVAL', parts: [part('{0} is not a network address: the bits after the prefix length must be zero.', dest)] };
+  }
+  return undefined;
 }
 
 /** What the kernel's EINVAL refers to, by the field the operation gives it. */

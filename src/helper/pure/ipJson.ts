@@ -1,6 +1,7 @@
-// Parses `ip -d -j address show` output into the model (used by the `ip` fallback reader).
+// Parses `ip -d -j address show` and `ip -d -j route show` output into the model (used by the
+// `ip` fallback reader).
 
-import type { Address, Interface } from '../../core/model';
+import type { Address, Interface, Route } from '../../core/model';
 
 interface IpAddrInfo {
   family?: string;
@@ -125,4 +126,64 @@ export function parseNetnsListJson(text: string): Map<string, number> {
     }
   }
   return map;
+}
+
+interface IpRoute {
+  type?: string;
+  dst?: string;
+  gateway?: string;
+  via?: { family?: string; host?: string };
+  dev?: string;
+  protocol?: string;
+  scope?: string;
+  metric?: number;
+  prefsrc?: string;
+  flags?: string[];
+}
+
+/** Parses `ip [-d] -j [-6] route show` (the main table) into routes of the given family. */
+export function parseIpRouteJson(text: string, family: 4 | 6): Route[] {
+  const trimmed = text.trim();
+  if (trimmed === '') {
+    return [];
+  }
+  const list = JSON.parse(trimmed) as IpRoute[];
+  if (!Array.isArray(list)) {
+    throw new Error('ip -j printed something other than a list');
+  }
+  const out: Route[] = [];
+  for (const r of list) {
+    if (typeof r.dst !== 'string') {
+      continue;
+    }
+    // The model leaves out what ip -j (without -d) leaves out: unicast, protocol boot, scope global.
+    const route: Route = { family, destination: r.dst };
+    if (r.type !== undefined && r.type !== 'unicast') {
+      route.type = r.type;
+    }
+    if (r.protocol !== undefined && r.protocol !== 'boot') {
+      route.protocol = r.protocol;
+    }
+    if (r.scope !== undefined && r.scope !== 'global') {
+      route.scope = r.scope;
+    }
+    const gateway = r.gateway ?? r.via?.host;
+    if (typeof gateway === 'string') {
+      route.gateway = gateway;
+    }
+    if (typeof r.dev === 'string') {
+      route.device = r.dev;
+    }
+    if (typeof r.metric === 'number') {
+      route.metric = r.metric;
+    }
+    if (typeof r.prefsrc === 'string') {
+      route.prefsrc = r.prefsrc;
+    }
+    if (Array.isArray(r.flags) && r.flags.length > 0) {
+      route.flags = r.flags;
+    }
+    out.push(route);
+  }
+  return out;
 }

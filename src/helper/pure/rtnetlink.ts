@@ -6,7 +6,7 @@
 // here can loop forever (every step advances by at least one aligned header).
 
 import { kindOf } from './ipJson';
-import type { Address, Interface } from '../../core/model';
+import type { Address, Interface, Route } from '../../core/model';
 
 // ---- constants (linux/netlink.h, rtnetlink.h, if_link.h, if_addr.h, net_namespace.h) ----------
 
@@ -28,6 +28,9 @@ export const RTM_GETLINK = 18;
 export const RTM_NEWADDR = 20;
 export const RTM_DELADDR = 21;
 export const RTM_GETADDR = 22;
+export const RTM_NEWROUTE = 24;
+export const RTM_DELROUTE = 25;
+export const RTM_GETROUTE = 26;
 export const RTM_NEWNSID = 88;
 export const RTM_DELNSID = 89;
 export const RTM_GETNSID = 90;
@@ -35,6 +38,8 @@ export const RTM_GETNSID = 90;
 export const RTMGRP_LINK = 0x1;
 export const RTMGRP_IPV4_IFADDR = 0x10;
 export const RTMGRP_IPV6_IFADDR = 0x100;
+export const RTMGRP_IPV4_ROUTE = 0x40;
+export const RTMGRP_IPV6_ROUTE = 0x400;
 
 export const AF_UNSPEC = 0;
 export const AF_INET = 2;
@@ -64,6 +69,18 @@ const NLA_TYPE_MASK = 0x3fff; // without NLA_F_NESTED / NLA_F_NET_BYTEORDER
 const IFINFOMSG_LEN = 16;
 const IFADDRMSG_LEN = 8;
 const RTGENMSG_LEN = 4; // one byte, padded
+const RTMSG_LEN = 12;
+
+export const RTA_DST = 1;
+export const RTA_OIF = 4;
+export const RTA_GATEWAY = 5;
+export const RTA_PRIORITY = 6;
+export const RTA_PREFSRC = 7;
+export const RTA_TABLE = 15;
+export const RTA_VIA = 18;
+export const RT_TABLE_MAIN = 254;
+/** rtm_flags of a cached (exception) route, which ip route show leaves out. */
+export const RTM_F_CLONED = 0x200;
 
 export class NetlinkFormatError extends Error {}
 
@@ -190,6 +207,33 @@ export function linkDumpRequest(seq = 0): Buffer {
 /** RTM_GETADDR dump of every address of every family. */
 export function addrDumpRequest(seq = 0): Buffer {
   return encodeMessage({ type: RTM_GETADDR, flags: NLM_F_REQUEST | NLM_F_DUMP, seq, header: ifaddrmsg({ family: AF_UNSPEC }) });
+}
+
+export interface RtmsgSpec {
+  family: number;
+  dstLen?: number;
+  table?: number;
+  protocol?: number;
+  scope?: number;
+  type?: number;
+  flags?: number;
+}
+
+export function rtmsg(h: RtmsgSpec): Buffer {
+  const b = Buffer.alloc(RTMSG_LEN);
+  b.writeUInt8(h.family, 0);
+  b.writeUInt8(h.dstLen ?? 0, 1);
+  b.writeUInt8(h.table ?? 0, 4);
+  b.writeUInt8(h.protocol ?? 0, 5);
+  b.writeUInt8(h.scope ?? 0, 6);
+  b.writeUInt8(h.type ?? 0, 7);
+  b.writeUInt32LE((h.flags ?? 0) >>> 0, 8);
+  return b;
+}
+
+/** RTM_GETROUTE dump of every table of every family, in one exchange (IPv4 comes before IPv6). */
+export function routeDumpRequest(seq = 0): Buffer {
+  return encodeMessage({ type: RTM_GETROUTE, flags: NLM_F_REQUEST | NLM_F_DUMP, seq, header: rtmsg({ family: AF_UNSPEC }) });
 }
 
 /** RTM_GETNSID for the namespace behind an open fd: asks, never assigns an id. */
@@ -587,6 +631,157 @@ export function parseNsid(buf: Buffer, m: NlMessage): number {
     }
   });
   return nsid;
+}
+
+// ---- routes -------------------------------------------------------------------------------------
+
+/** One RTM_NEWROUTE of the main table, before its interface index is turned into a name. */
+export interface RawRoute {
+  family: 4 | 6;
+  dstLen: number;
+  protocol: number;
+  scope: number;
+  type: number;
+  flags: number;
+  dst?: string;
+  gateway?: string;
+  oif?: number;
+  priority?: number;
+  prefsrc?: string;
+}
+
+const ipText = (buf: Buffer, family: number, s: number, e: number): string | undefined =>
+  family === AF_INET ? (e - s >= 4 ? formatIPv4(buf, s) : undefined) : e - s >= 16 ? formatIPv6(buf, s) : undefined;
+
+/**
+ * An RTM_NEWROUTE that `ip route show` / `ip -6 route show` would print: IPv4 or IPv6, the main
+ * table, not a cached entry. Everything else is skipped from the fixed header alone, before any
+ * attribute is read (the local table holds several routes per address).
+ */
+export function parseRoute(buf: Buffer, m: NlMessage): RawRoute | undefined {
+  if (m.end - m.start < RTMSG_LEN) {
+    throw new NetlinkFormatError('truncated rtmsg');
+  }
+  const family = buf[m.start];
+  if (family !== AF_INET && family !== AF_INET6) {
+    return undefined;
+  }
+  const flags = buf.readUInt32LE(m.start + 8);
+  // Tables above 255 carry RT_TABLE_COMPAT here and their id in RTA_TABLE: not main either way.
+  if (buf[m.start + 4] !== RT_TABLE_MAIN || flags & RTM_F_CLONED) {
+    return undefined;
+  }
+  const r: RawRoute = {
+    family: family === AF_INET ? 4 : 6,
+    dstLen: buf[m.start + 1],
+    protocol: buf[m.start + 5],
+    scope: buf[m.start + 6],
+    type: buf[m.start + 7],
+    flags,
+  };
+  forEachAttr(buf, m.start + RTMSG_LEN, m.end, (type, s, e) => {
+    switch (type) {
+      case RTA_DST:
+        r.dst = ipText(buf, family, s, e);
+        break;
+      case RTA_GATEWAY:
+        r.gateway = ipText(buf, family, s, e);
+        break;
+      case RTA_VIA:
+        // struct rtvia: a family (u16) and the address (an IPv6 next hop of an IPv4 route).
+        if (e - s >= 2) {
+          r.gateway = ipText(buf, buf.readUInt16LE(s), s + 2, e);
+        }
+        break;
+      case RTA_OIF:
+        if (e - s >= 4) {
+          r.oif = buf.readUInt32LE(s);
+        }
+        break;
+      case RTA_PRIORITY:
+        if (e - s >= 4) {
+          r.priority = buf.readUInt32LE(s);
+        }
+        break;
+      case RTA_PREFSRC:
+        r.prefsrc = ipText(buf, family, s, e);
+        break;
+    }
+  });
+  return r;
+}
+
+const RT_PROTOCOLS = new Map<number, string>([
+  [0, 'unspec'], [1, 'redirect'], [2, 'kernel'], [3, 'boot'], [4, 'static'], [8, 'gated'], [9, 'ra'],
+  [10, 'mrt'], [11, 'zebra'], [12, 'bird'], [13, 'dnrouted'], [14, 'xorp'], [15, 'ntk'], [16, 'dhcp'],
+  [17, 'mrouted'], [18, 'keepalived'], [42, 'babel'], [99, 'openr'], [186, 'bgp'], [187, 'isis'],
+  [188, 'ospf'], [189, 'rip'], [192, 'eigrp'],
+]);
+
+/** rtm_protocol as ip names it (iproute2's built-in names; a number otherwise). */
+export function routeProtocolName(p: number): string {
+  return RT_PROTOCOLS.get(p) ?? String(p);
+}
+
+const RTN_UNICAST = 1;
+const RTPROT_BOOT = 3;
+const RT_TYPES = ['unspec', 'unicast', 'local', 'broadcast', 'anycast', 'multicast', 'blackhole', 'unreachable', 'prohibit', 'throw', 'nat', 'xresolve'];
+
+export function routeTypeName(t: number): string {
+  return RT_TYPES[t] ?? String(t);
+}
+
+/** rtm_flags (RTNH_F_*) in the order and words ip prints them. */
+const RTNH_FLAGS: [number, string][] = [
+  [0x1, 'dead'],
+  [0x4, 'onlink'],
+  [0x2, 'pervasive'],
+  [0x8, 'offload'],
+  [0x40, 'trap'],
+  [0x10, 'linkdown'],
+  [0x20, 'unresolved'],
+];
+
+export function routeFlagNames(flags: number): string[] {
+  return RTNH_FLAGS.filter(([bit]) => flags & bit).map(([, name]) => name);
+}
+
+/** Routes in the model: interface indexes become names (an unknown one reads "if<N>", as ip does). */
+export function buildRoutes(raw: RawRoute[], ifName: (ifindex: number) => string | undefined): Route[] {
+  const out: Route[] = [];
+  for (const r of raw) {
+    const host = r.family === 4 ? 32 : 128;
+    const destination = r.dstLen === 0 && r.dst === undefined ? 'default' : r.dstLen === host ? (r.dst ?? '?') : `${r.dst ?? '0'}/${r.dstLen}`;
+    const route: Route = { family: r.family, destination };
+    // What ip -j leaves out, the model leaves out too: unicast, protocol boot, scope global.
+    if (r.type !== RTN_UNICAST) {
+      route.type = routeTypeName(r.type);
+    }
+    if (r.protocol !== RTPROT_BOOT) {
+      route.protocol = routeProtocolName(r.protocol);
+    }
+    if (r.scope !== 0) {
+      route.scope = scopeName(r.scope);
+    }
+    if (r.gateway !== undefined) {
+      route.gateway = r.gateway;
+    }
+    if (r.oif !== undefined) {
+      route.device = ifName(r.oif) ?? `if${r.oif}`;
+    }
+    if (r.priority !== undefined) {
+      route.metric = r.priority;
+    }
+    if (r.prefsrc !== undefined) {
+      route.prefsrc = r.prefsrc;
+    }
+    const flags = routeFlagNames(r.flags);
+    if (flags.length > 0) {
+      route.flags = flags;
+    }
+    out.push(route);
+  }
+  return out;
 }
 
 // ---- the model ------------------------------------------------------------------------------------

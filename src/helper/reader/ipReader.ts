@@ -1,9 +1,10 @@
-// The fallback reader: `ip -d -j address show` per namespace. Slower (one process per namespace)
+// The fallback reader: `ip -d -j address show`, `ip -d -j route show` and `ip -d -j -6 route show`
+// per namespace. Slower (one process per namespace)
 // but needs nothing beyond iproute2.
 
 import { netnsId, type Namespace, type NetnsRef } from '../../core/model';
 import { toolWords } from '../pure/ipErrors';
-import { parseIpAddrJson, parseNetnsListJson } from '../pure/ipJson';
+import { parseIpAddrJson, parseIpRouteJson, parseNetnsListJson } from '../pure/ipJson';
 import { ambiguousNamespaces, resolvePeers, type NsidMaps } from '../pure/peers';
 import { IpRunner } from '../ipRunner';
 import { listNetnsNames, netnsInode, netnsPath, notNamespaceKind, rootNetnsInode, rootNetnsPath } from '../netnsDir';
@@ -63,12 +64,21 @@ export class IpReader implements Reader {
 
   private async readOne(name: NetnsRef, base: Namespace): Promise<Namespace> {
     const pre = name === null ? [] : ['-n', name];
-    const r = await this.ip.run([...pre, '-d', '-j', 'address', 'show']);
+    const [r, r4, r6] = await Promise.all([
+      this.ip.run([...pre, '-d', '-j', 'address', 'show']),
+      this.ip.run([...pre, '-d', '-j', 'route', 'show']),
+      this.ip.run([...pre, '-d', '-j', '-6', 'route', 'show']),
+    ]);
     if (!r.ok) {
       return { ...base, error: toolWords(r.stderr.trim()) || 'ip failed' };
     }
     try {
-      return { ...base, interfaces: parseIpAddrJson(r.stdout) };
+      const ns: Namespace = { ...base, interfaces: parseIpAddrJson(r.stdout) };
+      // Without routes (ip failed there alone), the namespace still shows its interfaces.
+      if (r4.ok && r6.ok) {
+        ns.routes = [...parseIpRouteJson(r4.stdout, 4), ...parseIpRouteJson(r6.stdout, 6)];
+      }
+      return ns;
     } catch (e) {
       return { ...base, error: `Could not read ip's output: ${(e as Error).message}` };
     }

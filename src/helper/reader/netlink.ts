@@ -3,22 +3,27 @@
 // spawned; a thousand namespaces take about a tenth of a second on a quiet two-core machine.
 
 import * as fs from 'node:fs';
-import { netnsId, type Interface, type Namespace, type NetnsRef } from '../../core/model';
+import { netnsId, type Interface, type Namespace, type NetnsRef, type Route } from '../../core/model';
 import { ambiguousNamespaces, resolvePeers, type NsidMaps } from '../pure/peers';
 import {
   addrDumpRequest,
   buildInterfaces,
+  buildRoutes,
   linkDumpRequest,
   linkInNsidRequest,
   nsidByFdRequest,
   parseAddr,
   parseLink,
   parseNsid,
+  parseRoute,
+  routeDumpRequest,
   RTM_NEWADDR,
   RTM_NEWLINK,
   RTM_NEWNSID,
+  RTM_NEWROUTE,
   type RawAddr,
   type RawLink,
+  type RawRoute,
 } from '../pure/rtnetlink';
 import { listNetnsNames, netnsInode, netnsPath, notNamespaceKind, rootNetnsPath } from '../netnsDir';
 import { processNetnsInodes } from '../procNetns';
@@ -45,6 +50,7 @@ export class NetlinkReader implements Reader {
   private readonly home: HomeNetns;
   private readonly linkReq = linkDumpRequest();
   private readonly addrReq = addrDumpRequest();
+  private readonly routeReq = routeDumpRequest();
   private readonly nsidReq = nsidByFdRequest(0);
   /** How many namespaces may keep their fd and socket open during a read (two fds each). */
   private readonly keepOpen = fdBudget();
@@ -80,7 +86,7 @@ export class NetlinkReader implements Reader {
         interfaces: [],
       };
       if (options.includeRoot) {
-        rootNs.interfaces = this.interfaces(root);
+        Object.assign(rootNs, this.contents(root));
         result.push(rootNs);
         handles.push({ ns: rootNs, fd: this.home.fd, sock: root, borrowed: true });
       }
@@ -138,7 +144,7 @@ export class NetlinkReader implements Reader {
     }
     try {
       h.sock = this.socket(h.fd, true);
-      ns.interfaces = this.interfaces(h.sock);
+      Object.assign(ns, this.contents(h.sock));
     } catch (e) {
       ns.error = `Could not read namespace "${name}": ${(e as Error).message}`;
     }
@@ -165,9 +171,11 @@ export class NetlinkReader implements Reader {
     return new NetlinkSocket(this.libc, fd);
   }
 
-  private interfaces(sock: NetlinkSocket): Interface[] {
+  /** Links, addresses and the main routing table: three dumps. */
+  private contents(sock: NetlinkSocket): { interfaces: Interface[]; routes: Route[] } {
     const links: RawLink[] = [];
     const addrs: RawAddr[] = [];
+    const routes: RawRoute[] = [];
     sock.dump(
       this.linkReq,
       (buf, m) => {
@@ -189,7 +197,21 @@ export class NetlinkReader implements Reader {
       },
       () => (addrs.length = 0),
     );
-    return buildInterfaces(links, addrs);
+    sock.dump(
+      this.routeReq,
+      (buf, m) => {
+        if (m.type === RTM_NEWROUTE) {
+          const r = parseRoute(buf, m);
+          if (r) {
+            routes.push(r);
+          }
+        }
+      },
+      () => (routes.length = 0),
+    );
+    const interfaces = buildInterfaces(links, addrs);
+    const names = new Map(interfaces.map((i) => [i.ifindex, i.name]));
+    return { interfaces, routes: buildRoutes(routes, (i) => names.get(i)) };
   }
 
   /** The nsid under which the socket's namespace knows the namespace behind fd; -1 for none. */

@@ -1,15 +1,15 @@
 // Reports what changed so the extension refreshes only that: names added to or removed from
-// /run/netns, link or address changes inside each namespace (root included), and processes
+// /run/netns, link, address or route changes inside each namespace (root included), and processes
 // starting or ending (the kernel's process connector, throttled).
 //
-// One NETLINK_ROUTE socket per namespace, subscribed to link and address notifications and opened
+// One NETLINK_ROUTE socket per namespace, subscribed to link, address and route notifications and opened
 // inside the namespace with setns; all sockets sit in one epoll set that a koffi async call waits
 // on from a worker thread. Nothing runs while nothing changes: no timer polls. An eventfd in the
 // set wakes the waiter for dispose().
 
 import * as fs from 'node:fs';
 import type { NetnsRef } from '../../core/model';
-import { RTMGRP_IPV4_IFADDR, RTMGRP_IPV6_IFADDR, RTMGRP_LINK } from '../pure/rtnetlink';
+import { RTMGRP_IPV4_IFADDR, RTMGRP_IPV4_ROUTE, RTMGRP_IPV6_IFADDR, RTMGRP_IPV6_ROUTE, RTMGRP_LINK } from '../pure/rtnetlink';
 import { listNetnsNames, netnsPath } from '../netnsDir';
 import {
   AF_NETLINK,
@@ -55,7 +55,7 @@ interface Watched {
 }
 
 const MAX_EVENTS = 64;
-const GROUPS = RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR;
+const GROUPS = RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR | RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_ROUTE;
 /** `ip netns add` creates the file before mounting the namespace on it: look again shortly. */
 const MOUNT_RETRY_MS = 20;
 const MOUNT_RETRIES = 50;

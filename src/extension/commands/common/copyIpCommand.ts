@@ -1,20 +1,31 @@
 // netns.copyIpCommand: copies the iproute2 command for the selected object to the clipboard.
-//   (namespaceNode | interfaceNode | unnamedNamespaceNode)   offers the commands that fit it
+//   (namespaceNode | interfaceNode | unnamedNamespaceNode | routesNode | routeNode)
+//                    offers the commands that fit it
 //   ('ns1' | null | { netns }) a namespace, ({ netns, name }) an interface, ({ pid }) a process's
 //   (target, kind)   copies that kind without asking: namespace exec|show|add|delete,
 //                    host show|link, interface link|address|up|down|veth|delete,
-//                    process namespace nsenter|attach
+//                    process namespace nsenter|attach, routes routes|routes6,
+//                    route routeAdd|routeDelete
 //   ()               asks for a namespace
 // Returns the command copied, or undefined when cancelled.
 
 import * as vscode from 'vscode';
 import { findInterface } from '../../model/findInterface';
 import { toInterfaceRef } from '../../tree/nodeRefs';
-import { InterfaceNode, NamespaceNode, UnnamedNamespaceNode } from '../../tree/nodes';
+import { InterfaceNode, NamespaceNode, RouteNode, RoutesNode, UnnamedNamespaceNode } from '../../tree/nodes';
+import { delRouteParams } from '../routes/deleteRoute';
 import { pidArg, toNetnsRef } from '../args';
 import type { CommandContext } from '../context';
 import { pickNamespace } from '../pickers';
-import { interfaceCommands, namespaceCommands, processNamespaceCommands, type IpCommandChoice, type IpCommandKind } from './ipCommands';
+import {
+  interfaceCommands,
+  namespaceCommands,
+  processNamespaceCommands,
+  routeCommands,
+  routesCommands,
+  type IpCommandChoice,
+  type IpCommandKind,
+} from './ipCommands';
 
 const DESCRIPTIONS: Record<IpCommandKind, () => string> = {
   exec: () => vscode.l10n.t('Run a shell inside the namespace'),
@@ -28,6 +39,10 @@ const DESCRIPTIONS: Record<IpCommandKind, () => string> = {
   veth: () => vscode.l10n.t('Create this veth pair again'),
   nsenter: () => vscode.l10n.t('Run a shell inside the namespace'),
   attach: () => vscode.l10n.t('Give the namespace a name'),
+  routes: () => vscode.l10n.t('Show the IPv4 routes'),
+  routes6: () => vscode.l10n.t('Show the IPv6 routes'),
+  routeAdd: () => vscode.l10n.t('Add this route again'),
+  routeDelete: () => vscode.l10n.t('Delete the route'),
 };
 
 export async function copyIpCommand(ctx: CommandContext, arg?: unknown, kindArg?: unknown): Promise<string | undefined> {
@@ -59,6 +74,12 @@ export async function copyIpCommand(ctx: CommandContext, arg?: unknown, kindArg?
 }
 
 async function choicesFor(ctx: CommandContext, arg: unknown): Promise<IpCommandChoice[] | undefined> {
+  if (arg instanceof RouteNode) {
+    return routeCommands(delRouteParams(arg.netns, arg.route), arg.route);
+  }
+  if (arg instanceof RoutesNode) {
+    return routesCommands(arg.parent.netns);
+  }
   if (arg instanceof UnnamedNamespaceNode || (typeof arg === 'object' && arg !== null && 'pid' in arg)) {
     const pid = pidArg(arg, (inode) => ctx.model.processesOf(inode)?.processes);
     return pid === undefined ? undefined : processNamespaceCommands(pid);

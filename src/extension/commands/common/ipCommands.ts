@@ -8,10 +8,12 @@ import {
   DISPLAY_CONTEXT,
   formatIpCommand,
   netnsExecCommand,
+  routeArgv,
   setLinkStateArgv,
 } from '../../../core/ipCommand';
 import { shellLine } from '../../../core/shell';
-import type { Interface, NetnsRef } from '../../../core/model';
+import type { Interface, NetnsRef, Route } from '../../../core/model';
+import type { RouteParams } from '../../../core/operations';
 
 export type IpCommandKind =
   | 'exec'
@@ -24,7 +26,11 @@ export type IpCommandKind =
   | 'down'
   | 'veth'
   | 'nsenter'
-  | 'attach';
+  | 'attach'
+  | 'routes'
+  | 'routes6'
+  | 'routeAdd'
+  | 'routeDelete';
 
 export interface IpCommandChoice {
   kind: IpCommandKind;
@@ -73,4 +79,23 @@ export function processNamespaceCommands(pid: number): IpCommandChoice[] {
     { kind: 'nsenter', command: shellLine(['nsenter', `--net=/proc/${pid}/ns/net`, 'bash']) },
     { kind: 'attach', command: `ip netns attach NAME ${pid}` },
   ];
+}
+
+/** A namespace's main table, both families. */
+export function routesCommands(netns: NetnsRef): IpCommandChoice[] {
+  return [
+    { kind: 'routes', command: formatIpCommand([...n(netns), 'route', 'show']) },
+    { kind: 'routes6', command: formatIpCommand([...n(netns), '-6', 'route', 'show']) },
+  ];
+}
+
+/** Adding this route again, and deleting it (`params`: the route as Delete Route names it). */
+export function routeCommands(params: RouteParams, route: Pick<Route, 'type'>): IpCommandChoice[] {
+  const out: IpCommandChoice[] = [];
+  // ip route add makes unicast routes: a blackhole or unreachable one is not offered again.
+  if ((route.type ?? 'unicast') === 'unicast' && (params.gateway !== undefined || params.device !== undefined)) {
+    out.push({ kind: 'routeAdd', command: formatIpCommand(routeArgv(params, 'add')) });
+  }
+  out.push({ kind: 'routeDelete', command: formatIpCommand(routeArgv(params, 'del')) });
+  return out;
 }

@@ -2,6 +2,7 @@
 // checks. A check returns undefined when the value is good, or what is wrong in the user's words.
 // The rules are the kernel's and iproute2's (validate.ts), which no schema library knows.
 
+import { netemValueProblem, NETEM_FIELDS, type NetemField } from './netem';
 import { parseCidr, validateInterfaceName, validateNamespaceName, validatePid } from './validate';
 
 /** Checks one nested request (the item of a batch at `index`); returns its problem. */
@@ -21,6 +22,10 @@ export const fields = {
   netnsRef: ((v) => (v === null ? undefined : validateNamespaceName(v))) as FieldCheck,
   ifName: ((v) => validateInterfaceName(v)) as FieldCheck,
   pid: ((v) => validatePid(v)) as FieldCheck,
+  family: ((v, f) => (v === 4 || v === 6 ? undefined : `"${f}" must be 4 (IPv4) or 6 (IPv6).`)) as FieldCheck,
+  /** One netem parameter, named by its field (delayMs, lossPct, rateKbit...). */
+  netemValue: ((v, f) =>
+    (NETEM_FIELDS as readonly string[]).includes(f) ? netemValueProblem(f as NetemField, v) : `"${f}" is not a netem parameter.`) as FieldCheck,
   bool: ((v, f) => (typeof v === 'boolean' ? undefined : `"${f}" must be true or false.`)) as FieldCheck,
   cidr: ((v) => {
     const r = parseCidr(v);

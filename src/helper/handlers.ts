@@ -6,7 +6,7 @@ import type { Held } from './admit';
 import type { HelperContext } from './context';
 import { batch } from './ops/batch';
 import { installHelper, uninstallHelper } from './ops/install';
-import { runIpOp } from './ops/ipOp';
+import { runCommandOp, runIpOp } from './ops/ipOp';
 import { addVeth, moveLink } from './ops/links';
 import { addNetns, attachNetns } from './ops/namespaces';
 import { processes } from './ops/processes';
@@ -44,6 +44,9 @@ export const HANDLERS: { [O in Op]: Handler<O> } = {
   addAddress: runIpOp,
   delAddress: runIpOp,
   delLink: runIpOp,
+  setForwarding: runCommandOp,
+  setNetem: runCommandOp,
+  clearNetem: runCommandOp,
   batch,
   installHelper: (ctx) => installHelper(ctx),
   uninstallHelper: (ctx) => uninstallHelper(ctx),

@@ -4,20 +4,21 @@
 // second); otherwise each runs as its own ip call. A failure undoes the adds made before it, so the
 // batch is all or nothing for adds.
 
-import { formatIpCommand } from '../../core/ipCommand';
+import { formatCommand } from '../../core/ipCommand';
 import { part } from '../../core/messages';
-import { ipArgvOf, spec, type BatchItem } from '../../core/operations';
+import { commandOf, programOf, spec, type BatchItem } from '../../core/operations';
 import { mapIpError } from '../pure/ipErrors';
 import { ProtocolError, type Request, type Result } from '../../core/protocol';
 import { admit } from '../admit';
-import { runIp, type HelperContext } from '../context';
+import { runCommand, runnerOf, type HelperContext } from '../context';
 
 /** Words ip -batch splits and reads back unchanged: no quotes, spaces, '#' or a leading '-'. */
 const BATCH_SAFE = /^[A-Za-z0-9_.@+/][A-Za-z0-9_.@+/-]*$/;
 
 /** The error of item `index`, saying which one it was. */
 function itemError(index: number, item: BatchItem, e: ProtocolError): ProtocolError {
-  return new ProtocolError(e.code, [part('Item {0} ({1} {2}) failed:', index + 1, item.op, item.name), ...(e.parts ?? [part('{0}', e.message)])], e.detail, e.rule);
+  const what = 'name' in item ? item.name : (item.netns ?? 'host');
+  return new ProtocolError(e.code, [part('Item {0} ({1} {2}) failed:', index + 1, item.op, what), ...(e.parts ?? [part('{0}', e.message)])], e.detail, e.rule);
 }
 
 export async function batch(ctx: HelperContext, p: Request<'batch'>): Promise<Result<'batch'>> {
@@ -38,10 +39,12 @@ export async function batch(ctx: HelperContext, p: Request<'batch'>): Promise<Re
       added.delete(it.name);
     }
   }
-  const argvs = items.map((it) => ipArgvOf(it, ctx.ipContext)!);
+  const commands = items.map((it) => commandOf(it, ctx.ipContext)!);
+  const argvs = commands.map((c) => c.argv);
   let done = 0;
   try {
-    if (argvs.every((argv) => argv.every((a) => BATCH_SAFE.test(a)))) {
+    // ip -batch runs ip commands only: a batch with tc or sysctl runs item by item.
+    if (commands.every((c) => c.program === 'ip' && c.argv.every((a) => BATCH_SAFE.test(a)))) {
       ctx.log(`ip -batch - (${items.length} commands)`);
       const r = await ctx.ip.run(['-batch', '-'], argvs.map((argv) => argv.join(' ')).join('\n') + '\n');
       if (!r.ok) {
@@ -55,7 +58,7 @@ export async function batch(ctx: HelperContext, p: Request<'batch'>): Promise<Re
     } else {
       for (const [i, it] of items.entries()) {
         try {
-          await runIp(ctx, it, argvs[i]);
+          await runCommand(ctx, it, commands[i]);
         } catch (e) {
           throw itemError(i, it, e as ProtocolError);
         }
@@ -72,10 +75,12 @@ export async function batch(ctx: HelperContext, p: Request<'batch'>): Promise<Re
 async function rollback(ctx: HelperContext, applied: BatchItem[]): Promise<void> {
   for (const it of [...applied].reverse()) {
     const { op, ...params } = it;
-    const argv = spec(op).batch?.undo(params as never);
+    // An undo is a command of the same program as the item's own.
+    const argv = spec(op).batch?.undo(params as never, ctx.ipContext);
     if (argv) {
-      ctx.log(`rollback: ${formatIpCommand(argv)}`);
-      await ctx.ip.run(argv);
+      const program = programOf(op, params as never);
+      ctx.log(`rollback: ${formatCommand({ program, argv })}`);
+      await runnerOf(ctx, program).run(argv);
     }
   }
 }

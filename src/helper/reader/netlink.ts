@@ -20,6 +20,7 @@ import {
   type RawAddr,
   type RawLink,
 } from '../pure/rtnetlink';
+import { netconfAllRequest, parseNetconfForwarding, parseNetemQdisc, qdiscDumpRequest, RTM_NEWNETCONF, RTM_NEWQDISC } from '../pure/tcNetlink';
 import { listNetnsNames, netnsInode, netnsPath, notNamespaceKind, rootNetnsPath } from '../netnsDir';
 import { processNetnsInodes } from '../procNetns';
 import { AF_NETLINK, HomeNetns, loadLibc, NETLINK_ROUTE, openNetnsFile, SOCK_CLOEXEC, SOCK_RAW, check, type Libc } from './libc';
@@ -46,6 +47,8 @@ export class NetlinkReader implements Reader {
   private readonly linkReq = linkDumpRequest();
   private readonly addrReq = addrDumpRequest();
   private readonly nsidReq = nsidByFdRequest(0);
+  private readonly qdiscReq = qdiscDumpRequest();
+  private readonly netconfReq = { 4: netconfAllRequest(4), 6: netconfAllRequest(6) };
   /** How many namespaces may keep their fd and socket open during a read (two fds each). */
   private readonly keepOpen = fdBudget();
 
@@ -81,6 +84,7 @@ export class NetlinkReader implements Reader {
       };
       if (options.includeRoot) {
         rootNs.interfaces = this.interfaces(root);
+        rootNs.forwarding = this.forwarding(root);
         result.push(rootNs);
         handles.push({ ns: rootNs, fd: this.home.fd, sock: root, borrowed: true });
       }
@@ -139,6 +143,7 @@ export class NetlinkReader implements Reader {
     try {
       h.sock = this.socket(h.fd, true);
       ns.interfaces = this.interfaces(h.sock);
+      ns.forwarding = this.forwarding(h.sock);
     } catch (e) {
       ns.error = `Could not read namespace "${name}": ${(e as Error).message}`;
     }
@@ -189,7 +194,42 @@ export class NetlinkReader implements Reader {
       },
       () => (addrs.length = 0),
     );
-    return buildInterfaces(links, addrs);
+    const interfaces = buildInterfaces(links, addrs);
+    // IFLA_QDISC names each root qdisc: only a namespace with a netem one is asked for qdiscs.
+    if (links.some((l) => l.qdisc === 'netem')) {
+      this.addNetem(sock, interfaces);
+    }
+    return interfaces;
+  }
+
+  /** The settings of each root netem qdisc, onto its interface. */
+  private addNetem(sock: NetlinkSocket, interfaces: Interface[]): void {
+    const byIndex = new Map(interfaces.map((i) => [i.ifindex, i]));
+    sock.dump(this.qdiscReq, (buf, m) => {
+      if (m.type === RTM_NEWQDISC) {
+        const q = parseNetemQdisc(buf, m);
+        const iface = q && byIndex.get(q.ifindex);
+        if (iface) {
+          iface.netem = q.netem;
+        }
+      }
+    });
+  }
+
+  /**
+   * IPv4 and IPv6 forwarding, as RTM_GETNETCONF of the "all" settings answers them (the values of
+   * net.ipv4.ip_forward and net.ipv6.conf.all.forwarding). A family the namespace does not have
+   * (IPv6 disabled in the kernel) reads as off.
+   */
+  private forwarding(sock: NetlinkSocket): { ipv4: boolean; ipv6: boolean } {
+    const one = (family: 4 | 6) => {
+      try {
+        return sock.request(this.netconfReq[family], (buf, m) => (m.type === RTM_NEWNETCONF ? parseNetconfForwarding(buf, m) : undefined)) ?? false;
+      } catch {
+        return false;
+      }
+    };
+    return { ipv4: one(4), ipv6: one(6) };
   }
 
   /** The nsid under which the socket's namespace knows the namespace behind fd; -1 for none. */

@@ -53,14 +53,15 @@ export function netemProblem(n: Netem): string | undefined {
       }
     }
   }
-  const delay = n.delayMs ?? 0;
-  if ((n.jitterMs ?? 0) > 0 && delay === 0) {
+  // As tc gets them: times to the microsecond, percentages to 6 decimals.
+  const delay = round(n.delayMs ?? 0, 3);
+  if (round(n.jitterMs ?? 0, 3) > 0 && delay === 0) {
     return msg('A jitter needs a delay: jitter varies the delay around its value. Set a delay too.');
   }
-  if ((n.reorderPct ?? 0) > 0 && delay === 0) {
+  if (round(n.reorderPct ?? 0, 6) > 0 && delay === 0) {
     return msg('Reordering needs a delay (tc: "reordering not possible without specifying some delay"): reordered packets are the ones sent without it. Set a delay too.');
   }
-  if (NETEM_FIELDS.every((f) => !(Number(n[f] ?? 0) > 0))) {
+  if (netemArgs(n).length === 0) {
     return msg('Set at least one impairment (a delay, loss, duplication, corruption, reordering or a rate). To remove them, clear the link impairment.');
   }
   return undefined;
@@ -74,10 +75,10 @@ function num(v: number, digits: number): string {
 /** The netem options for tc: "delay 100ms 10ms loss 1% ... rate 1000kbit" (zero values left out). */
 export function netemArgs(n: Netem): string[] {
   const out: string[] = [];
-  const pct = (v: number | undefined) => (v !== undefined && v > 0 ? `${num(v, 6)}%` : undefined);
-  if (n.delayMs !== undefined && n.delayMs > 0) {
+  const pct = (v: number | undefined) => (v !== undefined && round(v, 6) > 0 ? `${num(v, 6)}%` : undefined);
+  if (n.delayMs !== undefined && round(n.delayMs, 3) > 0) {
     out.push('delay', `${num(n.delayMs, 3)}ms`);
-    if (n.jitterMs !== undefined && n.jitterMs > 0) {
+    if (n.jitterMs !== undefined && round(n.jitterMs, 3) > 0) {
       out.push(`${num(n.jitterMs, 3)}ms`);
     }
   }

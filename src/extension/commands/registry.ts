@@ -13,6 +13,8 @@ import { showPrivilegesHelp } from './common/showPrivilegesHelp';
 import { startHelper } from './common/startHelper';
 import { uninstallHelper } from './common/uninstallHelper';
 import { addAddress } from './interfaces/addAddress';
+import { clearLinkImpairment } from './interfaces/clearLinkImpairment';
+import { setLinkImpairment } from './interfaces/setLinkImpairment';
 import { createVethPair } from './interfaces/createVethPair';
 import { deleteInterface } from './interfaces/deleteInterface';
 import { moveInterface } from './interfaces/moveInterface';
@@ -23,6 +25,7 @@ import { attachProcessNamespace } from './namespaces/attachProcessNamespace';
 import { createNamespace } from './namespaces/createNamespace';
 import { deleteNamespace } from './namespaces/deleteNamespace';
 import { openTerminal } from './namespaces/openTerminal';
+import { disableForwarding, enableForwarding } from './namespaces/setForwarding';
 
 type Command = (ctx: CommandContext, ...args: unknown[]) => Promise<unknown>;
 type ViewCommand = (ctx: CommandContext, view: vscode.TreeView<TreeNode>, ...args: unknown[]) => Promise<unknown>;
@@ -39,6 +42,10 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   'netns.addAddress': addAddress,
   'netns.removeAddress': removeAddress,
   'netns.deleteInterface': deleteInterface,
+  'netns.enableForwarding': enableForwarding,
+  'netns.disableForwarding': disableForwarding,
+  'netns.setLinkImpairment': setLinkImpairment,
+  'netns.clearLinkImpairment': clearLinkImpairment,
   'netns.copyIpCommand': copyIpCommand,
   'netns.refresh': refresh,
   'netns.showLog': showLog,

@@ -67,7 +67,8 @@ export class IpReader implements Reader {
 
   private async readOne(name: NetnsRef, base: Namespace): Promise<Namespace> {
     const pre = name === null ? [] : ['-n', name];
-    const r = await this.ip.run([...pre, '-d', '-j', 'address', 'show']);
+    // Both at once: the second process mostly waits on the kernel like the first.
+    const [r, forwarding] = await Promise.all([this.ip.run([...pre, '-d', '-j', 'address', 'show']), this.forwarding(pre)]);
     if (!r.ok) {
       return { ...base, error: toolWords(r.stderr.trim()) || 'ip failed' };
     }
@@ -77,7 +78,7 @@ export class IpReader implements Reader {
     } catch (e) {
       return { ...base, error: `Could not read ip's output: ${(e as Error).message}` };
     }
-    ns.forwarding = await this.forwarding(pre);
+    ns.forwarding = forwarding;
     if (r.stdout.includes('"qdisc":"netem"')) {
       const q = await this.tc.run([...pre, '-j', 'qdisc', 'show']);
       if (q.ok) {

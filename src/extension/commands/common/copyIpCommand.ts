@@ -2,7 +2,8 @@
 //   (namespaceNode | interfaceNode | unnamedNamespaceNode)   offers the commands that fit it
 //   ('ns1' | null | { netns }) a namespace, ({ netns, name }) an interface, ({ pid }) a process's
 //   (target, kind)   copies that kind without asking: namespace exec|show|add|delete,
-//                    host show|link, interface link|address|up|down|veth|delete,
+//                    (and forwarding), host show|link|forwarding, interface
+//                    link|address|up|down|veth|netem|clearNetem|delete,
 //                    process namespace nsenter|attach
 //   ()               asks for a namespace
 // Returns the command copied, or undefined when cancelled.
@@ -28,6 +29,9 @@ const DESCRIPTIONS: Record<IpCommandKind, () => string> = {
   veth: () => vscode.l10n.t('Create this veth pair again'),
   nsenter: () => vscode.l10n.t('Run a shell inside the namespace'),
   attach: () => vscode.l10n.t('Give the namespace a name'),
+  forwarding: () => vscode.l10n.t('Switch IPv4 forwarding'),
+  netem: () => vscode.l10n.t('Set this link impairment again'),
+  clearNetem: () => vscode.l10n.t('Clear the link impairment'),
 };
 
 export async function copyIpCommand(ctx: CommandContext, arg?: unknown, kindArg?: unknown): Promise<string | undefined> {
@@ -79,5 +83,5 @@ async function choicesFor(ctx: CommandContext, arg: unknown): Promise<IpCommandC
     }
     netns = picked.netns;
   }
-  return namespaceCommands(netns);
+  return namespaceCommands(netns, ctx.model.get(netns));
 }

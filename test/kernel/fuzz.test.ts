@@ -89,15 +89,17 @@ function hostilePid(): unknown {
   return pick([4_000_000 + rnd(194_304), -rnd(100), 0, 5_000_000, '1', 1.5, null, [1]]);
 }
 
-const OPS = ['addNetns', 'delNetns', 'addVeth', 'moveLink', 'attachNetns', 'setLinkState', 'addAddress', 'delAddress', 'delLink', 'snapshot', 'listNames', 'hello', 'bogus', '__proto__', 'constructor', ''];
-const FIELDS = ['name', 'peer', 'netns', 'peerNetns', 'from', 'to', 'toPid', 'pid', 'up', 'address', 'names', 'includeRoot', 'reader', 'file', '__proto__', 'constructor', 'x'];
+const OPS = ['addNetns', 'delNetns', 'addVeth', 'moveLink', 'attachNetns', 'setLinkState', 'addAddress', 'delAddress', 'delLink', 'setForwarding', 'setNetem', 'clearNetem', 'snapshot', 'listNames', 'hello', 'bogus', '__proto__', 'constructor', ''];
+const FIELDS = ['name', 'peer', 'netns', 'peerNetns', 'from', 'to', 'toPid', 'pid', 'up', 'address', 'names', 'includeRoot', 'reader', 'file', 'family', 'on', 'delayMs', 'jitterMs', 'lossPct', 'reorderPct', 'rateKbit', '__proto__', 'constructor', 'x'];
+/** Numbers around the edges of netem's and forwarding's ranges. */
+const EDGES = [0, 4, 6, 100, 100.5, 60000, 60001, -1, 1e-9, 1e300, Number.MAX_SAFE_INTEGER];
 
 function hostileRequest(id: number): string {
   const req: Record<string, unknown> = { id, op: pick(OPS) };
   const n = rnd(5);
   for (let i = 0; i < n; i++) {
     const f = pick(FIELDS);
-    req[f] = f === 'pid' || f === 'toPid' ? hostilePid() : f === 'netns' || f === 'from' || f === 'peerNetns' ? (rnd(3) === 0 ? null : hostileString()) : f === 'address' ? pick(['10.99.0.1/24', '1.2.3.4', 'fd00::1/64', hostileString()]) : hostileValue();
+    req[f] = ['family', 'delayMs', 'jitterMs', 'lossPct', 'reorderPct', 'rateKbit'].includes(f) && rnd(2) === 0 ? pick(EDGES) : f === 'pid' || f === 'toPid' ? hostilePid() : f === 'netns' || f === 'from' || f === 'peerNetns' ? (rnd(3) === 0 ? null : hostileString()) : f === 'address' ? pick(['10.99.0.1/24', '1.2.3.4', 'fd00::1/64', hostileString()]) : hostileValue();
   }
   // Only the root namespace is allowed without the prefix, and then never with a real host
   // interface name: force every string field through the prefix check below.
@@ -107,6 +109,14 @@ function hostileRequest(id: number): string {
 /** True when a request could touch something outside the run's prefix: never sent. */
 function escapesPrefix(line: string): boolean {
   const req = JSON.parse(line) as Record<string, unknown>;
+  // Forwarding is a namespace's own: never the host's, never one the run did not make.
+  if (req.op === 'setForwarding' && !(typeof req.netns === 'string' && req.netns.includes(P))) {
+    return true;
+  }
+  // A veth pair without both names gets automatic ones (veth0...), without the prefix.
+  if (req.op === 'addVeth' && (typeof req.name !== 'string' || typeof req.peer !== 'string')) {
+    return true;
+  }
   for (const f of ['name', 'peer']) {
     const v = req[f];
     if (typeof v === 'string' && validateInterfaceName(v) === undefined && !v.includes(P)) {

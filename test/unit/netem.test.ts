@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DISPLAY_CONTEXT, formatCommand, runContext } from '../../src/core/ipCommand';
 import { clearNetemArgv, formatRate, netemArgs, netemProblem, netemSummary, parseTcQdiscJson, setNetemArgv } from '../../src/core/netem';
+import { ipEquivalent } from '../../src/extension/commands/ipEquivalent';
 import { BATCH_OPS, commandOf, OPERATIONS, programOf, type Request } from '../../src/core/operations';
 import { parseRequest } from '../../src/core/protocol';
 import { encodeAttrs, encodeMessage, splitMessages, strAttr, u32Attr, type Attr } from '../../src/helper/pure/rtnetlink';
@@ -52,6 +53,10 @@ describe('netem values', () => {
       'tc -n ns1 qdisc replace dev veth-a root netem delay 100ms 10ms loss 1% duplicate 1% corrupt 0.1% reorder 25% rate 1mbit',
     );
     assert.equal(display({ op: 'clearNetem', netns: null, name: '-x' }), 'tc qdisc del dev -x root netem');
+    // What the extension logs for each request, and "Copy ip Command" offers.
+    assert.equal(ipEquivalent('setNetem', { netns: 'ns1', name: 'veth-a', delayMs: 100 }), 'tc -n ns1 qdisc replace dev veth-a root netem delay 100ms');
+    assert.equal(ipEquivalent('setForwarding', { netns: null, family: 4, on: true }), 'sysctl -w net.ipv4.ip_forward=1');
+    assert.equal(ipEquivalent('delLink', { netns: 'n', name: 'a' }), 'ip -n n link delete dev a');
     assert.deepEqual(setNetemArgv({ netns: null, name: 'a', delayMs: 0.0001, lossPct: 0 }), ['qdisc', 'replace', 'dev', 'a', 'root', 'netem']);
     assert.deepEqual(clearNetemArgv({ netns: 'n', name: 'a' }), ['-n', 'n', 'qdisc', 'del', 'dev', 'a', 'root', 'netem']);
     assert.equal(formatRate(1500), '1.5mbit');

@@ -163,5 +163,6 @@ describe('forwarding and link impairments', function () {
     const r = await run('netns.setLinkImpairment', { netns: ns, name: va }, { reorderPct: 25 });
     assert.equal(r, undefined);
     assert.match(host.errors().join('\n'), /reordering not possible without specifying some delay/);
+    assert.ok(api.log.recent().some((l) => l.includes(`tc -n ${ns} qdisc replace dev ${va} root netem reorder 25%`)), 'the tc command is logged');
   });
 });

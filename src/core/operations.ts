@@ -5,7 +5,6 @@
 
 import type { Command, IpContext, Program } from './ipCommand';
 import {
-  sysctlIn,
   addAddressArgv,
   addNetnsArgv,
   addVethArgv,
@@ -15,6 +14,7 @@ import {
   delNetnsArgv,
   moveLinkArgv,
   setLinkStateArgv,
+  sysctlIn,
 } from './ipCommand';
 import type { NetnsRef, Netem, ProcessNamespace, Snapshot } from './model';
 import { clearNetemArgv, netemProblem, setNetemArgv, sysctlForwardingArgs } from './netem';

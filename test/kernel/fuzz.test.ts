@@ -306,7 +306,7 @@ describe('hostile requests at the policy\'s targets, to a helper the policy bind
 
   /** A well-formed request (mostly) aimed at the fixtures, and what the policy must say to it. */
   function targetedRequest(id: number): { req: Record<string, unknown>; rules: Rules; wellFormed: boolean } {
-    const op = tpick(['addVeth', 'moveLink', 'moveLink', 'setLinkState', 'addAddress', 'delAddress', 'delLink', 'attachNetns', 'installHelper', 'uninstallHelper', 'batch']);
+    const op = tpick(['addVeth', 'moveLink', 'moveLink', 'setLinkState', 'addAddress', 'delAddress', 'delLink', 'setNetem', 'clearNetem', 'attachNetns', 'installHelper', 'uninstallHelper', 'batch']);
     const req: Record<string, unknown> = { id, op };
     let wellFormed = true;
     const rules = new Set<string>();
@@ -374,13 +374,15 @@ describe('hostile requests at the policy\'s targets, to a helper the policy bind
         break;
       }
       default: {
-        // setLinkState, addAddress, delAddress, delLink: in the host, OK, or by junk; never inside FA
+        // setLinkState, addAddress, delAddress, delLink, setNetem, clearNetem: in the host, OK, or by junk; never inside FA
         // (changes there are not the policy's to refuse, and would make FA's read-back ambiguous).
         req.name = ifName();
         const netns = take('netns', false);
         if (op === 'setLinkState') {
           req.up = trnd(2) === 0;
-        } else if (op !== 'delLink') {
+        } else if (op === 'setNetem') {
+          req.lossPct = 1 + trnd(99);
+        } else if (op !== 'delLink' && op !== 'clearNetem') {
           req.address = tpick(['198.51.100.9/32', '198.51.100.10/24', 'fd00:5::1/64']);
         }
         if (req.name === PHY && netns === null && !(op === 'setLinkState' && req.up === true)) {

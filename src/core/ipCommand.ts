@@ -10,7 +10,21 @@ import { shellLine } from './shell';
 import { routeFamily } from './validate';
 
 
+/** The programs whose command lines operations run (by absolute path in the helper) and show. */
+export type Program = 'ip' | 'tc' | 'sysctl';
+
+/** A command line: the program and its arguments. */
+export interface Command {
+  program: Program;
+  argv: string[];
+}
+
 export interface IpContext {
+  /**
+   * How a program is named inside an argv (`ip netns exec NS <program>`): its absolute path when
+   * running, its name for display. Absent: its name.
+   */
+  programPath?(program: Program): string;
   /** Path of a file that refers to the root namespace, as seen from a process ip starts. */
   rootNetnsPath: string;
   /** How a process's namespace is named to ip. */
@@ -27,8 +41,8 @@ export const DISPLAY_CONTEXT: IpContext = { rootNetnsPath: '1', pidNetnsPath: St
  * PID: a name of digits that is gone by then (deleted earlier in a batch) would put the interface
  * into some process's namespace. A path is only ever a path.
  */
-export function runContext(rootNetnsPath: string): IpContext {
-  return { rootNetnsPath, pidNetnsPath: (pid) => `/proc/${pid}/ns/net`, namedNetnsPath: (name) => `/run/netns/${name}` };
+export function runContext(rootNetnsPath: string, programPath?: (program: Program) => string): IpContext {
+  return { rootNetnsPath, pidNetnsPath: (pid) => `/proc/${pid}/ns/net`, namedNetnsPath: (name) => `/run/netns/${name}`, programPath };
 }
 
 function inNetns(netns: NetnsRef): string[] {
@@ -107,6 +121,23 @@ export function routeArgv(p: Params<'addRoute'>, verb: 'add' | 'del'): string[] 
 /** "ip -n ns1 link set dev veth-a up", ready to paste into a shell. */
 export function formatIpCommand(argv: string[]): string {
   return shellLine(['ip', ...argv]);
+}
+
+/** "tc -n ns1 qdisc replace dev veth-a root netem delay 100ms", ready to paste into a shell. */
+export function formatCommand(cmd: Command): string {
+  return shellLine([cmd.program, ...cmd.argv]);
+}
+
+/**
+ * `sysctl ARGS` inside a namespace: `ip netns exec NS sysctl ARGS` (ip's command line), or sysctl
+ * itself in the host's (the helper's own) namespace. ip netns exec enters the namespace before it
+ * runs sysctl, so the write lands in that namespace's /proc/sys/net.
+ */
+export function sysctlIn(netns: NetnsRef, args: string[], ctx: IpContext): Command {
+  if (netns === null) {
+    return { program: 'sysctl', argv: args };
+  }
+  return { program: 'ip', argv: ['netns', 'exec', netns, ctx.programPath?.('sysctl') ?? 'sysctl', ...args] };
 }
 
 /** Commands to show for the equivalent of `ip netns exec NS <cmd>`. */

@@ -40,6 +40,19 @@ export interface Interface {
   linkIfindex?: number;
   addresses: Address[];
   peer?: VethPeer;
+  /** The link impairment of its root qdisc, when that is netem (only the parameters set). */
+  netem?: Netem;
+}
+
+/** A netem setting: delay and jitter in ms, probabilities in percent, rate in kbit/s (1000 bit). */
+export interface Netem {
+  delayMs?: number;
+  jitterMs?: number;
+  lossPct?: number;
+  duplicatePct?: number;
+  corruptPct?: number;
+  reorderPct?: number;
+  rateKbit?: number;
 }
 
 /**
@@ -101,6 +114,8 @@ export interface Namespace {
    * its interfaces are not.
    */
   unprivileged?: boolean;
+  /** IPv4 (net.ipv4.ip_forward) and IPv6 (net.ipv6.conf.all.forwarding) forwarding, where read. */
+  forwarding?: { ipv4: boolean; ipv6: boolean };
 }
 
 export interface Snapshot {

@@ -3,7 +3,7 @@
 // it; the extension logs each write's ip equivalent from it. A new operation is one entry here,
 // one handler in src/helper/ops/ and its tests (docs/adding-an-operation.md).
 
-import type { IpContext } from './ipCommand';
+import type { Command, IpContext, Program } from './ipCommand';
 import {
   addAddressArgv,
   addNetnsArgv,
@@ -15,8 +15,10 @@ import {
   moveLinkArgv,
   routeArgv,
   setLinkStateArgv,
+  sysctlIn,
 } from './ipCommand';
-import type { NetnsRef, ProcessNamespace, Snapshot } from './model';
+import type { NetnsRef, Netem, ProcessNamespace, Snapshot } from './model';
+import { clearNetemArgv, netemProblem, setNetemArgv, sysctlForwardingArgs } from './netem';
 import { fields, type Schema } from './schema';
 import { routeProblem } from './validate';
 
@@ -49,6 +51,12 @@ export interface RequestMap {
   addRoute: { params: RouteParams; result: Record<string, never> };
   /** Deletes the first route that matches what is given (the kernel's rule, as `ip route del`). */
   delRoute: { params: RouteParams; result: Record<string, never> };
+  /** IPv4 or IPv6 forwarding of a namespace on or off (sysctl inside it). */
+  setForwarding: { params: { netns: NetnsRef; family: 4 | 6; on: boolean }; result: Record<string, never> };
+  /** A netem root qdisc on an interface, made or replaced with exactly these impairments. */
+  setNetem: { params: { netns: NetnsRef; name: string } & Netem; result: Record<string, never> };
+  /** Removes the netem root qdisc of an interface (the kernel's default qdisc comes back). */
+  clearNetem: { params: { netns: NetnsRef; name: string }; result: Record<string, never> };
   batch: { params: { requests: BatchItem[] }; result: { done: number } };
   installHelper: {
     params: Record<string, never>;
@@ -115,7 +123,7 @@ export type Target =
   /** A process whose namespace the request names or puts an interface into. */
   | { kind: 'pid'; pid: number }
   /** An existing interface and what the request does to it. */
-  | { kind: 'link'; netns: NetnsRef; name: string; change: 'move' | 'delete' | 'up' | 'down' | 'address' };
+  | { kind: 'link'; netns: NetnsRef; name: string; change: 'move' | 'delete' | 'up' | 'down' | 'address' | 'qdisc' };
 
 export interface OperationSpec<O extends Op> {
   /** read: changes nothing, runs concurrently and may be sent again to a new helper. */
@@ -125,7 +133,12 @@ export interface OperationSpec<O extends Op> {
   check?(p: Params<O>): string | undefined;
   /** never; always; or only when snapshots are read with ip (the fallback reader). */
   needsIp: 'never' | 'always' | 'ipReader';
-  /** The ip command the operation runs (or, for display, what a user would type). */
+  /** The program ipArgv is the argv of: ip unless said otherwise (it may depend on the request). */
+  program?: Program | ((p: Params<O>) => Program);
+  /**
+   * The command the operation runs (or, for display, what a user would type): the arguments of
+   * `program` (ip by default). commandOf() gives both.
+   */
   ipArgv?(p: Params<O>, ctx: IpContext, result?: Result<O>): string[];
   /** What the request acts on; every target is checked before the handler runs. */
   targets?(p: Params<O>): Target[];
@@ -153,6 +166,11 @@ function vethNames(p: Params<'addVeth'>, r?: Result<'addVeth'>) {
 }
 
 const f = fields;
+
+/** `sysctl -w net.ipv4.ip_forward=1` inside the namespace (ip netns exec NS ..., or sysctl in the host's). */
+function forwardingCommand(p: Params<'setForwarding'>, ctx: IpContext): Command {
+  return sysctlIn(p.netns, sysctlForwardingArgs(p.family, p.on), ctx);
+}
 
 /** Adding and removing an address: the same request, another ip command. */
 function addressOperation<O extends 'addAddress' | 'delAddress'>(ipArgv: (p: Params<O>) => string[], inverse: 'addAddress' | 'delAddress'): OperationSpec<O> {
@@ -275,6 +293,46 @@ export const OPERATIONS: { [O in Op]: OperationSpec<O> } = {
   },
   addRoute: routeOperation('add'),
   delRoute: routeOperation('del'),
+  setForwarding: {
+    access: 'write',
+    fields: { netns: f.req(f.netnsRef), family: f.req(f.family), on: f.req(f.bool) },
+    // sysctl in the host's namespace; ip netns exec NS sysctl in another (checked when run).
+    needsIp: 'never',
+    program: (p) => (p.netns === null ? 'sysctl' : 'ip'),
+    ipArgv: (p, ctx) => forwardingCommand(p, ctx).argv,
+    targets: (p) => [{ kind: 'netns', netns: p.netns }],
+    // Assumes the item changed it (a lab turns forwarding on in a namespace it just made).
+    batch: { undo: (p) => ({ op: 'setForwarding', netns: p.netns, family: p.family, on: !p.on }) },
+  },
+  setNetem: {
+    access: 'write',
+    fields: {
+      netns: f.req(f.netnsRef),
+      name: f.req(f.ifName),
+      delayMs: f.opt(f.netemValue),
+      jitterMs: f.opt(f.netemValue),
+      lossPct: f.opt(f.netemValue),
+      duplicatePct: f.opt(f.netemValue),
+      corruptPct: f.opt(f.netemValue),
+      reorderPct: f.opt(f.netemValue),
+      rateKbit: f.opt(f.netemValue),
+    },
+    check: (p) => netemProblem(p),
+    needsIp: 'never',
+    program: 'tc',
+    ipArgv: (p) => setNetemArgv(p),
+    targets: (p) => [{ kind: 'link', netns: p.netns, name: p.name, change: 'qdisc' }],
+    batch: { undo: (p) => ({ op: 'clearNetem', netns: p.netns, name: p.name }) },
+  },
+  clearNetem: {
+    access: 'write',
+    fields: { netns: f.req(f.netnsRef), name: f.req(f.ifName) },
+    needsIp: 'never',
+    program: 'tc',
+    ipArgv: (p) => clearNetemArgv(p),
+    targets: (p) => [{ kind: 'link', netns: p.netns, name: p.name, change: 'qdisc' }],
+    batch: { undo: () => undefined },
+  },
   batch: {
     access: 'write',
     // Each item is checked as a request of its own (see parseRequest).
@@ -299,13 +357,41 @@ export const isReadOnly = (op: Op): boolean => OPERATIONS[op].access === 'read';
 
 /** The operations a batch may hold: those with `batch` in the table. */
 export const BATCH_OPS: readonly Op[] = OPS.filter((op) => OPERATIONS[op].batch !== undefined);
-export type BatchOp = 'addNetns' | 'delNetns' | 'addVeth' | 'moveLink' | 'setLinkState' | 'addAddress' | 'delAddress' | 'addRoute' | 'delRoute';
+export type BatchOp =
+  | 'addNetns'
+  | 'delNetns'
+  | 'addVeth'
+  | 'moveLink'
+  | 'setLinkState'
+  | 'addAddress'
+  | 'delAddress'
+  | 'addRoute'
+  | 'delRoute'
+  | 'setForwarding'
+  | 'setNetem'
+  | 'clearNetem';
 export type BatchItem =
   | { [O in Exclude<BatchOp, 'addVeth'>]: { op: O } & Params<O> }[Exclude<BatchOp, 'addVeth'>]
   // Named in a batch, so that a later item can refer to it.
   | ({ op: 'addVeth' } & { name: string; peer: string; netns?: NetnsRef; peerNetns?: NetnsRef });
 
-/** The ip command line behind a request (what it runs, or what a user would type), if it has one. */
+/** The program of an operation's command for these params (ip unless its entry says otherwise). */
+export function programOf<O extends Op>(op: O, params: Params<O>): Program {
+  const p = spec(op).program;
+  return typeof p === 'function' ? p(params) : (p ?? 'ip');
+}
+
+/** The command line behind a request, program and arguments (what it runs, or what a user would type). */
+export function commandOf<O extends Op>(req: Request<O>, ctx: IpContext, result?: Result<O>): Command | undefined {
+  const { op, ...params } = req as { op: O } & Params<O>;
+  const argv = spec(op).ipArgv?.(params as unknown as Params<O>, ctx, result);
+  return argv && { program: programOf(op, params as unknown as Params<O>), argv };
+}
+
+/**
+ * The arguments of the command behind a request, if it has one (for ip when its program is ip;
+ * commandOf says which program).
+ */
 export function ipArgvOf<O extends Op>(req: Request<O>, ctx: IpContext, result?: Result<O>): string[] | undefined {
   const { op, ...params } = req as { op: O } & Params<O>;
   return spec(op).ipArgv?.(params as unknown as Params<O>, ctx, result);

@@ -4,6 +4,7 @@
 
 import { parseAddress, parseCidr, parseRouteDestination, validateInterfaceName, validateMetric, validateNamespaceName, validatePid } from './validate';
 import { msg } from './messages';
+import { netemValueProblem, NETEM_FIELDS, type NetemField } from './netem';
 
 /** Checks one nested request (the item of a batch at `index`); returns its problem. */
 export type NestedCheck = (item: unknown, field: string, index: number) => string | undefined;
@@ -22,6 +23,9 @@ export const fields = {
   netnsRef: ((v) => (v === null ? undefined : validateNamespaceName(v))) as FieldCheck,
   ifName: ((v) => validateInterfaceName(v)) as FieldCheck,
   pid: ((v) => validatePid(v)) as FieldCheck,
+  /** One netem parameter, named by its field (delayMs, lossPct, rateKbit...). */
+  netemValue: ((v, f) =>
+    (NETEM_FIELDS as readonly string[]).includes(f) ? netemValueProblem(f as NetemField, v) : `"${f}" is not a netem parameter.`) as FieldCheck,
   bool: ((v, f) => (typeof v === 'boolean' ? undefined : `"${f}" must be true or false.`)) as FieldCheck,
   cidr: ((v) => {
     const r = parseCidr(v);

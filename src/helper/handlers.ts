@@ -6,7 +6,7 @@ import { admit, type Held } from './admit';
 import type { HelperContext } from './context';
 import { batch } from './ops/batch';
 import { installHelper, uninstallHelper } from './ops/install';
-import { runIpOp } from './ops/ipOp';
+import { runCommandOp, runIpOp } from './ops/ipOp';
 import { addVeth, moveLink } from './ops/links';
 import { addNetns, attachNetns } from './ops/namespaces';
 import { processes } from './ops/processes';
@@ -56,6 +56,9 @@ export const HANDLERS: { [O in Op]: Handler<O> } = {
   delLink: runIpOp,
   addRoute: runIpOp,
   delRoute: runIpOp,
+  setForwarding: runCommandOp,
+  setNetem: runCommandOp,
+  clearNetem: runCommandOp,
   batch: (ctx, req, { session }) => batch(ctx, req, (item) => runAdmitted(ctx, item, session)),
   installHelper: (ctx) => installHelper(ctx),
   uninstallHelper: (ctx) => uninstallHelper(ctx),

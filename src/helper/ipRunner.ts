@@ -1,5 +1,6 @@
-// Runs iproute2 by absolute path with an argv array: never a shell, never PATH. At most
-// MAX_IP_PROCESSES run at once across the whole helper; the rest wait their turn.
+// Runs iproute2 (ip, tc) and the other programs operations need (sysctl) by absolute path with an
+// argv array: never a shell, never PATH. At most MAX_IP_PROCESSES of them run at once across the
+// whole helper, whichever program they are; the rest wait their turn.
 
 import { execa } from 'execa';
 
@@ -35,7 +36,7 @@ export interface IpResult {
 
 
 export class IpRunner {
-  /** `path` is where ip is, or where it would be when `available` is false (not installed). */
+  /** `path` is where the program is, or where it would be when `available` is false (not installed). */
   constructor(
     readonly path: string,
     readonly available = true,

@@ -49,7 +49,12 @@ function main(): void {
     log(`iproute2 (ip) was not found in ${PROGRAM_DIRS.join(', ')}`);
   }
   const ip = new IpRunner(ipPath ?? '/usr/sbin/ip', ipPath !== undefined);
-  const ipReader = new IpReader(ip.path);
+  const tool = (name: 'tc' | 'sysctl') => {
+    const found = findProgram(name);
+    return new IpRunner(found ?? `/usr/sbin/${name}`, found !== undefined);
+  };
+  const tools = { tc: tool('tc'), sysctl: tool('sysctl') };
+  const ipReader = new IpReader(ip.path, tools.tc.path);
   const fast = fastReader();
   takeSelfImage(__filename);
   if (fast.error) {
@@ -58,7 +63,8 @@ function main(): void {
   const ctx: HelperContext = {
     caller: identifyCaller(),
     ip,
-    ipContext: runContext(rootNetnsPath()),
+    tools,
+    ipContext: runContext(rootNetnsPath(), (program) => (program === 'ip' ? ip : tools[program]).path),
     reader: fast.reader ?? ipReader,
     ipReader,
     readerError: fast.error,

@@ -89,15 +89,17 @@ function hostilePid(): unknown {
   return pick([4_000_000 + rnd(194_304), -rnd(100), 0, 5_000_000, '1', 1.5, null, [1]]);
 }
 
-const OPS = ['addNetns', 'delNetns', 'addVeth', 'moveLink', 'attachNetns', 'setLinkState', 'addAddress', 'delAddress', 'delLink', 'addRoute', 'delRoute', 'snapshot', 'listNames', 'hello', 'bogus', '__proto__', 'constructor', ''];
-const FIELDS = ['name', 'peer', 'netns', 'peerNetns', 'from', 'to', 'toPid', 'pid', 'up', 'address', 'names', 'includeRoot', 'reader', 'file', 'destination', 'gateway', 'device', 'metric', 'family', '__proto__', 'constructor', 'x'];
+const OPS = ['addNetns', 'delNetns', 'addVeth', 'moveLink', 'attachNetns', 'setLinkState', 'addAddress', 'delAddress', 'delLink', 'addRoute', 'delRoute', 'setForwarding', 'setNetem', 'clearNetem', 'snapshot', 'listNames', 'hello', 'bogus', '__proto__', 'constructor', ''];
+const FIELDS = ['name', 'peer', 'netns', 'peerNetns', 'from', 'to', 'toPid', 'pid', 'up', 'address', 'names', 'includeRoot', 'reader', 'file', 'destination', 'gateway', 'device', 'metric', 'family', 'on', 'delayMs', 'jitterMs', 'lossPct', 'reorderPct', 'rateKbit', '__proto__', 'constructor', 'x'];
+/** Numbers around the edges of netem's and forwarding's ranges. */
+const EDGES = [0, 4, 6, 100, 100.5, 60000, 60001, -1, 1e-9, 1e300, Number.MAX_SAFE_INTEGER];
 
 function hostileRequest(id: number): string {
   const req: Record<string, unknown> = { id, op: pick(OPS) };
   const n = rnd(5);
   for (let i = 0; i < n; i++) {
     const f = pick(FIELDS);
-    req[f] = f === 'pid' || f === 'toPid' ? hostilePid() : f === 'netns' || f === 'from' || f === 'peerNetns' ? (rnd(3) === 0 ? null : hostileString()) : f === 'address' ? pick(['10.99.0.1/24', '1.2.3.4', 'fd00::1/64', hostileString()]) : f === 'destination' ? pick(['default', '10.99.0.0/24', '10.99.0.1', 'fd00:99::/64', hostileString()]) : f === 'gateway' ? pick(['10.99.0.1', 'fd00::1', hostileString()]) : f === 'metric' ? pick([0, 100, 2 ** 32, -1, 1.5, '5']) : f === 'family' ? pick([4, 6, 5, '4']) : hostileValue();
+    req[f] = ['delayMs', 'jitterMs', 'lossPct', 'reorderPct', 'rateKbit'].includes(f) && rnd(2) === 0 ? pick(EDGES) : f === 'pid' || f === 'toPid' ? hostilePid() : f === 'netns' || f === 'from' || f === 'peerNetns' ? (rnd(3) === 0 ? null : hostileString()) : f === 'address' ? pick(['10.99.0.1/24', '1.2.3.4', 'fd00::1/64', hostileString()]) : f === 'destination' ? pick(['default', '10.99.0.0/24', '10.99.0.1', 'fd00:99::/64', hostileString()]) : f === 'gateway' ? pick(['10.99.0.1', 'fd00::1', hostileString()]) : f === 'metric' ? pick([0, 100, 2 ** 32, -1, 1.5, '5']) : f === 'family' ? pick([4, 6, 5, '4', ...EDGES]) : hostileValue();
   }
   // Only the root namespace is allowed without the prefix, and then never with a real host
   // interface name: force every string field through the prefix check below.
@@ -107,12 +109,12 @@ function hostileRequest(id: number): string {
 /** True when a request could touch something outside the run's prefix: never sent. */
 function escapesPrefix(line: string): boolean {
   const req = JSON.parse(line) as Record<string, unknown>;
-  // A route is changed only in a namespace of this run, never in the host's.
-  if ((req.op === 'addRoute' || req.op === 'delRoute') && !(typeof req.netns === 'string' && req.netns.includes(P))) {
+  // A route or forwarding is changed only in a namespace of this run, never in the host's.
+  if (['addRoute', 'delRoute', 'setForwarding'].includes(String(req.op)) && !(typeof req.netns === 'string' && req.netns.includes(P))) {
     return true;
   }
-  // A veth end without a name gets an automatic one (veth0, veth1...): never in the host.
-  if (req.op === 'addVeth' && ((req.name === undefined && (req.netns ?? null) === null) || (req.peer === undefined && (req.peerNetns ?? null) === null))) {
+  // A veth pair without both names gets automatic ones (veth0...), without the prefix.
+  if (req.op === 'addVeth' && (typeof req.name !== 'string' || typeof req.peer !== 'string')) {
     return true;
   }
   for (const f of ['name', 'peer']) {
@@ -304,7 +306,7 @@ describe('hostile requests at the policy\'s targets, to a helper the policy bind
 
   /** A well-formed request (mostly) aimed at the fixtures, and what the policy must say to it. */
   function targetedRequest(id: number): { req: Record<string, unknown>; rules: Rules; wellFormed: boolean } {
-    const op = tpick(['addVeth', 'moveLink', 'moveLink', 'setLinkState', 'addAddress', 'delAddress', 'delLink', 'attachNetns', 'installHelper', 'uninstallHelper', 'batch']);
+    const op = tpick(['addVeth', 'moveLink', 'moveLink', 'setLinkState', 'addAddress', 'delAddress', 'delLink', 'setNetem', 'clearNetem', 'attachNetns', 'installHelper', 'uninstallHelper', 'batch']);
     const req: Record<string, unknown> = { id, op };
     let wellFormed = true;
     const rules = new Set<string>();
@@ -372,13 +374,15 @@ describe('hostile requests at the policy\'s targets, to a helper the policy bind
         break;
       }
       default: {
-        // setLinkState, addAddress, delAddress, delLink: in the host, OK, or by junk; never inside FA
+        // setLinkState, addAddress, delAddress, delLink, setNetem, clearNetem: in the host, OK, or by junk; never inside FA
         // (changes there are not the policy's to refuse, and would make FA's read-back ambiguous).
         req.name = ifName();
         const netns = take('netns', false);
         if (op === 'setLinkState') {
           req.up = trnd(2) === 0;
-        } else if (op !== 'delLink') {
+        } else if (op === 'setNetem') {
+          req.lossPct = 1 + trnd(99);
+        } else if (op !== 'delLink' && op !== 'clearNetem') {
           req.address = tpick(['198.51.100.9/32', '198.51.100.10/24', 'fd00:5::1/64']);
         }
         if (req.name === PHY && netns === null && !(op === 'setLinkState' && req.up === true)) {

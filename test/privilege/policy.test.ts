@@ -207,7 +207,7 @@ describe('the policy, attacked by an ordinary user through the installed launche
         return c;
       }
 
-      it('move, delete, set down, address add and delete: each refused, ip -j shows it unchanged', async () => {
+      it('move, delete, set down, address add and delete, netem set and cleared: each refused, ip -j shows it unchanged', async () => {
         const c = await standIn();
         try {
           const refused: [string, Record<string, unknown>][] = [
@@ -217,6 +217,8 @@ describe('the policy, attacked by an ordinary user through the installed launche
             ['setLinkState', { netns: null, name: dev, up: false }],
             ['addAddress', { netns: null, name: dev, address: '198.51.100.7/32' }],
             ['delAddress', { netns: null, name: dev, address: '198.51.100.8/32' }],
+            ['setNetem', { netns: null, name: dev, lossPct: 100 }],
+            ['clearNetem', { netns: null, name: dev }],
           ];
           for (const [op, params] of refused) {
             assertRefused(await call(c, op, params), 'physical-interface', [dev], `${op} ${JSON.stringify(params)}`);

@@ -42,7 +42,13 @@ describe('extension pure helpers', () => {
   it('offers ip commands for namespaces, interfaces and process namespaces', () => {
     assert.deepEqual(
       namespaceCommands('ns 1').map((c) => c.command),
-      ["ip netns exec 'ns 1' bash", "ip -n 'ns 1' address show", "ip netns add 'ns 1'", "ip netns delete 'ns 1'"],
+      ["ip netns exec 'ns 1' bash", "ip -n 'ns 1' address show", "ip netns add 'ns 1'", "ip netns delete 'ns 1'", "ip netns exec 'ns 1' sysctl -w net.ipv4.ip_forward=1"],
+    );
+    assert.equal(namespaceCommands('r', { forwarding: { ipv4: true, ipv6: false } }).at(-1)?.command, 'ip netns exec r sysctl -w net.ipv4.ip_forward=0');
+    assert.equal(namespaceCommands(null).at(-1)?.command, 'sysctl -w net.ipv4.ip_forward=1');
+    assert.deepEqual(
+      interfaceCommands('ns1', { name: 'veth-a', kind: 'veth', flags: [], netem: { delayMs: 100, lossPct: 1 } }).filter((c) => /netem/i.test(c.kind)).map((c) => c.command),
+      ['tc -n ns1 qdisc replace dev veth-a root netem delay 100ms loss 1%', 'tc -n ns1 qdisc del dev veth-a root netem'],
     );
     assert.equal(namespaceCommands(null)[0].command, 'ip address show');
     const cmds = interfaceCommands('ns1', veth);

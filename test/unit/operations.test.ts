@@ -43,7 +43,7 @@ describe('the operation table', () => {
 
   it('lets a batch hold exactly the operations with an undo', () => {
     // The type BatchItem is written out; this keeps it equal to the table.
-    const typed: Record<BatchOp, true> = { addNetns: true, delNetns: true, addVeth: true, moveLink: true, setLinkState: true, addAddress: true, delAddress: true, addRoute: true, delRoute: true };
+    const typed: Record<BatchOp, true> = { addNetns: true, delNetns: true, addVeth: true, moveLink: true, setLinkState: true, addAddress: true, delAddress: true, addRoute: true, delRoute: true, setForwarding: true, setNetem: true, clearNetem: true };
     assert.deepEqual([...BATCH_OPS].sort(), Object.keys(typed).sort());
   });
 });
@@ -59,7 +59,7 @@ describe('request parsing', () => {
 
   it('checks batch items as requests of their own', () => {
     refuse({ id: 1, op: 'batch', requests: [{ op: 'addNetns', name: 'a/b' }] }, 'EINVAL', /^Item 1: .*"\/"/);
-    refuse({ id: 1, op: 'batch', requests: [{ op: 'attachNetns', name: 'x', pid: 1 }] }, 'EINVAL', /must be an addNetns, .* or delRoute request/);
+    refuse({ id: 1, op: 'batch', requests: [{ op: 'attachNetns', name: 'x', pid: 1 }] }, 'EINVAL', /must be an addNetns, .* request/);
     refuse({ id: 1, op: 'batch', requests: [{ op: 'addVeth', name: 'a' }] }, 'EINVAL', /needs both "name" and "peer"/);
     refuse({ id: 1, op: 'batch', requests: [{ op: 'addNetns', name: 'a', id: 3 }] }, 'EINVAL', /must not have its own id/);
     refuse({ id: 1, op: 'batch', requests: [{ op: 'addVeth', name: 'a', peer: 'b', netns: 5 }] }, 'EINVAL', /^Item 1: /);

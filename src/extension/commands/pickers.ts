@@ -1,7 +1,7 @@
 // The QuickPicks and InputBoxes commands share: choose a namespace, an interface, a name.
 
 import * as vscode from 'vscode';
-import type { NetnsRef } from '../../core/model';
+import type { Interface, NetnsRef } from '../../core/model';
 import { validateInterfaceName, validateNamespaceName, validatePid } from '../../core/validate';
 import type { InterfaceRef, NetnsPick } from '../model/argGuards';
 import { formatAddress, interfaceCount, netnsDisplayName, notNamespaceText } from '../labels';
@@ -115,13 +115,13 @@ interface InterfaceItem extends vscode.QuickPickItem {
 export async function pickInterface(
   ctx: CommandContext,
   title: string,
-  filter: (kind: string, up: boolean, addresses: number) => boolean = () => true,
+  filter: (kind: string, up: boolean, addresses: number, iface: Interface) => boolean = () => true,
 ): Promise<InterfaceRef | undefined> {
   await ctx.model.ensureFresh();
   const items: InterfaceItem[] = [];
   for (const ns of ctx.model.all()) {
     for (const i of ns.interfaces) {
-      if (!filter(i.kind, i.flags.includes('UP'), i.addresses.length)) {
+      if (!filter(i.kind, i.flags.includes('UP'), i.addresses.length, i)) {
         continue;
       }
       items.push({

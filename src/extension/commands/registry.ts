@@ -13,6 +13,8 @@ import { showPrivilegesHelp } from './common/showPrivilegesHelp';
 import { startHelper } from './common/startHelper';
 import { uninstallHelper } from './common/uninstallHelper';
 import { addAddress } from './interfaces/addAddress';
+import { clearLinkImpairment } from './interfaces/clearLinkImpairment';
+import { setLinkImpairment } from './interfaces/setLinkImpairment';
 import { createVethPair } from './interfaces/createVethPair';
 import { deleteInterface } from './interfaces/deleteInterface';
 import { moveInterface } from './interfaces/moveInterface';
@@ -25,6 +27,7 @@ import { deleteNamespace } from './namespaces/deleteNamespace';
 import { openTerminal } from './namespaces/openTerminal';
 import { addRoute } from './routes/addRoute';
 import { deleteRoute } from './routes/deleteRoute';
+import { disableForwarding, enableForwarding } from './namespaces/setForwarding';
 
 type Command = (ctx: CommandContext, ...args: unknown[]) => Promise<unknown>;
 type ViewCommand = (ctx: CommandContext, view: vscode.TreeView<TreeNode>, ...args: unknown[]) => Promise<unknown>;
@@ -43,6 +46,10 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   'netns.deleteInterface': deleteInterface,
   'netns.addRoute': addRoute,
   'netns.deleteRoute': deleteRoute,
+  'netns.enableForwarding': enableForwarding,
+  'netns.disableForwarding': disableForwarding,
+  'netns.setLinkImpairment': setLinkImpairment,
+  'netns.clearLinkImpairment': clearLinkImpairment,
   'netns.copyIpCommand': copyIpCommand,
   'netns.refresh': refresh,
   'netns.showLog': showLog,

@@ -5,9 +5,9 @@
 // handler, in order. A failure undoes the items done before it, last first, so the batch is all
 // or nothing.
 
-import { formatIpCommand } from '../../core/ipCommand';
+import { formatCommand } from '../../core/ipCommand';
 import { part } from '../../core/messages';
-import { ipArgvOf, spec, type BatchItem, type Op, type Request, type Result } from '../../core/operations';
+import { commandOf, ipArgvOf, spec, type BatchItem, type Op, type Request, type Result } from '../../core/operations';
 import { mapIpError } from '../pure/ipErrors';
 import { ProtocolError } from '../../core/protocol';
 import { admit } from '../admit';
@@ -21,7 +21,7 @@ export type RunRequest = (req: Request) => Promise<unknown>;
 
 /** The error of item `index`, saying which one it was. */
 function itemError(index: number, item: BatchItem, e: ProtocolError): ProtocolError {
-  const what = 'name' in item ? item.name : item.destination;
+  const what = 'name' in item ? item.name : 'destination' in item ? item.destination : (item.netns ?? 'host');
   return new ProtocolError(e.code, [part('Item {0} ({1} {2}) failed:', index + 1, item.op, what), ...(e.parts ?? [part('{0}', e.message)])], e.detail, e.rule);
 }
 
@@ -105,8 +105,8 @@ async function rollback(ctx: HelperContext, undos: (Request | undefined)[], run:
     if (!undo) {
       continue;
     }
-    const argv = ipArgvOf(undo, ctx.ipContext);
-    ctx.log(`rollback: ${argv ? formatIpCommand(argv) : undo.op}`);
+    const command = commandOf(undo, ctx.ipContext);
+    ctx.log(`rollback: ${command ? formatCommand(command) : undo.op}`);
     try {
       await run(undo);
     } catch (e) {

@@ -73,6 +73,14 @@ export function checkLinkChange(ctx: HelperContext, netns: NetnsRef, name: strin
   if (allowedByPattern(name, readAdminConfig(ctx.log).allowPhysicalInterfaces)) {
     return;
   }
+  if (change === 'qdisc') {
+    refuse(
+      'physical-interface',
+      part('"{0}" is a physical interface of this machine (backed by a device).', name),
+      part('The helper does not set or clear link impairments (netem) on the host\'s physical interfaces, so a mistake cannot slow down or cut off the machine\'s network. Impair a veth in a namespace instead.'),
+      part('An administrator can allow it by adding its name to "allowPhysicalInterfaces" in {0}.', POLICY_CONFIG),
+    );
+  }
   refuse(
     'physical-interface',
     part('"{0}" is a physical interface of this machine (backed by a device).', name),

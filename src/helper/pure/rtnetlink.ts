@@ -49,6 +49,7 @@ export const IFLA_ADDRESS = 1;
 export const IFLA_IFNAME = 3;
 export const IFLA_MTU = 4;
 export const IFLA_LINK = 5;
+export const IFLA_QDISC = 6;
 export const IFLA_MASTER = 10;
 export const IFLA_OPERSTATE = 16;
 export const IFLA_LINKINFO = 18;
@@ -347,6 +348,8 @@ export interface RawLink {
   link?: number;
   linkNetnsid?: number;
   kind?: string;
+  /** IFLA_QDISC: the kind of the root qdisc ("noqueue", "netem", ...). */
+  qdisc?: string;
 }
 
 export function parseLink(buf: Buffer, m: NlMessage): RawLink {
@@ -377,6 +380,9 @@ export function parseLink(buf: Buffer, m: NlMessage): RawLink {
         break;
       case IFLA_ADDRESS:
         addr = [s, e];
+        break;
+      case IFLA_QDISC:
+        link.qdisc = cString(buf, s, e);
         break;
       case IFLA_MASTER:
         if (n >= 4) {

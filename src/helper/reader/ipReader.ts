@@ -1,8 +1,9 @@
-// The fallback reader: `ip -d -j address show`, `ip -d -j route show` and `ip -d -j -6 route show`
-// per namespace. Slower (one process per namespace)
-// but needs nothing beyond iproute2.
+// The fallback reader: `ip -d -j address show`, `ip -d -j route show`, `ip -d -j -6 route show`
+// and `ip -j netconf show` per namespace (and `tc -j qdisc show` where an interface has a netem
+// qdisc). Slower (processes per namespace) but needs nothing beyond iproute2.
 
 import { netnsId, type Namespace, type NetnsRef } from '../../core/model';
+import { parseTcQdiscJson } from '../../core/netem';
 import { toolWords } from '../pure/ipErrors';
 import { parseIpAddrJson, parseIpRouteJson, parseNetnsListJson } from '../pure/ipJson';
 import { ambiguousNamespaces, resolvePeers, type NsidMaps } from '../pure/peers';
@@ -16,9 +17,11 @@ const CONCURRENCY = 2;
 export class IpReader implements Reader {
   readonly kind = 'ip';
   private readonly ip: IpRunner;
+  private readonly tc: IpRunner;
 
-  constructor(ipPath: string) {
+  constructor(ipPath: string, tcPath = ipPath.replace(/ip$/, 'tc')) {
     this.ip = new IpRunner(ipPath);
+    this.tc = new IpRunner(tcPath);
   }
 
   async read(options: ReadOptions): Promise<Namespace[]> {
@@ -64,24 +67,65 @@ export class IpReader implements Reader {
 
   private async readOne(name: NetnsRef, base: Namespace): Promise<Namespace> {
     const pre = name === null ? [] : ['-n', name];
-    const [r, r4, r6] = await Promise.all([
+    // All at once: each process mostly waits on the kernel.
+    const [r, r4, r6, forwarding] = await Promise.all([
       this.ip.run([...pre, '-d', '-j', 'address', 'show']),
       this.ip.run([...pre, '-d', '-j', 'route', 'show']),
       this.ip.run([...pre, '-d', '-j', '-6', 'route', 'show']),
+      this.forwarding(pre),
     ]);
     if (!r.ok) {
       return { ...base, error: toolWords(r.stderr.trim()) || 'ip failed' };
     }
+    let ns: Namespace;
     try {
-      const ns: Namespace = { ...base, interfaces: parseIpAddrJson(r.stdout) };
+      ns = { ...base, interfaces: parseIpAddrJson(r.stdout) };
       // Without routes (ip failed there alone), the namespace still shows its interfaces.
       if (r4.ok && r6.ok) {
         ns.routes = [...parseIpRouteJson(r4.stdout, 4), ...parseIpRouteJson(r6.stdout, 6)];
       }
-      return ns;
     } catch (e) {
       return { ...base, error: `Could not read ip's output: ${(e as Error).message}` };
     }
+    ns.forwarding = forwarding;
+    if (r.stdout.includes('"qdisc":"netem"')) {
+      const q = await this.tc.run([...pre, '-j', 'qdisc', 'show']);
+      if (q.ok) {
+        try {
+          const byDev = parseTcQdiscJson(q.stdout);
+          for (const i of ns.interfaces) {
+            const n = byDev.get(i.name);
+            if (n) {
+              i.netem = n;
+            }
+          }
+        } catch {
+          // tc's output could not be read: the interfaces show without their impairment
+        }
+      }
+    }
+    return ns;
+  }
+
+  /** The "all" forwarding switches of `ip -j netconf show` (net.ipv4.ip_forward, net.ipv6.conf.all.forwarding). */
+  private async forwarding(pre: string[]): Promise<{ ipv4: boolean; ipv6: boolean }> {
+    const out = { ipv4: false, ipv6: false };
+    const r = await this.ip.run([...pre, '-j', 'netconf', 'show']);
+    if (!r.ok) {
+      return out;
+    }
+    try {
+      for (const c of JSON.parse(r.stdout || '[]') as { family?: string; interface?: string; forwarding?: boolean }[]) {
+        if (c.interface === 'all' && c.family === 'inet') {
+          out.ipv4 = c.forwarding === true;
+        } else if (c.interface === 'all' && c.family === 'inet6') {
+          out.ipv6 = c.forwarding === true;
+        }
+      }
+    } catch {
+      // unreadable: shown as off
+    }
+    return out;
   }
 
   /** nsid -> namespace as seen from inside `ns` (`ip -n NS -j netns list`). */

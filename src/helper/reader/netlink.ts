@@ -3,7 +3,7 @@
 // spawned; a thousand namespaces take about a tenth of a second on a quiet two-core machine.
 
 import * as fs from 'node:fs';
-import { netnsId, type Interface, type Namespace, type NetnsRef, type Route } from '../../core/model';
+import { netnsId, type Interface, type Namespace, type NetnsRef } from '../../core/model';
 import { ambiguousNamespaces, resolvePeers, type NsidMaps } from '../pure/peers';
 import {
   addrDumpRequest,
@@ -25,6 +25,7 @@ import {
   type RawLink,
   type RawRoute,
 } from '../pure/rtnetlink';
+import { netconfAllRequest, parseNetconfForwarding, parseNetemQdisc, qdiscDumpRequest, RTM_NEWNETCONF, RTM_NEWQDISC } from '../pure/tcNetlink';
 import { listNetnsNames, netnsInode, netnsPath, notNamespaceKind, rootNetnsPath } from '../netnsDir';
 import { processNetnsInodes } from '../procNetns';
 import { AF_NETLINK, HomeNetns, loadLibc, NETLINK_ROUTE, openNetnsFile, SOCK_CLOEXEC, SOCK_RAW, check, type Libc } from './libc';
@@ -52,6 +53,8 @@ export class NetlinkReader implements Reader {
   private readonly addrReq = addrDumpRequest();
   private readonly routeReq = routeDumpRequest();
   private readonly nsidReq = nsidByFdRequest(0);
+  private readonly qdiscReq = qdiscDumpRequest();
+  private readonly netconfReq = { 4: netconfAllRequest(4), 6: netconfAllRequest(6) };
   /** How many namespaces may keep their fd and socket open during a read (two fds each). */
   private readonly keepOpen = fdBudget();
 
@@ -172,7 +175,7 @@ export class NetlinkReader implements Reader {
   }
 
   /** Links, addresses and the main routing table: three dumps. */
-  private contents(sock: NetlinkSocket): { interfaces: Interface[]; routes: Route[] } {
+  private contents(sock: NetlinkSocket): Pick<Namespace, 'interfaces' | 'routes' | 'forwarding'> {
     const links: RawLink[] = [];
     const addrs: RawAddr[] = [];
     const routes: RawRoute[] = [];
@@ -210,8 +213,42 @@ export class NetlinkReader implements Reader {
       () => (routes.length = 0),
     );
     const interfaces = buildInterfaces(links, addrs);
+    // IFLA_QDISC names each root qdisc: only a namespace with a netem one is asked for qdiscs.
+    if (links.some((l) => l.qdisc === 'netem')) {
+      this.addNetem(sock, interfaces);
+    }
     const names = new Map(interfaces.map((i) => [i.ifindex, i.name]));
-    return { interfaces, routes: buildRoutes(routes, (i) => names.get(i)) };
+    return { interfaces, routes: buildRoutes(routes, (i) => names.get(i)), forwarding: this.forwarding(sock) };
+  }
+
+  /** The settings of each root netem qdisc, onto its interface. */
+  private addNetem(sock: NetlinkSocket, interfaces: Interface[]): void {
+    const byIndex = new Map(interfaces.map((i) => [i.ifindex, i]));
+    sock.dump(this.qdiscReq, (buf, m) => {
+      if (m.type === RTM_NEWQDISC) {
+        const q = parseNetemQdisc(buf, m);
+        const iface = q && byIndex.get(q.ifindex);
+        if (iface) {
+          iface.netem = q.netem;
+        }
+      }
+    });
+  }
+
+  /**
+   * IPv4 and IPv6 forwarding, as RTM_GETNETCONF of the "all" settings answers them (the values of
+   * net.ipv4.ip_forward and net.ipv6.conf.all.forwarding). A family the namespace does not have
+   * (IPv6 disabled in the kernel) reads as off.
+   */
+  private forwarding(sock: NetlinkSocket): { ipv4: boolean; ipv6: boolean } {
+    const one = (family: 4 | 6) => {
+      try {
+        return sock.request(this.netconfReq[family], (buf, m) => (m.type === RTM_NEWNETCONF ? parseNetconfForwarding(buf, m) : undefined)) ?? false;
+      } catch {
+        return false;
+      }
+    };
+    return { ipv4: one(4), ipv6: one(6) };
   }
 
   /** The nsid under which the socket's namespace knows the namespace behind fd; -1 for none. */

@@ -2,7 +2,8 @@
 // /run/netns, link, address or route changes inside each namespace (root included), and processes
 // starting or ending (the kernel's process connector, throttled).
 //
-// One NETLINK_ROUTE socket per namespace, subscribed to link, address and route notifications and opened
+// One NETLINK_ROUTE socket per namespace, subscribed to link, address, route, qdisc and netconf
+// (forwarding) notifications and opened
 // inside the namespace with setns; all sockets sit in one epoll set that a koffi async call waits
 // on from a worker thread. Nothing runs while nothing changes: no timer polls. An eventfd in the
 // set wakes the waiter for dispose().
@@ -10,6 +11,7 @@
 import * as fs from 'node:fs';
 import type { NetnsRef } from '../../core/model';
 import { RTMGRP_IPV4_IFADDR, RTMGRP_IPV4_ROUTE, RTMGRP_IPV6_IFADDR, RTMGRP_IPV6_ROUTE, RTMGRP_LINK } from '../pure/rtnetlink';
+import { RTMGRP_IPV4_NETCONF, RTMGRP_IPV6_NETCONF, RTMGRP_TC } from '../pure/tcNetlink';
 import { listNetnsNames, netnsPath } from '../netnsDir';
 import {
   AF_NETLINK,
@@ -55,7 +57,9 @@ interface Watched {
 }
 
 const MAX_EVENTS = 64;
-const GROUPS = RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR | RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_ROUTE;
+/** Links, addresses, routes, qdiscs (netem set or cleared) and netconf (forwarding switched by sysctl). */
+const GROUPS =
+  RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR | RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_ROUTE | RTMGRP_TC | RTMGRP_IPV4_NETCONF | RTMGRP_IPV6_NETCONF;
 /** `ip netns add` creates the file before mounting the namespace on it: look again shortly. */
 const MOUNT_RETRY_MS = 20;
 const MOUNT_RETRIES = 50;

@@ -3,7 +3,8 @@
 //                    offers the commands that fit it
 //   ('ns1' | null | { netns }) a namespace, ({ netns, name }) an interface, ({ pid }) a process's
 //   (target, kind)   copies that kind without asking: namespace exec|show|add|delete,
-//                    host show|link, interface link|address|up|down|veth|delete,
+//                    (and forwarding), host show|link|forwarding, interface
+//                    link|address|up|down|veth|netem|clearNetem|delete,
 //                    process namespace nsenter|attach, routes routes|routes6,
 //                    route routeAdd|routeDelete
 //   ()               asks for a namespace
@@ -43,6 +44,9 @@ const DESCRIPTIONS: Record<IpCommandKind, () => string> = {
   routes6: () => vscode.l10n.t('Show the IPv6 routes'),
   routeAdd: () => vscode.l10n.t('Add this route again'),
   routeDelete: () => vscode.l10n.t('Delete the route'),
+  forwarding: () => vscode.l10n.t('Switch IPv4 forwarding'),
+  netem: () => vscode.l10n.t('Set this link impairment again'),
+  clearNetem: () => vscode.l10n.t('Clear the link impairment'),
 };
 
 export async function copyIpCommand(ctx: CommandContext, arg?: unknown, kindArg?: unknown): Promise<string | undefined> {
@@ -100,5 +104,5 @@ async function choicesFor(ctx: CommandContext, arg: unknown): Promise<IpCommandC
     }
     netns = picked.netns;
   }
-  return namespaceCommands(netns);
+  return namespaceCommands(netns, ctx.model.get(netns));
 }

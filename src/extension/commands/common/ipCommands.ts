@@ -6,13 +6,16 @@ import {
   delLinkArgv,
   delNetnsArgv,
   DISPLAY_CONTEXT,
+  formatCommand,
   formatIpCommand,
   netnsExecCommand,
   routeArgv,
   setLinkStateArgv,
+  sysctlIn,
 } from '../../../core/ipCommand';
+import { clearNetemArgv, setNetemArgv, sysctlForwardingArgs } from '../../../core/netem';
 import { shellLine } from '../../../core/shell';
-import type { Interface, NetnsRef, Route } from '../../../core/model';
+import type { Interface, Namespace, NetnsRef, Route } from '../../../core/model';
 import type { RouteParams } from '../../../core/operations';
 
 export type IpCommandKind =
@@ -30,7 +33,10 @@ export type IpCommandKind =
   | 'routes'
   | 'routes6'
   | 'routeAdd'
-  | 'routeDelete';
+  | 'routeDelete'
+  | 'forwarding'
+  | 'netem'
+  | 'clearNetem';
 
 export interface IpCommandChoice {
   kind: IpCommandKind;
@@ -39,11 +45,17 @@ export interface IpCommandChoice {
 
 const n = (netns: NetnsRef) => (netns === null ? [] : ['-n', netns]);
 
-export function namespaceCommands(netns: NetnsRef): IpCommandChoice[] {
+/** Switching IPv4 forwarding to the other state (on when unknown). */
+function forwardingChoice(netns: NetnsRef, ns: Pick<Namespace, 'forwarding'> | undefined): IpCommandChoice {
+  return { kind: 'forwarding', command: formatCommand(sysctlIn(netns, sysctlForwardingArgs(4, !ns?.forwarding?.ipv4), DISPLAY_CONTEXT)) };
+}
+
+export function namespaceCommands(netns: NetnsRef, ns?: Pick<Namespace, 'forwarding'>): IpCommandChoice[] {
   if (netns === null) {
     return [
       { kind: 'show', command: formatIpCommand(['address', 'show']) },
       { kind: 'link', command: formatIpCommand(['-d', 'link', 'show']) },
+      forwardingChoice(netns, ns),
     ];
   }
   return [
@@ -51,10 +63,11 @@ export function namespaceCommands(netns: NetnsRef): IpCommandChoice[] {
     { kind: 'show', command: formatIpCommand([...n(netns), 'address', 'show']) },
     { kind: 'add', command: formatIpCommand(addNetnsArgv({ name: netns })) },
     { kind: 'delete', command: formatIpCommand(delNetnsArgv({ name: netns })) },
+    forwardingChoice(netns, ns),
   ];
 }
 
-export function interfaceCommands(netns: NetnsRef, iface: Pick<Interface, 'name' | 'kind' | 'flags' | 'peer'>): IpCommandChoice[] {
+export function interfaceCommands(netns: NetnsRef, iface: Pick<Interface, 'name' | 'kind' | 'flags' | 'peer' | 'netem'>): IpCommandChoice[] {
   const name = iface.name;
   const out: IpCommandChoice[] = [
     { kind: 'link', command: formatIpCommand([...n(netns), 'link', 'show', 'dev', name]) },
@@ -67,6 +80,10 @@ export function interfaceCommands(netns: NetnsRef, iface: Pick<Interface, 'name'
       kind: 'veth',
       command: formatIpCommand(addVethArgv({ name, peer: iface.peer.name, netns, peerNetns: iface.peer.netns }, DISPLAY_CONTEXT)),
     });
+  }
+  if (iface.netem) {
+    out.push({ kind: 'netem', command: formatCommand({ program: 'tc', argv: setNetemArgv({ netns, name, ...iface.netem }) }) });
+    out.push({ kind: 'clearNetem', command: formatCommand({ program: 'tc', argv: clearNetemArgv({ netns, name }) }) });
   }
   if (iface.kind !== 'loopback') {
     out.push({ kind: 'delete', command: formatIpCommand(delLinkArgv({ netns, name })) });

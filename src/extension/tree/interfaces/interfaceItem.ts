@@ -1,7 +1,8 @@
 // The tree item and tooltip of one interface.
 
 import * as vscode from 'vscode';
-import { netnsId, type Interface } from '../../../core/model';
+import { netnsId, type Interface, type Netem } from '../../../core/model';
+import { netemSummary } from '../../../core/netem';
 import { formatAddress, netnsDisplayName } from '../../labels';
 import type { InterfaceNode } from '../nodes';
 import { codeSpan, commandUri, escapeMarkdown, markdown } from '../markdown';
@@ -48,6 +49,16 @@ export function peerLabel(i: Interface): string | undefined {
   return p.netnsInode !== undefined ? `↔ ${p.name} (${netnsId(p.netnsInode)})` : undefined;
 }
 
+/** "netem 100ms ±10ms 1% loss", in the display language's words. */
+export function netemLabel(n: Netem): string {
+  return netemSummary(n, {
+    loss: vscode.l10n.t('loss'),
+    duplicate: vscode.l10n.t('duplicate'),
+    corrupt: vscode.l10n.t('corrupt'),
+    reorder: vscode.l10n.t('reorder'),
+  });
+}
+
 export function interfaceItem(node: InterfaceNode): vscode.TreeItem {
   const i = node.iface;
   const state = linkState(i);
@@ -62,6 +73,9 @@ export function interfaceItem(node: InterfaceNode): vscode.TreeItem {
   const peer = peerLabel(i);
   if (peer) {
     parts.push(peer);
+  }
+  if (i.netem) {
+    parts.push(netemLabel(i.netem));
   }
   item.description = parts.join(' · ');
   item.iconPath = new vscode.ThemeIcon(kindIcon(i.kind), new vscode.ThemeColor(stateColor(state)));
@@ -88,6 +102,9 @@ export function interfaceTooltip(node: InterfaceNode): vscode.MarkdownString {
   row(vscode.l10n.t('Kind'), escapeMarkdown(i.kind));
   if (i.master) {
     row(vscode.l10n.t('Master'), escapeMarkdown(i.master));
+  }
+  if (i.netem) {
+    row(vscode.l10n.t('Link impairment'), codeSpan(netemLabel(i.netem)));
   }
   if (i.addresses.length > 0) {
     row(

@@ -79,5 +79,8 @@ export function interfaceContextValue(i: Interface): string {
   if (i.kind === 'veth' && i.peer?.name !== undefined && i.peer.netns !== undefined) {
     tokens.push('interface.peer');
   }
+  if (i.netem) {
+    tokens.push('interface.netem');
+  }
   return tokens.join(' ');
 }

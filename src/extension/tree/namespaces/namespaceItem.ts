@@ -18,6 +18,33 @@ function notNamespaceItem(node: NamespaceNode, kind: NotNamespace): vscode.TreeI
   return item;
 }
 
+/**
+ * "namespace" or "namespace.root", then a token per forwarding state for the menus:
+ * `namespace.forwarding.off` (some family off: Enable is offered), `namespace.forwarding.on` (some on: Disable).
+ */
+export function namespaceContextValue(isRoot: boolean, ns: Namespace | undefined): string {
+  const tokens = [isRoot ? 'namespace.root' : 'namespace'];
+  const f = ns?.forwarding;
+  if (f && !ns.error && !ns.unprivileged) {
+    if (!f.ipv4 || !f.ipv6) {
+      tokens.push('namespace.forwarding.off');
+    }
+    if (f.ipv4 || f.ipv6) {
+      tokens.push('namespace.forwarding.on');
+    }
+  }
+  return tokens.join(' ');
+}
+
+/** "forwarding" (both families), "IPv4 forwarding" or "IPv6 forwarding"; undefined when off. */
+export function forwardingLabel(ns: Namespace | undefined): string | undefined {
+  const f = ns?.forwarding;
+  if (!f || (!f.ipv4 && !f.ipv6)) {
+    return undefined;
+  }
+  return f.ipv4 && f.ipv6 ? vscode.l10n.t('forwarding') : f.ipv4 ? vscode.l10n.t('IPv4 forwarding') : vscode.l10n.t('IPv6 forwarding');
+}
+
 /** `container`: the container whose namespace it is (a name a runtime made, such as Podman's netns-<uuid>). */
 export function namespaceItem(node: NamespaceNode, ns: Namespace | undefined, visibleInterfaces: number, container?: ContainerInfo): vscode.TreeItem {
   if (ns?.notNamespace) {
@@ -26,7 +53,7 @@ export function namespaceItem(node: NamespaceNode, ns: Namespace | undefined, vi
   const isRoot = node.netns === null;
   const item = new vscode.TreeItem(netnsDisplayName(node.netns), vscode.TreeItemCollapsibleState.Collapsed);
   item.id = node.id;
-  item.contextValue = isRoot ? 'namespace.root' : 'namespace';
+  item.contextValue = namespaceContextValue(isRoot, ns);
   if (ns?.error) {
     item.description = vscode.l10n.t('cannot be read');
     item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
@@ -35,7 +62,9 @@ export function namespaceItem(node: NamespaceNode, ns: Namespace | undefined, vi
     item.iconPath = new vscode.ThemeIcon('lock');
   } else {
     const count = interfaceCount(visibleInterfaces);
-    item.description = isRoot ? `${vscode.l10n.t('root namespace')} · ${count}` : container ? `${count} · ${containerLabel(container)}` : count;
+    const base = isRoot ? `${vscode.l10n.t('root namespace')} · ${count}` : container ? `${count} · ${containerLabel(container)}` : count;
+    const fwd = forwardingLabel(ns);
+    item.description = fwd ? `${base} · ${fwd}` : base;
     item.iconPath = new vscode.ThemeIcon(isRoot ? 'home' : 'symbol-namespace');
   }
   item.accessibilityInformation = {
@@ -68,6 +97,10 @@ export function namespaceTooltip(node: NamespaceNode, ns: Namespace | undefined,
     row(vscode.l10n.t('ID'), codeSpan(ns.id));
     row(vscode.l10n.t('nsid'), ns.nsid !== undefined ? String(ns.nsid) : escapeMarkdown(vscode.l10n.t('not set')));
     row(vscode.l10n.t('Interfaces'), ns.unprivileged ? escapeMarkdown(vscode.l10n.t('needs the helper')) : String(ns.interfaces.length));
+    if (ns.forwarding) {
+      const onOff = (on: boolean) => (on ? vscode.l10n.t('on') : vscode.l10n.t('off'));
+      row(vscode.l10n.t('Forwarding'), escapeMarkdown(vscode.l10n.t('IPv4: {0}, IPv6: {1}', onOff(ns.forwarding.ipv4), onOff(ns.forwarding.ipv6))));
+    }
     if (ns.error) {
       row(vscode.l10n.t('Error'), escapeMarkdown(ns.error));
     }

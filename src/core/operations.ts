@@ -6,6 +6,7 @@
 import type { IpContext } from './ipCommand';
 import {
   addAddressArgv,
+  addLinkArgv,
   addNetnsArgv,
   addVethArgv,
   attachNetnsArgv,
@@ -14,6 +15,7 @@ import {
   delNetnsArgv,
   moveLinkArgv,
   setLinkStateArgv,
+  setMasterArgv,
 } from './ipCommand';
 import type { NetnsRef, ProcessNamespace, Snapshot } from './model';
 import { fields, type Schema } from './schema';
@@ -43,6 +45,13 @@ export interface RequestMap {
   addAddress: { params: { netns: NetnsRef; name: string; address: string }; result: Record<string, never> };
   delAddress: { params: { netns: NetnsRef; name: string; address: string }; result: Record<string, never> };
   delLink: { params: { netns: NetnsRef; name: string }; result: Record<string, never> };
+  /** A bridge, a dummy interface, or a VLAN sub-interface of `parent` (same namespace) with id `vlanId`. */
+  addLink: {
+    params: { netns: NetnsRef; name: string; kind: LinkKind; parent?: string; vlanId?: number };
+    result: Record<string, never>;
+  };
+  /** Makes `name` a port of the bridge `master` in the same namespace; `master: null` releases it. */
+  setMaster: { params: { netns: NetnsRef; name: string; master: string | null }; result: Record<string, never> };
   batch: { params: { requests: BatchItem[] }; result: { done: number } };
   installHelper: {
     params: Record<string, never>;
@@ -60,6 +69,9 @@ export interface RequestMap {
   watch: { params: Record<string, never>; result: { watching: boolean; kernelEvents: boolean } };
   unwatch: { params: Record<string, never>; result: { watching: false } };
 }
+
+/** What addLink makes. */
+export type LinkKind = 'bridge' | 'dummy' | 'vlan';
 
 export type Op = keyof RequestMap;
 export type Params<O extends Op> = RequestMap[O]['params'];
@@ -97,8 +109,19 @@ export type Target =
   | { kind: 'newNetnsName'; name: string }
   /** A process whose namespace the request names or puts an interface into. */
   | { kind: 'pid'; pid: number }
-  /** An existing interface and what the request does to it. */
-  | { kind: 'link'; netns: NetnsRef; name: string; change: 'move' | 'delete' | 'up' | 'down' | 'address' };
+  /**
+   * An existing interface and what the request does to it: `master`, it becomes a bridge's port or
+   * is released from one; `port`, it (a bridge) gets a port; `vlan`, a VLAN sub-interface is made on it.
+   */
+  | { kind: 'link'; netns: NetnsRef; name: string; change: LinkChange };
+
+export type LinkChange = 'move' | 'delete' | 'up' | 'down' | 'address' | 'master' | 'port' | 'vlan';
+
+/** What a batch knows of an item's interface before the item runs, for undoing it. */
+export interface Prior {
+  /** The interface's master before the item (null: it was no port). */
+  master?: string | null;
+}
 
 export interface OperationSpec<O extends Op> {
   /** read: changes nothing, runs concurrently and may be sent again to a new helper. */
@@ -114,8 +137,11 @@ export interface OperationSpec<O extends Op> {
   targets?(p: Params<O>): Target[];
   /** Only from a start that took an administrator's password (or root): never the installed launcher. */
   needsPasswordStart?: boolean;
-  /** May be an item of `batch`; `undo` is the command that reverses it on rollback. */
-  batch?: { undo(p: Params<O>): string[] | undefined };
+  /**
+   * May be an item of `batch`; `undo` is the command that reverses it on rollback (`prior`: what
+   * the batch knew of the interface before the item ran, for the operations that change a port).
+   */
+  batch?: { undo(p: Params<O>, prior?: Prior): string[] | undefined };
 }
 
 /** A veth's names as the kernel will have them: the result's, else the request's, else a placeholder. */
@@ -219,6 +245,50 @@ export const OPERATIONS: { [O in Op]: OperationSpec<O> } = {
     ipArgv: (p) => delLinkArgv(p),
     targets: (p) => [{ kind: 'link', netns: p.netns, name: p.name, change: 'delete' }],
   },
+  addLink: {
+    access: 'write',
+    fields: {
+      netns: f.req(f.netnsRef),
+      name: f.req(f.ifName),
+      kind: f.req(f.linkKind),
+      parent: f.opt(f.ifName),
+      vlanId: f.opt(f.vlanId),
+    },
+    check: (p) =>
+      p.kind === 'vlan'
+        ? p.parent === undefined || p.vlanId === undefined
+          ? 'Operation "addLink" of kind "vlan" needs "parent" (an interface in the same namespace) and "vlanId".'
+          : undefined
+        : p.parent !== undefined || p.vlanId !== undefined
+          ? `Operation "addLink" of kind "${p.kind}" takes no "parent" or "vlanId" (only a vlan does).`
+          : undefined,
+    needsIp: 'always',
+    ipArgv: (p) => addLinkArgv(p),
+    targets: (p) => [
+      { kind: 'netns', netns: p.netns },
+      ...(p.kind === 'vlan' && p.parent !== undefined ? [{ kind: 'link' as const, netns: p.netns, name: p.parent, change: 'vlan' as const }] : []),
+    ],
+    batch: { undo: (p) => delLinkArgv({ netns: p.netns, name: p.name }) },
+  },
+  setMaster: {
+    access: 'write',
+    fields: { netns: f.req(f.netnsRef), name: f.req(f.ifName), master: f.req(f.ifNameOrNull) },
+    needsIp: 'always',
+    ipArgv: (p) => setMasterArgv(p),
+    targets: (p) => [
+      { kind: 'link', netns: p.netns, name: p.name, change: 'master' },
+      ...(p.master !== null ? [{ kind: 'link' as const, netns: p.netns, name: p.master, change: 'port' as const }] : []),
+    ],
+    // Back to the master it had (known in a batch), else released when it was made a port.
+    batch: {
+      undo: (p, prior) =>
+        prior?.master !== undefined
+          ? setMasterArgv({ ...p, master: prior.master })
+          : p.master !== null
+            ? setMasterArgv({ ...p, master: null })
+            : undefined,
+    },
+  },
   batch: {
     access: 'write',
     // Each item is checked as a request of its own (see parseRequest).
@@ -246,7 +316,9 @@ export const BATCH_OPS: readonly Op[] = OPS.filter((op) => OPERATIONS[op].batch 
 export type BatchItem =
   | ({ op: 'addNetns' } & Params<'addNetns'>)
   | ({ op: 'delNetns' } & Params<'delNetns'>)
-  | ({ op: 'addVeth' } & { name: string; peer: string; netns?: NetnsRef; peerNetns?: NetnsRef });
+  | ({ op: 'addVeth' } & { name: string; peer: string; netns?: NetnsRef; peerNetns?: NetnsRef })
+  | ({ op: 'addLink' } & Params<'addLink'>)
+  | ({ op: 'setMaster' } & Params<'setMaster'>);
 
 /** The ip command line behind a request (what it runs, or what a user would type), if it has one. */
 export function ipArgvOf<O extends Op>(req: Request<O>, ctx: IpContext, result?: Result<O>): string[] | undefined {

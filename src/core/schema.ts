@@ -2,7 +2,7 @@
 // checks. A check returns undefined when the value is good, or what is wrong in the user's words.
 // The rules are the kernel's and iproute2's (validate.ts), which no schema library knows.
 
-import { parseCidr, validateInterfaceName, validateNamespaceName, validatePid } from './validate';
+import { parseCidr, validateInterfaceName, validateNamespaceName, validatePid, validateVlanId } from './validate';
 
 /** Checks one nested request (the item of a batch at `index`); returns its problem. */
 export type NestedCheck = (item: unknown, field: string, index: number) => string | undefined;
@@ -21,6 +21,12 @@ export const fields = {
   netnsRef: ((v) => (v === null ? undefined : validateNamespaceName(v))) as FieldCheck,
   ifName: ((v) => validateInterfaceName(v)) as FieldCheck,
   pid: ((v) => validatePid(v)) as FieldCheck,
+  /** An interface name, or null for none (a port's master: null releases it). */
+  ifNameOrNull: ((v) => (v === null ? undefined : validateInterfaceName(v))) as FieldCheck,
+  /** What addLink makes. */
+  linkKind: ((v, f) =>
+    v === 'bridge' || v === 'dummy' || v === 'vlan' ? undefined : `"${f}" must be "bridge", "dummy" or "vlan".`) as FieldCheck,
+  vlanId: ((v) => validateVlanId(v)) as FieldCheck,
   bool: ((v, f) => (typeof v === 'boolean' ? undefined : `"${f}" must be true or false.`)) as FieldCheck,
   cidr: ((v) => {
     const r = parseCidr(v);

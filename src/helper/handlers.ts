@@ -5,6 +5,7 @@ import type { Op, Request, Result } from '../core/operations';
 import type { Held } from './admit';
 import type { HelperContext } from './context';
 import { batch } from './ops/batch';
+import { addLink, setMaster } from './ops/bridges';
 import { installHelper, uninstallHelper } from './ops/install';
 import { runIpOp } from './ops/ipOp';
 import { addVeth, moveLink } from './ops/links';
@@ -44,6 +45,8 @@ export const HANDLERS: { [O in Op]: Handler<O> } = {
   addAddress: runIpOp,
   delAddress: runIpOp,
   delLink: runIpOp,
+  addLink,
+  setMaster,
   batch,
   installHelper: (ctx) => installHelper(ctx),
   uninstallHelper: (ctx) => uninstallHelper(ctx),

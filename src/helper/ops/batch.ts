@@ -6,7 +6,7 @@
 
 import { formatIpCommand } from '../../core/ipCommand';
 import { part } from '../../core/messages';
-import { ipArgvOf, spec, type BatchItem } from '../../core/operations';
+import { ipArgvOf, spec, type BatchItem, type Prior } from '../../core/operations';
 import { mapIpError } from '../pure/ipErrors';
 import { ProtocolError, type Request, type Result } from '../../core/protocol';
 import { admit } from '../admit';
@@ -39,6 +39,7 @@ export async function batch(ctx: HelperContext, p: Request<'batch'>): Promise<Re
     }
   }
   const argvs = items.map((it) => ipArgvOf(it, ctx.ipContext)!);
+  const priors = await priorsOf(ctx, items);
   let done = 0;
   try {
     if (argvs.every((argv) => argv.every((a) => BATCH_SAFE.test(a)))) {
@@ -64,15 +65,45 @@ export async function batch(ctx: HelperContext, p: Request<'batch'>): Promise<Re
     }
     return { done };
   } catch (e) {
-    await rollback(ctx, items.slice(0, done));
+    await rollback(ctx, items.slice(0, done), priors);
     throw e;
   }
 }
 
-async function rollback(ctx: HelperContext, applied: BatchItem[]): Promise<void> {
-  for (const it of [...applied].reverse()) {
+/**
+ * What each port change must restore on rollback: the master its interface had before the item,
+ * from a read of the namespaces before the batch and the items before it.
+ */
+async function priorsOf(ctx: HelperContext, items: BatchItem[]): Promise<(Prior | undefined)[]> {
+  const ports = items.filter((it) => it.op === 'setMaster');
+  if (ports.length === 0) {
+    return items.map(() => undefined);
+  }
+  const masters = new Map<string, string | null>();
+  const key = (netns: string | null, name: string) => JSON.stringify([netns, name]);
+  const names = [...new Set(ports.map((it) => it.netns).filter((n): n is string => n !== null))];
+  for (const ns of await ctx.reader.read({ names, includeRoot: ports.some((it) => it.netns === null) })) {
+    for (const i of ns.interfaces) {
+      masters.set(key(ns.name, i.name), i.master ?? null);
+    }
+  }
+  return items.map((it) => {
+    if (it.op === 'addLink') {
+      masters.set(key(it.netns, it.name), null);
+    } else if (it.op === 'setMaster') {
+      const k = key(it.netns, it.name);
+      const prior: Prior = masters.has(k) ? { master: masters.get(k)! } : {};
+      masters.set(k, it.master);
+      return prior;
+    }
+    return undefined;
+  });
+}
+
+async function rollback(ctx: HelperContext, applied: BatchItem[], priors: (Prior | undefined)[]): Promise<void> {
+  for (const [i, it] of [...applied.entries()].reverse()) {
     const { op, ...params } = it;
-    const argv = spec(op).batch?.undo(params as never);
+    const argv = spec(op).batch?.undo(params as never, priors[i]);
     if (argv) {
       ctx.log(`rollback: ${formatIpCommand(argv)}`);
       await ctx.ip.run(argv);

@@ -89,15 +89,15 @@ function hostilePid(): unknown {
   return pick([4_000_000 + rnd(194_304), -rnd(100), 0, 5_000_000, '1', 1.5, null, [1]]);
 }
 
-const OPS = ['addNetns', 'delNetns', 'addVeth', 'moveLink', 'attachNetns', 'setLinkState', 'addAddress', 'delAddress', 'delLink', 'snapshot', 'listNames', 'hello', 'bogus', '__proto__', 'constructor', ''];
-const FIELDS = ['name', 'peer', 'netns', 'peerNetns', 'from', 'to', 'toPid', 'pid', 'up', 'address', 'names', 'includeRoot', 'reader', 'file', '__proto__', 'constructor', 'x'];
+const OPS = ['addNetns', 'delNetns', 'addVeth', 'moveLink', 'attachNetns', 'setLinkState', 'addAddress', 'delAddress', 'delLink', 'addLink', 'setMaster', 'snapshot', 'listNames', 'hello', 'bogus', '__proto__', 'constructor', ''];
+const FIELDS = ['name', 'peer', 'netns', 'peerNetns', 'from', 'to', 'toPid', 'pid', 'up', 'address', 'names', 'includeRoot', 'reader', 'file', 'kind', 'parent', 'vlanId', 'master', '__proto__', 'constructor', 'x'];
 
 function hostileRequest(id: number): string {
   const req: Record<string, unknown> = { id, op: pick(OPS) };
   const n = rnd(5);
   for (let i = 0; i < n; i++) {
     const f = pick(FIELDS);
-    req[f] = f === 'pid' || f === 'toPid' ? hostilePid() : f === 'netns' || f === 'from' || f === 'peerNetns' ? (rnd(3) === 0 ? null : hostileString()) : f === 'address' ? pick(['10.99.0.1/24', '1.2.3.4', 'fd00::1/64', hostileString()]) : hostileValue();
+    req[f] = f === 'kind' ? pick(['bridge', 'dummy', 'vlan', 'veth', hostileString()]) : f === 'vlanId' ? pick([10, 0, 4094, 4095, -1, 1.5, '7', hostileString()]) : f === 'pid' || f === 'toPid' ? hostilePid() : f === 'netns' || f === 'from' || f === 'peerNetns' ? (rnd(3) === 0 ? null : hostileString()) : f === 'address' ? pick(['10.99.0.1/24', '1.2.3.4', 'fd00::1/64', hostileString()]) : hostileValue();
   }
   // Only the root namespace is allowed without the prefix, and then never with a real host
   // interface name: force every string field through the prefix check below.
@@ -107,7 +107,11 @@ function hostileRequest(id: number): string {
 /** True when a request could touch something outside the run's prefix: never sent. */
 function escapesPrefix(line: string): boolean {
   const req = JSON.parse(line) as Record<string, unknown>;
-  for (const f of ['name', 'peer']) {
+  // A veth without both names gets automatic ones (veth0...), outside the prefix.
+  if (req.op === 'addVeth' && (typeof req.name !== 'string' || typeof req.peer !== 'string')) {
+    return true;
+  }
+  for (const f of ['name', 'peer', 'parent', 'master']) {
     const v = req[f];
     if (typeof v === 'string' && validateInterfaceName(v) === undefined && !v.includes(P)) {
       return true;
@@ -296,7 +300,7 @@ describe('hostile requests at the policy\'s targets, to a helper the policy bind
 
   /** A well-formed request (mostly) aimed at the fixtures, and what the policy must say to it. */
   function targetedRequest(id: number): { req: Record<string, unknown>; rules: Rules; wellFormed: boolean } {
-    const op = tpick(['addVeth', 'moveLink', 'moveLink', 'setLinkState', 'addAddress', 'delAddress', 'delLink', 'attachNetns', 'installHelper', 'uninstallHelper', 'batch']);
+    const op = tpick(['addVeth', 'moveLink', 'moveLink', 'setLinkState', 'addAddress', 'delAddress', 'delLink', 'addLink', 'setMaster', 'attachNetns', 'installHelper', 'uninstallHelper', 'batch']);
     const req: Record<string, unknown> = { id, op };
     let wellFormed = true;
     const rules = new Set<string>();
@@ -345,6 +349,31 @@ describe('hostile requests at the policy\'s targets, to a helper the policy bind
           items.push(item);
         }
         req.requests = items;
+        break;
+      }
+      case 'addLink': {
+        // A bridge, dummy or VLAN with the run's prefix; a VLAN's parent may be the stand-in NIC.
+        req.name = `${P}k${trnd(4)}`;
+        req.kind = tpick(['bridge', 'dummy', 'vlan']);
+        const netns = take('netns', true);
+        if (req.kind === 'vlan') {
+          req.parent = ifName();
+          req.vlanId = 1 + trnd(4094);
+          if (req.parent === PHY && netns === null) {
+            rules.add('physical-interface');
+          }
+        }
+        break;
+      }
+      case 'setMaster': {
+        // Never inside FA (as for the default case below). The stand-in is a bridge: as a port,
+        // released, or given a port, each is refused in the host.
+        req.name = ifName();
+        req.master = tpick([PHY, PHY, null, `${P}k${trnd(4)}`, `${P}v${trnd(4)}`]);
+        const netns = take('netns', false);
+        if (netns === null && (req.name === PHY || req.master === PHY)) {
+          rules.add('physical-interface');
+        }
         break;
       }
       case 'moveLink': {
@@ -464,6 +493,11 @@ describe('hostile requests at the policy\'s targets, to a helper the policy bind
     assert.equal(phy.ifindex, phyBefore.ifindex, 'the same interface, not deleted and made again');
     assert.ok(phy.flags.includes('UP'), 'still up');
     assert.deepEqual(phy.addr_info?.filter((a) => a.family === 'inet') ?? [], phyBefore.inet, 'no address added or removed');
+    assert.deepEqual(
+      (JSON.parse(ip(['-j', 'link', 'show'])) as { ifname: string; master?: string }[]).filter((l) => l.master === PHY || (l.ifname === PHY && l.master)),
+      [],
+      'no port was added to the stand-in, and it is no port itself',
+    );
     assert.deepEqual(installedFiles(), installedBefore, 'the install is untouched');
     assert.equal(fs.existsSync(INSTALL_DIR), hostInstallBefore, `the machine's own ${INSTALL_DIR} is as it was`);
   });

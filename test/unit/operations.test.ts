@@ -42,7 +42,7 @@ describe('the operation table', () => {
   });
 
   it('lets a batch hold exactly the operations with an undo', () => {
-    assert.deepEqual([...BATCH_OPS].sort(), ['addNetns', 'addVeth', 'delNetns']);
+    assert.deepEqual([...BATCH_OPS].sort(), ['addLink', 'addNetns', 'addVeth', 'delNetns', 'setMaster']);
   });
 });
 
@@ -57,7 +57,7 @@ describe('request parsing', () => {
 
   it('checks batch items as requests of their own', () => {
     refuse({ id: 1, op: 'batch', requests: [{ op: 'addNetns', name: 'a/b' }] }, 'EINVAL', /^Item 1: .*"\/"/);
-    refuse({ id: 1, op: 'batch', requests: [{ op: 'moveLink', name: 'x', from: null, to: 'a' }] }, 'EINVAL', /must be an addNetns, delNetns or addVeth request/);
+    refuse({ id: 1, op: 'batch', requests: [{ op: 'moveLink', name: 'x', from: null, to: 'a' }] }, 'EINVAL', /must be an addNetns, delNetns, addVeth, addLink or setMaster request/);
     refuse({ id: 1, op: 'batch', requests: [{ op: 'addVeth', name: 'a' }] }, 'EINVAL', /needs both "name" and "peer"/);
     refuse({ id: 1, op: 'batch', requests: [{ op: 'addNetns', name: 'a', id: 3 }] }, 'EINVAL', /must not have its own id/);
     refuse({ id: 1, op: 'batch', requests: [{ op: 'addVeth', name: 'a', peer: 'b', netns: 5 }] }, 'EINVAL', /^Item 1: /);

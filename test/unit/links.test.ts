@@ -179,3 +179,18 @@ describe('the kernel\'s answers to bridges, ports and VLANs, in plain words', ()
     });
   }
 });
+
+describe('Copy ip Command for bridges, ports and VLANs', () => {
+  it('offers to recreate the interface, list a bridge\'s ports, release a port', async () => {
+    const { interfaceCommands } = await import('../../src/extension/commands/common/ipCommands');
+    const cmds = (...a: Parameters<typeof interfaceCommands>) => Object.fromEntries(interfaceCommands(...a).map((c) => [c.kind, c.command]));
+    const br = cmds('ns1', { name: 'br0', kind: 'bridge', flags: [] });
+    assert.equal(br.recreate, 'ip -n ns1 link add name br0 type bridge');
+    assert.equal(br.ports, 'bridge -n ns1 link show master br0');
+    const port = cmds(null, { name: 'veth-a', kind: 'veth', flags: ['UP'], master: 'br0' });
+    assert.equal(port.nomaster, 'ip link set dev veth-a nomaster');
+    const vlan = cmds('ns1', { name: 'veth-a.10', kind: 'vlan', flags: [], vlanId: 10 }, 'veth-a');
+    assert.equal(vlan.recreate, 'ip -n ns1 link add link veth-a name veth-a.10 type vlan id 10');
+    assert.equal(cmds('ns1', { name: 'd0', kind: 'dummy', flags: [] }).recreate, 'ip -n ns1 link add name d0 type dummy');
+  });
+});

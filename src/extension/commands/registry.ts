@@ -5,6 +5,8 @@
 import * as vscode from 'vscode';
 import type { TreeNode } from '../tree/nodes';
 import type { CommandContext } from './context';
+import { addToBridge, removeFromBridge } from './bridges/addToBridge';
+import { createBridge, createDummyInterface } from './bridges/createBridge';
 import { copyIpCommand } from './common/copyIpCommand';
 import { installHelper } from './common/installHelper';
 import { refresh } from './common/refresh';
@@ -14,6 +16,7 @@ import { startHelper } from './common/startHelper';
 import { uninstallHelper } from './common/uninstallHelper';
 import { addAddress } from './interfaces/addAddress';
 import { createVethPair } from './interfaces/createVethPair';
+import { createVlanInterface } from './interfaces/createVlanInterface';
 import { deleteInterface } from './interfaces/deleteInterface';
 import { moveInterface } from './interfaces/moveInterface';
 import { removeAddress } from './interfaces/removeAddress';
@@ -39,6 +42,11 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   'netns.addAddress': addAddress,
   'netns.removeAddress': removeAddress,
   'netns.deleteInterface': deleteInterface,
+  'netns.createBridge': createBridge,
+  'netns.createDummyInterface': createDummyInterface,
+  'netns.createVlanInterface': createVlanInterface,
+  'netns.addToBridge': addToBridge,
+  'netns.removeFromBridge': removeFromBridge,
   'netns.copyIpCommand': copyIpCommand,
   'netns.refresh': refresh,
   'netns.showLog': showLog,

@@ -1,6 +1,7 @@
 // The iproute2 commands offered by "Copy ip Command" for each kind of object. Pure.
 
 import {
+  addLinkArgv,
   addNetnsArgv,
   addVethArgv,
   delLinkArgv,
@@ -9,6 +10,7 @@ import {
   formatIpCommand,
   netnsExecCommand,
   setLinkStateArgv,
+  setMasterArgv,
 } from '../../../core/ipCommand';
 import { shellLine } from '../../../core/shell';
 import type { Interface, NetnsRef } from '../../../core/model';
@@ -23,6 +25,9 @@ export type IpCommandKind =
   | 'up'
   | 'down'
   | 'veth'
+  | 'recreate'
+  | 'ports'
+  | 'nomaster'
   | 'nsenter'
   | 'attach';
 
@@ -48,7 +53,12 @@ export function namespaceCommands(netns: NetnsRef): IpCommandChoice[] {
   ];
 }
 
-export function interfaceCommands(netns: NetnsRef, iface: Pick<Interface, 'name' | 'kind' | 'flags' | 'peer'>): IpCommandChoice[] {
+export function interfaceCommands(
+  netns: NetnsRef,
+  iface: Pick<Interface, 'name' | 'kind' | 'flags' | 'peer' | 'master' | 'vlanId'>,
+  /** A VLAN's parent, by name. */
+  parent?: string,
+): IpCommandChoice[] {
   const name = iface.name;
   const out: IpCommandChoice[] = [
     { kind: 'link', command: formatIpCommand([...n(netns), 'link', 'show', 'dev', name]) },
@@ -61,6 +71,18 @@ export function interfaceCommands(netns: NetnsRef, iface: Pick<Interface, 'name'
       kind: 'veth',
       command: formatIpCommand(addVethArgv({ name, peer: iface.peer.name, netns, peerNetns: iface.peer.netns }, DISPLAY_CONTEXT)),
     });
+  }
+  if (iface.kind === 'bridge' || iface.kind === 'dummy') {
+    out.push({ kind: 'recreate', command: formatIpCommand(addLinkArgv({ netns, name, kind: iface.kind })) });
+  }
+  if (iface.kind === 'vlan' && parent !== undefined && iface.vlanId !== undefined) {
+    out.push({ kind: 'recreate', command: formatIpCommand(addLinkArgv({ netns, name, kind: 'vlan', parent, vlanId: iface.vlanId })) });
+  }
+  if (iface.kind === 'bridge') {
+    out.push({ kind: 'ports', command: shellLine(['bridge', ...n(netns), 'link', 'show', 'master', name]) });
+  }
+  if (iface.master !== undefined) {
+    out.push({ kind: 'nomaster', command: formatIpCommand(setMasterArgv({ netns, name, master: null })) });
   }
   if (iface.kind !== 'loopback') {
     out.push({ kind: 'delete', command: formatIpCommand(delLinkArgv({ netns, name })) });

@@ -207,7 +207,7 @@ describe('the policy, attacked by an ordinary user through the installed launche
         return c;
       }
 
-      it('move, delete, set down, address add and delete: each refused, ip -j shows it unchanged', async () => {
+      it('move, delete, set down, address add and delete, bridge port and VLAN parent: each refused, ip -j shows it unchanged', async () => {
         const c = await standIn();
         try {
           const refused: [string, Record<string, unknown>][] = [
@@ -217,6 +217,10 @@ describe('the policy, attacked by an ordinary user through the installed launche
             ['setLinkState', { netns: null, name: dev, up: false }],
             ['addAddress', { netns: null, name: dev, address: '198.51.100.7/32' }],
             ['delAddress', { netns: null, name: dev, address: '198.51.100.8/32' }],
+            // As a bridge port, released from one, or a VLAN's parent.
+            ['setMaster', { netns: null, name: dev, master: null }],
+            ['setMaster', { netns: null, name: dev, master: `${P}nobr` }],
+            ['addLink', { netns: null, name: `${P}d0.7`, kind: 'vlan', parent: dev, vlanId: 7 }],
           ];
           for (const [op, params] of refused) {
             assertRefused(await call(c, op, params), 'physical-interface', [dev], `${op} ${JSON.stringify(params)}`);

@@ -6,16 +6,11 @@
 // `ip [-n NS] link set dev X master BR`. Drag and drop onto a bridge row uses attachToBridge,
 // which first moves interfaces from other namespaces into the bridge's (and moves one back if
 // the kernel then refuses it as a port). Returns { bridge, ports } as done, or undefined.
-//
-// netns.removeFromBridge (portNode, selectedNodes) | ({ netns, name } | [...]) | () asks which
-// port: `ip [-n NS] link set dev X nomaster`. Returns the ports released, or undefined.
 
 import * as vscode from 'vscode';
 import type { Interface } from '../../../core/model';
 import { netnsDisplayName } from '../../labels';
 import type { InterfaceRef } from '../../model/argGuards';
-import { isInterfaceRef } from '../../model/argGuards';
-import { findInterface } from '../../model/findInterface';
 import { InterfaceNode } from '../../tree/nodes';
 import { interfaceArgs } from '../args';
 import type { CommandContext } from '../context';
@@ -176,49 +171,4 @@ export async function attachToBridge(ctx: CommandContext, refs: InterfaceRef[], 
     { netns: affected },
   );
   return ports ? { bridge, ports } : undefined;
-}
-
-interface PortItem extends vscode.QuickPickItem {
-  ref: InterfaceRef;
-}
-
-export async function removeFromBridge(ctx: CommandContext, arg?: unknown, selected?: unknown): Promise<InterfaceRef[] | undefined> {
-  let refs = interfaceArgs(arg, selected);
-  if (refs === undefined || refs.length === 0) {
-    await ctx.model.ensureFresh();
-    const items: PortItem[] = [];
-    for (const ns of ctx.model.all()) {
-      for (const i of ns.interfaces) {
-        const master = i.master !== undefined ? findInterface(ns, i.master) : undefined;
-        if (master?.kind === 'bridge') {
-          items.push({ label: i.name, description: vscode.l10n.t('port of {0} in {1}', master.name, netnsDisplayName(ns.name)), ref: { netns: ns.name, name: i.name } });
-        }
-      }
-    }
-    if (items.length === 0) {
-      void ctx.host.showInformationMessage(vscode.l10n.t('No interface is a bridge port.'));
-      return undefined;
-    }
-    const picked = await ctx.host.showQuickPick(items, { title: vscode.l10n.t('Remove from Bridge'), placeHolder: vscode.l10n.t('Which port should leave its bridge?') });
-    if (!picked) {
-      return undefined;
-    }
-    refs = [picked.ref];
-  }
-  const list = refs.filter((r) => isInterfaceRef(r));
-  return runOperation(
-    ctx,
-    list.length === 1 ? vscode.l10n.t('Removing {0} from its bridge', list[0].name) : vscode.l10n.t('Removing {0} interfaces from their bridges', list.length),
-    (report) =>
-      eachItem(
-        list,
-        (r) => r.name,
-        async (r) => {
-          await request(ctx, 'setMaster', { netns: r.netns, name: r.name, master: null });
-          return r;
-        },
-        report,
-      ),
-    { netns: [...new Set(list.map((r) => r.netns))] },
-  );
 }

@@ -1,4 +1,4 @@
-// netns.createBridge, netns.createDummyInterface
+// netns.createBridge (and, through createSimpleLink, netns.createDummyInterface)
 //   (namespaceNode)          in that namespace; asks the name
 //   ({ netns, name })        creates without asking (netns null: the host)
 //   ()                       asks the namespace (the host included), then the name
@@ -26,7 +26,7 @@ export async function namespaceFor(ctx: CommandContext, arg: unknown, title: str
   return picked && 'netns' in picked ? picked.netns : undefined;
 }
 
-async function createSimpleLink(ctx: CommandContext, kind: 'bridge' | 'dummy', arg: unknown): Promise<InterfaceRef | undefined> {
+export async function createSimpleLink(ctx: CommandContext, kind: 'bridge' | 'dummy', arg: unknown): Promise<InterfaceRef | undefined> {
   const title = kind === 'bridge' ? vscode.l10n.t('Create Bridge') : vscode.l10n.t('Create Dummy Interface');
   let ref: InterfaceRef;
   if (isInterfaceRef(arg) && typeof arg === 'object' && !('kind' in arg)) {
@@ -58,8 +58,4 @@ async function createSimpleLink(ctx: CommandContext, kind: 'bridge' | 'dummy', a
 
 export function createBridge(ctx: CommandContext, arg?: unknown): Promise<InterfaceRef | undefined> {
   return createSimpleLink(ctx, 'bridge', arg);
-}
-
-export function createDummyInterface(ctx: CommandContext, arg?: unknown): Promise<InterfaceRef | undefined> {
-  return createSimpleLink(ctx, 'dummy', arg);
 }

@@ -223,6 +223,20 @@ describe('bridges, ports, dummy and VLAN interfaces', () => {
     assert.match(h.stderr, /rollback: ip -n \S+ link set dev \S+pa master \S+br\b/);
   });
 
+  it('reports a port change made outside as a change of its namespace', async () => {
+    const w = new HelperProcess();
+    try {
+      assert.equal((await w.ok<{ watching: boolean }>('watch')).watching, true);
+      const changed = w.waitUnsolicited((m) => (m as { event?: string; netns?: unknown[] }).event === 'changed' && !!(m as { netns: unknown[] }).netns?.includes(ns), 5000);
+      ip(['-n', ns, 'link', 'set', 'dev', pc, 'master', br]);
+      await changed;
+      assert.equal((await snapshotOf(w, ns, 'netlink')).find((i) => i.name === pc)?.master, br);
+      ip(['-n', ns, 'link', 'set', 'dev', pc, 'nomaster']);
+    } finally {
+      await w.close();
+    }
+  });
+
   it('deletes a bridge: its ports are released, not deleted', async () => {
     await h.ok('setMaster', { netns: ns, name: pb, master: br });
     assert.deepEqual(portsOf(ns, br), [pa, pb].sort());

@@ -245,7 +245,12 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
   private interfaceChildren(node: NamespaceNode): InterfaceNode[] {
     const ns = this.model.get(node.netns);
     const visible = ns ? this.visibleInterfaces(ns) : [];
-    const bridges = new Set(visible.filter((i) => i.kind === 'bridge').map((i) => i.name));
+    // Bridges at the top level (the kernel makes no bridge a port of another, but a read may be odd).
+    const allBridges = new Set(visible.filter((i) => i.kind === 'bridge').map((i) => i.name));
+    const bridges = new Set([...allBridges].filter((b) => {
+      const m = visible.find((i) => i.name === b)?.master;
+      return m === undefined || !allBridges.has(m);
+    }));
     const seen = new Set<string>();
     const top: InterfaceNode[] = [];
     const place = (iface: Interface, parent: NamespaceNode | InterfaceNode): InterfaceNode => {
@@ -259,7 +264,7 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
       }
       return child;
     };
-    const isPort = (i: Interface) => i.master !== undefined && i.master !== i.name && bridges.has(i.master);
+    const isPort = (i: Interface) => i.master !== undefined && i.master !== i.name && bridges.has(i.master) && !bridges.has(i.name);
     for (const iface of visible) {
       if (!isPort(iface)) {
         const child = place(iface, node);

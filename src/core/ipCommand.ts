@@ -118,6 +118,26 @@ export function routeArgv(p: Params<'addRoute'>, verb: 'add' | 'del'): string[] 
   return argv;
 }
 
+/**
+ * A bridge, a dummy interface or a VLAN sub-interface. The VLAN's parent is named after `link`
+ * (a keyword), the new name after `name`, and the id is a number the schema checked.
+ */
+export function addLinkArgv(p: Params<'addLink'>): string[] {
+  const argv = [...inNetns(p.netns), 'link', 'add'];
+  if (p.kind === 'vlan') {
+    argv.push('link', p.parent ?? '', 'name', p.name, 'type', 'vlan', 'id', String(p.vlanId ?? ''));
+  } else {
+    argv.push('name', p.name, 'type', p.kind);
+  }
+  return argv;
+}
+
+/** Makes an interface a port of a bridge, or releases it (`master: null`). */
+export function setMasterArgv(p: Params<'setMaster'>): string[] {
+  const argv = [...inNetns(p.netns), 'link', 'set', 'dev', p.name];
+  return p.master === null ? [...argv, 'nomaster'] : [...argv, 'master', p.master];
+}
+
 /** "ip -n ns1 link set dev veth-a up", ready to paste into a shell. */
 export function formatIpCommand(argv: string[]): string {
   return shellLine(['ip', ...argv]);

@@ -38,6 +38,8 @@ export interface Interface {
   master?: string;
   /** For vlan/macvlan and the like: the parent's ifindex (IFLA_LINK) when in the same namespace. */
   linkIfindex?: number;
+  /** For a vlan: its VLAN id (IFLA_VLAN_ID, 1 to 4094). */
+  vlanId?: number;
   addresses: Address[];
   peer?: VethPeer;
   /** The link impairment of its root qdisc, when that is netem (only the parameters set). */

@@ -6,6 +6,7 @@
 import type { Command, IpContext, Program } from './ipCommand';
 import {
   addAddressArgv,
+  addLinkArgv,
   addNetnsArgv,
   addVethArgv,
   attachNetnsArgv,
@@ -16,6 +17,7 @@ import {
   routeArgv,
   setLinkStateArgv,
   sysctlIn,
+  setMasterArgv,
 } from './ipCommand';
 import type { NetnsRef, Netem, ProcessNamespace, Snapshot } from './model';
 import { clearNetemArgv, netemProblem, setNetemArgv, sysctlForwardingArgs } from './netem';
@@ -57,6 +59,13 @@ export interface RequestMap {
   setNetem: { params: { netns: NetnsRef; name: string } & Netem; result: Record<string, never> };
   /** Removes the netem root qdisc of an interface (the kernel's default qdisc comes back). */
   clearNetem: { params: { netns: NetnsRef; name: string }; result: Record<string, never> };
+  /** A bridge, a dummy interface, or a VLAN sub-interface of `parent` (same namespace) with id `vlanId`. */
+  addLink: {
+    params: { netns: NetnsRef; name: string; kind: LinkKind; parent?: string; vlanId?: number };
+    result: Record<string, never>;
+  };
+  /** Makes `name` a port of the bridge `master` in the same namespace; `master: null` releases it. */
+  setMaster: { params: { netns: NetnsRef; name: string; master: string | null }; result: { previousMaster: string | null } };
   batch: { params: { requests: BatchItem[] }; result: { done: number } };
   installHelper: {
     params: Record<string, never>;
@@ -85,6 +94,8 @@ export interface RouteParams {
   device?: string;
   metric?: number;
 }
+/** What addLink makes. */
+export type LinkKind = 'bridge' | 'dummy' | 'vlan';
 
 export type Op = keyof RequestMap;
 export type Params<O extends Op> = RequestMap[O]['params'];
@@ -122,8 +133,14 @@ export type Target =
   | { kind: 'newNetnsName'; name: string }
   /** A process whose namespace the request names or puts an interface into. */
   | { kind: 'pid'; pid: number }
-  /** An existing interface and what the request does to it. */
-  | { kind: 'link'; netns: NetnsRef; name: string; change: 'move' | 'delete' | 'up' | 'down' | 'address' | 'qdisc' };
+  /**
+   * An existing interface and what the request does to it: `master`, it becomes a bridge's port or
+   * is released from one; `port`, it (a bridge) gets a port; `vlan`, a VLAN sub-interface is made
+   * on it; `qdisc`, its impairment is set or cleared.
+   */
+  | { kind: 'link'; netns: NetnsRef; name: string; change: LinkChange };
+
+export type LinkChange = 'move' | 'delete' | 'up' | 'down' | 'address' | 'master' | 'port' | 'vlan' | 'qdisc';
 
 export interface OperationSpec<O extends Op> {
   /** read: changes nothing, runs concurrently and may be sent again to a new helper. */
@@ -333,6 +350,47 @@ export const OPERATIONS: { [O in Op]: OperationSpec<O> } = {
     targets: (p) => [{ kind: 'link', netns: p.netns, name: p.name, change: 'qdisc' }],
     batch: { undo: () => undefined },
   },
+  addLink: {
+    access: 'write',
+    fields: {
+      netns: f.req(f.netnsRef),
+      name: f.req(f.ifName),
+      kind: f.req(f.linkKind),
+      parent: f.opt(f.ifName),
+      vlanId: f.opt(f.vlanId),
+    },
+    check: (p) =>
+      p.kind === 'vlan'
+        ? p.parent === undefined || p.vlanId === undefined
+          ? 'Operation "addLink" of kind "vlan" needs "parent" (an interface in the same namespace) and "vlanId".'
+          : undefined
+        : p.parent !== undefined || p.vlanId !== undefined
+          ? `Operation "addLink" of kind "${p.kind}" takes no "parent" or "vlanId" (only a vlan does).`
+          : undefined,
+    needsIp: 'always',
+    ipArgv: (p) => addLinkArgv(p),
+    targets: (p) => [
+      { kind: 'netns', netns: p.netns },
+      ...(p.kind === 'vlan' && p.parent !== undefined ? [{ kind: 'link' as const, netns: p.netns, name: p.parent, change: 'vlan' as const }] : []),
+    ],
+    // Through its handler, which refuses in words what the kernel would refuse with an errno.
+    batch: { undo: (p) => ({ op: 'delLink', netns: p.netns, name: p.name }) },
+  },
+  setMaster: {
+    access: 'write',
+    fields: { netns: f.req(f.netnsRef), name: f.req(f.ifName), master: f.req(f.ifNameOrNull) },
+    needsIp: 'always',
+    ipArgv: (p) => setMasterArgv(p),
+    targets: (p) => [
+      { kind: 'link', netns: p.netns, name: p.name, change: 'master' },
+      ...(p.master !== null ? [{ kind: 'link' as const, netns: p.netns, name: p.master, change: 'port' as const }] : []),
+    ],
+    // Back to the master it had before (its handler answers which); without that, released.
+    batch: {
+      undo: (p, r) =>
+        r ? { op: 'setMaster', netns: p.netns, name: p.name, master: r.previousMaster } : p.master !== null ? { op: 'setMaster', netns: p.netns, name: p.name, master: null } : undefined,
+    },
+  },
   batch: {
     access: 'write',
     // Each item is checked as a request of its own (see parseRequest).
@@ -369,7 +427,9 @@ export type BatchOp =
   | 'delRoute'
   | 'setForwarding'
   | 'setNetem'
-  | 'clearNetem';
+  | 'clearNetem'
+  | 'addLink'
+  | 'setMaster';
 export type BatchItem =
   | { [O in Exclude<BatchOp, 'addVeth'>]: { op: O } & Params<O> }[Exclude<BatchOp, 'addVeth'>]
   // Named in a batch, so that a later item can refer to it.

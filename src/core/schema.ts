@@ -2,9 +2,10 @@
 // checks. A check returns undefined when the value is good, or what is wrong in the user's words.
 // The rules are the kernel's and iproute2's (validate.ts), which no schema library knows.
 
-import { parseAddress, parseCidr, parseRouteDestination, validateInterfaceName, validateMetric, validateNamespaceName, validatePid } from './validate';
+import { parseAddress, parseCidr, parseRouteDestination, validateInterfaceName, validateMetric, validateNamespaceName, validatePid, validateVlanId } from './validate';
 import { msg } from './messages';
 import { netemValueProblem, NETEM_FIELDS, type NetemField } from './netem';
+
 
 /** Checks one nested request (the item of a batch at `index`); returns its problem. */
 export type NestedCheck = (item: unknown, field: string, index: number) => string | undefined;
@@ -26,6 +27,12 @@ export const fields = {
   /** One netem parameter, named by its field (delayMs, lossPct, rateKbit...). */
   netemValue: ((v, f) =>
     (NETEM_FIELDS as readonly string[]).includes(f) ? netemValueProblem(f as NetemField, v) : `"${f}" is not a netem parameter.`) as FieldCheck,
+  /** An interface name, or null for none (a port's master: null releases it). */
+  ifNameOrNull: ((v) => (v === null ? undefined : validateInterfaceName(v))) as FieldCheck,
+  /** What addLink makes. */
+  linkKind: ((v, f) =>
+    v === 'bridge' || v === 'dummy' || v === 'vlan' ? undefined : `"${f}" must be "bridge", "dummy" or "vlan".`) as FieldCheck,
+  vlanId: ((v) => validateVlanId(v)) as FieldCheck,
   bool: ((v, f) => (typeof v === 'boolean' ? undefined : `"${f}" must be true or false.`)) as FieldCheck,
   cidr: ((v) => {
     const r = parseCidr(v);

@@ -92,6 +92,17 @@ export function validateInterfaceName(name: unknown): string | undefined {
   return undefined;
 }
 
+/** The VLAN ids a VLAN sub-interface may have (0 and 4095 are reserved by 802.1Q). */
+export const VLAN_ID_MIN = 1;
+export const VLAN_ID_MAX = 4094;
+
+export function validateVlanId(id: unknown): string | undefined {
+  if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < VLAN_ID_MIN || id > VLAN_ID_MAX) {
+    return msg('A VLAN id is a whole number from {0} to {1}.', VLAN_ID_MIN, VLAN_ID_MAX);
+  }
+  return undefined;
+}
+
 export function validateNamespaceName(name: unknown): string | undefined {
   if (typeof name !== 'string') {
     return msg('A namespace name must be text.');

@@ -3,6 +3,7 @@
 
 import type * as vscode from 'vscode';
 import type { NetnsClient } from '../client/types';
+import type { AttachResult } from './commands/bridges/addToBridge';
 import type { MoveResult } from './commands/interfaces/moveInterface';
 import type { Host } from './host';
 import type { Log } from './log';
@@ -17,7 +18,7 @@ export interface NetnsApi {
   readonly model: NamespaceStore;
   readonly treeProvider: NamespaceTreeProvider;
   readonly treeView: vscode.TreeView<TreeNode>;
-  readonly dragAndDrop: NamespaceDragAndDrop<MoveResult | undefined>;
+  readonly dragAndDrop: NamespaceDragAndDrop<MoveResult | AttachResult | undefined>;
   readonly log: Log;
   readonly status: OperationStatus;
   readonly host: Host;

@@ -5,7 +5,8 @@ import { setTranslator } from '../core/messages';
 import type { NetnsApi } from './api';
 import { makeClient } from './clientFactory';
 import type { CommandContext } from './commands/context';
-import { moveInterfaces } from './commands/interfaces/moveInterface';
+import { attachToBridge, type AttachResult } from './commands/bridges/addToBridge';
+import { moveInterfaces, type MoveResult } from './commands/interfaces/moveInterface';
 import { registerCommands } from './commands/registry';
 import { trackHelperState } from './helperState';
 import { windowHost, type Host } from './host';
@@ -49,7 +50,9 @@ export function activate(context: vscode.ExtensionContext): NetnsApi {
     bundledClient: () => makeClient(context.extensionPath, log, () => host, { installedLauncher: false }),
     extensionUri: context.extensionUri,
   };
-  const dragAndDrop = new NamespaceDragAndDrop(model, (refs, to) => moveInterfaces(ctx, refs, to));
+  const dragAndDrop = new NamespaceDragAndDrop<MoveResult | AttachResult | undefined>(model, (refs, to, bridge) =>
+    bridge ? attachToBridge(ctx, refs, bridge) : moveInterfaces(ctx, refs, to),
+  );
   const treeView = vscode.window.createTreeView<TreeNode>(VIEW_ID, {
     treeDataProvider: treeProvider,
     dragAndDropController: dragAndDrop,

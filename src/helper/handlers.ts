@@ -5,6 +5,7 @@ import type { Op, Request, Result } from '../core/operations';
 import { admit, type Held } from './admit';
 import type { HelperContext } from './context';
 import { batch } from './ops/batch';
+import { addLink, setMaster } from './ops/bridges';
 import { installHelper, uninstallHelper } from './ops/install';
 import { runCommandOp, runIpOp } from './ops/ipOp';
 import { addVeth, moveLink } from './ops/links';
@@ -59,6 +60,8 @@ export const HANDLERS: { [O in Op]: Handler<O> } = {
   setForwarding: runCommandOp,
   setNetem: runCommandOp,
   clearNetem: runCommandOp,
+  addLink,
+  setMaster,
   batch: (ctx, req, { session }) => batch(ctx, req, (item) => runAdmitted(ctx, item, session)),
   installHelper: (ctx) => installHelper(ctx),
   uninstallHelper: (ctx) => uninstallHelper(ctx),

@@ -89,8 +89,8 @@ function hostilePid(): unknown {
   return pick([4_000_000 + rnd(194_304), -rnd(100), 0, 5_000_000, '1', 1.5, null, [1]]);
 }
 
-const OPS = ['addNetns', 'delNetns', 'addVeth', 'moveLink', 'attachNetns', 'setLinkState', 'addAddress', 'delAddress', 'delLink', 'addRoute', 'delRoute', 'setForwarding', 'setNetem', 'clearNetem', 'snapshot', 'listNames', 'hello', 'bogus', '__proto__', 'constructor', ''];
-const FIELDS = ['name', 'peer', 'netns', 'peerNetns', 'from', 'to', 'toPid', 'pid', 'up', 'address', 'names', 'includeRoot', 'reader', 'file', 'destination', 'gateway', 'device', 'metric', 'family', 'on', 'delayMs', 'jitterMs', 'lossPct', 'reorderPct', 'rateKbit', '__proto__', 'constructor', 'x'];
+const OPS = ['addNetns', 'delNetns', 'addVeth', 'moveLink', 'attachNetns', 'setLinkState', 'addAddress', 'delAddress', 'delLink', 'addRoute', 'delRoute', 'setForwarding', 'setNetem', 'clearNetem', 'addLink', 'setMaster', 'snapshot', 'listNames', 'hello', 'bogus', '__proto__', 'constructor', ''];
+const FIELDS = ['name', 'peer', 'netns', 'peerNetns', 'from', 'to', 'toPid', 'pid', 'up', 'address', 'names', 'includeRoot', 'reader', 'file', 'destination', 'gateway', 'device', 'metric', 'family', 'on', 'delayMs', 'jitterMs', 'lossPct', 'reorderPct', 'rateKbit', 'kind', 'parent', 'vlanId', 'master', '__proto__', 'constructor', 'x'];
 /** Numbers around the edges of netem's and forwarding's ranges. */
 const EDGES = [0, 4, 6, 100, 100.5, 60000, 60001, -1, 1e-9, 1e300, Number.MAX_SAFE_INTEGER];
 
@@ -99,7 +99,7 @@ function hostileRequest(id: number): string {
   const n = rnd(5);
   for (let i = 0; i < n; i++) {
     const f = pick(FIELDS);
-    req[f] = ['delayMs', 'jitterMs', 'lossPct', 'reorderPct', 'rateKbit'].includes(f) && rnd(2) === 0 ? pick(EDGES) : f === 'pid' || f === 'toPid' ? hostilePid() : f === 'netns' || f === 'from' || f === 'peerNetns' ? (rnd(3) === 0 ? null : hostileString()) : f === 'address' ? pick(['10.99.0.1/24', '1.2.3.4', 'fd00::1/64', hostileString()]) : f === 'destination' ? pick(['default', '10.99.0.0/24', '10.99.0.1', 'fd00:99::/64', hostileString()]) : f === 'gateway' ? pick(['10.99.0.1', 'fd00::1', hostileString()]) : f === 'metric' ? pick([0, 100, 2 ** 32, -1, 1.5, '5']) : f === 'family' ? pick([4, 6, 5, '4', ...EDGES]) : hostileValue();
+    req[f] = f === 'kind' ? pick(['bridge', 'dummy', 'vlan', 'veth', hostileString()]) : f === 'vlanId' ? pick([10, 0, 4094, 4095, -1, 1.5, '7', hostileString()]) : ['delayMs', 'jitterMs', 'lossPct', 'reorderPct', 'rateKbit'].includes(f) && rnd(2) === 0 ? pick(EDGES) : f === 'pid' || f === 'toPid' ? hostilePid() : f === 'netns' || f === 'from' || f === 'peerNetns' ? (rnd(3) === 0 ? null : hostileString()) : f === 'address' ? pick(['10.99.0.1/24', '1.2.3.4', 'fd00::1/64', hostileString()]) : f === 'destination' ? pick(['default', '10.99.0.0/24', '10.99.0.1', 'fd00:99::/64', hostileString()]) : f === 'gateway' ? pick(['10.99.0.1', 'fd00::1', hostileString()]) : f === 'metric' ? pick([0, 100, 2 ** 32, -1, 1.5, '5']) : f === 'family' ? pick([4, 6, 5, '4', ...EDGES]) : hostileValue();
   }
   // Only the root namespace is allowed without the prefix, and then never with a real host
   // interface name: force every string field through the prefix check below.
@@ -117,7 +117,7 @@ function escapesPrefix(line: string): boolean {
   if (req.op === 'addVeth' && (typeof req.name !== 'string' || typeof req.peer !== 'string')) {
     return true;
   }
-  for (const f of ['name', 'peer']) {
+  for (const f of ['name', 'peer', 'parent', 'master']) {
     const v = req[f];
     if (typeof v === 'string' && validateInterfaceName(v) === undefined && !v.includes(P)) {
       return true;
@@ -306,7 +306,7 @@ describe('hostile requests at the policy\'s targets, to a helper the policy bind
 
   /** A well-formed request (mostly) aimed at the fixtures, and what the policy must say to it. */
   function targetedRequest(id: number): { req: Record<string, unknown>; rules: Rules; wellFormed: boolean } {
-    const op = tpick(['addVeth', 'moveLink', 'moveLink', 'setLinkState', 'addAddress', 'delAddress', 'delLink', 'setNetem', 'clearNetem', 'attachNetns', 'installHelper', 'uninstallHelper', 'batch']);
+    const op = tpick(['addVeth', 'moveLink', 'moveLink', 'setLinkState', 'addAddress', 'delAddress', 'delLink', 'setNetem', 'clearNetem', 'addLink', 'setMaster', 'attachNetns', 'installHelper', 'uninstallHelper', 'batch']);
     const req: Record<string, unknown> = { id, op };
     let wellFormed = true;
     const rules = new Set<string>();
@@ -355,6 +355,31 @@ describe('hostile requests at the policy\'s targets, to a helper the policy bind
           items.push(item);
         }
         req.requests = items;
+        break;
+      }
+      case 'addLink': {
+        // A bridge, dummy or VLAN with the run's prefix; a VLAN's parent may be the stand-in NIC.
+        req.name = `${P}k${trnd(4)}`;
+        req.kind = tpick(['bridge', 'dummy', 'vlan']);
+        const netns = take('netns', true);
+        if (req.kind === 'vlan') {
+          req.parent = ifName();
+          req.vlanId = 1 + trnd(4094);
+          if (req.parent === PHY && netns === null) {
+            rules.add('physical-interface');
+          }
+        }
+        break;
+      }
+      case 'setMaster': {
+        // Never inside FA (as for the default case below). The stand-in is a bridge: as a port,
+        // released, or given a port, each is refused in the host.
+        req.name = ifName();
+        req.master = tpick([PHY, PHY, null, `${P}k${trnd(4)}`, `${P}v${trnd(4)}`]);
+        const netns = take('netns', false);
+        if (netns === null && (req.name === PHY || req.master === PHY)) {
+          rules.add('physical-interface');
+        }
         break;
       }
       case 'moveLink': {
@@ -476,6 +501,11 @@ describe('hostile requests at the policy\'s targets, to a helper the policy bind
     assert.equal(phy.ifindex, phyBefore.ifindex, 'the same interface, not deleted and made again');
     assert.ok(phy.flags.includes('UP'), 'still up');
     assert.deepEqual(phy.addr_info?.filter((a) => a.family === 'inet') ?? [], phyBefore.inet, 'no address added or removed');
+    assert.deepEqual(
+      (JSON.parse(ip(['-j', 'link', 'show'])) as { ifname: string; master?: string }[]).filter((l) => l.master === PHY || (l.ifname === PHY && l.master)),
+      [],
+      'no port was added to the stand-in, and it is no port itself',
+    );
     assert.deepEqual(installedFiles(), installedBefore, 'the install is untouched');
     assert.equal(fs.existsSync(INSTALL_DIR), hostInstallBefore, `the machine's own ${INSTALL_DIR} is as it was`);
   });

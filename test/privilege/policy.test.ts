@@ -207,7 +207,7 @@ describe('the policy, attacked by an ordinary user through the installed launche
         return c;
       }
 
-      it('move, delete, set down, address add and delete, netem set and cleared: each refused, ip -j shows it unchanged', async () => {
+      it('move, delete, set down, address add and delete, netem set and cleared, bridge port and VLAN parent: each refused, ip -j shows it unchanged', async () => {
         const c = await standIn();
         try {
           const refused: [string, Record<string, unknown>][] = [
@@ -219,6 +219,10 @@ describe('the policy, attacked by an ordinary user through the installed launche
             ['delAddress', { netns: null, name: dev, address: '198.51.100.8/32' }],
             ['setNetem', { netns: null, name: dev, lossPct: 100 }],
             ['clearNetem', { netns: null, name: dev }],
+            // As a bridge port, released from one, or a VLAN's parent.
+            ['setMaster', { netns: null, name: dev, master: null }],
+            ['setMaster', { netns: null, name: dev, master: `${P}nobr` }],
+            ['addLink', { netns: null, name: `${P}d0.7`, kind: 'vlan', parent: dev, vlanId: 7 }],
           ];
           for (const [op, params] of refused) {
             assertRefused(await call(c, op, params), 'physical-interface', [dev], `${op} ${JSON.stringify(params)}`);

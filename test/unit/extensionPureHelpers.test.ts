@@ -30,13 +30,17 @@ describe('extension pure helpers', () => {
 
   it('builds context values the menus match with regular expressions', () => {
     const cv = interfaceContextValue(veth);
-    assert.equal(cv, 'interface interface.veth interface.up interface.addresses interface.peer');
+    assert.equal(cv, 'interface interface.veth interface.up interface.addresses interface.peer interface.canBePort');
     assert.match(cv, /\binterface\.up\b/);
     assert.doesNotMatch(cv, /\binterface\.down\b/);
     assert.match(cv, /\binterface\.(veth|other)\b/);
     const lo = interfaceContextValue({ ...veth, kind: 'loopback', flags: [], addresses: [], peer: undefined });
     assert.equal(lo, 'interface interface.loopback interface.down');
     assert.doesNotMatch(lo, /\binterface\.(veth|other)\b/);
+    const bridge = { ...veth, kind: 'bridge', peer: undefined };
+    assert.equal(interfaceContextValue(bridge), 'interface interface.other interface.up interface.addresses interface.bridge');
+    assert.equal(interfaceContextValue(veth, true), 'interface interface.veth interface.up interface.addresses interface.peer interface.port');
+    assert.match(interfaceContextValue({ ...veth, kind: 'vlan', peer: undefined }), /\binterface\.canBePort interface\.vlan$/);
   });
 
   it('offers ip commands for namespaces, interfaces and process namespaces', () => {

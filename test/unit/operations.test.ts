@@ -43,7 +43,7 @@ describe('the operation table', () => {
 
   it('lets a batch hold exactly the operations with an undo', () => {
     // The type BatchItem is written out; this keeps it equal to the table.
-    const typed: Record<BatchOp, true> = { addNetns: true, delNetns: true, addVeth: true, moveLink: true, setLinkState: true, addAddress: true, delAddress: true, addRoute: true, delRoute: true, setForwarding: true, setNetem: true, clearNetem: true };
+    const typed: Record<BatchOp, true> = { addNetns: true, delNetns: true, addVeth: true, moveLink: true, setLinkState: true, addAddress: true, delAddress: true, addRoute: true, delRoute: true, setForwarding: true, setNetem: true, clearNetem: true, addLink: true, setMaster: true };
     assert.deepEqual([...BATCH_OPS].sort(), Object.keys(typed).sort());
   });
 });

@@ -175,12 +175,13 @@ export function checkNewNamespaceName(ctx: CommandContext, name: string): string
  */
 export async function askInterfaceName(
   ctx: CommandContext,
-  opts: { title: string; prompt: string; netns: NetnsRef; allowEmpty?: boolean; taken?: string[] },
+  opts: { title: string; prompt: string; netns: NetnsRef; allowEmpty?: boolean; taken?: string[]; placeHolder?: string; value?: string },
 ): Promise<string | undefined> {
   return ctx.host.showInputBox({
     title: opts.title,
     prompt: opts.prompt,
-    placeHolder: opts.allowEmpty ? vscode.l10n.t('Leave empty for an automatic name') : 'veth0',
+    value: opts.value,
+    placeHolder: opts.allowEmpty ? vscode.l10n.t('Leave empty for an automatic name') : (opts.placeHolder ?? 'veth0'),
     validateInput: (v) => {
       if (v === '' && opts.allowEmpty) {
         return undefined;

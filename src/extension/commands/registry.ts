@@ -5,6 +5,9 @@
 import * as vscode from 'vscode';
 import type { TreeNode } from '../tree/nodes';
 import type { CommandContext } from './context';
+import { addToBridge } from './bridges/addToBridge';
+import { createBridge } from './bridges/createBridge';
+import { removeFromBridge } from './bridges/removeFromBridge';
 import { copyIpCommand } from './common/copyIpCommand';
 import { installHelper } from './common/installHelper';
 import { refresh } from './common/refresh';
@@ -15,7 +18,9 @@ import { uninstallHelper } from './common/uninstallHelper';
 import { addAddress } from './interfaces/addAddress';
 import { clearLinkImpairment } from './interfaces/clearLinkImpairment';
 import { setLinkImpairment } from './interfaces/setLinkImpairment';
+import { createDummyInterface } from './interfaces/createDummyInterface';
 import { createVethPair } from './interfaces/createVethPair';
+import { createVlanInterface } from './interfaces/createVlanInterface';
 import { deleteInterface } from './interfaces/deleteInterface';
 import { moveInterface } from './interfaces/moveInterface';
 import { removeAddress } from './interfaces/removeAddress';
@@ -50,6 +55,11 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   'netns.disableForwarding': disableForwarding,
   'netns.setLinkImpairment': setLinkImpairment,
   'netns.clearLinkImpairment': clearLinkImpairment,
+  'netns.createBridge': createBridge,
+  'netns.createDummyInterface': createDummyInterface,
+  'netns.createVlanInterface': createVlanInterface,
+  'netns.addToBridge': addToBridge,
+  'netns.removeFromBridge': removeFromBridge,
   'netns.copyIpCommand': copyIpCommand,
   'netns.refresh': refresh,
   'netns.showLog': showLog,

@@ -1,6 +1,7 @@
 // Drag interfaces onto a namespace (or onto an interface inside it) to move them there. Dropping
-// on a namespace without a name moves them into the namespace of its first process. The move
-// itself is given by the commands.
+// on a namespace without a name moves them into the namespace of its first process. Dropping on a
+// bridge makes them its ports (those from another namespace are moved into the bridge's first).
+// The move and the attach themselves are given by the commands.
 
 import * as vscode from 'vscode';
 import type { NetnsRef } from '../../core/model';
@@ -12,7 +13,8 @@ import { InterfaceNode, type TreeNode } from './nodes';
 /** The mime type of this tree, as VS Code names it (application/vnd.code.tree.<view id, lowercase>). */
 export const TREE_MIME = 'application/vnd.code.tree.netns.namespaces';
 
-export type MoveInterfaces<R> = (refs: InterfaceRef[], to: NetnsPick) => Promise<R>;
+/** Moves the interfaces to `to`; with `bridge` (in `to`), makes them its ports too. */
+export type MoveInterfaces<R> = (refs: InterfaceRef[], to: NetnsPick, bridge?: InterfaceRef) => Promise<R>;
 
 export class NamespaceDragAndDrop<R = unknown> implements vscode.TreeDragAndDropController<TreeNode> {
   readonly dropMimeTypes = [TREE_MIME];
@@ -45,6 +47,9 @@ export class NamespaceDragAndDrop<R = unknown> implements vscode.TreeDragAndDrop
     if (refs.length === 0 || !to) {
       return undefined;
     }
+    if (target instanceof InterfaceNode && target.iface.kind === 'bridge') {
+      return this.move(refs, to, { netns: target.netns, name: target.name });
+    }
     return this.move(refs, to);
   }
 }
@@ -69,6 +74,7 @@ function dropTarget(model: NamespaceStore, target: TreeNode): NetnsPick | undefi
     case 'namespace':
       return netns(target.netns);
     case 'interface':
+      return netns(target.netns);
     case 'processes':
       return netns(target.parent.netns);
     case 'process':

@@ -3,7 +3,7 @@
 // expanded, and a change in one namespace refreshes only that namespace's node.
 
 import * as vscode from 'vscode';
-import type { ContainerInfo, Namespace, NetnsRef } from '../../core/model';
+import type { ContainerInfo, Interface, Namespace, NetnsRef } from '../../core/model';
 import type { ModelChange, NamespaceStore } from '../model/namespaceStore';
 import { netnsKey } from '../model/netnsKey';
 import { config } from '../config';
@@ -143,7 +143,7 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
         return namespaceItem(node, ns, ns ? this.visibleInterfaces(ns).length : 0, container);
       }
       case 'interface':
-        return interfaceItem(node);
+        return interfaceItem(node, node.ports.length, node.parent instanceof InterfaceNode ? node.parent.name : undefined);
       case 'processes': {
         const ns = this.model.get(node.parent.netns);
         const procs = ns && this.model.processes ? (this.model.processesOf(ns.inode)?.processes.length ?? 0) : undefined;
@@ -191,6 +191,10 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     switch (node.kind) {
       case 'namespace':
         return this.namespaceChildren(node);
+      case 'interface':
+        // A bridge's ports, as the namespace was last read.
+        this.interfaceChildren(node.namespace);
+        return node.namespace.interfaces.get(node.name) === node ? node.ports : [];
       case 'processes':
         return this.processChildren(node);
       case 'routes':
@@ -247,27 +251,53 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     return config.showLoopback() ? ns.interfaces : ns.interfaces.filter((i) => i.kind !== 'loopback');
   }
 
+  /**
+   * The namespace's interface nodes: the top level, and each bridge's ports under the bridge (a
+   * port's node is made again when it changes bridge, since its id is under its bridge's). Returns
+   * the top level.
+   */
   private interfaceChildren(node: NamespaceNode): InterfaceNode[] {
     const ns = this.model.get(node.netns);
+    const visible = ns ? this.visibleInterfaces(ns) : [];
+    // Bridges at the top level (the kernel makes no bridge a port of another, but a read may be odd).
+    const allBridges = new Set(visible.filter((i) => i.kind === 'bridge').map((i) => i.name));
+    const bridges = new Set([...allBridges].filter((b) => {
+      const m = visible.find((i) => i.name === b)?.master;
+      return m === undefined || !allBridges.has(m);
+    }));
     const seen = new Set<string>();
-    const out: InterfaceNode[] = [];
-    for (const iface of ns ? this.visibleInterfaces(ns) : []) {
+    const top: InterfaceNode[] = [];
+    const place = (iface: Interface, parent: NamespaceNode | InterfaceNode): InterfaceNode => {
       seen.add(iface.name);
       let child = node.interfaces.get(iface.name);
-      if (child) {
+      if (child && child.parent === parent) {
         child.iface = iface;
       } else {
-        child = new InterfaceNode(node, iface.name, iface);
+        child = new InterfaceNode(parent, iface.name, iface);
         node.interfaces.set(iface.name, child);
       }
-      out.push(child);
+      return child;
+    };
+    const isPort = (i: Interface) => i.master !== undefined && i.master !== i.name && bridges.has(i.master) && !bridges.has(i.name);
+    for (const iface of visible) {
+      if (!isPort(iface)) {
+        const child = place(iface, node);
+        child.ports = [];
+        top.push(child);
+      }
+    }
+    for (const iface of visible) {
+      if (isPort(iface)) {
+        const bridge = node.interfaces.get(iface.master!)!;
+        bridge.ports.push(place(iface, bridge));
+      }
     }
     for (const name of [...node.interfaces.keys()]) {
       if (!seen.has(name)) {
         node.interfaces.delete(name);
       }
     }
-    return out;
+    return top;
   }
 
   private namespaceChildren(node: NamespaceNode): TreeNode[] {

@@ -8,7 +8,10 @@ import { netnsKey } from '../model/netnsKey';
 export class NamespaceNode {
   readonly kind = 'namespace';
   readonly id: string;
-  /** Children built so far, reused across refreshes so reveal finds the same objects. */
+  /**
+   * Interface nodes built so far (a bridge's ports too), by name, reused across refreshes so reveal
+   * finds the same objects.
+   */
   readonly interfaces = new Map<string, InterfaceNode>();
   readonly processes: ProcessesNode;
   readonly routes: RoutesNode;
@@ -56,18 +59,24 @@ export class RouteNode {
 export class InterfaceNode {
   readonly kind = 'interface';
   readonly id: string;
+  /** The namespace it is in (its parent, or its bridge's parent). */
+  readonly namespace: NamespaceNode;
+  /** For a bridge: its ports as last built (each a child of this node). */
+  ports: InterfaceNode[] = [];
 
   constructor(
-    readonly parent: NamespaceNode,
+    /** Its namespace; or, for a bridge's port, the bridge (the port's id is then under the bridge's). */
+    readonly parent: NamespaceNode | InterfaceNode,
     readonly name: string,
     /** The interface as last read; replaced when the namespace is read again. */
     public iface: Interface,
   ) {
     this.id = `${parent.id}/if:${name}`;
+    this.namespace = parent instanceof InterfaceNode ? parent.namespace : parent;
   }
 
   get netns(): NetnsRef {
-    return this.parent.netns;
+    return this.namespace.netns;
   }
 }
 

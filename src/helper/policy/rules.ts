@@ -4,13 +4,13 @@
 
 import { part } from '../../core/messages';
 import type { NetnsRef } from '../../core/model';
-import type { Target } from '../../core/operations';
+import type { LinkChange } from '../../core/operations';
 import { ProtocolError, type PolicyRule } from '../../core/protocol';
 import type { MessagePart } from '../../core/messages';
 import { bound } from '../caller';
 import type { HelperContext } from '../context';
 import { allowedByPattern, POLICY_CONFIG, readAdminConfig } from './adminConfig';
-import { isPhysicalInterface } from './physical';
+import { physicalBehind } from './physical';
 import { ownedByOurUserns } from './userns';
 
 function refuse(rule: PolicyRule, ...parts: MessagePart[]): never {
@@ -65,26 +65,32 @@ export function checkNetnsOwner(ctx: HelperContext, held: HeldNetns): void {
   }
 }
 
-/** An existing interface and what the request does to it. */
-export function checkLinkChange(ctx: HelperContext, netns: NetnsRef, name: string, change: Extract<Target, { kind: 'link' }>['change']): void {
-  if (!policyBinds(ctx) || netns !== null || change === 'up' || !isPhysicalInterface(name)) {
+/**
+ * An existing interface and what the request does to it. A host interface that is physical, or
+ * stands on a physical one (a bridge with the NIC as a port, a VLAN of it), is not changed but set
+ * up, unless the administrator allows that physical interface.
+ */
+export function checkLinkChange(ctx: HelperContext, netns: NetnsRef, name: string, change: LinkChange): void {
+  if (!policyBinds(ctx) || netns !== null || change === 'up') {
     return;
   }
-  if (allowedByPattern(name, readAdminConfig(ctx.log).allowPhysicalInterfaces)) {
+  const physical = physicalBehind(name);
+  if (physical === undefined) {
     return;
   }
-  if (change === 'qdisc') {
-    refuse(
-      'physical-interface',
-      part('"{0}" is a physical interface of this machine (backed by a device).', name),
-      part('The helper does not set or clear link impairments (netem) on the host\'s physical interfaces, so a mistake cannot slow down or cut off the machine\'s network. Impair a veth in a namespace instead.'),
-      part('An administrator can allow it by adding its name to "allowPhysicalInterfaces" in {0}.', POLICY_CONFIG),
-    );
+  const allowed = readAdminConfig(ctx.log).allowPhysicalInterfaces;
+  if (allowedByPattern(physical, allowed) || allowedByPattern(name, allowed)) {
+    return;
   }
-  refuse(
-    'physical-interface',
-    part('"{0}" is a physical interface of this machine (backed by a device).', name),
-    part('The helper does not move, delete, set down or re-address the host\'s physical interfaces, so a mistake cannot cut the machine off its network.'),
-    part('An administrator can allow it by adding its name to "allowPhysicalInterfaces" in {0}.', POLICY_CONFIG),
-  );
+  const what =
+    physical === name
+      ? part('"{0}" is a physical interface of this machine (backed by a device).', name)
+      : part('"{0}" stands on "{1}", a physical interface of this machine (as its bridge port or VLAN parent).', name, physical);
+  const why =
+    change === 'qdisc'
+      ? part('The helper does not set or clear link impairments (netem) on the host\'s physical interfaces, so a mistake cannot slow down or cut off the machine\'s network. Impair a veth in a namespace instead.')
+      : change === 'master' || change === 'port' || change === 'vlan'
+      ? part('The helper does not make the host\'s physical interfaces bridge ports, release them, or put ports or VLANs on them, so a mistake cannot cut the machine off its network or put a namespace onto it.')
+      : part('The helper does not move, delete, set down or re-address the host\'s physical interfaces, so a mistake cannot cut the machine off its network.');
+  refuse('physical-interface', what, why, part('An administrator can allow it by adding its name to "allowPhysicalInterfaces" in {0}.', POLICY_CONFIG));
 }

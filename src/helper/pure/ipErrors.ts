@@ -37,6 +37,10 @@ export function mapIpError(req: Request, stderr: string, locate?: LocateInterfac
       return e(routeErr.code, ...routeErr.parts);
     }
   }
+  const link = linkError(req, s);
+  if (link) {
+    return e(link.code, ...link.parts);
+  }
   const noDev = /Cannot find device "([^"]*)"|Device does not exist|No such device/.exec(s);
   if (noDev) {
     const dev = noDev[1] ?? name;
@@ -161,6 +165,53 @@ function routeError(req: RouteRequest, s: string): { code: ErrorBody['code']; pa
   }
   if (/Invalid prefix for given prefix length/.test(s)) {
     return { code: 'EINVAL', parts: [part('{0} is not a network address: the bits after the prefix length must be zero.', dest)] };
+  }
+  return undefined;
+}
+
+/** The kernel's answers to addLink and setMaster that mean something of their own there. */
+function linkError(req: Request, s: string): { code: ErrorBody['code']; parts: MessagePart[] } | undefined {
+  const r = (code: ErrorBody['code'], ...parts: MessagePart[]) => ({ code, parts });
+  if (req.op === 'addLink') {
+    if (/Unknown device type/.test(s)) {
+      return req.kind === 'vlan'
+        ? r('ENOTSUP', part('This kernel has no VLAN support (the 8021q module, CONFIG_VLAN_8021Q). Load it with "modprobe 8021q", or use a kernel built with it.'))
+        : req.kind === 'dummy'
+          ? r('ENOTSUP', part('This kernel has no dummy interfaces (the dummy module, CONFIG_DUMMY). Load it with "modprobe dummy", or use a kernel built with it.'))
+          : r('ENOTSUP', part('This kernel has no bridges (the bridge module, CONFIG_BRIDGE). Load it with "modprobe bridge", or use a kernel built with it.'));
+    }
+    if (/File exists/.test(s)) {
+      return req.kind === 'vlan'
+        ? r('EEXIST', part('"{0}" already exists, or "{1}" already has VLAN {2}. Choose another name or VLAN id.', req.name, req.parent ?? '', req.vlanId ?? ''))
+        : r('EEXIST', part('An interface named "{0}" already exists there. Choose another name.', req.name));
+    }
+    const gone = /Cannot find device "([^"]*)"/.exec(s);
+    if (gone && req.kind === 'vlan') {
+      return r('ENODEV', part('The parent "{0}" is not there (it may have been moved or deleted). Refresh the view and choose another parent.', gone[1]));
+    }
+    if (/Invalid argument|not supported/i.test(s) && req.kind === 'vlan') {
+      return r('EINVAL', part('The kernel refused a VLAN on "{0}" (it carries no VLANs, such as the loopback device). Choose an Ethernet-like parent.', req.parent ?? ''));
+    }
+    return undefined;
+  }
+  if (req.op !== 'setMaster') {
+    return undefined;
+  }
+  const noMaster = /argument "([^"]*)" is wrong: Device does not exist/.exec(s);
+  if (noMaster) {
+    return r('ENODEV', part('There is no bridge "{0}" in that namespace. A port and its bridge must be in the same namespace. Refresh the view and try again.', noMaster[1]));
+  }
+  if (/enslave a bridge to a bridge/i.test(s)) {
+    return r('EINVAL', part('"{0}" is a bridge itself, and the kernel does not make a bridge a port of another bridge. Connect them with a veth pair instead.', req.name));
+  }
+  if (/Operation not supported/.test(s) && req.master !== null) {
+    return r('EINVAL', part('"{0}" is not a bridge: only a bridge takes ports. Choose a bridge.', req.master));
+  }
+  if (/Too many levels of symbolic links/.test(s)) {
+    return r('EINVAL', part('Making "{0}" a port of "{1}" would make a loop of devices. Choose another bridge.', req.name, req.master ?? ''));
+  }
+  if (/Invalid argument/.test(s)) {
+    return r('EINVAL', part('"{0}" cannot be a port of "{1}": the kernel refused it (it refuses the loopback device, bridges, and devices that are not Ethernet-like).', req.name, req.master ?? ''));
   }
   return undefined;
 }

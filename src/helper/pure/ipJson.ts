@@ -22,7 +22,7 @@ interface IpLink {
   link?: string;
   link_index?: number;
   link_netnsid?: number;
-  linkinfo?: { info_kind?: string };
+  linkinfo?: { info_kind?: string; info_data?: { id?: number } };
   addr_info?: IpAddrInfo[];
 }
 
@@ -79,6 +79,9 @@ export function parseIpAddrJson(text: string): Interface[] {
     }
     if (l.master) {
       iface.master = l.master;
+    }
+    if (kind === 'vlan' && typeof l.linkinfo?.info_data?.id === 'number') {
+      iface.vlanId = l.linkinfo.info_data.id;
     }
     if (typeof l.link === 'string' && kind === 'veth') {
       // Same namespace: ip prints the peer's name instead of its index; resolved below.

@@ -57,6 +57,9 @@ export const IFLA_EXT_MASK = 29;
 export const IFLA_LINK_NETNSID = 37;
 export const IFLA_TARGET_NETNSID = 46;
 export const IFLA_INFO_KIND = 1;
+export const IFLA_INFO_DATA = 2;
+/** In IFLA_INFO_DATA of a vlan: the VLAN id, a u16. */
+export const IFLA_VLAN_ID = 1;
 /** Leaves the statistics out of link messages: a fraction of the bytes to copy and parse. */
 export const RTEXT_FILTER_SKIP_STATS = 1 << 3;
 
@@ -350,6 +353,8 @@ export interface RawLink {
   kind?: string;
   /** IFLA_QDISC: the kind of the root qdisc ("noqueue", "netem", ...). */
   qdisc?: string;
+  /** IFLA_VLAN_ID of a vlan. */
+  vlanId?: number;
 }
 
 export function parseLink(buf: Buffer, m: NlMessage): RawLink {
@@ -399,13 +404,25 @@ export function parseLink(buf: Buffer, m: NlMessage): RawLink {
           link.linkNetnsid = buf.readInt32LE(s);
         }
         break;
-      case IFLA_LINKINFO:
+      case IFLA_LINKINFO: {
+        let data: [number, number] | undefined;
         forEachAttr(buf, s, e, (t, ks, ke) => {
           if (t === IFLA_INFO_KIND) {
             link.kind = cString(buf, ks, ke);
+          } else if (t === IFLA_INFO_DATA) {
+            data = [ks, ke];
           }
         });
+        // The data's attributes are the kind's own: read once the kind is known.
+        if (data && link.kind === 'vlan') {
+          forEachAttr(buf, data[0], data[1], (t, vs, ve) => {
+            if (t === IFLA_VLAN_ID && ve - vs >= 2) {
+              link.vlanId = buf.readUInt16LE(vs);
+            }
+          });
+        }
         break;
+      }
     }
   });
   if (addr && addr[1] > addr[0]) {
@@ -827,6 +844,9 @@ export function buildInterfaces(links: RawLink[], addrs: RawAddr[]): Interface[]
     }
     if (l.master !== undefined) {
       iface.master = nameOf(l.master);
+    }
+    if (l.vlanId !== undefined) {
+      iface.vlanId = l.vlanId;
     }
     if (l.link) {
       if (l.linkNetnsid !== undefined) {

@@ -4,7 +4,7 @@
 //   ('ns1' | null | { netns }) a namespace, ({ netns, name }) an interface, ({ pid }) a process's
 //   (target, kind)   copies that kind without asking: namespace exec|show|add|delete,
 //                    (and forwarding), host show|link|forwarding, interface
-//                    link|address|up|down|veth|netem|clearNetem|delete,
+//                    link|address|up|down|veth|recreate|ports|nomaster|netem|clearNetem|delete,
 //                    process namespace nsenter|attach, routes routes|routes6,
 //                    route routeAdd|routeDelete
 //   ()               asks for a namespace
@@ -38,6 +38,9 @@ const DESCRIPTIONS: Record<IpCommandKind, () => string> = {
   up: () => vscode.l10n.t('Set it up'),
   down: () => vscode.l10n.t('Set it down'),
   veth: () => vscode.l10n.t('Create this veth pair again'),
+  recreate: () => vscode.l10n.t('Create this interface again'),
+  ports: () => vscode.l10n.t('Show the bridge\'s ports'),
+  nomaster: () => vscode.l10n.t('Release it from its bridge'),
   nsenter: () => vscode.l10n.t('Run a shell inside the namespace'),
   attach: () => vscode.l10n.t('Give the namespace a name'),
   routes: () => vscode.l10n.t('Show the IPv4 routes'),
@@ -91,7 +94,9 @@ async function choicesFor(ctx: CommandContext, arg: unknown): Promise<IpCommandC
   const iref = arg instanceof InterfaceNode ? { netns: arg.netns, name: arg.name } : toInterfaceRef(arg);
   if (iref) {
     const iface = arg instanceof InterfaceNode ? arg.iface : findInterface(ctx.model.get(iref.netns), iref.name);
-    return interfaceCommands(iref.netns, iface ?? { name: iref.name, kind: '', flags: [] });
+    const ns = ctx.model.get(iref.netns);
+    const parent = iface?.linkIfindex !== undefined ? ns?.interfaces.find((i) => i.ifindex === iface.linkIfindex)?.name : undefined;
+    return interfaceCommands(iref.netns, iface ?? { name: iref.name, kind: '', flags: [] }, parent);
   }
   let netns = arg instanceof NamespaceNode ? arg.netns : toNetnsRef(arg);
   if (netns === undefined) {

@@ -1,6 +1,7 @@
 // The iproute2 commands offered by "Copy ip Command" for each kind of object. Pure.
 
 import {
+  addLinkArgv,
   addNetnsArgv,
   addVethArgv,
   delLinkArgv,
@@ -12,6 +13,7 @@ import {
   routeArgv,
   setLinkStateArgv,
   sysctlIn,
+  setMasterArgv,
 } from '../../../core/ipCommand';
 import { clearNetemArgv, setNetemArgv, sysctlForwardingArgs } from '../../../core/netem';
 import { shellLine } from '../../../core/shell';
@@ -28,6 +30,9 @@ export type IpCommandKind =
   | 'up'
   | 'down'
   | 'veth'
+  | 'recreate'
+  | 'ports'
+  | 'nomaster'
   | 'nsenter'
   | 'attach'
   | 'routes'
@@ -67,7 +72,12 @@ export function namespaceCommands(netns: NetnsRef, ns?: Pick<Namespace, 'forward
   ];
 }
 
-export function interfaceCommands(netns: NetnsRef, iface: Pick<Interface, 'name' | 'kind' | 'flags' | 'peer' | 'netem'>): IpCommandChoice[] {
+export function interfaceCommands(
+  netns: NetnsRef,
+  iface: Pick<Interface, 'name' | 'kind' | 'flags' | 'peer' | 'master' | 'vlanId' | 'netem'>,
+  /** A VLAN's parent, by name. */
+  parent?: string,
+): IpCommandChoice[] {
   const name = iface.name;
   const out: IpCommandChoice[] = [
     { kind: 'link', command: formatIpCommand([...n(netns), 'link', 'show', 'dev', name]) },
@@ -84,6 +94,18 @@ export function interfaceCommands(netns: NetnsRef, iface: Pick<Interface, 'name'
   if (iface.netem) {
     out.push({ kind: 'netem', command: formatCommand({ program: 'tc', argv: setNetemArgv({ netns, name, ...iface.netem }) }) });
     out.push({ kind: 'clearNetem', command: formatCommand({ program: 'tc', argv: clearNetemArgv({ netns, name }) }) });
+  }
+  if (iface.kind === 'bridge' || iface.kind === 'dummy') {
+    out.push({ kind: 'recreate', command: formatIpCommand(addLinkArgv({ netns, name, kind: iface.kind })) });
+  }
+  if (iface.kind === 'vlan' && parent !== undefined && iface.vlanId !== undefined) {
+    out.push({ kind: 'recreate', command: formatIpCommand(addLinkArgv({ netns, name, kind: 'vlan', parent, vlanId: iface.vlanId })) });
+  }
+  if (iface.kind === 'bridge') {
+    out.push({ kind: 'ports', command: shellLine(['bridge', ...n(netns), 'link', 'show', 'master', name]) });
+  }
+  if (iface.master !== undefined) {
+    out.push({ kind: 'nomaster', command: formatIpCommand(setMasterArgv({ netns, name, master: null })) });
   }
   if (iface.kind !== 'loopback') {
     out.push({ kind: 'delete', command: formatIpCommand(delLinkArgv({ netns, name })) });

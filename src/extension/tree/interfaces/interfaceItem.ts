@@ -59,12 +59,48 @@ export function netemLabel(n: Netem): string {
   });
 }
 
-export function interfaceItem(node: InterfaceNode): vscode.TreeItem {
+/** "@veth-a, VLAN 10": a VLAN's parent as `ip link` prints it (veth-a.10@veth-a), and its id. */
+export function vlanText(i: Interface, parent: string | undefined): string | undefined {
+  if (i.kind !== 'vlan') {
+    return undefined;
+  }
+  const id = i.vlanId !== undefined ? vscode.l10n.t('VLAN {0}', String(i.vlanId)) : undefined;
+  return [parent !== undefined ? `@${parent}` : undefined, id].filter((x) => x !== undefined).join(', ') || undefined;
+}
+
+/** The name of a VLAN's (or macvlan's) parent in the same namespace, as last read. */
+function parentName(node: InterfaceNode): string | undefined {
+  const index = node.iface.linkIfindex;
+  if (index === undefined) {
+    return undefined;
+  }
+  for (const other of node.namespace.interfaces.values()) {
+    if (other.iface.ifindex === index) {
+      return other.name;
+    }
+  }
+  return undefined;
+}
+
+export function portCountText(n: number): string {
+  return n === 1 ? vscode.l10n.t('1 port') : vscode.l10n.t('{0} ports', n);
+}
+
+/**
+ * The row of an interface. A bridge with ports is expanded to show them (`ports`: how many); a
+ * port (`bridge`: its bridge, the row's parent) says whose port it is.
+ */
+export function interfaceItem(node: InterfaceNode, ports = 0, bridge?: string): vscode.TreeItem {
   const i = node.iface;
   const state = linkState(i);
-  const item = new vscode.TreeItem(i.name, vscode.TreeItemCollapsibleState.None);
+  const item = new vscode.TreeItem(i.name, i.kind === 'bridge' && ports > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
   item.id = node.id;
-  const parts = [stateLabel(state)];
+  const parts: string[] = [];
+  const vlan = vlanText(i, parentName(node));
+  if (vlan) {
+    parts.push(vlan);
+  }
+  parts.push(stateLabel(state));
   // Link-local IPv6 addresses are on every interface; the tooltip lists them.
   const shown = i.addresses.filter((a) => !(a.family === 6 && a.scope === 'link'));
   if (shown.length > 0) {
@@ -77,9 +113,15 @@ export function interfaceItem(node: InterfaceNode): vscode.TreeItem {
   if (i.netem) {
     parts.push(netemLabel(i.netem));
   }
+  if (i.kind === 'bridge') {
+    parts.push(portCountText(ports));
+  }
+  if (i.master !== undefined) {
+    parts.push(bridge !== undefined ? vscode.l10n.t('port of {0}', i.master) : vscode.l10n.t('master {0}', i.master));
+  }
   item.description = parts.join(' · ');
   item.iconPath = new vscode.ThemeIcon(kindIcon(i.kind), new vscode.ThemeColor(stateColor(state)));
-  item.contextValue = interfaceContextValue(i);
+  item.contextValue = interfaceContextValue(i, bridge !== undefined);
   item.accessibilityInformation = {
     label: vscode.l10n.t('Interface {0}, {1}', i.name, item.description),
   };
@@ -101,10 +143,22 @@ export function interfaceTooltip(node: InterfaceNode): vscode.MarkdownString {
   row(vscode.l10n.t('ifindex'), String(i.ifindex));
   row(vscode.l10n.t('Kind'), escapeMarkdown(i.kind));
   if (i.master) {
-    row(vscode.l10n.t('Master'), escapeMarkdown(i.master));
+    row(node.parent.kind === 'interface' ? vscode.l10n.t('Bridge (master)') : vscode.l10n.t('Master'), escapeMarkdown(i.master));
   }
   if (i.netem) {
     row(vscode.l10n.t('Link impairment'), codeSpan(netemLabel(i.netem)));
+  }
+  if (i.kind === 'vlan') {
+    if (i.vlanId !== undefined) {
+      row(vscode.l10n.t('VLAN id'), String(i.vlanId));
+    }
+    const parent = parentName(node);
+    if (parent !== undefined) {
+      row(vscode.l10n.t('Parent'), escapeMarkdown(parent));
+    }
+  }
+  if (i.kind === 'bridge') {
+    row(vscode.l10n.t('Ports'), node.ports.length ? node.ports.map((p) => escapeMarkdown(p.name)).join(', ') : '—');
   }
   if (i.addresses.length > 0) {
     row(

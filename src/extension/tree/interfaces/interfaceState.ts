@@ -70,7 +70,7 @@ export function stateColor(state: LinkState): string {
  * Space-separated tokens matched by `when` clauses with regular expressions, e.g.
  * `viewItem =~ /\binterface\.up\b/`: "interface interface.veth interface.up interface.addresses".
  */
-export function interfaceContextValue(i: Interface): string {
+export function interfaceContextValue(i: Interface, port = false): string {
   const tokens = ['interface', `interface.${i.kind === 'loopback' ? 'loopback' : i.kind === 'veth' ? 'veth' : 'other'}`];
   tokens.push(i.flags.includes('UP') ? 'interface.up' : 'interface.down');
   if (i.addresses.length > 0) {
@@ -78,6 +78,17 @@ export function interfaceContextValue(i: Interface): string {
   }
   if (i.kind === 'veth' && i.peer?.name !== undefined && i.peer.netns !== undefined) {
     tokens.push('interface.peer');
+  }
+  // A bridge takes ports; a port (shown under its bridge) can be released; others can become one.
+  if (i.kind === 'bridge') {
+    tokens.push('interface.bridge');
+  } else if (port) {
+    tokens.push('interface.port');
+  } else if (i.kind !== 'loopback') {
+    tokens.push('interface.canBePort');
+  }
+  if (i.kind === 'vlan') {
+    tokens.push('interface.vlan');
   }
   if (i.netem) {
     tokens.push('interface.netem');

@@ -44,6 +44,8 @@ export interface RequestMap {
   delAddress: { params: { netns: NetnsRef; name: string; address: string }; result: Record<string, never> };
   delLink: { params: { netns: NetnsRef; name: string }; result: Record<string, never> };
   batch: { params: { requests: BatchItem[] }; result: { done: number } };
+  /** Echo requests from inside a namespace to an address one of this host's namespaces has. */
+  ping: { params: { netns: NetnsRef; address: string; count?: number }; result: PingResult };
   installHelper: {
     params: Record<string, never>;
     result: {
@@ -59,6 +61,15 @@ export interface RequestMap {
   uninstallHelper: { params: Record<string, never>; result: { removed: string[] } };
   watch: { params: Record<string, never>; result: { watching: boolean; kernelEvents: boolean } };
   unwatch: { params: Record<string, never>; result: { watching: false } };
+}
+
+export interface PingResult {
+  transmitted: number;
+  received: number;
+  /** The round-trip time of each reply, in milliseconds. */
+  rttMs: number[];
+  /** Where the address is: the namespace (null: the host's) and interface that have it. */
+  target: { netns: NetnsRef; name: string };
 }
 
 export type Op = keyof RequestMap;
@@ -236,6 +247,12 @@ export const OPERATIONS: { [O in Op]: OperationSpec<O> } = {
     // Each item is checked as a request of its own (see parseRequest).
     fields: { requests: f.req(f.batchList) },
     needsIp: 'always',
+  },
+  ping: {
+    access: 'read',
+    fields: { netns: f.req(f.netnsRef), address: f.req(f.hostAddress), count: f.opt(f.pingCount) },
+    needsIp: 'never',
+    targets: (p) => [{ kind: 'netns', netns: p.netns }],
   },
   installHelper: { access: 'write', fields: {}, needsIp: 'never', needsPasswordStart: true },
   uninstallHelper: { access: 'write', fields: {}, needsIp: 'never', needsPasswordStart: true },

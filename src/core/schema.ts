@@ -2,12 +2,15 @@
 // checks. A check returns undefined when the value is good, or what is wrong in the user's words.
 // The rules are the kernel's and iproute2's (validate.ts), which no schema library knows.
 
-import { parseCidr, validateInterfaceName, validateNamespaceName, validatePid } from './validate';
+import { isIPv4, isIPv6, parseCidr, validateInterfaceName, validateNamespaceName, validatePid } from './validate';
 
 /** Checks one nested request (the item of a batch at `index`); returns its problem. */
 export type NestedCheck = (item: unknown, field: string, index: number) => string | undefined;
 export type FieldCheck = (v: unknown, field: string, nested: NestedCheck) => string | undefined;
 export type Schema = Record<string, { required: boolean; check: FieldCheck }>;
+
+/** The most echo requests one ping sends. */
+export const MAX_PING_COUNT = 10;
 
 /** The most items one batch may hold. */
 export const MAX_BATCH_ITEMS = 100000;
@@ -26,6 +29,10 @@ export const fields = {
     const r = parseCidr(v);
     return typeof r === 'string' ? r : undefined;
   }) as FieldCheck,
+  /** One IPv4 or IPv6 address, without a prefix length. */
+  hostAddress: ((v, f) => (typeof v === 'string' && (isIPv4(v) || isIPv6(v)) ? undefined : `"${f}" must be an IPv4 or IPv6 address.`)) as FieldCheck,
+  /** How many echo requests one ping sends. */
+  pingCount: ((v, f) => (Number.isInteger(v) && (v as number) >= 1 && (v as number) <= MAX_PING_COUNT ? undefined : `"${f}" must be a whole number from 1 to ${MAX_PING_COUNT}.`)) as FieldCheck,
   readerKind: ((v, f) =>
     v === 'auto' || v === 'netlink' || v === 'ip' ? undefined : `"${f}" must be "auto", "netlink" or "ip".`) as FieldCheck,
   nameList: ((v, f) => {

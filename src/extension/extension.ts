@@ -9,6 +9,7 @@ import { moveInterfaces } from './commands/interfaces/moveInterface';
 import { registerCommands } from './commands/registry';
 import { trackHelperState } from './helperState';
 import { windowHost, type Host } from './host';
+import { LabRecords } from './labs/labRecords';
 import { Log } from './log';
 import { NamespaceStore } from './model/namespaceStore';
 import { ReadRouter } from './model/readRouter';
@@ -18,6 +19,7 @@ import { OperationStatus } from './status/operationStatus';
 import { NamespaceTerminalProfileProvider, TERMINAL_PROFILE_ID } from './terminal/terminalProfileProvider';
 import { NamespaceDragAndDrop } from './tree/namespaceDragAndDrop';
 import { NamespaceTreeProvider } from './tree/namespaceTreeProvider';
+import { LearnProgress } from './walkthrough/learnProgress';
 import type { TreeNode } from './tree/nodes';
 
 export const VIEW_ID = 'netns.namespaces';
@@ -36,6 +38,7 @@ export function activate(context: vscode.ExtensionContext): NetnsApi {
   const model = new NamespaceStore(router, log.write);
   const activation = new ViewActivation(client, model, log.write, router);
   const treeProvider = new NamespaceTreeProvider(model);
+  const learn = new LearnProgress(model);
   const ctx: CommandContext = {
     client,
     model,
@@ -48,6 +51,8 @@ export function activate(context: vscode.ExtensionContext): NetnsApi {
     },
     bundledClient: () => makeClient(context.extensionPath, log, () => host, { installedLauncher: false }),
     extensionUri: context.extensionUri,
+    labs: new LabRecords(context.globalState),
+    learn,
   };
   const dragAndDrop = new NamespaceDragAndDrop(model, (refs, to) => moveInterfaces(ctx, refs, to));
   const treeView = vscode.window.createTreeView<TreeNode>(VIEW_ID, {
@@ -66,6 +71,7 @@ export function activate(context: vscode.ExtensionContext): NetnsApi {
     activation,
     model,
     treeProvider,
+    learn,
     treeView,
     // The client logs why a start failed (once); the view's welcome content says it to the user.
     trackHelperState(client),

@@ -9,6 +9,7 @@ import { installHelper, uninstallHelper } from './ops/install';
 import { runIpOp } from './ops/ipOp';
 import { addVeth, moveLink } from './ops/links';
 import { addNetns, attachNetns } from './ops/namespaces';
+import { ping } from './ops/ping';
 import { processes } from './ops/processes';
 import { hello, listNames, snapshot } from './ops/read';
 
@@ -55,6 +56,7 @@ export const HANDLERS: { [O in Op]: Handler<O> } = {
   delAddress: runIpOp,
   delLink: runIpOp,
   batch: (ctx, req, { session }) => batch(ctx, req, (item) => runAdmitted(ctx, item, session)),
+  ping,
   installHelper: (ctx) => installHelper(ctx),
   uninstallHelper: (ctx) => uninstallHelper(ctx),
 };

@@ -19,6 +19,9 @@ import { moveInterface } from './interfaces/moveInterface';
 import { removeAddress } from './interfaces/removeAddress';
 import { revealInterface, revealPeer } from './interfaces/revealInterface';
 import { setInterfaceDown, setInterfaceUp } from './interfaces/setInterfaceState';
+import { pingAddress } from './diagnose/pingAddress';
+import { createExampleLab } from './labs/createExampleLab';
+import { removeLab } from './labs/removeLab';
 import { attachProcessNamespace } from './namespaces/attachProcessNamespace';
 import { createNamespace } from './namespaces/createNamespace';
 import { deleteNamespace } from './namespaces/deleteNamespace';
@@ -39,6 +42,9 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   'netns.addAddress': addAddress,
   'netns.removeAddress': removeAddress,
   'netns.deleteInterface': deleteInterface,
+  'netns.ping': pingAddress,
+  'netns.createExampleLab': createExampleLab,
+  'netns.removeLab': removeLab,
   'netns.copyIpCommand': copyIpCommand,
   'netns.refresh': refresh,
   'netns.showLog': showLog,

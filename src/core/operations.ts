@@ -24,6 +24,15 @@ import { clearNetemArgv, netemProblem, setNetemArgv, sysctlForwardingArgs } from
 import { fields, type Schema } from './schema';
 import { routeProblem } from './validate';
 
+export interface PingResult {
+  transmitted: number;
+  received: number;
+  /** The round-trip time of each reply, in milliseconds. */
+  rttMs: number[];
+  /** Where the address is: the namespace (null: the host's) and interface that have it. */
+  target: { netns: NetnsRef; name: string };
+}
+
 /** Parameters and result of every operation (the wire types). */
 export interface RequestMap {
   hello: { params: Record<string, never>; result: HelloResult };
@@ -67,6 +76,8 @@ export interface RequestMap {
   /** Makes `name` a port of the bridge `master` in the same namespace; `master: null` releases it. */
   setMaster: { params: { netns: NetnsRef; name: string; master: string | null }; result: { previousMaster: string | null } };
   batch: { params: { requests: BatchItem[] }; result: { done: number } };
+  /** Echo requests from inside a namespace to an address one of this host's namespaces has. */
+  ping: { params: { netns: NetnsRef; address: string; count?: number }; result: PingResult };
   installHelper: {
     params: Record<string, never>;
     result: {
@@ -96,7 +107,6 @@ export interface RouteParams {
 }
 /** What addLink makes. */
 export type LinkKind = 'bridge' | 'dummy' | 'vlan';
-
 export type Op = keyof RequestMap;
 export type Params<O extends Op> = RequestMap[O]['params'];
 export type Result<O extends Op> = RequestMap[O]['result'];
@@ -396,6 +406,12 @@ export const OPERATIONS: { [O in Op]: OperationSpec<O> } = {
     // Each item is checked as a request of its own (see parseRequest).
     fields: { requests: f.req(f.batchList) },
     needsIp: 'always',
+  },
+  ping: {
+    access: 'read',
+    fields: { netns: f.req(f.netnsRef), address: f.req(f.address), count: f.opt(f.pingCount) },
+    needsIp: 'never',
+    targets: (p) => [{ kind: 'netns', netns: p.netns }],
   },
   installHelper: { access: 'write', fields: {}, needsIp: 'never', needsPasswordStart: true },
   uninstallHelper: { access: 'write', fields: {}, needsIp: 'never', needsPasswordStart: true },

@@ -49,7 +49,7 @@ export interface ErrorBody {
 }
 
 /** The rules of the helper's policy, as named in refusals. */
-export type PolicyRule = 'foreign-userns' | 'physical-interface' | 'password-start';
+export type PolicyRule = 'foreign-userns' | 'physical-interface' | 'password-start' | 'local-addresses-only';
 
 export type Response =
   | { id: number; ok: true; result: unknown }

@@ -12,6 +12,9 @@ export type NestedCheck = (item: unknown, field: string, index: number) => strin
 export type FieldCheck = (v: unknown, field: string, nested: NestedCheck) => string | undefined;
 export type Schema = Record<string, { required: boolean; check: FieldCheck }>;
 
+/** The most echo requests one ping sends. */
+export const MAX_PING_COUNT = 10;
+
 /** The most items one batch may hold. */
 export const MAX_BATCH_ITEMS = 100000;
 
@@ -50,6 +53,8 @@ export const fields = {
   }) as FieldCheck,
   family: ((v) => (v === 4 || v === 6 ? undefined : msg('The family must be 4 (IPv4) or 6 (IPv6).'))) as FieldCheck,
   metric: ((v) => validateMetric(v)) as FieldCheck,
+  /** How many echo requests one ping sends. */
+  pingCount: ((v, f) => (Number.isInteger(v) && (v as number) >= 1 && (v as number) <= MAX_PING_COUNT ? undefined : `"${f}" must be a whole number from 1 to ${MAX_PING_COUNT}.`)) as FieldCheck,
   readerKind: ((v, f) =>
     v === 'auto' || v === 'netlink' || v === 'ip' ? undefined : `"${f}" must be "auto", "netlink" or "ip".`) as FieldCheck,
   nameList: ((v, f) => {

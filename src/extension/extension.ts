@@ -10,6 +10,7 @@ import { moveInterfaces, type MoveResult } from './commands/interfaces/moveInter
 import { registerCommands } from './commands/registry';
 import { trackHelperState } from './helperState';
 import { windowHost, type Host } from './host';
+import { LabRecords } from './labs/labRecords';
 import { Log } from './log';
 import { NamespaceStore } from './model/namespaceStore';
 import { ReadRouter } from './model/readRouter';
@@ -19,6 +20,7 @@ import { OperationStatus } from './status/operationStatus';
 import { NamespaceTerminalProfileProvider, TERMINAL_PROFILE_ID } from './terminal/terminalProfileProvider';
 import { NamespaceDragAndDrop } from './tree/namespaceDragAndDrop';
 import { NamespaceTreeProvider } from './tree/namespaceTreeProvider';
+import { LearnProgress } from './walkthrough/learnProgress';
 import type { TreeNode } from './tree/nodes';
 
 export const VIEW_ID = 'netns.namespaces';
@@ -37,6 +39,7 @@ export function activate(context: vscode.ExtensionContext): NetnsApi {
   const model = new NamespaceStore(router, log.write);
   const activation = new ViewActivation(client, model, log.write, router);
   const treeProvider = new NamespaceTreeProvider(model);
+  const learn = new LearnProgress(model);
   const ctx: CommandContext = {
     client,
     model,
@@ -49,6 +52,8 @@ export function activate(context: vscode.ExtensionContext): NetnsApi {
     },
     bundledClient: () => makeClient(context.extensionPath, log, () => host, { installedLauncher: false }),
     extensionUri: context.extensionUri,
+    labs: new LabRecords(context.globalState),
+    learn,
   };
   const dragAndDrop = new NamespaceDragAndDrop<MoveResult | AttachResult | undefined>(model, (refs, to, bridge) =>
     bridge ? attachToBridge(ctx, refs, bridge) : moveInterfaces(ctx, refs, to),
@@ -69,6 +74,7 @@ export function activate(context: vscode.ExtensionContext): NetnsApi {
     activation,
     model,
     treeProvider,
+    learn,
     treeView,
     // The client logs why a start failed (once); the view's welcome content says it to the user.
     trackHelperState(client),

@@ -7,7 +7,7 @@ export interface RawResponse {
   id: number | null;
   ok: boolean;
   result?: unknown;
-  error?: { code: string; message: string; detail?: string };
+  error?: { code: string; message: string; detail?: string; rule?: string };
 }
 
 export class HelperProcess {

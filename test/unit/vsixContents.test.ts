@@ -19,7 +19,7 @@ const ALLOWED = [
   /^l10n\/bundle\.l10n\.[a-z-]+\.json$/,
   /^README\.md$/,
   /^LICENSE$/,
-  /^media\/(e2e\/)?[^/]+\.(svg|png)$/,
+  /^media\/(e2e\/|walkthrough\/)?[^/]+\.(svg|png)$/,
   /^dist\/(extension|helper|askpass)\.js$/,
   /^node_modules\/koffi\/(package\.json|index\.cjs|LICENSE\.txt|src\/koffi\/index\.cjs|src\/koffi\/src\/static\.cjs)$/,
   /^node_modules\/@koromix\/koffi-linux-[a-z0-9]+\/(package\.json|index\.js|[a-z0-9_]+\/koffi\.node)$/,

@@ -6,6 +6,8 @@
 import type * as vscode from 'vscode';
 import type { NetnsClient } from '../../client/types';
 import type { Host } from '../host';
+import type { LabRecords } from '../labs/labRecords';
+import type { LearnProgress } from '../walkthrough/learnProgress';
 import type { Log } from '../log';
 import type { NamespaceStore } from '../model/namespaceStore';
 import type { ViewActivation } from '../model/viewActivation';
@@ -25,6 +27,10 @@ export interface CommandContext {
    * what the installed copy refuses to do (install or remove itself). Its start asks for a password.
    */
   bundledClient(): NetnsClient;
+  /** The labs built from here, and what each made. */
+  readonly labs: LabRecords;
+  /** The walkthrough's progress (what the model cannot show: a ping that got its replies). */
+  readonly learn: LearnProgress;
   /** This extension's folder (README, media). */
   readonly extensionUri: vscode.Uri;
 }

@@ -26,6 +26,9 @@ import { moveInterface } from './interfaces/moveInterface';
 import { removeAddress } from './interfaces/removeAddress';
 import { revealInterface, revealPeer } from './interfaces/revealInterface';
 import { setInterfaceDown, setInterfaceUp } from './interfaces/setInterfaceState';
+import { pingAddress } from './diagnose/pingAddress';
+import { createExampleLab } from './labs/createExampleLab';
+import { removeLab } from './labs/removeLab';
 import { attachProcessNamespace } from './namespaces/attachProcessNamespace';
 import { createNamespace } from './namespaces/createNamespace';
 import { deleteNamespace } from './namespaces/deleteNamespace';
@@ -60,6 +63,9 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   'netns.createVlanInterface': createVlanInterface,
   'netns.addToBridge': addToBridge,
   'netns.removeFromBridge': removeFromBridge,
+  'netns.ping': pingAddress,
+  'netns.createExampleLab': createExampleLab,
+  'netns.removeLab': removeLab,
   'netns.copyIpCommand': copyIpCommand,
   'netns.refresh': refresh,
   'netns.showLog': showLog,

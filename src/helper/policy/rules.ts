@@ -94,3 +94,17 @@ export function checkLinkChange(ctx: HelperContext, netns: NetnsRef, name: strin
       : part('The helper does not move, delete, set down or re-address the host\'s physical interfaces, so a mistake cannot cut the machine off its network.');
   refuse('physical-interface', what, why, part('An administrator can allow it by adding its name to "allowPhysicalInterfaces" in {0}.', POLICY_CONFIG));
 }
+
+/**
+ * Pings go only to addresses of this host's own namespaces: the helper sends no traffic to the
+ * outside for anyone, root included.
+ */
+export function checkLocalAddress(address: string, local: boolean): void {
+  if (!local) {
+    refuse(
+      'local-addresses-only',
+      part('{0} is not an address of any namespace on this machine.', address),
+      part('The helper pings only addresses that an interface of this host\'s namespaces has. Pick the address of an interface the view shows.'),
+    );
+  }
+}

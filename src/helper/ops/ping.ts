@@ -1,0 +1,58 @@
+// Echo requests from inside a namespace, to an address that an interface of one of this host's
+// namespaces has (nothing leaves the machine's own namespaces). ping runs by absolute path,
+// entered into the namespace by nsenter (a path, never a name ip could read as an option), with a
+// bounded count, a reply wait of one second and a deadline.
+
+import { execFile } from 'node:child_process';
+import { part } from '../../core/messages';
+import type { NetnsRef } from '../../core/model';
+import type { Request, Result } from '../../core/operations';
+import { ProtocolError } from '../../core/protocol';
+import { findProgram } from '../../platform/programs';
+import type { HelperContext } from '../context';
+import { netnsPath } from '../netnsDir';
+import { checkLocalAddress } from '../policy/rules';
+
+const DEFAULT_COUNT = 3;
+
+export async function ping(ctx: HelperContext, p: Request<'ping'>): Promise<Result<'ping'>> {
+  const all = await ctx.reader.read({ includeRoot: true });
+  const owner = all.flatMap((ns) => ns.interfaces.filter((i) => i.addresses.some((a) => a.address === p.address)).map((i) => ({ netns: ns.name, name: i.name })))[0];
+  checkLocalAddress(p.address, owner !== undefined);
+  const pingPath = findProgram('ping');
+  if (!pingPath) {
+    throw new ProtocolError('ENOENT', part('ping is not installed (Debian: apt-get install iputils-ping).'));
+  }
+  const count = p.count ?? DEFAULT_COUNT;
+  const pingArgv = [pingPath, '-n', '-c', String(count), '-i', '0.2', '-W', '1', '-w', String(count + 1), p.address];
+  const argv = p.netns === null ? pingArgv : [nsenterPath(), `--net=${netnsPath(p.netns)}`, '--', ...pingArgv];
+  ctx.log(`ping: ${argv.join(' ')}`);
+  const out = await run(argv, (count + 3) * 1000);
+  const summary = /(\d+) packets transmitted, (\d+) received/.exec(out);
+  if (!summary) {
+    throw new ProtocolError('EIO', part('ping gave no summary: {0}', out.trim().split('\n').slice(-1)[0] ?? ''));
+  }
+  return {
+    transmitted: Number(summary[1]),
+    received: Number(summary[2]),
+    rttMs: [...out.matchAll(/time=([\d.]+) ms/g)].map((m) => Number(m[1])),
+    target: owner as { netns: NetnsRef; name: string },
+  };
+}
+
+function nsenterPath(): string {
+  const path = findProgram('nsenter');
+  if (!path) {
+    throw new ProtocolError('ENOENT', part('nsenter is not installed (Debian: apt-get install util-linux).'));
+  }
+  return path;
+}
+
+/** Its output whatever the exit status (ping exits 1 when no reply came), within `timeoutMs`. */
+function run(argv: string[], timeoutMs: number): Promise<string> {
+  return new Promise((resolve) => {
+    execFile(argv[0], argv.slice(1), { timeout: timeoutMs, maxBuffer: 64 * 1024, env: { LC_ALL: 'C', PATH: '/usr/sbin:/usr/bin:/sbin:/bin' } }, (_e, stdout, stderr) =>
+      resolve(`${stdout}\n${stderr}`),
+    );
+  });
+}

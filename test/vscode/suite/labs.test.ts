@@ -8,7 +8,7 @@ import type { NetnsApi } from '../../../src/extension/api';
 import type { Host } from '../../../src/extension/host';
 import type { LabRecord } from '../../../src/extension/labs/labRecords';
 import { cleanupOnExit, cleanupPrefix, ip, linkNames, netnsNames, uniquePrefix } from '../../support/kernel';
-import { netnsApi, ScriptedHost } from './extensionFixture';
+import { netnsApi, ScriptedHost, waitFor } from './extensionFixture';
 
 const run = <T>(command: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(command, ...args);
 
@@ -37,6 +37,7 @@ describe('example labs', function () {
 
   it('builds the bridge lab under the prefix typed, refusing one whose names are taken', async () => {
     ip(['netns', 'add', `${P}x-h1`]);
+    await waitFor(() => api.model.has(`${P}x-h1`), 10_000, `${P}x-h1 in the model`);
     let offered = '';
     host.picks.push((items) => items.find((i) => /bridge/.test(i.label)));
     host.inputs.push((o) => {

@@ -13,9 +13,9 @@ export interface LearnSteps {
   vethAcross: boolean;
   /** Such a pair with an IPv4 address on each end and both ends up. */
   addressed: boolean;
-  /** A bridge with at least two ports. */
+  /** A bridge with at least two ports, in a named namespace. */
   bridge: boolean;
-  /** A namespace with IPv4 forwarding on and IPv4 addresses in two subnets. */
+  /** A named namespace with IPv4 forwarding on and IPv4 addresses in two subnets (the host, which often forwards for containers, does not count). */
   router: boolean;
 }
 
@@ -31,8 +31,8 @@ export function learnSteps(namespaces: readonly Namespace[]): LearnSteps {
     const peer = peerNs && peerOf(peerNs, i.peer?.name);
     return !!peer && [i, peer].every((end) => isUp(end.flags) && end.addresses.some((a) => a.family === 4));
   });
-  const bridge = namespaces.some((ns) => ns.interfaces.some((br) => br.kind === 'bridge' && ns.interfaces.filter((p) => p.master === br.name).length >= 2));
-  const router = namespaces.some((ns) => {
+  const bridge = named.some((ns) => ns.interfaces.some((br) => br.kind === 'bridge' && ns.interfaces.filter((p) => p.master === br.name).length >= 2));
+  const router = named.some((ns) => {
     if (!ns.forwarding?.ipv4) {
       return false;
     }

@@ -24,15 +24,21 @@ export async function run(ctx: E2eContext): Promise<void> {
   try {
     await wb.openContainer(/Network Namespaces/);
     await wb.widenSideBar(480);
-    await wb.runCommand('Netns: Create Example Lab...');
-    await wb.pick('Choose a lab to build', 'Two subnets joined by a router namespace');
+    // From the walkthrough's router step: its button builds the lab.
+    await wb.runCommand('Welcome: Open Walkthrough...');
+    await wb.pick('Select a walkthrough to open', 'Learn Network Namespaces');
+    const routerStep = ctx.page.locator('.getting-started-step').filter({ hasText: 'A router between two subnets' });
+    await routerStep.click();
+    await ctx.page.locator('.getting-started-step.expanded a, .getting-started-step.expanded .button-link, .getting-started-step.expanded button.monaco-button').filter({ hasText: 'Build the Router Lab' }).first().click();
     await wb.answer('Prefix of the lab', prefix);
-    await waitUntil('the lab in the kernel', () => [a, r, b].every((n) => netnsNames().includes(n)), 30_000);
+    const ready = await wb.notification(/The lab is ready/, 30_000);
+    ctx.log(`built: ${ready.replace(/\s+/g, ' ')}`);
 
     // The kernel: r forwards and has both subnets; a's default route goes through r.
+    assert.ok([a, r, b].every((n) => netnsNames().includes(n)));
     assert.equal(ip(['netns', 'exec', r, 'cat', '/proc/sys/net/ipv4/ip_forward']).trim(), '1');
     const routes = JSON.parse(ip(['-n', a, '-j', 'route', 'show'])) as { dst: string; gateway?: string }[];
-    assert.ok(routes.some((x) => x.dst === 'default' && x.gateway === '10.0.1.1'));
+    assert.ok(routes.some((x) => x.dst === 'default' && x.gateway === '10.0.1.1'), JSON.stringify(routes));
 
     // The tree: r's interfaces with their addresses, and each veth's peer in its namespace.
     for (const n of [a, r, b]) {
@@ -62,11 +68,15 @@ export async function run(ctx: E2eContext): Promise<void> {
     await shot('router-lab-02-ping');
     await wb.clearNotifications();
 
-    // The walkthrough: the router step is done (the kernel shows a router).
+    // The walkthrough: the router step is done (the kernel shows a router), and so are the steps
+    // the lab did on the way (namespaces, veth pairs, addresses), and the ping.
     await wb.runCommand('Welcome: Open Walkthrough...');
     await wb.pick('Select a walkthrough to open', 'Learn Network Namespaces');
-    const routerStep = ctx.page.locator('.getting-started-step').filter({ hasText: 'A router between two subnets' });
-    await waitUntil('the router step marked done', async () => (await routerStep.getAttribute('class'))?.includes('complete') ?? false);
+    const done = async (title: string) => (await ctx.page.locator('.getting-started-step').filter({ hasText: title }).locator('.codicon.complete').count()) > 0;
+    await waitUntil('the router step marked done', () => done('A router between two subnets'));
+    for (const title of ['Create two namespaces', 'Make a veth pair', 'Look inside: addresses and up', 'Ping across']) {
+      assert.ok(await done(title), `"${title}" is marked done`);
+    }
     await routerStep.click();
     await shot('router-lab-03-walkthrough');
     await ctx.page.keyboard.press('Control+W');

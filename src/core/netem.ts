@@ -99,7 +99,14 @@ function inNetns(netns: NetnsRef): string[] {
 
 /** `tc [-n NS] qdisc replace dev X root netem ...`: one root netem qdisc, made or changed in place. */
 export function setNetemArgv(p: { netns: NetnsRef; name: string } & Netem): string[] {
-  return [...inNetns(p.netns), 'qdisc', 'replace', 'dev', p.name, 'root', 'netem', ...netemArgs(p)];
+  // A replace keeps the corruption, reordering and rate an existing netem had unless they are
+  // given: zero what is not set, so the interface gets exactly these impairments.
+  const reset = [
+    ...(p.corruptPct === undefined ? ['corrupt', '0%'] : []),
+    ...(p.reorderPct === undefined ? ['reorder', '0%'] : []),
+    ...(p.rateKbit === undefined ? ['rate', '0bit'] : []),
+  ];
+  return [...inNetns(p.netns), 'qdisc', 'replace', 'dev', p.name, 'root', 'netem', ...netemArgs(p), ...reset];
 }
 
 /**

@@ -52,7 +52,7 @@ describe('extension pure helpers', () => {
     assert.equal(namespaceCommands(null).at(-1)?.command, 'sysctl -w net.ipv4.ip_forward=1');
     assert.deepEqual(
       interfaceCommands('ns1', { name: 'veth-a', kind: 'veth', flags: [], netem: { delayMs: 100, lossPct: 1 } }).filter((c) => /netem/i.test(c.kind)).map((c) => c.command),
-      ['tc -n ns1 qdisc replace dev veth-a root netem delay 100ms loss 1%', 'tc -n ns1 qdisc del dev veth-a root netem'],
+      ['tc -n ns1 qdisc replace dev veth-a root netem delay 100ms loss 1% corrupt 0% reorder 0% rate 0bit', 'tc -n ns1 qdisc del dev veth-a root netem'],
     );
     assert.equal(namespaceCommands(null)[0].command, 'ip address show');
     const cmds = interfaceCommands('ns1', veth);

@@ -54,10 +54,10 @@ describe('netem values', () => {
     );
     assert.equal(display({ op: 'clearNetem', netns: null, name: '-x' }), 'tc qdisc del dev -x root netem');
     // What the extension logs for each request, and "Copy ip Command" offers.
-    assert.equal(ipEquivalent('setNetem', { netns: 'ns1', name: 'veth-a', delayMs: 100 }), 'tc -n ns1 qdisc replace dev veth-a root netem delay 100ms');
+    assert.equal(ipEquivalent('setNetem', { netns: 'ns1', name: 'veth-a', delayMs: 100 }), 'tc -n ns1 qdisc replace dev veth-a root netem delay 100ms corrupt 0% reorder 0% rate 0bit');
     assert.equal(ipEquivalent('setForwarding', { netns: null, family: 4, on: true }), 'sysctl -w net.ipv4.ip_forward=1');
     assert.equal(ipEquivalent('delLink', { netns: 'n', name: 'a' }), 'ip -n n link delete dev a');
-    assert.deepEqual(setNetemArgv({ netns: null, name: 'a', delayMs: 0.0001, lossPct: 0 }), ['qdisc', 'replace', 'dev', 'a', 'root', 'netem']);
+    assert.deepEqual(setNetemArgv({ netns: null, name: 'a', delayMs: 0.0001, lossPct: 0 }), ['qdisc', 'replace', 'dev', 'a', 'root', 'netem', 'corrupt', '0%', 'reorder', '0%', 'rate', '0bit']);
     assert.deepEqual(clearNetemArgv({ netns: 'n', name: 'a' }), ['-n', 'n', 'qdisc', 'del', 'dev', 'a', 'root', 'netem']);
     assert.equal(formatRate(1500), '1.5mbit');
     assert.equal(formatRate(64), '64kbit');

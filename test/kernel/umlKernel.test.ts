@@ -1,0 +1,68 @@
+// The kernel features this machine's kernel may be built without, tested on one that has them:
+// the netem tests (delay, loss, the 100 ms ping, qdisc events) and the bridge, dummy and VLAN tests
+// run again inside user-mode Linux, a real Debian kernel booted as a process (see
+// test/support/uml.ts), where every module they need is loaded. Their results are this test's.
+
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { IP, uniquePrefix } from '../support/kernel';
+import { runInUml, umlMissing } from '../support/uml';
+
+const root = path.resolve(__dirname, '..', '..', '..');
+
+/** What the host kernel lacks of `kinds` ("netem", "dummy", "vlan"), tried in a namespace of our own. */
+function hostLacks(): string[] {
+  const ns = `${uniquePrefix()}k`;
+  const run = (argv: string[]) => spawnSync(argv[0], argv.slice(1), { encoding: 'utf8' }).status === 0;
+  run([IP, 'netns', 'add', ns]);
+  try {
+    const lacks: string[] = [];
+    run([IP, '-n', ns, 'link', 'add', 'name', 'v0', 'type', 'veth', 'peer', 'name', 'v1']);
+    if (!run(['/usr/sbin/tc', '-n', ns, 'qdisc', 'add', 'dev', 'v0', 'root', 'netem', 'delay', '1ms'])) {
+      lacks.push('netem');
+    }
+    if (!run([IP, '-n', ns, 'link', 'add', 'name', 'd0', 'type', 'dummy'])) {
+      lacks.push('dummy');
+    }
+    if (!run([IP, '-n', ns, 'link', 'add', 'link', 'v0', 'name', 'v0.5', 'type', 'vlan', 'id', '5'])) {
+      lacks.push('vlan');
+    }
+    return lacks;
+  } finally {
+    run([IP, 'netns', 'delete', ns]);
+  }
+}
+
+const LACKS = hostLacks();
+const SUITES = [
+  { file: 'netem.test.js', needs: ['netem'], modules: ['ipv6', 'veth', 'sch_netem', 'sch_tbf'] },
+  { file: 'bridges.test.js', needs: ['dummy', 'vlan'], modules: ['ipv6', 'veth', 'bridge', 'dummy', '8021q'] },
+];
+
+describe('kernel features in user-mode Linux', () => {
+  for (const s of SUITES) {
+    const lacking = s.needs.filter((n) => LACKS.includes(n));
+    if (lacking.length === 0) {
+      it(`${s.file}: this kernel has ${s.needs.join(' and ')}, so the kernel suite tests them here`, () => {
+        assert.deepEqual(LACKS.filter((n) => s.needs.includes(n)), []);
+      });
+      continue;
+    }
+    it(`${s.file} on a kernel with ${lacking.join(' and ')} (this one has none)`, { skip: umlMissing() ?? false, timeout: 240_000 }, () => {
+      const r = runInUml(['/usr/bin/node', '--test', '--test-reporter=tap', path.join('out', 'test', 'kernel', s.file)], {
+        modules: s.modules,
+        cwd: root,
+        env: { NETNS_IN_UML: '1' },
+        timeoutMs: 200_000,
+      });
+      const results = r.output.split('\n').filter((l) => /^\s*(not )?ok \d+ - /.test(l) || /^# (pass|fail|skipped) /.test(l) || /RTT|netem:/.test(l));
+      console.log(`user-mode Linux ran ${s.file}:\n${results.join('\n')}`);
+      assert.equal(r.status, 0, `exit status ${r.status}\n${r.output.slice(-3000)}\n--- console ---\n${r.console}`);
+      assert.match(r.output, /^# fail 0$/m);
+      assert.match(r.output, /^# skipped 0$/m, 'nothing was skipped there');
+      assert.ok(Number(/^# pass (\d+)$/m.exec(r.output)?.[1] ?? 0) >= 5, 'its tests ran');
+    });
+  }
+});

@@ -95,11 +95,15 @@ describe('limits an ordinary user cannot get past through the installed launcher
       const id = 500_000 + i;
       answers.push(h.sendRaw(JSON.stringify({ id, op: 'snapshot', reader: 'ip', names, includeRoot: true }), id));
     }
+    let timer: NodeJS.Timeout | undefined;
     const all = await Promise.race([
       Promise.all(answers),
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`not all ${N} answered within 120 s: ${h.stderr.slice(-2000)}`)), 120_000)),
-    ]);
-    sampling = false;
+      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`not all ${N} answered within 120 s: ${h.stderr.slice(-2000)}`)), 120_000))),
+    ]).finally(() => {
+      // Stopped whatever the outcome: a sampler left running keeps the test process busy forever.
+      clearTimeout(timer);
+      sampling = false;
+    });
     await sampler;
     const ms = Math.round(performance.now() - t0);
     const ok = all.filter((r) => r.ok).length;

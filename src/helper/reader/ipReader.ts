@@ -1,5 +1,5 @@
-// The fallback reader: `ip -d -j address show`, `ip -d -j route show`, `ip -d -j -6 route show`
-// and `ip -j netconf show` per namespace (and `tc -j qdisc show` where an interface has a netem
+// The fallback reader: per namespace one `ip -d -j -batch -` (address show, route show, netconf
+// show) and one `ip -d -j -6 route show` (and `tc -j qdisc show` where an interface has a netem
 // qdisc). Slower (processes per namespace) but needs nothing beyond iproute2.
 
 import { netnsId, type Namespace, type NetnsRef } from '../../core/model';
@@ -67,28 +67,28 @@ export class IpReader implements Reader {
 
   private async readOne(name: NetnsRef, base: Namespace): Promise<Namespace> {
     const pre = name === null ? [] : ['-n', name];
-    // All at once: each process mostly waits on the kernel.
-    const [r, r4, r6, forwarding] = await Promise.all([
-      this.ip.run([...pre, '-d', '-j', 'address', 'show']),
-      this.ip.run([...pre, '-d', '-j', 'route', 'show']),
+    // Two processes: one ip -batch for the addresses, the IPv4 routes and the forwarding switches
+    // (one JSON list a line), and the IPv6 routes (a batch line cannot choose the family).
+    const [b, r6] = await Promise.all([
+      this.ip.run([...pre, '-d', '-j', '-batch', '-'], 'address show\nroute show\nnetconf show\n'),
       this.ip.run([...pre, '-d', '-j', '-6', 'route', 'show']),
-      this.forwarding(pre),
     ]);
-    if (!r.ok) {
-      return { ...base, error: toolWords(r.stderr.trim()) || 'ip failed' };
+    if (!b.ok) {
+      return { ...base, error: toolWords(b.stderr.replace(/Command failed -:\d+\s*/, '').trim()) || 'ip failed' };
     }
+    const [addrs, routes4, netconf] = b.stdout.split('\n').filter((l) => l.trim() !== '');
     let ns: Namespace;
     try {
-      ns = { ...base, interfaces: parseIpAddrJson(r.stdout) };
-      // Without routes (ip failed there alone), the namespace still shows its interfaces.
-      if (r4.ok && r6.ok) {
-        ns.routes = [...parseIpRouteJson(r4.stdout, 4), ...parseIpRouteJson(r6.stdout, 6)];
+      ns = { ...base, interfaces: parseIpAddrJson(addrs ?? '[]') };
+      // Without IPv6 routes (ip failed there alone), the namespace still shows the rest.
+      if (routes4 !== undefined && r6.ok) {
+        ns.routes = [...parseIpRouteJson(routes4, 4), ...parseIpRouteJson(r6.stdout, 6)];
       }
     } catch (e) {
       return { ...base, error: `Could not read ip's output: ${(e as Error).message}` };
     }
-    ns.forwarding = forwarding;
-    if (r.stdout.includes('"qdisc":"netem"')) {
+    ns.forwarding = parseForwarding(netconf);
+    if ((addrs ?? '').includes('"qdisc":"netem"')) {
       const q = await this.tc.run([...pre, '-j', 'qdisc', 'show']);
       if (q.ok) {
         try {
@@ -108,26 +108,6 @@ export class IpReader implements Reader {
   }
 
   /** The "all" forwarding switches of `ip -j netconf show` (net.ipv4.ip_forward, net.ipv6.conf.all.forwarding). */
-  private async forwarding(pre: string[]): Promise<{ ipv4: boolean; ipv6: boolean }> {
-    const out = { ipv4: false, ipv6: false };
-    const r = await this.ip.run([...pre, '-j', 'netconf', 'show']);
-    if (!r.ok) {
-      return out;
-    }
-    try {
-      for (const c of JSON.parse(r.stdout || '[]') as { family?: string; interface?: string; forwarding?: boolean }[]) {
-        if (c.interface === 'all' && c.family === 'inet') {
-          out.ipv4 = c.forwarding === true;
-        } else if (c.interface === 'all' && c.family === 'inet6') {
-          out.ipv6 = c.forwarding === true;
-        }
-      }
-    } catch {
-      // unreadable: shown as off
-    }
-    return out;
-  }
-
   /** nsid -> namespace as seen from inside `ns` (`ip -n NS -j netns list`). */
   private async nsidMap(ns: NetnsRef): Promise<Map<number, NetnsRef>> {
     const map = new Map<number, NetnsRef>();
@@ -146,4 +126,21 @@ export class IpReader implements Reader {
   }
 
   dispose(): void {}
+}
+
+/** IPv4 and IPv6 forwarding from `ip -j netconf show` (the "all" settings); unreadable reads as off. */
+function parseForwarding(text: string | undefined): { ipv4: boolean; ipv6: boolean } {
+  const out = { ipv4: false, ipv6: false };
+  try {
+    for (const c of JSON.parse(text || '[]') as { family?: string; interface?: string; forwarding?: boolean }[]) {
+      if (c.interface === 'all' && c.family === 'inet') {
+        out.ipv4 = c.forwarding === true;
+      } else if (c.interface === 'all' && c.family === 'inet6') {
+        out.ipv6 = c.forwarding === true;
+      }
+    }
+  } catch {
+    // unreadable: shown as off
+  }
+  return out;
 }

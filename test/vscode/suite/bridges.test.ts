@@ -7,10 +7,9 @@ import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as vscode from 'vscode';
 import type { NetnsApi } from '../../../src/extension/api';
-import type { Host } from '../../../src/extension/host';
 import type { TreeNode } from '../../../src/extension/tree/nodes';
-import { cleanupOnExit, cleanupPrefix, ip, uniquePrefix } from '../../support/kernel';
-import { childById, children, confirm, item, label, netnsApi, pickLabel, ScriptedHost } from './extensionFixture';
+import { ip, uniquePrefix } from '../../support/kernel';
+import {childById, children, confirm, item, label, pickLabel, useScriptedHost } from './extensionFixture';
 
 const run = <T>(command: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(command, ...args);
 const MIME = 'application/vnd.code.tree.netns.namespaces';
@@ -29,8 +28,6 @@ describe('bridges in the view', function () {
   const br = `${prefix}br`;
   const [pa, pb, pc] = ['pa', 'pb', 'pc'].map((s) => prefix + s);
   let api: NetnsApi;
-  const host = new ScriptedHost();
-  let previous: Host;
 
   const detail = (netns: string) => JSON.parse(ip(['-n', netns, '-d', '-j', 'link', 'show'])) as IpDetail[];
   const masterOf = (netns: string, name: string) => detail(netns).find((l) => l.ifname === name)?.master;
@@ -43,10 +40,8 @@ describe('bridges in the view', function () {
   const nsNode = async () => (await childById(api, `ns:${ns}`))!;
   const bridgeNode = async () => (await childById(api, `ns:${ns}/if:${br}`, await nsNode()))!;
 
-  before(async () => {
-    cleanupOnExit(prefix);
-    api = await netnsApi();
-    previous = api.setHost(host);
+  const { host } = useScriptedHost(prefix, async (a) => {
+    api = a;
     ip(['netns', 'add', ns]);
     ip(['netns', 'add', other]);
     for (const v of [pa, pb]) {
@@ -54,18 +49,6 @@ describe('bridges in the view', function () {
     }
     ip(['-n', other, 'link', 'add', 'name', pc, 'type', 'veth', 'peer', 'name', `${pc}x`]);
     await api.model.refresh();
-  });
-
-  after(() => {
-    api?.setHost(previous);
-    cleanupPrefix(prefix);
-  });
-
-  beforeEach(() => host.reset());
-  afterEach(function () {
-    if (this.currentTest?.state === 'failed') {
-      console.log(`shown: ${JSON.stringify(host.shown)}\nunexpected prompts: ${JSON.stringify(host.unexpected)}`);
-    }
   });
 
   it('Create Bridge... on a namespace row asks the name and makes the bridge', async () => {

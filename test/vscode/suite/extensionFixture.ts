@@ -11,7 +11,7 @@ import * as vscode from 'vscode';
 import type { NetnsApi } from '../../../src/extension/api';
 import type { Host } from '../../../src/extension/host';
 import type { TreeNode } from '../../../src/extension/tree/nodes';
-import { IP } from '../../support/kernel';
+import { cleanupOnExit, cleanupPrefix, IP } from '../../support/kernel';
 
 export const EXTENSION_ID = 'vscode-netns.vscode-netns';
 
@@ -134,6 +134,38 @@ export class ScriptedHost implements Host {
   errors(): string[] {
     return this.shown.filter((s) => s.level === 'error').map((s) => s.message);
   }
+}
+
+/**
+ * The hooks of a suite that answers the extension's prompts itself: the API with a ScriptedHost in
+ * place of the window (the previous Host back afterwards), `setup` once the model is loaded,
+ * everything named with `prefix` removed at the end (also when the run is killed), the answers
+ * reset before each test, and what was shown and logged printed when one fails.
+ */
+export function useScriptedHost(prefix: string, setup?: (api: NetnsApi) => void | Promise<void>): { host: ScriptedHost; api: () => NetnsApi } {
+  const host = new ScriptedHost();
+  let api: NetnsApi | undefined;
+  let previous: Host | undefined;
+  before(async () => {
+    cleanupOnExit(prefix);
+    api = await netnsApi();
+    previous = api.setHost(host);
+    await setup?.(api);
+  });
+  after(() => {
+    if (api && previous) {
+      api.setHost(previous);
+    }
+    cleanupPrefix(prefix);
+  });
+  beforeEach(() => host.reset());
+  afterEach(function () {
+    if (this.currentTest?.state === 'failed') {
+      console.log(`shown: ${JSON.stringify(host.shown)}\nunexpected prompts: ${JSON.stringify(host.unexpected)}`);
+      console.log(api?.log.recent().slice(-20).join('\n'));
+    }
+  });
+  return { host, api: () => api! };
 }
 
 /** Answers a QuickPick with the item whose label is `label`. */

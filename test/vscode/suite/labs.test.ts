@@ -5,10 +5,9 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { NetnsApi } from '../../../src/extension/api';
-import type { Host } from '../../../src/extension/host';
 import type { LabRecord } from '../../../src/extension/labs/labRecords';
-import { cleanupOnExit, cleanupPrefix, ip, linkNames, netnsNames, uniquePrefix } from '../../support/kernel';
-import { netnsApi, ScriptedHost, waitFor } from './extensionFixture';
+import { ip, linkNames, netnsNames, uniquePrefix } from '../../support/kernel';
+import {useScriptedHost, waitFor } from './extensionFixture';
 
 const run = <T>(command: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(command, ...args);
 
@@ -16,23 +15,9 @@ describe('example labs', function () {
   this.timeout(60_000);
   const P = uniquePrefix();
   let api: NetnsApi;
-  const host = new ScriptedHost();
-  let previous: Host;
 
-  before(async () => {
-    cleanupOnExit(P);
-    api = await netnsApi();
-    previous = api.setHost(host);
-  });
-  after(() => {
-    api?.setHost(previous);
-    cleanupPrefix(P);
-  });
-  beforeEach(() => host.reset());
-  afterEach(function () {
-    if (this.currentTest?.state === 'failed') {
-      console.log(`shown: ${JSON.stringify(host.shown)}\nunexpected prompts: ${JSON.stringify(host.unexpected)}`);
-    }
+  const { host } = useScriptedHost(P, async (a) => {
+    api = a;
   });
 
   it('builds the bridge lab under the prefix typed, refusing one whose names are taken', async () => {

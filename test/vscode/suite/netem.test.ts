@@ -5,10 +5,9 @@ import * as assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as vscode from 'vscode';
 import type { NetnsApi } from '../../../src/extension/api';
-import type { Host } from '../../../src/extension/host';
 import type { TreeNode } from '../../../src/extension/tree/nodes';
-import { cleanupOnExit, cleanupPrefix, IP, ip, uniquePrefix } from '../../support/kernel';
-import { childById, children, item, netnsApi, ScriptedHost, waitFor } from './extensionFixture';
+import { IP, ip, uniquePrefix } from '../../support/kernel';
+import {childById, children, item, useScriptedHost, waitFor } from './extensionFixture';
 
 const run = <T>(command: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(command, ...args);
 const SYSCTL = '/usr/sbin/sysctl';
@@ -21,8 +20,6 @@ describe('forwarding and link impairments', function () {
   const va = `${prefix}va`;
   const vb = `${prefix}vb`;
   let api: NetnsApi;
-  const host = new ScriptedHost();
-  let previous: Host;
 
   const sysctl = (key: string) => execFileSync(IP, ['netns', 'exec', ns, SYSCTL, '-n', key], { encoding: 'utf8' }).trim();
   const nsRow = async () => item(api, (await childById(api, `ns:${ns}`))!);
@@ -37,26 +34,12 @@ describe('forwarding and link impairments', function () {
     throw new Error(`no row for ${va}`);
   };
 
-  before(async () => {
-    cleanupOnExit(prefix);
-    api = await netnsApi();
-    previous = api.setHost(host);
+  const { host } = useScriptedHost(prefix, async (a) => {
+    api = a;
     ip(['netns', 'add', ns]);
     execFileSync(IP, ['netns', 'exec', ns, SYSCTL, '-q', '-w', 'net.ipv4.ip_forward=0', 'net.ipv6.conf.all.forwarding=0']);
     ip(['-n', ns, 'link', 'add', 'name', va, 'type', 'veth', 'peer', 'name', vb]);
     await api.model.refresh();
-  });
-
-  after(() => {
-    api?.setHost(previous);
-    cleanupPrefix(prefix);
-  });
-
-  beforeEach(() => host.reset());
-  afterEach(function () {
-    if (this.currentTest?.state === 'failed') {
-      console.log(`shown: ${JSON.stringify(host.shown)}\nunexpected prompts: ${JSON.stringify(host.unexpected)}`);
-    }
   });
 
   it('shows forwarding off, and offers only Enable', async () => {

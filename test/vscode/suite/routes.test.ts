@@ -5,10 +5,9 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { NetnsApi } from '../../../src/extension/api';
-import type { Host } from '../../../src/extension/host';
 import type { RouteNode, TreeNode } from '../../../src/extension/tree/nodes';
-import { cleanupOnExit, cleanupPrefix, ip, uniquePrefix } from '../../support/kernel';
-import { childById, children, confirm, item, label, netnsApi, pickLabel, ScriptedHost, waitFor } from './extensionFixture';
+import { ip, uniquePrefix } from '../../support/kernel';
+import {childById, children, confirm, item, label, pickLabel, useScriptedHost, waitFor } from './extensionFixture';
 
 const run = <T>(command: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(command, ...args);
 
@@ -20,8 +19,6 @@ describe('routes', function () {
   const va = `${prefix}va`;
   const vb = `${prefix}vb`;
   let api: NetnsApi;
-  const host = new ScriptedHost();
-  let previous: Host;
 
   interface IpRoute {
     dst: string;
@@ -49,10 +46,8 @@ describe('routes', function () {
     return out;
   }
 
-  before(async () => {
-    cleanupOnExit(prefix);
-    api = await netnsApi();
-    previous = api.setHost(host);
+  const { host } = useScriptedHost(prefix, async (a) => {
+    api = a;
     ip(['netns', 'add', ns1]);
     ip(['netns', 'add', ns2]);
     ip(['-n', ns1, 'link', 'add', va, 'type', 'veth', 'peer', 'name', vb, 'netns', ns2]);
@@ -62,19 +57,6 @@ describe('routes', function () {
     ip(['-n', ns2, 'link', 'set', vb, 'up']);
     ip(['-n', ns1, 'route', 'add', 'default', 'via', '10.61.0.1']);
     await api.model.refresh();
-  });
-
-  after(() => {
-    api?.setHost(previous);
-    cleanupPrefix(prefix);
-  });
-
-  beforeEach(() => host.reset());
-  afterEach(function () {
-    if (this.currentTest?.state === 'failed') {
-      console.log(`shown: ${JSON.stringify(host.shown)}\nunexpected prompts: ${JSON.stringify(host.unexpected)}`);
-      console.log(api.log.recent().slice(-20).join('\n'));
-    }
   });
 
   it('shows a collapsed Routes group with the count and one row per route, as ip prints them', async () => {

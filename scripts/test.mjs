@@ -130,7 +130,8 @@ for (const s of selected) {
   const { cmd } = how;
   console.log(`\n=== suite ${s.name} ===`);
   const { code, text } = await run(cmd[0], cmd[1], true);
-  const num = (re) => Number((text.match(re) ?? [])[1] ?? 0);
+  // The runner's own summary comes last (a test may print lines of the same form before it).
+  const num = (re) => Number([...text.matchAll(new RegExp(re.source, 'gm'))].at(-1)?.[1] ?? 0);
   const p = num(/^[#ℹ] pass (\d+)/m), f = num(/^[#ℹ] fail (\d+)/m), k = num(/^[#ℹ] skipped (\d+)/m);
   // Under CI a skipped test is a failure: every requirement is installed there.
   const bad = f + (code !== 0 && f === 0 ? 1 : 0) + (ci ? k : 0);

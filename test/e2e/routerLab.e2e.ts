@@ -79,7 +79,7 @@ export async function run(ctx: E2eContext): Promise<void> {
     }
     await routerStep.click();
     await shot('router-lab-03-walkthrough');
-    await ctx.page.keyboard.press('Control+W');
+    await wb.runCommand('View: Close All Editors');
 
     // Removed in one action: only the lab's namespaces, all of them.
     await wb.runCommand('Netns: Remove Lab...');

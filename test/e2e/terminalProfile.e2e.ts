@@ -10,16 +10,33 @@ export async function run(ctx: E2eContext): Promise<void> {
   const wb = new Workbench(ctx.page, ctx.log);
   const panel = ctx.page.locator('.part.panel');
   await wb.openContainer(/Network Namespaces/);
+  // Focus in the side bar, not in an editor or terminal an earlier module left open.
+  await ctx.page.locator('.part.sidebar .composite.title .title-label').first().click();
   if (await panel.isVisible()) {
     await wb.runCommand('View: Hide Panel');
   }
   await waitUntil('the panel to be hidden', async () => !(await panel.isVisible()));
 
-  await wb.runCommand('Create New Terminal (With Profile)');
-  // The profile list fills in once the terminal backend has answered.
-  await wb.quickInputBox.fill('Network Namespace...');
-  // The row's accessible name carries the profile's icon too: find it by its text.
-  await wb.quickInput.locator('.monaco-list-row').filter({ hasText: 'Network Namespace...' }).first().click();
+  // The command shows in the palette once the terminal backend is connected, and its profile
+  // list fills in once that backend has answered: until then, the palette is closed and opened again.
+  const command = wb.quickPickRow('Create New Terminal (With Profile)');
+  const row = wb.quickInput.locator('.monaco-list-row').filter({ hasText: 'Network Namespace...' }).first();
+  await waitUntil('the terminal profiles, with Network Namespace...', async () => {
+    await ctx.page.keyboard.press('F1');
+    await wb.quickInputBox.fill('>Create New Terminal (With Profile)');
+    if (!(await command.waitFor({ timeout: 2000 }).then(() => true, () => false))) {
+      await ctx.page.keyboard.press('Escape');
+      return false;
+    }
+    await command.click();
+    if (!(await row.waitFor({ timeout: 2000 }).then(() => true, () => false))) {
+      await ctx.page.keyboard.press('Escape');
+      return false;
+    }
+    return true;
+  }, 60_000);
+  // The row's accessible name carries the profile's icon too: it is found by its text.
+  await row.click();
   await wb.rest();
   await wb.pick('Choose the namespace for the new terminal', 'host');
   await waitUntil('the panel to show the host terminal', async () => {

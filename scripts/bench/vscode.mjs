@@ -105,14 +105,20 @@ async function workbenchOnce(root, { ourPrefix, log }) {
     const expand = { row: [], twistie: [] };
     for (let k = 0; k < 2 * EXPANSIONS; k++) {
       const how = k % 2 === 0 ? 'row' : 'twistie';
-      const ours = page.locator(`${collapsed}[aria-label*=" ${ourPrefix}-"]`).first();
-      const row = (await ours.count()) > 0 ? ours : page.locator(collapsed).first();
+      // The k-th collapsed namespace: each is collapsed again after, so each round takes another.
+      const ours = page.locator(`${collapsed}[aria-label*=" ${ourPrefix}-"]`).nth(k);
+      const candidate = (await ours.count()) > 0 ? ours : page.locator(collapsed).nth(k);
+      // Held by its label: once expanded it no longer matches the collapsed rows.
+      const row = page.locator(`.part.sidebar .monaco-list-row[aria-label="${await candidate.getAttribute('aria-label')}"]`);
       const target = how === 'row' ? row : row.locator('.monaco-tl-twistie');
       const before = await page.locator(level2).count();
       t0 = now();
       await target.click();
       await page.waitForFunction(([sel, n]) => document.querySelectorAll(sel).length > n, [level2, before], { polling: 'raf', timeout: 30_000 });
       expand[how].push(now() - t0);
+      // Collapsed again, so the next namespace's rows are drawn in view too (the list draws only
+      // the rows in view, and each namespace adds its interfaces, Routes and Processes).
+      await row.locator('.monaco-tl-twistie').click();
       await page.waitForTimeout(300);
     }
     const list = (xs) => xs.map((x) => x.toFixed(0)).join(', ');

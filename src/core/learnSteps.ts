@@ -25,10 +25,10 @@ export function learnSteps(namespaces: readonly Namespace[]): LearnSteps {
   const named = namespaces.filter((ns) => !ns.isRoot && !ns.notNamespace);
   const veths = namespaces.flatMap((ns) => ns.interfaces.filter((i) => i.kind === 'veth').map((i) => ({ ns, i })));
   const across = veths.filter(({ ns, i }) => !ns.isRoot && typeof i.peer?.netns === 'string' && i.peer.netns !== ns.name);
-  const peerOf = (ns: Namespace, name: string | undefined) => namespaces.find((n) => n.name === ns.name)?.interfaces.find((i) => i.name === name);
+  // By name once: the model may hold thousands of namespaces, and this runs on each change.
+  const byName = new Map(namespaces.map((ns) => [ns.name, ns]));
   const addressed = across.some(({ i }) => {
-    const peerNs = namespaces.find((n) => n.name === i.peer?.netns);
-    const peer = peerNs && peerOf(peerNs, i.peer?.name);
+    const peer = byName.get(i.peer?.netns ?? null)?.interfaces.find((p) => p.name === i.peer?.name);
     return !!peer && [i, peer].every((end) => isUp(end.flags) && end.addresses.some((a) => a.family === 4));
   });
   const bridge = named.some((ns) => ns.interfaces.some((br) => br.kind === 'bridge' && ns.interfaces.filter((p) => p.master === br.name).length >= 2));

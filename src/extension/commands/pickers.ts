@@ -111,15 +111,19 @@ interface InterfaceItem extends vscode.QuickPickItem {
   ref: InterfaceRef;
 }
 
-/** Asks for an interface anywhere (or only those `filter` accepts). */
+/** Asks for an interface anywhere, or in `options.netns` only (and only those `filter` accepts). */
 export async function pickInterface(
   ctx: CommandContext,
   title: string,
   filter: (kind: string, up: boolean, addresses: number, iface: Interface) => boolean = () => true,
+  options: { netns?: NetnsRef; placeHolder?: string } = {},
 ): Promise<InterfaceRef | undefined> {
   await ctx.model.ensureFresh();
   const items: InterfaceItem[] = [];
   for (const ns of ctx.model.all()) {
+    if (options.netns !== undefined && ns.name !== options.netns) {
+      continue;
+    }
     for (const i of ns.interfaces) {
       if (!filter(i.kind, i.flags.includes('UP'), i.addresses.length, i)) {
         continue;
@@ -134,7 +138,7 @@ export async function pickInterface(
   }
   const picked = await ctx.host.showQuickPick(items, {
     title,
-    placeHolder: vscode.l10n.t('Choose an interface'),
+    placeHolder: options.placeHolder ?? vscode.l10n.t('Choose an interface'),
     matchOnDescription: true,
     matchOnDetail: true,
   });

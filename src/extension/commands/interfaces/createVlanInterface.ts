@@ -10,14 +10,14 @@
 import * as vscode from 'vscode';
 import type { Interface, NetnsRef } from '../../../core/model';
 import { validateInterfaceName, validateVlanId } from '../../../core/validate';
-import { formatAddress, netnsDisplayName } from '../../labels';
+import { netnsDisplayName } from '../../labels';
 import type { InterfaceRef } from '../../model/argGuards';
 import { isNetnsRef } from '../../model/argGuards';
 import { findInterface } from '../../model/findInterface';
 import { InterfaceNode, NamespaceNode } from '../../tree/nodes';
 import type { CommandContext } from '../context';
 import { request, runOperation } from '../operations';
-import { askInterfaceName } from '../pickers';
+import { askInterfaceName, pickInterface } from '../pickers';
 
 interface VlanArgs {
   netns: NetnsRef;
@@ -40,34 +40,6 @@ export function suggestedVlanName(parent: string, vlanId: number): string {
 /** Interfaces that can carry a VLAN: anything but the loopback device. */
 const carriesVlans = (i: Interface) => i.kind !== 'loopback';
 
-interface ParentItem extends vscode.QuickPickItem {
-  ref: InterfaceRef;
-}
-
-async function pickParent(ctx: CommandContext, title: string, only?: NetnsRef): Promise<InterfaceRef | undefined> {
-  await ctx.model.ensureFresh();
-  const items: ParentItem[] = [];
-  for (const ns of ctx.model.all()) {
-    if (only !== undefined && ns.name !== only) {
-      continue;
-    }
-    for (const i of ns.interfaces.filter(carriesVlans)) {
-      items.push({
-        label: i.name,
-        description: netnsDisplayName(ns.name),
-        detail: [i.kind, ...i.addresses.map(formatAddress)].join(' · '),
-        ref: { netns: ns.name, name: i.name },
-      });
-    }
-  }
-  const picked = await ctx.host.showQuickPick(items, {
-    title,
-    placeHolder: vscode.l10n.t('Which interface carries the VLAN (its parent)?'),
-    matchOnDescription: true,
-  });
-  return picked?.ref;
-}
-
 export async function createVlanInterface(ctx: CommandContext, arg?: unknown): Promise<InterfaceRef | undefined> {
   const title = vscode.l10n.t('Create VLAN Interface');
   let args: VlanArgs;
@@ -79,7 +51,10 @@ export async function createVlanInterface(ctx: CommandContext, arg?: unknown): P
       await ctx.model.ensureFresh();
       parent = { netns: arg.netns, name: arg.name };
     } else {
-      parent = await pickParent(ctx, title, arg instanceof NamespaceNode ? arg.netns : undefined);
+      parent = await pickInterface(ctx, title, (_kind, _up, _addresses, i) => carriesVlans(i), {
+        netns: arg instanceof NamespaceNode ? arg.netns : undefined,
+        placeHolder: vscode.l10n.t('Which interface carries the VLAN (its parent)?'),
+      });
     }
     if (!parent) {
       return undefined;

@@ -10,6 +10,7 @@ import { installHelper, uninstallHelper } from './ops/install';
 import { runCommandOp, runIpOp } from './ops/ipOp';
 import { addVeth, moveLink } from './ops/links';
 import { addNetns, attachNetns } from './ops/namespaces';
+import { setNetnsFile } from './ops/netnsFiles';
 import { ping } from './ops/ping';
 import { processes } from './ops/processes';
 import { hello, listNames, snapshot } from './ops/read';
@@ -64,6 +65,7 @@ export const HANDLERS: { [O in Op]: Handler<O> } = {
   addLink,
   setMaster,
   batch: (ctx, req, { session }) => batch(ctx, req, (item) => runAdmitted(ctx, item, session)),
+  setNetnsFile,
   ping,
   installHelper: (ctx) => installHelper(ctx),
   uninstallHelper: (ctx) => uninstallHelper(ctx),

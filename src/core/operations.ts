@@ -417,7 +417,9 @@ export const OPERATIONS: { [O in Op]: OperationSpec<O> } = {
     access: 'write',
     fields: { netns: f.req(f.netnsName), file: f.req(f.netnsFile), content: f.req(f.netnsFileContent) },
     needsIp: 'never',
-    targets: (p) => [{ kind: 'netns', netns: p.netns }],
+    // A file is written for a namespace that exists; one is removed also after its namespace went
+    // (a reboot empties /run/netns, not /etc/netns).
+    targets: (p) => (p.content === null ? [] : [{ kind: 'netns', netns: p.netns }]),
     // What was there before comes back (its handler answers it).
     batch: { undo: (p, r) => (r ? { op: 'setNetnsFile', netns: p.netns, file: p.file, content: r.previous } : undefined) },
   },

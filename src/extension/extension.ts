@@ -10,6 +10,10 @@ import { moveInterfaces, type MoveResult } from './commands/interfaces/moveInter
 import { registerCommands } from './commands/registry';
 import { trackHelperState } from './helperState';
 import { windowHost, type Host } from './host';
+import { labCodeLens } from './labs/labCodeLens';
+import { labDiagnostics } from './labs/labDiagnostics';
+import { LabFiles } from './labs/labFiles';
+import { LabPlanDocuments } from './labs/labPlanDocument';
 import { LabRecords } from './labs/labRecords';
 import { Log } from './log';
 import { NamespaceStore } from './model/namespaceStore';
@@ -38,7 +42,9 @@ export function activate(context: vscode.ExtensionContext): NetnsApi {
   const router = new ReadRouter(client, process.getuid?.() === 0 ? undefined : () => makeClient(context.extensionPath, log, () => host, { unprivileged: true }));
   const model = new NamespaceStore(router, log.write);
   const activation = new ViewActivation(client, model, log.write, router);
-  const treeProvider = new NamespaceTreeProvider(model);
+  const labFiles = new LabFiles(model);
+  const labPlans = new LabPlanDocuments();
+  const treeProvider = new NamespaceTreeProvider(model, labFiles);
   const learn = new LearnProgress(model);
   const ctx: CommandContext = {
     client,
@@ -53,6 +59,8 @@ export function activate(context: vscode.ExtensionContext): NetnsApi {
     bundledClient: () => makeClient(context.extensionPath, log, () => host, { installedLauncher: false }),
     extensionUri: context.extensionUri,
     labs: new LabRecords(context.globalState),
+    labFiles,
+    labPlans,
     learn,
   };
   const dragAndDrop = new NamespaceDragAndDrop<MoveResult | AttachResult | undefined>(model, (refs, to, bridge) =>
@@ -73,6 +81,10 @@ export function activate(context: vscode.ExtensionContext): NetnsApi {
     router,
     activation,
     model,
+    labFiles,
+    labPlans,
+    labDiagnostics(labFiles),
+    labCodeLens(labFiles),
     treeProvider,
     learn,
     treeView,
@@ -100,6 +112,7 @@ export function activate(context: vscode.ExtensionContext): NetnsApi {
     treeProvider,
     treeView,
     dragAndDrop,
+    labFiles,
     log,
     status,
     get host() {

@@ -21,6 +21,8 @@ export interface LabProblem {
   severity: 'error' | 'warning';
   /** Where in the lab: ["veths", 0, "a", "name"]. */
   path: (string | number)[];
+  /** What found it: the YAML parser, the schema, or the lab's own checks. */
+  source: 'yaml' | 'schema' | 'lab';
 }
 
 export interface ParsedLab {
@@ -121,7 +123,7 @@ export function parseLabFile(text: string): ParsedLab {
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const problems: LabProblem[] = [];
   for (const e of [...doc.errors, ...doc.warnings]) {
-    problems.push({ message: e.message.split('\n')[0], range: rangeOf([e.pos[0], e.pos[1]], lines), severity: doc.errors.includes(e as never) ? 'error' : 'warning', path: [] });
+    problems.push({ message: e.message.split('\n')[0], range: rangeOf([e.pos[0], e.pos[1]], lines), severity: doc.errors.includes(e as never) ? 'error' : 'warning', path: [], source: 'yaml' });
   }
   if (doc.errors.length > 0) {
     return { problems };
@@ -130,14 +132,14 @@ export function parseLabFile(text: string): ParsedLab {
   for (const e of validate(value)) {
     const path = pathOf(e.instancePath);
     const key = e.keyword === 'additionalProperties' ? String((e.params as { additionalProperty: string }).additionalProperty) : undefined;
-    problems.push({ message: schemaMessage(e), range: rangeAt(doc, lines, path, key), severity: 'error', path });
+    problems.push({ message: schemaMessage(e), range: rangeAt(doc, lines, path, key), severity: 'error', path, source: 'schema' });
   }
   if (problems.some((p) => p.severity === 'error')) {
     return { problems };
   }
   const spec = value as LabSpec;
   for (const c of checkLab(spec)) {
-    problems.push({ message: c.message, range: rangeAt(doc, lines, c.path), severity: c.severity ?? 'error', path: c.path });
+    problems.push({ message: c.message, range: rangeAt(doc, lines, c.path), severity: c.severity ?? 'error', path: c.path, source: 'lab' });
   }
   return problems.some((p) => p.severity === 'error') ? { problems } : { spec, problems };
 }

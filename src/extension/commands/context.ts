@@ -6,6 +6,8 @@
 import type * as vscode from 'vscode';
 import type { NetnsClient } from '../../client/types';
 import type { Host } from '../host';
+import type { LabFiles } from '../labs/labFiles';
+import type { LabPlanDocuments } from '../labs/labPlanDocument';
 import type { LabRecords } from '../labs/labRecords';
 import type { LearnProgress } from '../walkthrough/learnProgress';
 import type { Log } from '../log';
@@ -31,6 +33,10 @@ export interface CommandContext {
   readonly labs: LabRecords;
   /** The walkthrough's progress (what the model cannot show: a ping that got its replies). */
   readonly learn: LearnProgress;
+  /** The workspace's lab files and how the kernel compares with each. */
+  readonly labFiles: LabFiles;
+  /** The lab plans shown. */
+  readonly labPlans: LabPlanDocuments;
   /** This extension's folder (README, media). */
   readonly extensionUri: vscode.Uri;
 }

@@ -28,6 +28,11 @@ import { revealInterface, revealPeer } from './interfaces/revealInterface';
 import { setInterfaceDown, setInterfaceUp } from './interfaces/setInterfaceState';
 import { pingAddress } from './diagnose/pingAddress';
 import { createExampleLab } from './labs/createExampleLab';
+import { applyLab } from './labs/applyLab';
+import { destroyLab } from './labs/destroyLab';
+import { diffLab } from './labs/diffLab';
+import { exportLabScript } from './labs/exportLabScript';
+import { exportStateAsLab } from './labs/exportStateAsLab';
 import { removeLab } from './labs/removeLab';
 import { attachProcessNamespace } from './namespaces/attachProcessNamespace';
 import { createNamespace } from './namespaces/createNamespace';
@@ -66,6 +71,11 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   'netns.ping': pingAddress,
   'netns.createExampleLab': createExampleLab,
   'netns.removeLab': removeLab,
+  'netns.applyLab': applyLab,
+  'netns.diffLab': diffLab,
+  'netns.destroyLab': destroyLab,
+  'netns.exportStateAsLab': exportStateAsLab,
+  'netns.exportLabScript': exportLabScript,
   'netns.copyIpCommand': copyIpCommand,
   'netns.refresh': refresh,
   'netns.showLog': showLog,

@@ -11,6 +11,8 @@ import { interfaceItem, interfaceTooltip } from './interfaces/interfaceItem';
 import { namespaceItem, namespaceTooltip } from './namespaces/namespaceItem';
 import {
   InterfaceNode,
+  LabFileNode,
+  LabsGroupNode,
   MessageNode,
   NamespaceNode,
   ProcessNode,
@@ -22,6 +24,8 @@ import {
   type RoutesNode,
   type TreeNode,
 } from './nodes';
+import type { LabFiles } from '../labs/labFiles';
+import { labFileItem, labsGroupItem } from './labs/labItems';
 import { processesItem, processItem } from './processes/processItems';
 import { routeItem, routesItem, routeTooltip } from './routes/routeItems';
 import { unnamedGroupItem, unnamedNamespaceItem } from './unnamed/unnamedItems';
@@ -42,8 +46,18 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
   /** The container each namespace row was last drawn with, to redraw a row whose container changed. */
   private readonly shownContainer = new Map<string, string>();
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly labsGroup = new LabsGroupNode();
+  private readonly labNodes = new Map<string, LabFileNode>();
+  /** Whether the Labs group was shown last time the top level was built. */
+  private hadLabs = false;
 
-  constructor(private readonly model: NamespaceStore) {
+  constructor(
+    private readonly model: NamespaceStore,
+    private readonly labs?: LabFiles,
+  ) {
+    if (labs) {
+      this.disposables.push({ dispose: labs.onDidChange(() => this.onLabsChange()).dispose });
+    }
     this.disposables.push(
       this.changed,
       { dispose: model.onDidChange((c) => this.onModelChange(c)).dispose },
@@ -94,6 +108,11 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     if (nodes.length > 0) {
       this.changed.fire(nodes);
     }
+  }
+
+  private onLabsChange(): void {
+    const any = this.labs!.known().length > 0;
+    this.changed.fire(any === this.hadLabs && any ? this.labsGroup : undefined);
   }
 
   /** Drops nodes of namespaces that are gone, so a namespace made again starts fresh. */
@@ -159,6 +178,10 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
         return unnamedGroupItem(node, this.unnamedShown().length);
       case 'unnamedNamespace':
         return unnamedNamespaceItem(node, this.model.processesOf(node.inode));
+      case 'labsGroup':
+        return labsGroupItem(node, this.labNodes.size);
+      case 'labFile':
+        return labFileItem(node, this.labs?.get(node.uri));
       case 'message': {
         const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
         item.id = node.id;
@@ -186,7 +209,7 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
 
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {
     if (!node) {
-      return this.rootChildren();
+      return [...this.rootChildren(), ...this.labsChildren(true)];
     }
     switch (node.kind) {
       case 'namespace':
@@ -202,6 +225,8 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
       case 'unnamedGroup':
         await this.model.refreshProcesses(PROCESS_MAX_AGE_MS);
         return this.unnamedChildren();
+      case 'labsGroup':
+        return this.labsChildren(false);
       case 'unnamedNamespace': {
         await this.model.refreshProcesses(PROCESS_MAX_AGE_MS);
         const pns = this.model.processesOf(node.inode);
@@ -216,7 +241,9 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     switch (node.kind) {
       case 'namespace':
       case 'unnamedGroup':
+      case 'labsGroup':
         return undefined;
+      case 'labFile':
       case 'interface':
       case 'processes':
       case 'process':
@@ -245,6 +272,30 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
       out.push(this.unnamedGroup);
     }
     return out;
+  }
+
+  /** The top level's Labs group (when there are lab files), or its rows. */
+  private labsChildren(top: boolean): TreeNode[] {
+    const files = this.labs && this.model.loaded ? this.labs.known() : [];
+    const keep = new Set(files.map((f) => f.uri.toString()));
+    for (const k of [...this.labNodes.keys()]) {
+      if (!keep.has(k)) {
+        this.labNodes.delete(k);
+      }
+    }
+    const rows = files.map((f) => {
+      let n = this.labNodes.get(f.uri.toString());
+      if (!n) {
+        n = new LabFileNode(this.labsGroup, f.uri);
+        this.labNodes.set(f.uri.toString(), n);
+      }
+      return n;
+    });
+    if (top) {
+      this.hadLabs = rows.length > 0;
+      return this.hadLabs ? [this.labsGroup] : [];
+    }
+    return rows;
   }
 
   private visibleInterfaces(ns: Namespace) {

@@ -2,6 +2,7 @@
 // refreshes) and knows its parent (so reveal works). Items are built from the model when VS Code
 // asks for them; only an interface node caches its interface as last read.
 
+import type { Uri } from 'vscode';
 import type { Interface, NetnsRef, ProcessInfo, Route } from '../../core/model';
 import { netnsKey } from '../model/netnsKey';
 
@@ -130,6 +131,24 @@ export class MessageNode {
   ) {}
 }
 
+/** The "Labs" group: the workspace's lab files. */
+export class LabsGroupNode {
+  readonly kind = 'labsGroup';
+  readonly id = 'labs';
+}
+
+export class LabFileNode {
+  readonly kind = 'labFile';
+  readonly id: string;
+
+  constructor(
+    readonly parent: LabsGroupNode,
+    readonly uri: Uri,
+  ) {
+    this.id = `labs/${uri.toString()}`;
+  }
+}
+
 export type TreeNode =
   | NamespaceNode
   | InterfaceNode
@@ -139,4 +158,6 @@ export type TreeNode =
   | RouteNode
   | UnnamedGroupNode
   | UnnamedNamespaceNode
-  | MessageNode;
+  | MessageNode
+  | LabsGroupNode
+  | LabFileNode;

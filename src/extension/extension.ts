@@ -10,7 +10,7 @@ import { moveInterfaces, type MoveResult } from './commands/interfaces/moveInter
 import { registerCommands } from './commands/registry';
 import { trackHelperState } from './helperState';
 import { windowHost, type Host } from './host';
-import { labCodeLens } from './labs/labCodeLens';
+import { labCodeLens, labHover } from './labs/labCodeLens';
 import { labDiagnostics } from './labs/labDiagnostics';
 import { LabFiles } from './labs/labFiles';
 import { LabPlanDocuments } from './labs/labPlanDocument';
@@ -85,6 +85,7 @@ export function activate(context: vscode.ExtensionContext): NetnsApi {
     labPlans,
     labDiagnostics(labFiles),
     labCodeLens(labFiles),
+    labHover(),
     treeProvider,
     learn,
     treeView,

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { parseLabFile, type LabProblem } from '../../src/core/labs/labFile';
 import { planLab } from '../../src/core/labs/labPlan';
+import { describeKeyAt } from '../../src/core/labs/labSchemaDocs';
 import { labShellScript } from '../../src/core/labs/labScript';
 import type { Interface, Namespace } from '../../src/core/model';
 import { EXAMPLES, exampleLabText } from '../support/exampleLabs';
@@ -104,6 +105,16 @@ describe('lab shell scripts', () => {
     assert.match(script, /\n {2}ip netns exec rt-r sysctl -w net\.ipv4\.ip_forward=1\n/);
     assert.match(script, /\n {2}ip -n rt-a route add default via 10\.0\.1\.1\n/);
     assert.match(script, /\n {2}ip netns delete rt-b 2>\/dev\/null \|\| true\n/);
+  });
+});
+
+describe('hover docs from the schema', () => {
+  it('describes the key under the pointer, however deep', () => {
+    const text = exampleLabText(EXAMPLES.find((l) => l.id === 'router')!);
+    assert.match(describeKeyAt(text, text.indexOf('forwarding'))!.description, /IPv4 forwarding/);
+    assert.match(describeKeyAt(text, text.indexOf('via:') + 1)!.description, /gateway/);
+    assert.match(describeKeyAt(text, text.indexOf('addresses:') + 2)!.description, /ip address add/);
+    assert.equal(describeKeyAt(text, text.indexOf('10.0.1.1')), undefined, 'a value is not a key');
   });
 });
 

@@ -99,18 +99,23 @@ function sameKind(want: LabInterface, have: Interface, ns: (n: string) => string
 export function planLab(spec: LabSpec, kernel: KernelView, prefix = labPrefix(spec)): LabPlan {
   const ns = (name: string) => labNetnsName(prefix, name);
   const plan: LabPlan = { prefix, steps: [], existing: [], conflicts: [] };
-  const steps = {
-    namespaces: [] as BatchItem[],
-    links: [] as BatchItem[],
-    sublinks: [] as BatchItem[],
-    ports: [] as BatchItem[],
-    addresses: [] as BatchItem[],
-    state: [] as BatchItem[],
-    netem: [] as BatchItem[],
-    forwarding: [] as BatchItem[],
-    routes: [] as BatchItem[],
-    files: [] as BatchItem[],
+  // Steps by phase: namespaces and veth pairs first (one `ip` command each, across namespaces),
+  // then each namespace's own steps together (the helper runs a namespace's consecutive ip
+  // commands as one `ip -n NS -batch`), then impairments, forwarding and files.
+  const made: BatchItem[] = [];
+  const veths: BatchItem[] = [];
+  const inside = new Map<string, { lo: BatchItem[]; links: BatchItem[]; sublinks: BatchItem[]; ports: BatchItem[]; delRoutes: BatchItem[]; addresses: BatchItem[]; state: BatchItem[]; addRoutes: BatchItem[] }>();
+  const phase = (netns: string) => {
+    let b = inside.get(netns);
+    if (!b) {
+      b = { lo: [], links: [], sublinks: [], ports: [], delRoutes: [], addresses: [], state: [], addRoutes: [] };
+      inside.set(netns, b);
+    }
+    return b;
   };
+  const netem: BatchItem[] = [];
+  const forwarding: BatchItem[] = [];
+  const files: BatchItem[] = [];
   const current = new Map<string, Namespace | undefined>();
   for (const n of spec.namespaces) {
     const have = kernel.namespace(ns(n.name));
@@ -119,11 +124,11 @@ export function planLab(spec: LabSpec, kernel: KernelView, prefix = labPrefix(sp
       plan.existing.push(ns(n.name));
       const lo = have.interfaces.find((i) => i.name === 'lo');
       if (lo && !lo.flags.includes('UP')) {
-        steps.state.push({ op: 'setLinkState', netns: ns(n.name), name: 'lo', up: true });
+        phase(n.name).lo.push({ op: 'setLinkState', netns: ns(n.name), name: 'lo', up: true });
       }
     } else {
-      steps.namespaces.push({ op: 'addNetns', name: ns(n.name) });
-      steps.namespaces.push({ op: 'setLinkState', netns: ns(n.name), name: 'lo', up: true });
+      made.push({ op: 'addNetns', name: ns(n.name) });
+      phase(n.name).lo.push({ op: 'setLinkState', netns: ns(n.name), name: 'lo', up: true });
     }
   }
 
@@ -155,32 +160,32 @@ export function planLab(spec: LabSpec, kernel: KernelView, prefix = labPrefix(sp
             plan.conflicts.push([part('{0} in {1} exists, but its peer {2} in {3} does not. Delete it or rename it in the lab.', want.peer.name, ns(want.peer.netns), want.name, where)]);
             continue;
           }
-          steps.links.push({ op: 'addVeth', name: want.name, peer: want.peer.name, netns: where, peerNetns: ns(want.peer.netns) });
+          veths.push({ op: 'addVeth', name: want.name, peer: want.peer.name, netns: where, peerNetns: ns(want.peer.netns) });
         }
       } else if (want.kind === 'vlan') {
-        steps.sublinks.push({ op: 'addLink', netns: where, name: want.name, kind: 'vlan', parent: want.parent, vlanId: want.id });
+        phase(want.netns).sublinks.push({ op: 'addLink', netns: where, name: want.name, kind: 'vlan', parent: want.parent, vlanId: want.id });
       } else {
-        steps.links.push({ op: 'addLink', netns: where, name: want.name, kind: want.kind });
+        phase(want.netns).links.push({ op: 'addLink', netns: where, name: want.name, kind: want.kind });
       }
     }
     const master = masterOf.get(`${want.netns}/${want.name}`) ?? null;
     if ((have?.master ?? null) !== master) {
-      steps.ports.push({ op: 'setMaster', netns: where, name: want.name, master });
+      phase(want.netns).ports.push({ op: 'setMaster', netns: where, name: want.name, master });
     }
     const wantAddresses = (want.addresses ?? []).map(normalAddress);
     const haveAddresses = have ? managedAddresses(have) : [];
     for (const a of haveAddresses.filter((x) => !wantAddresses.includes(x))) {
-      steps.addresses.push({ op: 'delAddress', netns: where, name: want.name, address: a });
+      phase(want.netns).addresses.push({ op: 'delAddress', netns: where, name: want.name, address: a });
     }
     for (const a of wantAddresses.filter((x) => !haveAddresses.includes(x))) {
-      steps.addresses.push({ op: 'addAddress', netns: where, name: want.name, address: a });
+      phase(want.netns).addresses.push({ op: 'addAddress', netns: where, name: want.name, address: a });
     }
     const up = want.up ?? true;
     if ((have?.flags.includes('UP') ?? false) !== up) {
-      steps.state.push({ op: 'setLinkState', netns: where, name: want.name, up });
+      phase(want.netns).state.push({ op: 'setLinkState', netns: where, name: want.name, up });
     }
     if (!sameNetem(want.netem, have?.netem)) {
-      steps.netem.push(want.netem && NETEM_KEYS.some((k) => want.netem?.[k]) ? { op: 'setNetem', netns: where, name: want.name, ...want.netem } : { op: 'clearNetem', netns: where, name: want.name });
+      netem.push(want.netem && NETEM_KEYS.some((k) => want.netem?.[k]) ? { op: 'setNetem', netns: where, name: want.name, ...want.netem } : { op: 'clearNetem', netns: where, name: want.name });
     }
   }
 
@@ -190,16 +195,16 @@ export function planLab(spec: LabSpec, kernel: KernelView, prefix = labPrefix(sp
     // Ports of a lab bridge that the lab does not declare as its ports are released.
     for (const i of have?.interfaces ?? []) {
       if (i.master && declared.has(`${n.name}/${i.master}`) && !declared.has(`${n.name}/${i.name}`)) {
-        steps.ports.push({ op: 'setMaster', netns: where, name: i.name, master: null });
+        phase(n.name).ports.push({ op: 'setMaster', netns: where, name: i.name, master: null });
       }
     }
     if (n.forwarding !== undefined && have?.forwarding?.ipv4 !== n.forwarding) {
-      steps.forwarding.push({ op: 'setForwarding', netns: where, family: 4, on: n.forwarding });
+      forwarding.push({ op: 'setForwarding', netns: where, family: 4, on: n.forwarding });
     }
     const haveRoutes = have ? managedRoutes(have) : [];
     const wantRoutes = n.routes ?? [];
     for (const r of haveRoutes.filter((h) => !wantRoutes.some((w) => routeMatches(w, h)))) {
-      steps.routes.push({
+      phase(n.name).delRoutes.push({
         op: 'delRoute',
         netns: where,
         destination: r.destination,
@@ -210,29 +215,27 @@ export function planLab(spec: LabSpec, kernel: KernelView, prefix = labPrefix(sp
       });
     }
     for (const r of wantRoutes.filter((w) => !haveRoutes.some((h) => routeMatches(w, h)))) {
-      steps.routes.push({ op: 'addRoute', ...routeRequest(where, r) });
+      phase(n.name).addRoutes.push({ op: 'addRoute', ...routeRequest(where, r) });
     }
     const haveFiles = have ? (kernel.files?.(where) ?? {}) : {};
     for (const [file, content] of Object.entries(n.files ?? {}) as [NetnsFile, string][]) {
       if (haveFiles[file] !== content) {
-        steps.files.push({ op: 'setNetnsFile', netns: where, file, content });
+        files.push({ op: 'setNetnsFile', netns: where, file, content });
       }
     }
   }
-  // Routes are deleted before others are added (a changed route is both), and after the
-  // addresses their devices need.
+  // In a namespace: routes are deleted before the addresses they may use change, and added after
+  // the addresses and links they need.
   plan.steps = [
-    ...steps.namespaces,
-    ...steps.links,
-    ...steps.sublinks,
-    ...steps.ports,
-    ...steps.addresses,
-    ...steps.state,
-    ...steps.netem,
-    ...steps.forwarding,
-    ...steps.routes.filter((s) => s.op === 'delRoute'),
-    ...steps.routes.filter((s) => s.op === 'addRoute'),
-    ...steps.files,
+    ...made,
+    ...veths,
+    ...spec.namespaces.flatMap((n) => {
+      const b = inside.get(n.name);
+      return b ? [...b.lo, ...b.links, ...b.sublinks, ...b.ports, ...b.delRoutes, ...b.addresses, ...b.state, ...b.addRoutes] : [];
+    }),
+    ...netem,
+    ...forwarding,
+    ...files,
   ];
   return plan;
 }

@@ -1,7 +1,8 @@
 // The actions at the top of a lab file: Apply, Diff, Destroy, Export as Shell Script, and how the
-// kernel compares with the file.
+// kernel compares with the file; and the schema's description of the key under the pointer.
 
 import * as vscode from 'vscode';
+import { describeKeyAt } from '../../core/labs/labSchemaDocs';
 import { LAB_FILE_GLOB, type LabFiles, type LabStatus } from './labFiles';
 
 export function labStatusText(status: LabStatus): string {
@@ -44,4 +45,20 @@ class LabCodeLensProvider implements vscode.CodeLensProvider {
 
 export function labCodeLens(files: LabFiles): vscode.Disposable {
   return vscode.languages.registerCodeLensProvider({ pattern: LAB_FILE_GLOB }, new LabCodeLensProvider(files));
+}
+
+/** Hover docs from the lab schema (the YAML extension, when installed, gives its own). */
+export function labHover(): vscode.Disposable {
+  return vscode.languages.registerHoverProvider(
+    { pattern: LAB_FILE_GLOB },
+    {
+      provideHover(doc, position) {
+        if (vscode.extensions.getExtension('redhat.vscode-yaml')) {
+          return undefined;
+        }
+        const found = describeKeyAt(doc.getText(), doc.offsetAt(position));
+        return found && new vscode.Hover(new vscode.MarkdownString().appendMarkdown(`**${found.key}**\n\n`).appendText(found.description));
+      },
+    },
+  );
 }

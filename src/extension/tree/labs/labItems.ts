@@ -40,6 +40,7 @@ export function labFileItem(node: LabFileNode, file: LabFile | undefined): vscod
   item.iconPath = statusIcon(status);
   item.tooltip = new vscode.MarkdownString().appendText(`${vscode.workspace.asRelativePath(node.uri)}\n\n${labStatusText(status)}`);
   item.contextValue = `labFile ${status.kind}`;
+  item.accessibilityInformation = { label: vscode.l10n.t('Lab {0}, {1}', name, labStatusText(status)) };
   item.command = { command: 'vscode.open', title: vscode.l10n.t('Open Lab File'), arguments: [node.uri] };
   return item;
 }

@@ -154,6 +154,10 @@ async function main() {
     } catch (e) {
       notes.readInProcess = `the fast reader does not load here: ${e.message}`;
     }
+    const cb = m.buildCBound(root);
+    if (cb.missing) {
+      notes.cBound = cb.missing;
+    }
     // Warm-up, not measured: the first snapshot loads the FFI and fills caches.
     await m.snapshot(clientA, names);
     await m.listNames(clientA);
@@ -190,6 +194,11 @@ async function main() {
         notes.allExec = e.message;
       }
       for (let i = 0; i < 3; i++) {
+        if (cb.bin) {
+          const c = m.cBound(cb.bin, `${prefix}-`, opt.n + 1);
+          add('cBound', c.ms);
+          checks.cBound = { namespaces: c.namespaces, links: c.links, addresses: c.addresses, attributes: c.attributes };
+        }
         add('snapFast', await m.snapshot(clientA, names, undefined, check));
         if (reader) {
           add('readInProcess', m.readInProcess(reader, names));
@@ -242,6 +251,7 @@ async function main() {
     }
     notes.snapIp = opt.ipRounds === 0 ? 'skipped (--ip-rounds 0)' : undefined;
     notes.buildSteps = notes.buildBatch = notes.buildLab = opt.buildRounds === 0 ? 'skipped (--build-rounds 0)' : undefined;
+    cb.dispose?.();
     clientA.dispose();
     clientA = undefined;
     reader?.dispose();
@@ -324,6 +334,9 @@ async function main() {
     );
     console.log(table(rows));
     console.log(`\nsnapshot check: ${JSON.stringify(checks.snapshot)}, ${Math.round(checks.snapshotJsonBytes / 1024)} KB of JSON; ${figureNo('allExec')} walked (namespaces in /run/netns → netns headers printed): ${checks.allExec.map((a) => `${a.namespaces} → ${a.error ? 'ended' : a.headers}`).join(', ')}`);
+    if (checks.cBound) {
+      console.log(`C bound (${figureNo('cBound')}) read: ${JSON.stringify(checks.cBound)}; the helper's snapshot also reads routes and forwarding, which it does not`);
+    }
     console.log(`lab of the ${opt.n} namespaces planned against them: ${checks.labPlan?.steps} steps, ${checks.labPlan?.conflicts} conflicts (0 and 0: the export applies back to the same state)`);
     if (checks.readersAgree !== undefined) {
       console.log(`the fast and the ip reader agree on the ${opt.n} namespaces: ${checks.readersAgree ? 'yes' : 'NO'}`);

@@ -1,7 +1,9 @@
 // The measurements. Each one does its work once and returns the time in ms (or another unit);
 // bench.mjs runs them in rounds, one after the other, so machine noise hits them all alike.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { buildLines, deleteNamespaces, execFileP, IP, ip, netnsNames } from './fixture.mjs';
 
 export const now = () => Number(process.hrtime.bigint()) / 1e6;
@@ -414,4 +416,36 @@ export async function live(ctx, round) {
     store.dispose();
     client.dispose();
   }
+}
+
+/**
+ * The C lower bound (scripts/bench/cbound.c), built with the machine's C compiler into a temporary
+ * folder: its path, or why there is none.
+ */
+export function buildCBound(root) {
+  const cc = ['/usr/bin/cc', '/usr/bin/gcc', '/usr/bin/clang'].find((p) => fs.existsSync(p));
+  if (!cc) {
+    return { missing: 'no C compiler (apt install gcc)' };
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netns-cbound-'));
+  const bin = path.join(dir, 'cbound');
+  const r = spawnSync(cc, ['-O2', '-o', bin, path.join(root, 'scripts', 'bench', 'cbound.c')], { encoding: 'utf8' });
+  if (r.status !== 0) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    return { missing: `the C bound did not build: ${(r.stderr || r.error?.message || '').split('\n')[0]}` };
+  }
+  return { bin, dispose: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** One run of the C bound over the host and the namespaces named with `prefix`. */
+export function cBound(bin, prefix, expect) {
+  const r = spawnSync(bin, [prefix], { encoding: 'utf8' });
+  if (r.status !== 0) {
+    throw new Error(`the C bound failed: ${r.stderr}`);
+  }
+  const out = JSON.parse(r.stdout);
+  if (out.namespaces !== expect) {
+    throw new Error(`the C bound read ${out.namespaces} namespaces, expected ${expect}`);
+  }
+  return out;
 }

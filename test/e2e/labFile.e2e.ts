@@ -52,6 +52,8 @@ export async function run(ctx: E2eContext): Promise<void> {
     // The Labs group and the CodeLens say it is applied.
     const row = await wb.findRow({ label: new RegExp(`^Lab ${P}router,`), name: `${P}router` });
     await waitUntil('the Labs row saying applied', async () => /applied: the kernel matches/.test((await row.getAttribute('aria-label')) ?? ''), 15_000);
+    // Away from the text: the pointer resting on a key shows its hover.
+    await ctx.page.mouse.move(1100, 650);
     await shot('lab-file-applied');
 
     await lens('Destroy').click();

@@ -75,7 +75,11 @@ describe('lab plans', () => {
 
   it('builds everything on an empty kernel, in an order that works', () => {
     const plan = planLab(veth, { namespace: () => undefined });
-    assert.deepEqual(plan.steps.map((s) => s.op), ['addNetns', 'setLinkState', 'addNetns', 'setLinkState', 'addVeth', 'addAddress', 'addAddress', 'setLinkState', 'setLinkState']);
+    // Across namespaces first, then each namespace's own steps together (one ip -n NS -batch).
+    assert.deepEqual(
+      plan.steps.map((s) => `${s.op} ${'netns' in s ? s.netns : ''}`.trim()),
+      ['addNetns', 'addNetns', 'addVeth lab-ns1', 'setLinkState lab-ns1', 'addAddress lab-ns1', 'setLinkState lab-ns1', 'setLinkState lab-ns2', 'addAddress lab-ns2', 'setLinkState lab-ns2'],
+    );
     assert.deepEqual(plan.existing, []);
   });
 
@@ -86,9 +90,9 @@ describe('lab plans', () => {
     assert.deepEqual(planLab(veth, kernel(a, b)).steps, []);
     const changed = planLab(veth, kernel({ ...a, flags: [], netem: { delayMs: 5 } }, { ...b, addresses: [{ family: 4, address: '10.0.0.3', prefixLen: 24, scope: 'global' }] }));
     assert.deepEqual(changed.steps, [
+      { op: 'setLinkState', netns: 'lab-ns1', name: 'veth-a', up: true },
       { op: 'delAddress', netns: 'lab-ns2', name: 'veth-b', address: '10.0.0.3/24' },
       { op: 'addAddress', netns: 'lab-ns2', name: 'veth-b', address: '10.0.0.2/24' },
-      { op: 'setLinkState', netns: 'lab-ns1', name: 'veth-a', up: true },
       { op: 'clearNetem', netns: 'lab-ns1', name: 'veth-a' },
     ]);
   });

@@ -106,27 +106,34 @@ export function checkLab(spec: LabSpec): LabCheckProblem[] {
   });
 
   // Routes, against the namespace as the lab makes it.
+  const byNetns = new Map<string, Declared[]>();
+  for (const d of byKey.values()) {
+    const list = byNetns.get(d.netns) ?? [];
+    list.push(d);
+    byNetns.set(d.netns, list);
+  }
   spec.namespaces.forEach((n, i) => {
+    if (!n.routes?.length) {
+      return;
+    }
     const model: Namespace = {
       name: n.name,
       path: '',
       inode: 0,
       id: '',
       isRoot: false,
-      interfaces: declared
-        .filter((d) => d.netns === n.name)
-        .map((d, k): Interface => ({
-          ifindex: k + 1,
-          name: d.name,
-          kind: d.kind,
-          operState: 'UP',
-          flags: d.up === false ? [] : ['UP'],
-          mtu: 1500,
-          addresses: (d.addresses ?? []).flatMap((a) => {
-            const c = parseCidr(a);
-            return typeof c === 'string' ? [] : [c];
-          }),
-        })),
+      interfaces: (byNetns.get(n.name) ?? []).map((d, k): Interface => ({
+        ifindex: k + 1,
+        name: d.name,
+        kind: d.kind,
+        operState: 'UP',
+        flags: d.up === false ? [] : ['UP'],
+        mtu: 1500,
+        addresses: (d.addresses ?? []).flatMap((a) => {
+          const c = parseCidr(a);
+          return typeof c === 'string' ? [] : [c];
+        }),
+      })),
     };
     (n.routes ?? []).forEach((r, j) => {
       const path = ['namespaces', i, 'routes', j];

@@ -77,7 +77,8 @@ export interface RequestMap {
   setMaster: { params: { netns: NetnsRef; name: string; master: string | null }; result: { previousMaster: string | null } };
   batch: { params: { requests: BatchItem[] }; result: { done: number } };
   /** Echo requests from inside a namespace to an address one of this host's namespaces has. */
-  ping: { params: { netns: NetnsRef; address: string; count?: number }; result: PingResult };
+  /** `source`: an address of the namespace to send from (ping -I), instead of the one its route picks. */
+  ping: { params: { netns: NetnsRef; address: string; count?: number; source?: string }; result: PingResult };
   installHelper: {
     params: Record<string, never>;
     result: {
@@ -409,7 +410,7 @@ export const OPERATIONS: { [O in Op]: OperationSpec<O> } = {
   },
   ping: {
     access: 'read',
-    fields: { netns: f.req(f.netnsRef), address: f.req(f.address), count: f.opt(f.pingCount) },
+    fields: { netns: f.req(f.netnsRef), address: f.req(f.address), count: f.opt(f.pingCount), source: f.opt(f.address) },
     needsIp: 'never',
     targets: (p) => [{ kind: 'netns', netns: p.netns }],
   },

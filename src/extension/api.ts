@@ -5,6 +5,7 @@ import type * as vscode from 'vscode';
 import type { NetnsClient } from '../client/types';
 import type { AttachResult } from './commands/bridges/addToBridge';
 import type { MoveResult } from './commands/interfaces/moveInterface';
+import type { CheckMarks } from './diagnose/checkMarks';
 import type { Host } from './host';
 import type { Log } from './log';
 import type { NamespaceStore } from './model/namespaceStore';
@@ -26,4 +27,6 @@ export interface NetnsApi {
   setHost(host: Host): Host;
   /** The terminal profile provider, for tests. */
   readonly terminalProfileProvider: vscode.TerminalProfileProvider;
+  /** The marks of the last connectivity check (file decorations of the rows' resourceUri). */
+  readonly checkMarks: CheckMarks;
 }

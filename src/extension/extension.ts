@@ -8,6 +8,8 @@ import type { CommandContext } from './commands/context';
 import { attachToBridge, type AttachResult } from './commands/bridges/addToBridge';
 import { moveInterfaces, type MoveResult } from './commands/interfaces/moveInterface';
 import { registerCommands } from './commands/registry';
+import { CheckMarks } from './diagnose/checkMarks';
+import { ReportDocuments } from './diagnose/reportDocuments';
 import { trackHelperState } from './helperState';
 import { windowHost, type Host } from './host';
 import { LabRecords } from './labs/labRecords';
@@ -40,6 +42,8 @@ export function activate(context: vscode.ExtensionContext): NetnsApi {
   const activation = new ViewActivation(client, model, log.write, router);
   const treeProvider = new NamespaceTreeProvider(model);
   const learn = new LearnProgress(model);
+  const checkMarks = new CheckMarks();
+  const reports = new ReportDocuments();
   const ctx: CommandContext = {
     client,
     model,
@@ -54,6 +58,8 @@ export function activate(context: vscode.ExtensionContext): NetnsApi {
     extensionUri: context.extensionUri,
     labs: new LabRecords(context.globalState),
     learn,
+    checkMarks,
+    reports,
   };
   const dragAndDrop = new NamespaceDragAndDrop<MoveResult | AttachResult | undefined>(model, (refs, to, bridge) =>
     bridge ? attachToBridge(ctx, refs, bridge) : moveInterfaces(ctx, refs, to),
@@ -75,6 +81,8 @@ export function activate(context: vscode.ExtensionContext): NetnsApi {
     model,
     treeProvider,
     learn,
+    checkMarks,
+    reports,
     treeView,
     // The client logs why a start failed (once); the view's welcome content says it to the user.
     trackHelperState(client),
@@ -111,6 +119,7 @@ export function activate(context: vscode.ExtensionContext): NetnsApi {
       return previous;
     },
     terminalProfileProvider,
+    checkMarks,
   };
 }
 

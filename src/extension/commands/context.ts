@@ -5,6 +5,8 @@
 
 import type * as vscode from 'vscode';
 import type { NetnsClient } from '../../client/types';
+import type { CheckMarks } from '../diagnose/checkMarks';
+import type { ReportDocuments } from '../diagnose/reportDocuments';
 import type { Host } from '../host';
 import type { LabRecords } from '../labs/labRecords';
 import type { LearnProgress } from '../walkthrough/learnProgress';
@@ -31,6 +33,10 @@ export interface CommandContext {
   readonly labs: LabRecords;
   /** The walkthrough's progress (what the model cannot show: a ping that got its replies). */
   readonly learn: LearnProgress;
+  /** The marks of the last connectivity check on the tree's rows. */
+  readonly checkMarks: CheckMarks;
+  /** Read-only Markdown reports (the veth links table). */
+  readonly reports: ReportDocuments;
   /** This extension's folder (README, media). */
   readonly extensionUri: vscode.Uri;
 }

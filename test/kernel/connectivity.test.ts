@@ -117,6 +117,10 @@ describe('connectivity check on the real kernel', () => {
       const a = analyze(ns, { source: { netns: `${v}ns1` }, address: '10.0.0.2' });
       assert.equal(a.reachable, false);
       assert.deepEqual(texts(a), [`veth-a in ${v}ns1 has no carrier: its peer veth-b in ${v}ns2 is down; set it up.`]);
+      // With no route at all, the kernel refuses to send, and the helper says so.
+      const refused = await h.call('ping', { netns: `${v}ns2`, address: '10.0.0.1', count: 1 });
+      assert.equal(refused.error?.code, 'ENETUNREACH');
+      assert.equal(refused.error?.message, `${v}ns2 has no route to 10.0.0.1: the kernel sent nothing (Network is unreachable).`);
       const back = analyze(ns, { source: { netns: `${v}ns2` }, address: '10.0.0.1' });
       assert.deepEqual(texts(back), [`veth-b in ${v}ns2 is down, so ${v}ns2 has no route to 10.0.0.1 (its subnet): set it up.`]);
       assert.ok(a.involved.some((i) => i.netns === `${v}ns1` && i.name === 'veth-a' && i.problem));

@@ -30,6 +30,9 @@ export async function ping(ctx: HelperContext, p: Request<'ping'>): Promise<Resu
   ctx.log(`ping: ${argv.join(' ')}`);
   const out = await run(argv, (count + 3) * 1000);
   const summary = /(\d+) packets transmitted, (\d+) received/.exec(out);
+  if (!summary && /Network is unreachable/.test(out)) {
+    throw new ProtocolError('ENETUNREACH', part('{0} has no route to {1}: the kernel sent nothing (Network is unreachable).', p.netns ?? 'the host namespace', p.address));
+  }
   if (!summary) {
     throw new ProtocolError('EIO', part('ping gave no summary: {0}', out.trim().split('\n').slice(-1)[0] ?? ''));
   }

@@ -9,7 +9,7 @@
 
 import * as vscode from 'vscode';
 import { netnsExecCommand } from '../../../core/ipCommand';
-import { ownerOf, usableAddresses, type Analysis } from '../../../core/diagnose/path';
+import { analyze, ownerOf, usableAddresses, type Analysis } from '../../../core/diagnose/path';
 import { analysisLines, firstReason, rttText } from '../../../core/diagnose/report';
 import { analyzeTarget, type CheckTarget } from '../../../core/diagnose/targets';
 import type { NetnsRef } from '../../../core/model';
@@ -99,6 +99,11 @@ export async function checkConnectivity(ctx: CommandContext, arg?: unknown): Pro
         ping = await request(ctx, 'ping', { netns: from.netns, address: a.target.address, count, ...(sourceAddress ? { source: sourceAddress } : {}) });
       } catch (e) {
         pingError = errorMessage(e);
+      }
+      if ((ping?.received ?? 0) === 0) {
+        // Read again for the reason: a link's state settles a moment after it changed.
+        await ctx.model.refresh();
+        analysis = analyze(ctx.model.all(), { source: from, address: a.target.address });
       }
     });
   } finally {

@@ -28,11 +28,12 @@ export async function checkVethLinks(ctx: CommandContext): Promise<VethLinksResu
   try {
     rows = await ctx.host.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: false }, async (progress) => {
       await ctx.model.refresh();
-      const model = ctx.model.all();
+      let model = ctx.model.all();
       const out: LinkRow[] = vethPairs(model).flatMap((pair) => [
         { pair, fromA: true },
         { pair, fromA: false },
       ]);
+      const pingErrors = new Map<LinkRow, string>();
       let done = 0;
       let next = 0;
       const worker = async () => {
@@ -42,17 +43,25 @@ export async function checkVethLinks(ctx: CommandContext): Promise<VethLinksResu
           try {
             row.ping = await request(ctx, 'ping', { netns: from.netns, address: to.address, count: COUNT, source: from.address });
           } catch (e) {
-            row.reason = errorMessage(e);
-          }
-          if ((row.ping?.received ?? 0) === 0 && row.reason === undefined) {
-            const a = analyze(model, { source: { netns: from.netns, name: from.name }, address: to.address });
-            row.reason = a.reachable ? vscode.l10n.t('The routes and links look right: a firewall or a link impairment may drop it.') : firstReason(a);
+            pingErrors.set(row, errorMessage(e));
           }
           done++;
           progress.report({ message: vscode.l10n.t('{0} of {1}', done, out.length), increment: 100 / out.length });
         }
       };
       await Promise.all(Array.from({ length: Math.min(CONCURRENCY, out.length) }, worker));
+      const failed = out.filter((row) => (row.ping?.received ?? 0) === 0);
+      if (failed.length > 0) {
+        // The reasons from what the kernel has after the pings (a link's state settles a moment after it changed).
+        await ctx.model.refresh();
+        model = ctx.model.all();
+      }
+      for (const row of failed) {
+        const [from, to] = row.fromA ? [row.pair.a, row.pair.b] : [row.pair.b, row.pair.a];
+        const a = analyze(model, { source: { netns: from.netns, name: from.name }, address: to.address });
+        // What the model says stops it first; else why the ping was not sent; else where to look.
+        row.reason = (!a.reachable ? firstReason(a) : undefined) ?? pingErrors.get(row) ?? vscode.l10n.t('The routes and links look right: a firewall or a link impairment may drop it.');
+      }
       return out;
     });
   } finally {

@@ -288,6 +288,15 @@ describe('connectivity analysis', () => {
     assert.match(texts(none)[0], /bare in ns1 has no IPv4 address to send from/);
   });
 
+  it('names the target by where the request arrives when another namespace has the same address', () => {
+    const ns = new World().add({ name: 'elsewhere' }).veth(['elsewhere', 'x', '10.0.0.2/24'], ['elsewhere', 'y']).build();
+    const all = [...ns, ...pair().build()];
+    const a = analyze(all, { source: { netns: 'ns1' }, address: '10.0.0.2' });
+    assert.equal(a.reachable, true, texts(a).join('; '));
+    assert.deepEqual(a.target, { address: '10.0.0.2', netns: 'ns2', name: 'veth-b' });
+    assert.ok(!a.involved.some((i) => i.netns === 'elsewhere'));
+  });
+
   it('an address of the source itself is reachable at once', () => {
     const a = analyze(pair().build(), { source: { netns: 'ns1' }, address: '10.0.0.1' });
     assert.equal(a.reachable, true);

@@ -449,6 +449,9 @@ export function analyze(namespaces: readonly Namespace[], input: CheckInput): An
   } else if (forward.arrived && sourceAddr === undefined && forward.hops.length > 0) {
     findings.push({ level: 'error', netns: src.name, text: part('{0} has no {1} address to send from: add one to the interface it sends by.', nsName(src.name), f === 4 ? 'IPv4' : 'IPv6') });
   }
+  // Where the request ends up names the target, when several namespaces have the address.
+  const reached = forward.arrived ? findNamespace(namespaces, forward.arrived.netns) : undefined;
+  const holder = reached ? { ns: reached, iface: reached.interfaces.find((i) => i.name === forward.arrived!.name)! } : owner;
   const reachable = !findings.some((x) => x.level === 'error');
   const involved = new Map<string, Involved>();
   const mark = (netns: NetnsRef, name: string | undefined, problem: boolean) => {
@@ -464,9 +467,9 @@ export function analyze(namespaces: readonly Namespace[], input: CheckInput): An
     mark(p.ns.name, undefined, false);
     mark(p.ns.name, p.iface.name, false);
   }
-  if (owner) {
-    mark(owner.ns.name, undefined, false);
-    mark(owner.ns.name, owner.iface.name, false);
+  if (holder) {
+    mark(holder.ns.name, undefined, false);
+    mark(holder.ns.name, holder.iface.name, false);
   }
   for (const x of findings) {
     if (x.level === 'error') {
@@ -476,7 +479,7 @@ export function analyze(namespaces: readonly Namespace[], input: CheckInput): An
   return {
     family: f,
     source: { ...input.source, ...(sourceAddr !== undefined ? { address: sourceAddr } : {}) },
-    target,
+    target: { address: input.address, ...(holder ? { netns: holder.ns.name, name: holder.iface.name } : {}) },
     reachable,
     forward: { hops: forward.hops, ...(forward.arrived ? { arrived: forward.arrived } : {}) },
     back: { hops: back.hops, ...(back.arrived ? { arrived: back.arrived } : {}) },

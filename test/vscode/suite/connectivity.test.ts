@@ -9,7 +9,7 @@ import type { CheckResult } from '../../../src/extension/commands/diagnose/check
 import type { VethLinksResult } from '../../../src/extension/commands/diagnose/checkVethLinks';
 import type { TreeNode } from '../../../src/extension/tree/nodes';
 import { ip, uniquePrefix } from '../../support/kernel';
-import { childById, pickLabel, useScriptedHost, waitFor } from './extensionFixture';
+import { childById, useScriptedHost, waitFor } from './extensionFixture';
 
 const run = <T>(command: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(command, ...args);
 
@@ -84,10 +84,13 @@ describe('connectivity check', function () {
 
   it('from an interface row: the target picked from the view, sent from that interface\'s address', async () => {
     host.picks.push((items) => {
-      const labels = items.map((i) => i.label);
-      assert.ok(labels.includes('10.0.0.2') && labels.includes('veth-b') && labels.includes(`${v}ns2`), labels.join(', '));
-      assert.ok(!labels.includes('10.0.0.1'), 'its own address is not offered');
-      return pickLabel('10.0.0.2')(items, {});
+      // Other namespaces (of other tests) may have the same addresses: each item says whose it is.
+      const shown = items.map((i) => `${i.label} ${i.description ?? ''}`);
+      for (const want of [`10.0.0.2 veth-b (${v}ns2)`, `veth-b interface in ${v}ns2`, `${v}ns2 namespace`]) {
+        assert.ok(shown.includes(want), `${want} in ${shown.join(', ')}`);
+      }
+      assert.ok(!shown.includes(`10.0.0.1 veth-a (${v}ns1)`), 'its own address is not offered');
+      return items.find((i) => i.label === '10.0.0.2' && i.description === `veth-b (${v}ns2)`);
     });
     const res = await run<CheckResult>('netns.checkConnectivity', await ifNode(`${v}ns1`, 'veth-a'));
     assert.ok(res, JSON.stringify(host.unexpected));

@@ -147,6 +147,14 @@ describe('connectivity analysis', () => {
     assert.match(lines, /there and back/);
   });
 
+  it('takes the carrier from LOWER_UP, which the kernel sets at once (the operational state comes later)', () => {
+    const ns = pair().build();
+    for (const n of ns) {
+      n.interfaces.filter((i) => i.kind === 'veth').forEach((i) => (i.operState = 'LOWERLAYERDOWN'));
+    }
+    assert.equal(analyze(ns, { source: { netns: 'ns1' }, address: '10.0.0.2' }).reachable, true);
+  });
+
   it('names the interface that is down, on either end', () => {
     const own = analyze(pair().down('ns1', 'veth-a').build(), { source: { netns: 'ns1' }, address: '10.0.0.2' });
     assert.equal(own.reachable, false);

@@ -14,12 +14,12 @@ export const placeKey = (netns: NetnsRef, name: string): string => `${netns === 
 /** Administratively up (ip link set up). */
 export const isUp = (i: Interface): boolean => i.flags.includes('UP');
 
-/** Up with a carrier (for a veth: its peer is up too). */
+/**
+ * Up with a carrier (for a veth: its peer is up too). LOWER_UP is the carrier as the kernel has it
+ * at once; the operational state follows a moment later (the kernel's link watch), so it is not used.
+ */
 export function hasCarrier(i: Interface): boolean {
-  if (!isUp(i)) {
-    return false;
-  }
-  return i.operState === 'UP' || ((i.operState === 'UNKNOWN' || i.operState === undefined) && i.flags.includes('LOWER_UP'));
+  return isUp(i) && i.flags.includes('LOWER_UP');
 }
 
 export function findNamespace(namespaces: readonly Namespace[], netns: NetnsRef | undefined): Namespace | undefined {

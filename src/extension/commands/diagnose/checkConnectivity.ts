@@ -100,8 +100,8 @@ export async function checkConnectivity(ctx: CommandContext, arg?: unknown): Pro
       } catch (e) {
         pingError = errorMessage(e);
       }
-      if ((ping?.received ?? 0) === 0) {
-        // Read again for the reason: a link's state settles a moment after it changed.
+      if ((ping?.received ?? 0) > 0 !== a.reachable) {
+        // The ping and the model disagree: read again (a link's state settles a moment after it changed).
         await ctx.model.refresh();
         analysis = analyze(ctx.model.all(), { source: from, address: a.target.address });
       }

@@ -101,6 +101,20 @@ describe('connectivity check', function () {
     assert.equal(await badge(await nsNode(`${r}r`)), undefined, 'the marks of the check before are gone');
   });
 
+  it('from the palette: the source and then the target picked, each list from the view', async () => {
+    host.picks.push((items, o) => {
+      assert.equal(o.placeHolder, 'From which namespace or interface?');
+      const shown = items.map((i) => `${i.label} ${i.description ?? ''}`);
+      assert.ok(shown.includes(`eth-a ${r}r · 10.0.1.1/24`), shown.join(', '));
+      return items.find((i) => i.label === `${r}b`);
+    });
+    host.picks.push((items) => items.find((i) => i.label === `${r}a` && i.description === 'namespace'));
+    const res = await run<CheckResult>('netns.checkConnectivity');
+    assert.ok(res, JSON.stringify(host.unexpected));
+    assert.deepEqual(res.analysis.target, { address: '10.0.1.2', netns: `${r}a`, name: 'eth0' });
+    assert.equal(res.analysis.reachable, true);
+  });
+
   it('a typed address must be one of this host\'s namespaces\'', async () => {
     host.picks.push((items) => items.find((i) => i.label === 'Type an address...'));
     host.inputs.push((o) => {

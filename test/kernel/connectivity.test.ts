@@ -73,6 +73,24 @@ describe('connectivity check on the real kernel', () => {
     assert.deepEqual(vethPairs(ns).map((p) => `${p.a.address}-${p.b.address}`), ['10.0.0.1-10.0.0.2']);
   });
 
+  it('IPv6 across the same veth: reachable, answered, and its pair listed by its IPv4 addresses first', async () => {
+    ip(['-n', `${v}ns1`, 'address', 'add', 'fd00:9::1/64', 'dev', 'veth-a', 'nodad']);
+    ip(['-n', `${v}ns2`, 'address', 'add', 'fd00:9::2/64', 'dev', 'veth-b', 'nodad']);
+    try {
+      const ns = await model(v);
+      const a = analyze(ns, { source: { netns: `${v}ns1` }, address: 'fd00:9::2' });
+      assert.equal(a.reachable, true, texts(a).join('; '));
+      assert.equal(a.family, 6);
+      assert.equal(a.source.address, 'fd00:9::1');
+      assert.deepEqual(a.forward.hops.map((x) => `${x.route} ${x.out}`), ['fd00:9::/64 veth-a']);
+      assert.ok((await ping(`${v}ns1`, 'fd00:9::2')).received >= 1);
+      assert.equal(vethPairs(ns)[0].family, 4);
+    } finally {
+      ip(['-n', `${v}ns1`, 'address', 'del', 'fd00:9::1/64', 'dev', 'veth-a']);
+      ip(['-n', `${v}ns2`, 'address', 'del', 'fd00:9::2/64', 'dev', 'veth-b']);
+    }
+  });
+
   it('refuses a source address that is not the namespace\'s own, before any ping', async () => {
     const res = await h.call('ping', { netns: `${v}ns1`, address: '10.0.0.2', count: 1, source: '10.0.0.2' });
     assert.equal(res.error?.code, 'EINVAL');

@@ -83,7 +83,8 @@ export interface RequestMap {
    */
   setNetnsFile: { params: { netns: string; file: NetnsFile; content: string | null }; result: { previous: string | null } };
   /** Echo requests from inside a namespace to an address one of this host's namespaces has. */
-  ping: { params: { netns: NetnsRef; address: string; count?: number }; result: PingResult };
+  /** `source`: an address of the namespace to send from (ping -I), instead of the one its route picks. */
+  ping: { params: { netns: NetnsRef; address: string; count?: number; source?: string }; result: PingResult };
   installHelper: {
     params: Record<string, never>;
     result: {
@@ -425,7 +426,7 @@ export const OPERATIONS: { [O in Op]: OperationSpec<O> } = {
   },
   ping: {
     access: 'read',
-    fields: { netns: f.req(f.netnsRef), address: f.req(f.address), count: f.opt(f.pingCount) },
+    fields: { netns: f.req(f.netnsRef), address: f.req(f.address), count: f.opt(f.pingCount), source: f.opt(f.address) },
     needsIp: 'never',
     targets: (p) => [{ kind: 'netns', netns: p.netns }],
   },

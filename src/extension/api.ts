@@ -5,6 +5,7 @@ import type * as vscode from 'vscode';
 import type { NetnsClient } from '../client/types';
 import type { AttachResult } from './commands/bridges/addToBridge';
 import type { MoveResult } from './commands/interfaces/moveInterface';
+import type { CheckMarks } from './diagnose/checkMarks';
 import type { Host } from './host';
 import type { LabFiles } from './labs/labFiles';
 import type { Log } from './log';
@@ -29,4 +30,6 @@ export interface NetnsApi {
   readonly labFiles: LabFiles;
   /** The terminal profile provider, for tests. */
   readonly terminalProfileProvider: vscode.TerminalProfileProvider;
+  /** The marks of the last connectivity check (file decorations of the rows' resourceUri). */
+  readonly checkMarks: CheckMarks;
 }

@@ -8,6 +8,8 @@ import type { CommandContext } from './commands/context';
 import { attachToBridge, type AttachResult } from './commands/bridges/addToBridge';
 import { moveInterfaces, type MoveResult } from './commands/interfaces/moveInterface';
 import { registerCommands } from './commands/registry';
+import { CheckMarks } from './diagnose/checkMarks';
+import { ReportDocuments } from './diagnose/reportDocuments';
 import { trackHelperState } from './helperState';
 import { windowHost, type Host } from './host';
 import { labCodeLens, labHover } from './labs/labCodeLens';
@@ -46,6 +48,8 @@ export function activate(context: vscode.ExtensionContext): NetnsApi {
   const labPlans = new LabPlanDocuments();
   const treeProvider = new NamespaceTreeProvider(model, labFiles);
   const learn = new LearnProgress(model);
+  const checkMarks = new CheckMarks();
+  const reports = new ReportDocuments();
   const ctx: CommandContext = {
     client,
     model,
@@ -62,6 +66,8 @@ export function activate(context: vscode.ExtensionContext): NetnsApi {
     labFiles,
     labPlans,
     learn,
+    checkMarks,
+    reports,
   };
   const dragAndDrop = new NamespaceDragAndDrop<MoveResult | AttachResult | undefined>(model, (refs, to, bridge) =>
     bridge ? attachToBridge(ctx, refs, bridge) : moveInterfaces(ctx, refs, to),
@@ -88,6 +94,8 @@ export function activate(context: vscode.ExtensionContext): NetnsApi {
     labHover(),
     treeProvider,
     learn,
+    checkMarks,
+    reports,
     treeView,
     // The client logs why a start failed (once); the view's welcome content says it to the user.
     trackHelperState(client),
@@ -125,6 +133,7 @@ export function activate(context: vscode.ExtensionContext): NetnsApi {
       return previous;
     },
     terminalProfileProvider,
+    checkMarks,
   };
 }
 

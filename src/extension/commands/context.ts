@@ -5,6 +5,8 @@
 
 import type * as vscode from 'vscode';
 import type { NetnsClient } from '../../client/types';
+import type { CheckMarks } from '../diagnose/checkMarks';
+import type { ReportDocuments } from '../diagnose/reportDocuments';
 import type { Host } from '../host';
 import type { LabFiles } from '../labs/labFiles';
 import type { LabPlanDocuments } from '../labs/labPlanDocument';
@@ -37,6 +39,10 @@ export interface CommandContext {
   readonly labFiles: LabFiles;
   /** The lab plans shown. */
   readonly labPlans: LabPlanDocuments;
+  /** The marks of the last connectivity check on the tree's rows. */
+  readonly checkMarks: CheckMarks;
+  /** Read-only Markdown reports (the veth links table). */
+  readonly reports: ReportDocuments;
   /** This extension's folder (README, media). */
   readonly extensionUri: vscode.Uri;
 }

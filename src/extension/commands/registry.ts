@@ -27,6 +27,9 @@ import { removeAddress } from './interfaces/removeAddress';
 import { revealInterface, revealPeer } from './interfaces/revealInterface';
 import { setInterfaceDown, setInterfaceUp } from './interfaces/setInterfaceState';
 import { pingAddress } from './diagnose/pingAddress';
+import { checkConnectivity } from './diagnose/checkConnectivity';
+import { checkVethLinks } from './diagnose/checkVethLinks';
+import { clearCheckMarks } from './diagnose/clearCheckMarks';
 import { createExampleLab } from './labs/createExampleLab';
 import { applyLab } from './labs/applyLab';
 import { destroyLab } from './labs/destroyLab';
@@ -69,6 +72,9 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   'netns.addToBridge': addToBridge,
   'netns.removeFromBridge': removeFromBridge,
   'netns.ping': pingAddress,
+  'netns.checkConnectivity': checkConnectivity,
+  'netns.checkVethLinks': checkVethLinks,
+  'netns.clearCheckMarks': clearCheckMarks,
   'netns.createExampleLab': createExampleLab,
   'netns.removeLab': removeLab,
   'netns.applyLab': applyLab,

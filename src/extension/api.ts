@@ -5,6 +5,7 @@ import type * as vscode from 'vscode';
 import type { NetnsClient } from '../client/types';
 import type { AttachResult } from './commands/bridges/addToBridge';
 import type { MoveResult } from './commands/interfaces/moveInterface';
+import type { CaptureManager } from './capture/captureManager';
 import type { Host } from './host';
 import type { Log } from './log';
 import type { NamespaceStore } from './model/namespaceStore';
@@ -24,6 +25,8 @@ export interface NetnsApi {
   readonly host: Host;
   /** Replaces the window seam (prompts, messages, progress, clipboard); returns the previous one. */
   setHost(host: Host): Host;
+  /** The window's packet captures. */
+  readonly captures: CaptureManager;
   /** The terminal profile provider, for tests. */
   readonly terminalProfileProvider: vscode.TerminalProfileProvider;
 }

@@ -10,6 +10,9 @@ import { moveInterfaces, type MoveResult } from './commands/interfaces/moveInter
 import { registerCommands } from './commands/registry';
 import { trackHelperState } from './helperState';
 import { windowHost, type Host } from './host';
+import { CaptureManager } from './capture/captureManager';
+import { announceCaptureEnds } from './capture/captureNotices';
+import { findWireshark } from './capture/wireshark';
 import { LabRecords } from './labs/labRecords';
 import { Log } from './log';
 import { NamespaceStore } from './model/namespaceStore';
@@ -39,6 +42,10 @@ export function activate(context: vscode.ExtensionContext): NetnsApi {
   const model = new NamespaceStore(router, log.write);
   const activation = new ViewActivation(client, model, log.write, router);
   const treeProvider = new NamespaceTreeProvider(model);
+  // First in the list, so it is disposed (its captures stopped) while the client still runs.
+  const captures = new CaptureManager(client, log, context.globalStorageUri.fsPath);
+  context.subscriptions.push(captures);
+  treeProvider.setCaptures(captures);
   const learn = new LearnProgress(model);
   const ctx: CommandContext = {
     client,
@@ -54,6 +61,7 @@ export function activate(context: vscode.ExtensionContext): NetnsApi {
     extensionUri: context.extensionUri,
     labs: new LabRecords(context.globalState),
     learn,
+    captures,
   };
   const dragAndDrop = new NamespaceDragAndDrop<MoveResult | AttachResult | undefined>(model, (refs, to, bridge) =>
     bridge ? attachToBridge(ctx, refs, bridge) : moveInterfaces(ctx, refs, to),
@@ -88,14 +96,18 @@ export function activate(context: vscode.ExtensionContext): NetnsApi {
       }
     }),
     vscode.window.registerTerminalProfileProvider(TERMINAL_PROFILE_ID, terminalProfileProvider),
+    announceCaptureEnds(captures, () => host),
+    captures.onDidChange(() => void vscode.commands.executeCommand('setContext', 'netns.capturesRunning', captures.runningCount > 0)),
     ...registerCommands(ctx, treeView),
   );
+  void vscode.commands.executeCommand('setContext', 'netns.wiresharkInstalled', findWireshark() !== undefined);
   if (treeView.visible) {
     void activation.setVisible(true);
   }
 
   return {
     client,
+    captures,
     model,
     treeProvider,
     treeView,

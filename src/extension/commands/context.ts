@@ -5,6 +5,7 @@
 
 import type * as vscode from 'vscode';
 import type { NetnsClient } from '../../client/types';
+import type { CaptureManager } from '../capture/captureManager';
 import type { Host } from '../host';
 import type { LabRecords } from '../labs/labRecords';
 import type { LearnProgress } from '../walkthrough/learnProgress';
@@ -31,6 +32,8 @@ export interface CommandContext {
   readonly labs: LabRecords;
   /** The walkthrough's progress (what the model cannot show: a ping that got its replies). */
   readonly learn: LearnProgress;
+  /** The window's packet captures. */
+  readonly captures: CaptureManager;
   /** This extension's folder (README, media). */
   readonly extensionUri: vscode.Uri;
 }

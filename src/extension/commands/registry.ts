@@ -27,6 +27,9 @@ import { removeAddress } from './interfaces/removeAddress';
 import { revealInterface, revealPeer } from './interfaces/revealInterface';
 import { setInterfaceDown, setInterfaceUp } from './interfaces/setInterfaceState';
 import { pingAddress } from './diagnose/pingAddress';
+import { clearCaptures, openCapture, openCaptureInWireshark, showCapture } from './capture/openCapture';
+import { startCapture, startCaptureWithFilter } from './capture/startCapture';
+import { stopAllCaptures, stopCapture } from './capture/stopCapture';
 import { createExampleLab } from './labs/createExampleLab';
 import { removeLab } from './labs/removeLab';
 import { attachProcessNamespace } from './namespaces/attachProcessNamespace';
@@ -64,6 +67,14 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   'netns.addToBridge': addToBridge,
   'netns.removeFromBridge': removeFromBridge,
   'netns.ping': pingAddress,
+  'netns.startCapture': startCapture,
+  'netns.startCaptureWithFilter': startCaptureWithFilter,
+  'netns.stopCapture': stopCapture,
+  'netns.stopAllCaptures': stopAllCaptures,
+  'netns.showCapture': showCapture,
+  'netns.openCapture': openCapture,
+  'netns.openCaptureInWireshark': openCaptureInWireshark,
+  'netns.clearCaptures': clearCaptures,
   'netns.createExampleLab': createExampleLab,
   'netns.removeLab': removeLab,
   'netns.copyIpCommand': copyIpCommand,

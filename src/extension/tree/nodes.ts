@@ -130,6 +130,25 @@ export class MessageNode {
   ) {}
 }
 
+/** The "Captures" group at the top of the view, while the window has captures. */
+export class CapturesGroupNode {
+  readonly kind = 'capturesGroup';
+  readonly id = 'captures';
+}
+
+/** One capture of this window, by its key (CaptureManager). */
+export class CaptureNode {
+  readonly kind = 'capture';
+  readonly id: string;
+
+  constructor(
+    readonly parent: CapturesGroupNode,
+    readonly key: number,
+  ) {
+    this.id = `capture:${key}`;
+  }
+}
+
 export type TreeNode =
   | NamespaceNode
   | InterfaceNode
@@ -139,4 +158,6 @@ export type TreeNode =
   | RouteNode
   | UnnamedGroupNode
   | UnnamedNamespaceNode
-  | MessageNode;
+  | MessageNode
+  | CapturesGroupNode
+  | CaptureNode;

@@ -5,17 +5,25 @@ import type { NetnsRef } from '../../core/model';
 import type { ErrorBody } from '../../core/protocol';
 import { errorBody } from './ipErrors';
 
-const where = (netns: NetnsRef) => (netns === null ? 'the host namespace' : `namespace "${netns}"`);
-
 /** The error for a tcpdump that exited before it was listening. */
 export function mapCaptureStartError(netns: NetnsRef, name: string, filter: string | undefined, stderr: string): ErrorBody {
   const detail = stderr.replace(/\s+/g, ' ').trim() || 'tcpdump exited without a message';
   const e = (code: ErrorBody['code'], ...parts: MessagePart[]): ErrorBody => errorBody(code, parts, detail);
   if (/No such device|doesn't exist|does not exist/.test(stderr)) {
-    return e('ENODEV', part('Interface "{0}" does not exist in {1} (it may have been deleted or moved). Refresh the view.', name, where(netns)));
+    return e(
+      'ENODEV',
+      netns === null
+        ? part('Interface "{0}" does not exist in the host namespace (it may have been deleted or moved). Refresh the view.', name)
+        : part('Interface "{0}" does not exist in namespace "{1}" (it may have been deleted or moved). Refresh the view.', name, netns),
+    );
   }
   if (/That device is not up|is not up/.test(stderr)) {
-    return e('ENETDOWN', part('Interface "{0}" in {1} is down, so nothing can be captured on it. Set it up first.', name, where(netns)));
+    return e(
+      'ENETDOWN',
+      netns === null
+        ? part('Interface "{0}" in the host namespace is down, so nothing can be captured on it. Set it up first.', name)
+        : part('Interface "{0}" in namespace "{1}" is down, so nothing can be captured on it. Set it up first.', name, netns),
+    );
   }
   if (/can't parse filter expression|syntax error|illegal|unknown host|not supported|expression rejects all packets/i.test(stderr)) {
     const why = /can't parse filter expression: (.*)/.exec(stderr)?.[1]?.trim() ?? firstLine(stderr);
@@ -27,7 +35,7 @@ export function mapCaptureStartError(netns: NetnsRef, name: string, filter: stri
   if (/Cannot open network namespace|reassociate with the new namespace|nsenter: cannot open/.test(stderr)) {
     return e('ENOENT', part('Namespace "{0}" does not exist. Refresh the view to see the current namespaces.', netns ?? ''));
   }
-  return e('EIO', part('tcpdump could not capture on "{0}" in {1}: {2}', name, where(netns), firstLine(stderr)));
+  return e('EIO', part('tcpdump could not capture on "{0}": {1}', name, firstLine(stderr)));
 }
 
 /** Why a running capture's tcpdump ended by itself, or undefined when it said nothing of note. */

@@ -292,7 +292,7 @@ function tcp(b: Uint8Array, at: number, length: number, src: string, dst: string
   const win = u16(b, at + 14);
   const data = length - offset;
   const parts = [`Flags [${flags || 'none'}]`];
-  if (data > 0 || flagBits & 0x03) {
+  if (data > 0 || flagBits & 0x07) {
     parts.push(data > 0 ? `seq ${seq}:${seq + data >>> 0}` : `seq ${seq}`);
   }
   if (flagBits & 0x10) {

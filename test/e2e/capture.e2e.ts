@@ -24,17 +24,19 @@ export async function run(ctx: E2eContext): Promise<void> {
     const lab = vethLab(P, '10.233.4');
     const captureRow = (state: string): RowRef => ({ label: new RegExp(`^Capture ${escapeRe(`${lab.b}/${lab.vb}`)}, ${state}`), name: `capture ${lab.vb}` });
     await wb.openContainer(/Network Namespaces/);
-    await wb.widenSideBar(520);
+    await wb.widenSideBar(440);
     await wb.findRow(nsRow(lab.b));
     await wb.expand(nsRow(lab.b));
     await wb.findRow(ifRow(lab.vb));
     await wb.menuAction(ifRow(lab.vb), 'Start Capture', async () => (await ctx.page.getByRole('treeitem', { name: captureRow('running').label }).count()) > 0);
     await wb.findRow(captureRow('running'));
+    await wb.terminalShows(new RegExp(`Capturing on ${escapeRe(lab.vb)} in ${escapeRe(lab.b)}`));
+    // A taller terminal beside the tree, for the picture.
+    await wb.runCommand('View: Toggle Maximized Panel');
 
     inNetns(lab.a, ['ping', '-c', '3', '-i', '0.3', '-W', '1', lab.addrB]);
     const text = await wb.terminalShows(/ICMP echo reply[\s\S]*ICMP echo reply[\s\S]*ICMP echo reply/, 20_000);
     ctx.log(`terminal: ${text.split('\n').filter((l) => /ICMP/.test(l)).length} ICMP lines`);
-    assert.match(text, new RegExp(`Capturing on ${escapeRe(lab.vb)} in ${escapeRe(lab.b)}`));
     assert.match(text, new RegExp(`IP ${escapeRe(lab.addrA)} > ${escapeRe(lab.addrB)}: ICMP echo request`));
     // The row's counts are redrawn twice a second.
     await waitUntil('the capture row to count the ping', async () => {

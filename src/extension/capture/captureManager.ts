@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { NetnsClient } from '../../client/types';
 import { PcapFramer, type PcapUnit } from '../../core/capture/pcap';
+import { netnsExecCommand } from '../../core/ipCommand';
 import type { CaptureEndReason } from '../../core/capture/rules';
 import { localParts } from '../../core/messages';
 import type { NetnsRef } from '../../core/model';
@@ -158,7 +159,9 @@ export class CaptureManager implements vscode.Disposable {
     r.info.decoder = r.decoder.kind;
     this.running.set(r.info.key, r);
     this.byHelperId.set(helperId, r);
-    this.log.info(`capture ${r.info.key} (${helperId}) on ${name} in ${netns ?? 'the host namespace'}${options.filter ? ` (filter: ${options.filter})` : ''} -> ${file}`);
+    // What a user would type for the same capture.
+    const equivalent = netnsExecCommand(netns, ['tcpdump', '-i', name, '-U', '-w', file, ...(options.filter ? [options.filter] : [])]);
+    this.log.info(`capture ${r.info.key} (${helperId}): ${equivalent}`);
     this.changed.fire(undefined);
     // What came before the answer was read (same connection, same order).
     for (const e of this.early.get(helperId) ?? []) {

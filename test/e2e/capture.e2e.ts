@@ -45,6 +45,9 @@ export async function run(ctx: E2eContext): Promise<void> {
       return m !== null && Number(m[1]) >= 6;
     });
     await wb.settle();
+    // The pointer on the row shows its stop button.
+    await (await wb.findRow(captureRow('running'))).hover();
+    await ctx.page.waitForTimeout(300);
     const shot = await ctx.screenshot('capture');
     ctx.log(`screenshot ${shot}`);
 

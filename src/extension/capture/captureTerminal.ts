@@ -17,7 +17,20 @@ export function openCaptureTerminal(manager: CaptureManager, info: CaptureInfo, 
   const close = new vscode.EventEmitter<number | void>();
   let subscription: vscode.Disposable | undefined;
   let ended = false;
-  const out = (text: string) => write.fire(text.replace(/\r?\n/g, '\r\n') + '\r\n');
+  // Lines go out together every few milliseconds: a busy link sends thousands a second.
+  let pending: string[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  const flush = () => {
+    timer = undefined;
+    if (pending.length > 0) {
+      write.fire(pending.join(''));
+      pending = [];
+    }
+  };
+  const out = (text: string) => {
+    pending.push(text.replace(/\r?\n/g, '\r\n') + '\r\n');
+    timer ??= setTimeout(flush, 30);
+  };
   const pty: vscode.Pseudoterminal = {
     onDidWrite: write.event,
     onDidClose: close.event,
@@ -37,6 +50,7 @@ export function openCaptureTerminal(manager: CaptureManager, info: CaptureInfo, 
       });
     },
     close: () => {
+      clearTimeout(timer);
       subscription?.dispose();
       if (!ended) {
         void manager.stop(info.key);

@@ -20,6 +20,7 @@ export async function run(ctx: E2eContext): Promise<void> {
   const P = uniquePrefix();
   cleanupOnExit(P);
   const wb = new Workbench(ctx.page, ctx.log);
+  let maximized = false;
   try {
     const lab = vethLab(P, '10.233.4');
     const captureRow = (state: string): RowRef => ({ label: new RegExp(`^Capture ${escapeRe(`${lab.b}/${lab.vb}`)}, ${state}`), name: `capture ${lab.vb}` });
@@ -31,8 +32,9 @@ export async function run(ctx: E2eContext): Promise<void> {
     await wb.menuAction(ifRow(lab.vb), 'Start Capture', async () => (await ctx.page.getByRole('treeitem', { name: captureRow('running').label }).count()) > 0);
     await wb.findRow(captureRow('running'));
     await wb.terminalShows(new RegExp(`Capturing on ${escapeRe(lab.vb)} in ${escapeRe(lab.b)}`));
-    // A taller terminal beside the tree, for the picture.
+    // A taller terminal beside the tree, for the picture (as it was again at the end).
     await wb.runCommand('View: Toggle Maximized Panel');
+    maximized = true;
 
     inNetns(lab.a, ['ping', '-c', '3', '-i', '0.3', '-W', '1', lab.addrB]);
     const text = await wb.terminalShows(/ICMP echo reply[\s\S]*ICMP echo reply[\s\S]*ICMP echo reply/, 20_000);
@@ -67,6 +69,9 @@ export async function run(ctx: E2eContext): Promise<void> {
     const echo = pcap.records.filter((r) => r.data[12] === 0x08 && r.data[13] === 0 && r.data[23] === 1);
     assert.equal(echo.length, 6, 'three requests and three replies');
   } finally {
+    if (maximized) {
+      await wb.runCommand('View: Toggle Maximized Panel').catch(() => undefined);
+    }
     cleanupPrefix(P);
   }
 }

@@ -52,6 +52,9 @@ describe('packet capture', { skip }, () => {
     const started = Date.now();
     const { capture } = await h.ok<{ capture: string }>('startCapture', { netns: lab.b, name: lab.vb });
     assert.match(capture, /^\d+\.\d+$/);
+    // tcpdump writes to its stdout only (the helper never writes a file), entered by nsenter, all by absolute path.
+    const logged = new RegExp(`capture ${capture.replace('.', '\\.')}: (.*)`).exec(h.stderr)?.[1] ?? '';
+    assert.match(logged, new RegExp(`^/\\S+/nsenter --net=/run/netns/${lab.b} -- /\\S+/timeout -k 5 610 /\\S+/tcpdump --interface=${lab.vb} -w - -U -s 262144 --immediate-mode$`), logged);
     assert.equal(tcpdumps().length > 0, true, 'tcpdump runs');
     // It runs as tcpdump's own user, not root, once the interface is open.
     assert.ok(tcpdumps().some((l) => /^\s*\d+\s+tcpdump\s/.test(l)), tcpdumps().join('\n'));

@@ -142,7 +142,7 @@ async function main() {
     info.setupMs = Math.round(m.now() - t0);
     progress(`made ${opt.n} namespaces (${prefix}-0..${opt.n - 1}) with ${opt.n - 1} veth pairs and their addresses in ${info.setupMs} ms`);
 
-    const { createClient, NamespaceStore, ViewActivation, NamespaceTreeProvider, createNetlinkReader } = await loadModel(root);
+    const { createClient, NamespaceStore, ViewActivation, NamespaceTreeProvider, createNetlinkReader, ...labs } = await loadModel(root);
     clientA = createClient({ helperPath, nodePath: process.execPath, method: 'auto', installedLauncher: false, log: onLog });
     const hello = await clientA.start();
     info.helper = { version: hello.version, reader: hello.reader, readerError: hello.readerError, via: clientA.state.via };
@@ -205,6 +205,13 @@ async function main() {
           }),
         );
       }
+      {
+        const lab = m.labRoundTrip(labs, lastFast, names);
+        add('labExport', lab.exportMs);
+        add('labParse', lab.parseMs);
+        add('labPlan', lab.planMs);
+        checks.labPlan = { steps: lab.steps, conflicts: lab.conflicts };
+      }
       for (let i = 0; i < 3; i++) {
         const { ms, count } = await m.listNames(clientA);
         checks.listNamesCount = count;
@@ -230,10 +237,11 @@ async function main() {
         const built = (tag) => Array.from({ length: opt.nBuild }, (_, i) => `${prefix}-${tag}${r}-${i}`);
         add('buildSteps', await m.buildViaSpawns(built('s')));
         add('buildBatch', await m.buildViaHelper(clientA, built('h')));
+        add('buildLab', await m.buildViaLab(clientA, labs, built('l'), `${prefix}-l${r}-`));
       }
     }
     notes.snapIp = opt.ipRounds === 0 ? 'skipped (--ip-rounds 0)' : undefined;
-    notes.buildSteps = notes.buildBatch = opt.buildRounds === 0 ? 'skipped (--build-rounds 0)' : undefined;
+    notes.buildSteps = notes.buildBatch = notes.buildLab = opt.buildRounds === 0 ? 'skipped (--build-rounds 0)' : undefined;
     clientA.dispose();
     clientA = undefined;
     reader?.dispose();
@@ -316,6 +324,7 @@ async function main() {
     );
     console.log(table(rows));
     console.log(`\nsnapshot check: ${JSON.stringify(checks.snapshot)}, ${Math.round(checks.snapshotJsonBytes / 1024)} KB of JSON; ${figureNo('allExec')} walked (namespaces in /run/netns → netns headers printed): ${checks.allExec.map((a) => `${a.namespaces} → ${a.error ? 'ended' : a.headers}`).join(', ')}`);
+    console.log(`lab of the ${opt.n} namespaces planned against them: ${checks.labPlan?.steps} steps, ${checks.labPlan?.conflicts} conflicts (0 and 0: the export applies back to the same state)`);
     if (checks.readersAgree !== undefined) {
       console.log(`the fast and the ip reader agree on the ${opt.n} namespaces: ${checks.readersAgree ? 'yes' : 'NO'}`);
     }

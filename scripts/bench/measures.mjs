@@ -180,6 +180,49 @@ export async function buildViaHelper(client, names) {
   return ms;
 }
 
+/**
+ * The same chain as a lab file's plan: built from nothing (labRequests) and applied in one batch,
+ * as "Apply Lab" does.
+ */
+export async function buildViaLab(client, labs, names, prefix) {
+  const spec = {
+    name: 'bench',
+    prefix,
+    namespaces: names.map((n) => ({ name: n.slice(prefix.length) })),
+    veths: names.slice(1).map((n, i) => ({ a: { netns: names[i].slice(prefix.length), name: 'r' }, b: { netns: n.slice(prefix.length), name: 'l' } })),
+  };
+  const t0 = now();
+  await client.request('batch', { requests: labs.labRequests(spec, prefix) });
+  const ms = now() - t0;
+  assertBuilt(names);
+  await deleteNamespaces(names);
+  return ms;
+}
+
+/**
+ * The N namespaces of a snapshot as a lab file (export, then its text parsed and checked), and
+ * that lab planned against the same snapshot (nothing to do), as the Labs group does on a change.
+ */
+export function labRoundTrip(labs, snap, names) {
+  const mine = new Set(names);
+  const namespaces = snap.namespaces.filter((n) => mine.has(n.name));
+  const byName = new Map(namespaces.map((n) => [n.name, n]));
+  let t0 = now();
+  const { spec } = labs.exportLab('bench', namespaces);
+  const text = labs.labFileText(spec);
+  const exportMs = now() - t0;
+  t0 = now();
+  const parsed = labs.parseLabFile(text);
+  const parseMs = now() - t0;
+  if (!parsed.spec) {
+    throw new Error(`the exported lab has problems: ${parsed.problems[0]?.message}`);
+  }
+  t0 = now();
+  const plan = labs.planLab(parsed.spec, { namespace: (n) => byName.get(n) }, '');
+  const planMs = now() - t0;
+  return { exportMs, parseMs, planMs, steps: plan.steps.length, conflicts: plan.conflicts.length };
+}
+
 /** The same, one `ip` spawn per step, one after the other. */
 export async function buildViaSpawns(names) {
   const t0 = now();

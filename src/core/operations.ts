@@ -21,6 +21,7 @@ import {
 } from './ipCommand';
 import type { NetnsRef, Netem, ProcessNamespace, Snapshot } from './model';
 import { clearNetemArgv, netemProblem, setNetemArgv, sysctlForwardingArgs } from './netem';
+import type { NetnsFile } from './labs/lab';
 import { fields, type Schema } from './schema';
 import { routeProblem } from './validate';
 
@@ -76,6 +77,11 @@ export interface RequestMap {
   /** Makes `name` a port of the bridge `master` in the same namespace; `master: null` releases it. */
   setMaster: { params: { netns: NetnsRef; name: string; master: string | null }; result: { previousMaster: string | null } };
   batch: { params: { requests: BatchItem[] }; result: { done: number } };
+  /**
+   * Writes /etc/netns/NAME/FILE (what `ip netns exec` binds over /etc/FILE inside the namespace), or
+   * removes it (`content: null`); answers what was there before.
+   */
+  setNetnsFile: { params: { netns: string; file: NetnsFile; content: string | null }; result: { previous: string | null } };
   /** Echo requests from inside a namespace to an address one of this host's namespaces has. */
   ping: { params: { netns: NetnsRef; address: string; count?: number }; result: PingResult };
   /**
@@ -425,6 +431,16 @@ export const OPERATIONS: { [O in Op]: OperationSpec<O> } = {
     fields: { requests: f.req(f.batchList) },
     needsIp: 'always',
   },
+  setNetnsFile: {
+    access: 'write',
+    fields: { netns: f.req(f.netnsName), file: f.req(f.netnsFile), content: f.req(f.netnsFileContent) },
+    needsIp: 'never',
+    // A file is written for a namespace that exists; one is removed also after its namespace went
+    // (a reboot empties /run/netns, not /etc/netns).
+    targets: (p) => (p.content === null ? [] : [{ kind: 'netns', netns: p.netns }]),
+    // What was there before comes back (its handler answers it).
+    batch: { undo: (p, r) => (r ? { op: 'setNetnsFile', netns: p.netns, file: p.file, content: r.previous } : undefined) },
+  },
   ping: {
     access: 'read',
     fields: { netns: f.req(f.netnsRef), address: f.req(f.address), count: f.opt(f.pingCount) },
@@ -477,7 +493,8 @@ export type BatchOp =
   | 'setNetem'
   | 'clearNetem'
   | 'addLink'
-  | 'setMaster';
+  | 'setMaster'
+  | 'setNetnsFile';
 export type BatchItem =
   | { [O in Exclude<BatchOp, 'addVeth'>]: { op: O } & Params<O> }[Exclude<BatchOp, 'addVeth'>]
   // Named in a batch, so that a later item can refer to it.

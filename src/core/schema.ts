@@ -3,6 +3,7 @@
 // The rules are the kernel's and iproute2's (validate.ts), which no schema library knows.
 
 import { parseAddress, parseCidr, parseRouteDestination, validateInterfaceName, validateMetric, validateNamespaceName, validatePid, validateVlanId } from './validate';
+import { NETNS_FILES } from './labs/lab';
 import { msg } from './messages';
 import { netemValueProblem, NETEM_FIELDS, type NetemField } from './netem';
 import { validateCaptureBytes, validateCaptureFilter, validateCaptureId, validateCaptureInterfaceName, validateCaptureSeconds } from './capture/rules';
@@ -15,6 +16,9 @@ export type Schema = Record<string, { required: boolean; check: FieldCheck }>;
 
 /** The most echo requests one ping sends. */
 export const MAX_PING_COUNT = 10;
+
+/** The largest /etc/netns file the helper writes, in bytes. */
+export const MAX_NETNS_FILE_BYTES = 64 * 1024;
 
 /** The most items one batch may hold. */
 export const MAX_BATCH_ITEMS = 100000;
@@ -37,6 +41,13 @@ export const fields = {
   linkKind: ((v, f) =>
     v === 'bridge' || v === 'dummy' || v === 'vlan' ? undefined : `"${f}" must be "bridge", "dummy" or "vlan".`) as FieldCheck,
   vlanId: ((v) => validateVlanId(v)) as FieldCheck,
+  /** A file of /etc/netns/NAME that ip netns exec binds over /etc. */
+  netnsFile: ((v, f) => ((NETNS_FILES as readonly unknown[]).includes(v) ? undefined : `"${f}" must be one of ${NETNS_FILES.join(', ')}.`)) as FieldCheck,
+  /** The text of such a file (null: remove it). */
+  netnsFileContent: ((v, f) =>
+    v === null || (typeof v === 'string' && Buffer.byteLength(v, 'utf8') <= MAX_NETNS_FILE_BYTES && !v.includes('\0'))
+      ? undefined
+      : `"${f}" must be text of at most ${MAX_NETNS_FILE_BYTES / 1024} KiB without NUL characters, or null.`) as FieldCheck,
   bool: ((v, f) => (typeof v === 'boolean' ? undefined : `"${f}" must be true or false.`)) as FieldCheck,
   cidr: ((v) => {
     const r = parseCidr(v);

@@ -7,6 +7,7 @@ import type { AttachResult } from './commands/bridges/addToBridge';
 import type { MoveResult } from './commands/interfaces/moveInterface';
 import type { CaptureManager } from './capture/captureManager';
 import type { Host } from './host';
+import type { LabFiles } from './labs/labFiles';
 import type { Log } from './log';
 import type { NamespaceStore } from './model/namespaceStore';
 import type { OperationStatus } from './status/operationStatus';
@@ -27,6 +28,8 @@ export interface NetnsApi {
   setHost(host: Host): Host;
   /** The window's packet captures. */
   readonly captures: CaptureManager;
+  /** The workspace's lab files. */
+  readonly labFiles: LabFiles;
   /** The terminal profile provider, for tests. */
   readonly terminalProfileProvider: vscode.TerminalProfileProvider;
 }

@@ -13,6 +13,10 @@ import { windowHost, type Host } from './host';
 import { CaptureManager } from './capture/captureManager';
 import { announceCaptureEnds } from './capture/captureNotices';
 import { findWireshark } from './capture/wireshark';
+import { labCodeLens, labHover } from './labs/labCodeLens';
+import { labDiagnostics } from './labs/labDiagnostics';
+import { LabFiles } from './labs/labFiles';
+import { LabPlanDocuments } from './labs/labPlanDocument';
 import { LabRecords } from './labs/labRecords';
 import { Log } from './log';
 import { NamespaceStore } from './model/namespaceStore';
@@ -41,7 +45,9 @@ export function activate(context: vscode.ExtensionContext): NetnsApi {
   const router = new ReadRouter(client, process.getuid?.() === 0 ? undefined : () => makeClient(context.extensionPath, log, () => host, { unprivileged: true }));
   const model = new NamespaceStore(router, log.write);
   const activation = new ViewActivation(client, model, log.write, router);
-  const treeProvider = new NamespaceTreeProvider(model);
+  const labFiles = new LabFiles(model);
+  const labPlans = new LabPlanDocuments();
+  const treeProvider = new NamespaceTreeProvider(model, labFiles);
   // First in the list, so it is disposed (its captures stopped) while the client still runs.
   const captures = new CaptureManager(client, log, context.globalStorageUri.fsPath);
   context.subscriptions.push(captures);
@@ -60,6 +66,8 @@ export function activate(context: vscode.ExtensionContext): NetnsApi {
     bundledClient: () => makeClient(context.extensionPath, log, () => host, { installedLauncher: false }),
     extensionUri: context.extensionUri,
     labs: new LabRecords(context.globalState),
+    labFiles,
+    labPlans,
     learn,
     captures,
   };
@@ -81,6 +89,11 @@ export function activate(context: vscode.ExtensionContext): NetnsApi {
     router,
     activation,
     model,
+    labFiles,
+    labPlans,
+    labDiagnostics(labFiles),
+    labCodeLens(labFiles),
+    labHover(),
     treeProvider,
     learn,
     treeView,
@@ -112,6 +125,7 @@ export function activate(context: vscode.ExtensionContext): NetnsApi {
     treeProvider,
     treeView,
     dragAndDrop,
+    labFiles,
     log,
     status,
     get host() {

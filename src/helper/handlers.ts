@@ -11,6 +11,7 @@ import { installHelper, uninstallHelper } from './ops/install';
 import { runCommandOp, runIpOp } from './ops/ipOp';
 import { addVeth, moveLink } from './ops/links';
 import { addNetns, attachNetns } from './ops/namespaces';
+import { setNetnsFile } from './ops/netnsFiles';
 import { ping } from './ops/ping';
 import { processes } from './ops/processes';
 import { hello, listNames, snapshot } from './ops/read';
@@ -67,6 +68,7 @@ export const HANDLERS: { [O in Op]: Handler<O> } = {
   addLink,
   setMaster,
   batch: (ctx, req, { session }) => batch(ctx, req, (item) => runAdmitted(ctx, item, session)),
+  setNetnsFile,
   ping,
   startCapture: (_ctx, req, { session }) => session.captures.start(req),
   stopCapture: (_ctx, req, { session }) => session.captures.stop(req),

@@ -21,6 +21,9 @@ const ALLOWED = [
   /^LICENSE$/,
   /^media\/(e2e\/|walkthrough\/)?[^/]+\.(svg|png)$/,
   /^dist\/(extension|helper|askpass)\.js$/,
+  // the example lab files (Create Example Lab builds from them) and the lab files' schema
+  /^examples\/labs\/[a-z]+\.netns\.yaml$/,
+  /^schemas\/netns-lab\.schema\.json$/,
   /^node_modules\/koffi\/(package\.json|index\.cjs|LICENSE\.txt|src\/koffi\/index\.cjs|src\/koffi\/src\/static\.cjs)$/,
   /^node_modules\/@koromix\/koffi-linux-[a-z0-9]+\/(package\.json|index\.js|[a-z0-9_]+\/koffi\.node)$/,
 ];

@@ -7,6 +7,8 @@ import type * as vscode from 'vscode';
 import type { NetnsClient } from '../../client/types';
 import type { CaptureManager } from '../capture/captureManager';
 import type { Host } from '../host';
+import type { LabFiles } from '../labs/labFiles';
+import type { LabPlanDocuments } from '../labs/labPlanDocument';
 import type { LabRecords } from '../labs/labRecords';
 import type { LearnProgress } from '../walkthrough/learnProgress';
 import type { Log } from '../log';
@@ -34,6 +36,10 @@ export interface CommandContext {
   readonly learn: LearnProgress;
   /** The window's packet captures. */
   readonly captures: CaptureManager;
+  /** The workspace's lab files and how the kernel compares with each. */
+  readonly labFiles: LabFiles;
+  /** The lab plans shown. */
+  readonly labPlans: LabPlanDocuments;
   /** This extension's folder (README, media). */
   readonly extensionUri: vscode.Uri;
 }

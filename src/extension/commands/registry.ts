@@ -31,6 +31,11 @@ import { clearCaptures, openCapture, openCaptureInWireshark, showCapture } from 
 import { startCapture, startCaptureWithFilter } from './capture/startCapture';
 import { stopAllCaptures, stopCapture } from './capture/stopCapture';
 import { createExampleLab } from './labs/createExampleLab';
+import { applyLab } from './labs/applyLab';
+import { destroyLab } from './labs/destroyLab';
+import { diffLab } from './labs/diffLab';
+import { exportLabScript } from './labs/exportLabScript';
+import { exportStateAsLab } from './labs/exportStateAsLab';
 import { removeLab } from './labs/removeLab';
 import { attachProcessNamespace } from './namespaces/attachProcessNamespace';
 import { createNamespace } from './namespaces/createNamespace';
@@ -77,6 +82,11 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   'netns.clearCaptures': clearCaptures,
   'netns.createExampleLab': createExampleLab,
   'netns.removeLab': removeLab,
+  'netns.applyLab': applyLab,
+  'netns.diffLab': diffLab,
+  'netns.destroyLab': destroyLab,
+  'netns.exportStateAsLab': exportStateAsLab,
+  'netns.exportLabScript': exportLabScript,
   'netns.copyIpCommand': copyIpCommand,
   'netns.refresh': refresh,
   'netns.showLog': showLog,

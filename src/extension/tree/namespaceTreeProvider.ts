@@ -13,6 +13,8 @@ import {
   CaptureNode,
   CapturesGroupNode,
   InterfaceNode,
+  LabFileNode,
+  LabsGroupNode,
   MessageNode,
   NamespaceNode,
   ProcessNode,
@@ -26,6 +28,8 @@ import {
 } from './nodes';
 import type { CaptureManager } from '../capture/captureManager';
 import { captureItem, capturesGroupItem } from './captures/captureItems';
+import type { LabFiles } from '../labs/labFiles';
+import { labFileItem, labsGroupItem } from './labs/labItems';
 import { processesItem, processItem } from './processes/processItems';
 import { routeItem, routesItem, routeTooltip } from './routes/routeItems';
 import { unnamedGroupItem, unnamedNamespaceItem } from './unnamed/unnamedItems';
@@ -53,8 +57,18 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
   private capturesShown = false;
   private captureRedraw: NodeJS.Timeout | undefined;
   private readonly capturesDirty = new Set<number>();
+  private readonly labsGroup = new LabsGroupNode();
+  private readonly labNodes = new Map<string, LabFileNode>();
+  /** Whether the Labs group was shown last time the top level was built. */
+  private hadLabs = false;
 
-  constructor(private readonly model: NamespaceStore) {
+  constructor(
+    private readonly model: NamespaceStore,
+    private readonly labs?: LabFiles,
+  ) {
+    if (labs) {
+      this.disposables.push({ dispose: labs.onDidChange(() => this.onLabsChange()).dispose });
+    }
     this.disposables.push(
       this.changed,
       { dispose: model.onDidChange((c) => this.onModelChange(c)).dispose },
@@ -141,6 +155,11 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     }
   }
 
+  private onLabsChange(): void {
+    const any = this.labs!.known().length > 0;
+    this.changed.fire(any === this.hadLabs && any ? this.labsGroup : undefined);
+  }
+
   /** Drops nodes of namespaces that are gone, so a namespace made again starts fresh. */
   private prune(): void {
     for (const [key, node] of this.namespaceNodes) {
@@ -208,6 +227,10 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
         return capturesGroupItem(node, this.captures?.list() ?? []);
       case 'capture':
         return captureItem(node, this.captures?.get(node.key));
+      case 'labsGroup':
+        return labsGroupItem(node, this.labNodes.size);
+      case 'labFile':
+        return labFileItem(node, this.labs?.get(node.uri));
       case 'message': {
         const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
         item.id = node.id;
@@ -235,7 +258,7 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
 
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {
     if (!node) {
-      return this.rootChildren();
+      return [...this.rootChildren(), ...this.labsChildren(true)];
     }
     switch (node.kind) {
       case 'namespace':
@@ -261,6 +284,8 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
         }
         return list.map((c) => this.captureNode(c.key));
       }
+      case 'labsGroup':
+        return this.labsChildren(false);
       case 'unnamedNamespace': {
         await this.model.refreshProcesses(PROCESS_MAX_AGE_MS);
         const pns = this.model.processesOf(node.inode);
@@ -276,8 +301,10 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
       case 'namespace':
       case 'unnamedGroup':
       case 'capturesGroup':
+      case 'labsGroup':
         return undefined;
       case 'capture':
+      case 'labFile':
       case 'interface':
       case 'processes':
       case 'process':
@@ -307,6 +334,30 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
       out.push(this.unnamedGroup);
     }
     return out;
+  }
+
+  /** The top level's Labs group (when there are lab files), or its rows. */
+  private labsChildren(top: boolean): TreeNode[] {
+    const files = this.labs && this.model.loaded ? this.labs.known() : [];
+    const keep = new Set(files.map((f) => f.uri.toString()));
+    for (const k of [...this.labNodes.keys()]) {
+      if (!keep.has(k)) {
+        this.labNodes.delete(k);
+      }
+    }
+    const rows = files.map((f) => {
+      let n = this.labNodes.get(f.uri.toString());
+      if (!n) {
+        n = new LabFileNode(this.labsGroup, f.uri);
+        this.labNodes.set(f.uri.toString(), n);
+      }
+      return n;
+    });
+    if (top) {
+      this.hadLabs = rows.length > 0;
+      return this.hadLabs ? [this.labsGroup] : [];
+    }
+    return rows;
   }
 
   private visibleInterfaces(ns: Namespace) {

@@ -2,6 +2,7 @@
 // refreshes) and knows its parent (so reveal works). Items are built from the model when VS Code
 // asks for them; only an interface node caches its interface as last read.
 
+import type { Uri } from 'vscode';
 import type { Interface, NetnsRef, ProcessInfo, Route } from '../../core/model';
 import { netnsKey } from '../model/netnsKey';
 
@@ -149,6 +150,24 @@ export class CaptureNode {
   }
 }
 
+/** The "Labs" group: the workspace's lab files. */
+export class LabsGroupNode {
+  readonly kind = 'labsGroup';
+  readonly id = 'labs';
+}
+
+export class LabFileNode {
+  readonly kind = 'labFile';
+  readonly id: string;
+
+  constructor(
+    readonly parent: LabsGroupNode,
+    readonly uri: Uri,
+  ) {
+    this.id = `labs/${uri.toString()}`;
+  }
+}
+
 export type TreeNode =
   | NamespaceNode
   | InterfaceNode
@@ -160,4 +179,6 @@ export type TreeNode =
   | UnnamedNamespaceNode
   | MessageNode
   | CapturesGroupNode
-  | CaptureNode;
+  | CaptureNode
+  | LabsGroupNode
+  | LabFileNode;

@@ -46,6 +46,9 @@ export function openCaptureTerminal(manager: CaptureManager, info: CaptureInfo, 
           out('');
           out(`\x1b[1m${captureEndText(i)}\x1b[0m`);
           out(`\x1b[2m${vscode.l10n.t('{0} packets, {1}, in {2}', i.packets, formatBytes(i.bytes), i.file)}\x1b[0m`);
+          if (i.dropped) {
+            out(`\x1b[33m${vscode.l10n.t('{0} packets were dropped by the kernel (the capture could not keep up); use a filter to capture less.', i.dropped)}\x1b[0m`);
+          }
         },
       });
     },

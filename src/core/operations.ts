@@ -85,6 +85,13 @@ export interface RequestMap {
   /** Echo requests from inside a namespace to an address one of this host's namespaces has. */
   /** `source`: an address of the namespace to send from (ping -I), instead of the one its route picks. */
   ping: { params: { netns: NetnsRef; address: string; count?: number; source?: string }; result: PingResult };
+  /**
+   * Starts tcpdump on an interface; its packets come as `capture` events (pcap bytes), and a
+   * `captureEnd` event says when and why it ended (protocol.ts).
+   */
+  startCapture: { params: StartCaptureParams; result: { capture: string } };
+  /** Stops a capture; answered after its last data and its `captureEnd` event were sent. */
+  stopCapture: { params: { capture: string }; result: { bytes: number; packets: number } };
   installHelper: {
     params: Record<string, never>;
     result: {
@@ -100,6 +107,17 @@ export interface RequestMap {
   uninstallHelper: { params: Record<string, never>; result: { removed: string[] } };
   watch: { params: Record<string, never>; result: { watching: boolean; kernelEvents: boolean } };
   unwatch: { params: Record<string, never>; result: { watching: false } };
+}
+
+export interface StartCaptureParams {
+  netns: NetnsRef;
+  /** The interface to capture on. */
+  name: string;
+  /** The capture ends before the file (pcap header and records) would grow beyond this. */
+  maxBytes?: number;
+  maxSeconds?: number;
+  /** A tcpdump filter expression (pcap-filter(7)). */
+  filter?: string;
 }
 
 export interface RouteParams {
@@ -430,6 +448,20 @@ export const OPERATIONS: { [O in Op]: OperationSpec<O> } = {
     needsIp: 'never',
     targets: (p) => [{ kind: 'netns', netns: p.netns }],
   },
+  startCapture: {
+    access: 'read',
+    fields: {
+      netns: f.req(f.netnsRef),
+      name: f.req(f.captureIfName),
+      maxBytes: f.opt(f.captureBytes),
+      maxSeconds: f.opt(f.captureSeconds),
+      filter: f.opt(f.captureFilter),
+    },
+    needsIp: 'never',
+    // The interface is looked up and checked against the policy by the handler (it reads the namespace).
+    targets: (p) => [{ kind: 'netns', netns: p.netns }],
+  },
+  stopCapture: { access: 'read', fields: { capture: f.req(f.captureId) }, needsIp: 'never' },
   installHelper: { access: 'write', fields: {}, needsIp: 'never', needsPasswordStart: true },
   uninstallHelper: { access: 'write', fields: {}, needsIp: 'never', needsPasswordStart: true },
 };

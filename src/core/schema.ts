@@ -6,6 +6,7 @@ import { parseAddress, parseCidr, parseRouteDestination, validateInterfaceName, 
 import { NETNS_FILES } from './labs/lab';
 import { msg } from './messages';
 import { netemValueProblem, NETEM_FIELDS, type NetemField } from './netem';
+import { validateCaptureBytes, validateCaptureFilter, validateCaptureId, validateCaptureInterfaceName, validateCaptureSeconds } from './capture/rules';
 
 
 /** Checks one nested request (the item of a batch at `index`); returns its problem. */
@@ -66,6 +67,12 @@ export const fields = {
   metric: ((v) => validateMetric(v)) as FieldCheck,
   /** How many echo requests one ping sends. */
   pingCount: ((v, f) => (Number.isInteger(v) && (v as number) >= 1 && (v as number) <= MAX_PING_COUNT ? undefined : `"${f}" must be a whole number from 1 to ${MAX_PING_COUNT}.`)) as FieldCheck,
+  /** An interface tcpdump can capture on by its name (not a number, not a pseudo-device). */
+  captureIfName: ((v) => validateCaptureInterfaceName(v)) as FieldCheck,
+  captureBytes: ((v, f) => validateCaptureBytes(v, f)) as FieldCheck,
+  captureSeconds: ((v, f) => validateCaptureSeconds(v, f)) as FieldCheck,
+  captureFilter: ((v) => validateCaptureFilter(v)) as FieldCheck,
+  captureId: ((v, f) => validateCaptureId(v, f)) as FieldCheck,
   readerKind: ((v, f) =>
     v === 'auto' || v === 'netlink' || v === 'ip' ? undefined : `"${f}" must be "auto", "netlink" or "ip".`) as FieldCheck,
   nameList: ((v, f) => {

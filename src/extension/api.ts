@@ -6,6 +6,7 @@ import type { NetnsClient } from '../client/types';
 import type { AttachResult } from './commands/bridges/addToBridge';
 import type { MoveResult } from './commands/interfaces/moveInterface';
 import type { CheckMarks } from './diagnose/checkMarks';
+import type { CaptureManager } from './capture/captureManager';
 import type { Host } from './host';
 import type { LabFiles } from './labs/labFiles';
 import type { Log } from './log';
@@ -26,6 +27,8 @@ export interface NetnsApi {
   readonly host: Host;
   /** Replaces the window seam (prompts, messages, progress, clipboard); returns the previous one. */
   setHost(host: Host): Host;
+  /** The window's packet captures. */
+  readonly captures: CaptureManager;
   /** The workspace's lab files. */
   readonly labFiles: LabFiles;
   /** The terminal profile provider, for tests. */

@@ -12,6 +12,9 @@ import { CheckMarks } from './diagnose/checkMarks';
 import { ReportDocuments } from './diagnose/reportDocuments';
 import { trackHelperState } from './helperState';
 import { windowHost, type Host } from './host';
+import { CaptureManager } from './capture/captureManager';
+import { announceCaptureEnds } from './capture/captureNotices';
+import { findWireshark } from './capture/wireshark';
 import { labCodeLens, labHover } from './labs/labCodeLens';
 import { labDiagnostics } from './labs/labDiagnostics';
 import { LabFiles } from './labs/labFiles';
@@ -47,6 +50,10 @@ export function activate(context: vscode.ExtensionContext): NetnsApi {
   const labFiles = new LabFiles(model);
   const labPlans = new LabPlanDocuments();
   const treeProvider = new NamespaceTreeProvider(model, labFiles);
+  // First in the list, so it is disposed (its captures stopped) while the client still runs.
+  const captures = new CaptureManager(client, log, context.globalStorageUri.fsPath);
+  context.subscriptions.push(captures);
+  treeProvider.setCaptures(captures);
   const learn = new LearnProgress(model);
   const checkMarks = new CheckMarks();
   const reports = new ReportDocuments();
@@ -68,6 +75,7 @@ export function activate(context: vscode.ExtensionContext): NetnsApi {
     learn,
     checkMarks,
     reports,
+    captures,
   };
   const dragAndDrop = new NamespaceDragAndDrop<MoveResult | AttachResult | undefined>(model, (refs, to, bridge) =>
     bridge ? attachToBridge(ctx, refs, bridge) : moveInterfaces(ctx, refs, to),
@@ -109,14 +117,18 @@ export function activate(context: vscode.ExtensionContext): NetnsApi {
       }
     }),
     vscode.window.registerTerminalProfileProvider(TERMINAL_PROFILE_ID, terminalProfileProvider),
+    announceCaptureEnds(captures, () => host),
+    captures.onDidChange(() => void vscode.commands.executeCommand('setContext', 'netns.capturesRunning', captures.runningCount > 0)),
     ...registerCommands(ctx, treeView),
   );
+  void vscode.commands.executeCommand('setContext', 'netns.wiresharkInstalled', findWireshark() !== undefined);
   if (treeView.visible) {
     void activation.setVisible(true);
   }
 
   return {
     client,
+    captures,
     model,
     treeProvider,
     treeView,

@@ -5,6 +5,7 @@ import type { Op, Request, Result } from '../core/operations';
 import { admit, type Held } from './admit';
 import type { HelperContext } from './context';
 import { batch } from './ops/batch';
+import type { Captures } from './ops/capture';
 import { addLink, setMaster } from './ops/bridges';
 import { installHelper, uninstallHelper } from './ops/install';
 import { runCommandOp, runIpOp } from './ops/ipOp';
@@ -21,6 +22,8 @@ export interface Session {
   watch(): { watching: boolean; kernelEvents: boolean };
   /** Stops change events (the view is hidden: nothing needs them). */
   unwatch(): { watching: false };
+  /** The connection's packet captures (all stop when it closes). */
+  captures: Captures;
 }
 
 /** What a handler gets besides its request: the connection, and what admit opened for it. */
@@ -67,6 +70,8 @@ export const HANDLERS: { [O in Op]: Handler<O> } = {
   batch: (ctx, req, { session }) => batch(ctx, req, (item) => runAdmitted(ctx, item, session)),
   setNetnsFile,
   ping,
+  startCapture: (_ctx, req, { session }) => session.captures.start(req),
+  stopCapture: (_ctx, req, { session }) => session.captures.stop(req),
   installHelper: (ctx) => installHelper(ctx),
   uninstallHelper: (ctx) => uninstallHelper(ctx),
 };

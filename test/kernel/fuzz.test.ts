@@ -89,8 +89,8 @@ function hostilePid(): unknown {
   return pick([4_000_000 + rnd(194_304), -rnd(100), 0, 5_000_000, '1', 1.5, null, [1]]);
 }
 
-const OPS = ['addNetns', 'delNetns', 'addVeth', 'moveLink', 'attachNetns', 'setLinkState', 'addAddress', 'delAddress', 'delLink', 'addRoute', 'delRoute', 'setForwarding', 'setNetem', 'clearNetem', 'addLink', 'setMaster', 'snapshot', 'listNames', 'hello', 'bogus', '__proto__', 'constructor', ''];
-const FIELDS = ['name', 'peer', 'netns', 'peerNetns', 'from', 'to', 'toPid', 'pid', 'up', 'address', 'names', 'includeRoot', 'reader', 'file', 'destination', 'gateway', 'device', 'metric', 'family', 'on', 'delayMs', 'jitterMs', 'lossPct', 'reorderPct', 'rateKbit', 'kind', 'parent', 'vlanId', 'master', 'content', '__proto__', 'constructor', 'x'];
+const OPS = ['addNetns', 'delNetns', 'addVeth', 'moveLink', 'attachNetns', 'setLinkState', 'addAddress', 'delAddress', 'delLink', 'addRoute', 'delRoute', 'setForwarding', 'setNetem', 'clearNetem', 'addLink', 'setMaster', 'startCapture', 'stopCapture', 'snapshot', 'listNames', 'hello', 'bogus', '__proto__', 'constructor', ''];
+const FIELDS = ['name', 'peer', 'netns', 'peerNetns', 'from', 'to', 'toPid', 'pid', 'up', 'address', 'names', 'includeRoot', 'reader', 'file', 'destination', 'gateway', 'device', 'metric', 'family', 'on', 'delayMs', 'jitterMs', 'lossPct', 'reorderPct', 'rateKbit', 'kind', 'parent', 'vlanId', 'master', 'content', 'filter', 'maxBytes', 'maxSeconds', 'capture', '__proto__', 'constructor', 'x'];
 /** Numbers around the edges of netem's and forwarding's ranges. */
 const EDGES = [0, 4, 6, 100, 100.5, 60000, 60001, -1, 1e-9, 1e300, Number.MAX_SAFE_INTEGER];
 
@@ -99,7 +99,7 @@ function hostileRequest(id: number): string {
   const n = rnd(5);
   for (let i = 0; i < n; i++) {
     const f = pick(FIELDS);
-    req[f] = f === 'kind' ? pick(['bridge', 'dummy', 'vlan', 'veth', hostileString()]) : f === 'vlanId' ? pick([10, 0, 4094, 4095, -1, 1.5, '7', hostileString()]) : ['delayMs', 'jitterMs', 'lossPct', 'reorderPct', 'rateKbit'].includes(f) && rnd(2) === 0 ? pick(EDGES) : f === 'pid' || f === 'toPid' ? hostilePid() : f === 'netns' || f === 'from' || f === 'peerNetns' ? (rnd(3) === 0 ? null : hostileString()) : f === 'address' ? pick(['10.99.0.1/24', '1.2.3.4', 'fd00::1/64', hostileString()]) : f === 'destination' ? pick(['default', '10.99.0.0/24', '10.99.0.1', 'fd00:99::/64', hostileString()]) : f === 'gateway' ? pick(['10.99.0.1', 'fd00::1', hostileString()]) : f === 'metric' ? pick([0, 100, 2 ** 32, -1, 1.5, '5']) : f === 'family' ? pick([4, 6, 5, '4', ...EDGES]) : hostileValue();
+    req[f] = f === 'kind' ? pick(['bridge', 'dummy', 'vlan', 'veth', hostileString()]) : f === 'vlanId' ? pick([10, 0, 4094, 4095, -1, 1.5, '7', hostileString()]) : ['delayMs', 'jitterMs', 'lossPct', 'reorderPct', 'rateKbit'].includes(f) && rnd(2) === 0 ? pick(EDGES) : f === 'pid' || f === 'toPid' ? hostilePid() : f === 'netns' || f === 'from' || f === 'peerNetns' ? (rnd(3) === 0 ? null : hostileString()) : f === 'address' ? pick(['10.99.0.1/24', '1.2.3.4', 'fd00::1/64', hostileString()]) : f === 'destination' ? pick(['default', '10.99.0.0/24', '10.99.0.1', 'fd00:99::/64', hostileString()]) : f === 'gateway' ? pick(['10.99.0.1', 'fd00::1', hostileString()]) : f === 'metric' ? pick([0, 100, 2 ** 32, -1, 1.5, '5']) : f === 'family' ? pick([4, 6, 5, '4', ...EDGES]) : f === 'filter' ? pick(['icmp', '-r /etc/shadow', 'icmp and (', 'port `id`', hostileString()]) : f === 'maxBytes' || f === 'maxSeconds' ? pick([1, 128, 2 ** 31, 2 ** 40, ...EDGES]) : f === 'capture' ? pick(['1.1', `${process.pid}.1`, '--all', hostileString()]) : hostileValue();
   }
   // Only the root namespace is allowed without the prefix, and then never with a real host
   // interface name: force every string field through the prefix check below.

@@ -7,6 +7,7 @@ import type * as vscode from 'vscode';
 import type { NetnsClient } from '../../client/types';
 import type { CheckMarks } from '../diagnose/checkMarks';
 import type { ReportDocuments } from '../diagnose/reportDocuments';
+import type { CaptureManager } from '../capture/captureManager';
 import type { Host } from '../host';
 import type { LabFiles } from '../labs/labFiles';
 import type { LabPlanDocuments } from '../labs/labPlanDocument';
@@ -35,6 +36,8 @@ export interface CommandContext {
   readonly labs: LabRecords;
   /** The walkthrough's progress (what the model cannot show: a ping that got its replies). */
   readonly learn: LearnProgress;
+  /** The window's packet captures. */
+  readonly captures: CaptureManager;
   /** The workspace's lab files and how the kernel compares with each. */
   readonly labFiles: LabFiles;
   /** The lab plans shown. */

@@ -30,6 +30,9 @@ import { pingAddress } from './diagnose/pingAddress';
 import { checkConnectivity } from './diagnose/checkConnectivity';
 import { checkVethLinks } from './diagnose/checkVethLinks';
 import { clearCheckMarks } from './diagnose/clearCheckMarks';
+import { clearCaptures, openCapture, openCaptureInWireshark, showCapture } from './capture/openCapture';
+import { startCapture, startCaptureWithFilter } from './capture/startCapture';
+import { stopAllCaptures, stopCapture } from './capture/stopCapture';
 import { createExampleLab } from './labs/createExampleLab';
 import { applyLab } from './labs/applyLab';
 import { destroyLab } from './labs/destroyLab';
@@ -75,6 +78,14 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   'netns.checkConnectivity': checkConnectivity,
   'netns.checkVethLinks': checkVethLinks,
   'netns.clearCheckMarks': clearCheckMarks,
+  'netns.startCapture': startCapture,
+  'netns.startCaptureWithFilter': startCaptureWithFilter,
+  'netns.stopCapture': stopCapture,
+  'netns.stopAllCaptures': stopAllCaptures,
+  'netns.showCapture': showCapture,
+  'netns.openCapture': openCapture,
+  'netns.openCaptureInWireshark': openCaptureInWireshark,
+  'netns.clearCaptures': clearCaptures,
   'netns.createExampleLab': createExampleLab,
   'netns.removeLab': removeLab,
   'netns.applyLab': applyLab,

@@ -10,6 +10,8 @@ import { config } from '../config';
 import { interfaceItem, interfaceTooltip } from './interfaces/interfaceItem';
 import { namespaceItem, namespaceTooltip } from './namespaces/namespaceItem';
 import {
+  CaptureNode,
+  CapturesGroupNode,
   InterfaceNode,
   LabFileNode,
   LabsGroupNode,
@@ -24,6 +26,8 @@ import {
   type RoutesNode,
   type TreeNode,
 } from './nodes';
+import type { CaptureManager } from '../capture/captureManager';
+import { captureItem, capturesGroupItem } from './captures/captureItems';
 import type { LabFiles } from '../labs/labFiles';
 import { labFileItem, labsGroupItem } from './labs/labItems';
 import { processesItem, processItem } from './processes/processItems';
@@ -46,6 +50,13 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
   /** The container each namespace row was last drawn with, to redraw a row whose container changed. */
   private readonly shownContainer = new Map<string, string>();
   private readonly disposables: vscode.Disposable[] = [];
+  /** The window's captures, shown in a group of their own at the top while there are any. */
+  private captures: CaptureManager | undefined;
+  private readonly capturesGroup = new CapturesGroupNode();
+  private readonly captureNodes = new Map<number, CaptureNode>();
+  private capturesShown = false;
+  private captureRedraw: NodeJS.Timeout | undefined;
+  private readonly capturesDirty = new Set<number>();
   private readonly labsGroup = new LabsGroupNode();
   private readonly labNodes = new Map<string, LabFileNode>();
   /** Whether the Labs group was shown last time the top level was built. */
@@ -67,6 +78,40 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
         }
       }),
     );
+  }
+
+  /** Shows `manager`'s captures; counts are redrawn at most twice a second. */
+  setCaptures(manager: CaptureManager): void {
+    this.captures = manager;
+    this.disposables.push(
+      manager.onDidChange((info) => {
+        const shown = manager.list().length > 0;
+        if (info === undefined || shown !== this.capturesShown) {
+          this.changed.fire(shown !== this.capturesShown ? undefined : this.capturesGroup);
+          return;
+        }
+        this.capturesDirty.add(info.key);
+        this.captureRedraw ??= setTimeout(() => {
+          this.captureRedraw = undefined;
+          const nodes = [...this.capturesDirty].map((k) => this.captureNodes.get(k)).filter((n) => n !== undefined);
+          this.capturesDirty.clear();
+          if (nodes.length > 0) {
+            this.changed.fire([...nodes, this.capturesGroup]);
+          }
+        }, 500);
+      }),
+      { dispose: () => clearTimeout(this.captureRedraw) },
+    );
+  }
+
+  /** The node of a capture (for reveal and tests). */
+  captureNode(key: number): CaptureNode {
+    let node = this.captureNodes.get(key);
+    if (!node) {
+      node = new CaptureNode(this.capturesGroup, key);
+      this.captureNodes.set(key, node);
+    }
+    return node;
   }
 
   private onModelChange(c: ModelChange): void {
@@ -178,6 +223,10 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
         return unnamedGroupItem(node, this.unnamedShown().length);
       case 'unnamedNamespace':
         return unnamedNamespaceItem(node, this.model.processesOf(node.inode));
+      case 'capturesGroup':
+        return capturesGroupItem(node, this.captures?.list() ?? []);
+      case 'capture':
+        return captureItem(node, this.captures?.get(node.key));
       case 'labsGroup':
         return labsGroupItem(node, this.labNodes.size);
       case 'labFile':
@@ -225,6 +274,16 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
       case 'unnamedGroup':
         await this.model.refreshProcesses(PROCESS_MAX_AGE_MS);
         return this.unnamedChildren();
+      case 'capturesGroup': {
+        const list = this.captures?.list() ?? [];
+        const keep = new Set(list.map((c) => c.key));
+        for (const k of [...this.captureNodes.keys()]) {
+          if (!keep.has(k)) {
+            this.captureNodes.delete(k);
+          }
+        }
+        return list.map((c) => this.captureNode(c.key));
+      }
       case 'labsGroup':
         return this.labsChildren(false);
       case 'unnamedNamespace': {
@@ -241,8 +300,10 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     switch (node.kind) {
       case 'namespace':
       case 'unnamedGroup':
+      case 'capturesGroup':
       case 'labsGroup':
         return undefined;
+      case 'capture':
       case 'labFile':
       case 'interface':
       case 'processes':
@@ -256,10 +317,11 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
   }
 
   private rootChildren(): TreeNode[] {
+    this.capturesShown = (this.captures?.list().length ?? 0) > 0;
+    const out: TreeNode[] = this.capturesShown ? [this.capturesGroup] : [];
     if (!this.model.loaded) {
-      return [];
+      return out;
     }
-    const out: TreeNode[] = [];
     if (this.model.root) {
       out.push(this.namespaceNode(null));
     }

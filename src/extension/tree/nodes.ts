@@ -131,6 +131,25 @@ export class MessageNode {
   ) {}
 }
 
+/** The "Captures" group at the top of the view, while the window has captures. */
+export class CapturesGroupNode {
+  readonly kind = 'capturesGroup';
+  readonly id = 'captures';
+}
+
+/** One capture of this window, by its key (CaptureManager). */
+export class CaptureNode {
+  readonly kind = 'capture';
+  readonly id: string;
+
+  constructor(
+    readonly parent: CapturesGroupNode,
+    readonly key: number,
+  ) {
+    this.id = `capture:${key}`;
+  }
+}
+
 /** The "Labs" group: the workspace's lab files. */
 export class LabsGroupNode {
   readonly kind = 'labsGroup';
@@ -159,5 +178,7 @@ export type TreeNode =
   | UnnamedGroupNode
   | UnnamedNamespaceNode
   | MessageNode
+  | CapturesGroupNode
+  | CaptureNode
   | LabsGroupNode
   | LabFileNode;

@@ -12,6 +12,7 @@ import type { OperationStatus } from './status/operationStatus';
 import type { NamespaceDragAndDrop } from './tree/namespaceDragAndDrop';
 import type { NamespaceTreeProvider } from './tree/namespaceTreeProvider';
 import type { TreeNode } from './tree/nodes';
+import type { TopologyPanel } from './topology/topologyPanel';
 
 export interface NetnsApi {
   readonly client: NetnsClient;
@@ -26,4 +27,6 @@ export interface NetnsApi {
   setHost(host: Host): Host;
   /** The terminal profile provider, for tests. */
   readonly terminalProfileProvider: vscode.TerminalProfileProvider;
+  /** The topology view. */
+  readonly topology: TopologyPanel;
 }

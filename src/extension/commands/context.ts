@@ -13,6 +13,7 @@ import type { NamespaceStore } from '../model/namespaceStore';
 import type { ViewActivation } from '../model/viewActivation';
 import type { OperationStatus } from '../status/operationStatus';
 import type { NamespaceTreeProvider } from '../tree/namespaceTreeProvider';
+import type { TopologyPanel } from '../topology/topologyPanel';
 
 export interface CommandContext {
   readonly client: NetnsClient;
@@ -33,4 +34,6 @@ export interface CommandContext {
   readonly learn: LearnProgress;
   /** This extension's folder (README, media). */
   readonly extensionUri: vscode.Uri;
+  /** The topology view (set once it is made, after the context). */
+  topology?: TopologyPanel;
 }

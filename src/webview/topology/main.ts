@@ -1,0 +1,625 @@
+// The topology view's page: draws the graph the extension sends with cytoscape (a canvas, so
+// thousands of elements stay smooth), applies live diffs in place (nothing else moves), and sends
+// back what the user does: a click (reveal in the tree), a double click (terminal), a drag from
+// one namespace to another in connect mode (a veth pair), moved nodes (kept per workspace).
+// No vscode import here: it talks through acquireVsCodeApi and the messages in
+// src/core/topology/messages.ts.
+
+import cytoscape, { type Core, type ElementDefinition, type NodeSingular } from 'cytoscape';
+import fcose from 'cytoscape-fcose';
+import type { GraphDiff, TopoEdge, TopoGraph, TopoNamespace, TopoPort } from '../../core/topology/graph';
+import { gridLayout, groupOrder, PORT_GAP, PORT_W } from '../../core/topology/layout';
+import type { DrawnState, FromWebview, TopologyContext, TopologyOptions, TopologyVsCodeApi, TopologyWords, ToWebview } from '../../core/topology/messages';
+import { readPalette, stylesheet } from './style';
+
+declare function acquireVsCodeApi(): TopologyVsCodeApi;
+
+cytoscape.use(fcose);
+
+const vscode = acquireVsCodeApi();
+const post = (m: FromWebview) => vscode.postMessage(m);
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const container = $<HTMLDivElement>('graph');
+const search = $<HTMLInputElement>('search');
+const status = $<HTMLDivElement>('status');
+const connectButton = $<HTMLButtonElement>('connect');
+
+let words: TopologyWords | undefined;
+let options: TopologyOptions = { largeGraph: 300 };
+let large = false;
+let seq = 0;
+/** Context values (viewItem) by element id, for the webview/context menus. */
+const contexts = new Map<string, TopologyContext>();
+
+const cy: Core = cytoscape({
+  container,
+  elements: [],
+  style: stylesheet(readPalette(), false),
+  wheelSensitivity: 0.3,
+  minZoom: 0.02,
+  maxZoom: 4,
+  boxSelectionEnabled: false,
+  selectionType: 'single',
+  // One pixel per pixel: the canvas stays fast at any device scale.
+  pixelRatio: 1,
+});
+
+// ---- from the model to elements ------------------------------------------------------------------
+
+function procText(n: number | undefined): string {
+  if (n === undefined || !words) {
+    return '';
+  }
+  return n === 1 ? words.oneProcess : words.processes.replace('{0}', String(n));
+}
+
+function namespaceData(n: TopoNamespace): ElementDefinition['data'] {
+  const procs = procText(n.processes);
+  return {
+    id: n.id,
+    kind: 'namespace',
+    label: procs ? `${n.label} · ${procs}` : n.label,
+    name: n.label,
+    isRoot: n.isRoot,
+    forwarding: !!n.forwarding,
+    unnamed: n.netns === undefined,
+    error: !!n.error,
+  };
+}
+
+function portData(p: TopoPort): ElementDefinition['data'] {
+  const lines = [p.vlanId !== undefined ? `${p.name} (${p.vlanId})` : p.name, ...p.addresses.slice(0, 2)];
+  if (p.addresses.length > 2) {
+    lines.push(`+${p.addresses.length - 2}`);
+  }
+  if (p.netemText) {
+    lines.push(p.netemText);
+  }
+  return { id: p.id, parent: p.ns, kind: 'port', portKind: p.kind, state: p.state, label: lines.join('\n'), name: p.name, netem: !!p.netem };
+}
+
+function edgeData(e: TopoEdge): ElementDefinition['data'] {
+  return { id: e.id, kind: e.kind, source: e.source, target: e.target };
+}
+
+// ---- drawing a whole graph -----------------------------------------------------------------------
+
+function elementsOf(g: TopoGraph): ElementDefinition[] {
+  const ports = new Set(g.ports.map((p) => p.id));
+  return [
+    ...g.namespaces.map((n) => ({ group: 'nodes' as const, data: namespaceData(n) })),
+    ...g.ports.map((p) => ({ group: 'nodes' as const, data: portData(p) })),
+    ...g.edges.filter((e) => ports.has(e.source) && ports.has(e.target)).map((e) => ({ group: 'edges' as const, data: edgeData(e) })),
+  ];
+}
+
+let current: TopoGraph = { namespaces: [], ports: [], edges: [] };
+let drawnOnce = false;
+
+function drawGraph(g: TopoGraph, saved: Record<string, { x: number; y: number }>, receivedAt: number): void {
+  current = g;
+  large = g.namespaces.length >= options.largeGraph;
+  document.body.classList.toggle('large', large);
+  cy.startBatch();
+  cy.elements().remove();
+  cy.style(stylesheet(readPalette(), large));
+  cy.add(elementsOf(g));
+  cy.endBatch();
+  const t0 = performance.now();
+  seedGrid(g);
+  runLayout(g);
+  // What the user moved stays where it was put.
+  cy.startBatch();
+  for (const [id, pos] of Object.entries(saved)) {
+    const n = cy.getElementById(id);
+    if (n.nonempty() && n.isNode() && n.isChildless()) {
+      n.position(pos);
+    }
+  }
+  cy.endBatch();
+  const layoutMs = performance.now() - t0;
+  cy.fit(undefined, 30);
+  applyFilter();
+  showStatus();
+  // Reported once it is on screen: after the next frame is painted.
+  requestAnimationFrame(() =>
+    requestAnimationFrame(() => {
+      const ms = performance.now() - receivedAt;
+      const info = { seq, ms: Math.round(ms), layoutMs: Math.round(layoutMs), nodes: cy.nodes().length, edges: cy.edges().length, large };
+      document.body.dataset.drawn = JSON.stringify(info);
+      drawnOnce = true;
+      post({ type: 'drawn', ...info });
+    }),
+  );
+}
+
+function runLayout(g: TopoGraph): void {
+  if (g.namespaces.length === 0) {
+    return;
+  }
+  if (large) {
+    // Deterministic and linear: the grid of namespaces, lab by lab, that seedGrid placed.
+    return;
+  }
+  cy.layout({
+    name: 'fcose',
+    // Seeded from the grid, so the same graph comes out the same each time.
+    randomize: false,
+    quality: 'default',
+    animate: false,
+    nodeDimensionsIncludeLabels: true,
+    idealEdgeLength: 110,
+    nodeRepulsion: 6000,
+    nestingFactor: 0.1,
+    gravityCompound: 2,
+    gravityRangeCompound: 1.2,
+    packComponents: true,
+    tile: true,
+    ...({ fit: false } as object),
+  } as cytoscape.LayoutOptions).run();
+}
+
+/** Seeds every leaf with the grid's position (fcose starts from it, instead of at random). */
+function seedGrid(g: TopoGraph): void {
+  const layout = gridLayout(g, groupOrder(g));
+  cy.startBatch();
+  cy.nodes().forEach((n) => {
+    const b = layout[n.id()];
+    if (b && n.isChildless()) {
+      n.position({ x: b.x, y: b.y });
+    }
+  });
+  cy.endBatch();
+}
+
+// ---- live changes ----------------------------------------------------------------------------------
+
+function applyDiff(d: GraphDiff): void {
+  const next: TopoGraph = {
+    namespaces: mergeList(current.namespaces, d, d.added.namespaces, d.changed.namespaces),
+    ports: mergeList(current.ports, d, d.added.ports, d.changed.ports),
+    edges: mergeList(current.edges, d, d.added.edges, d.changed.edges),
+  };
+  const wasLarge = large;
+  current = next;
+  cy.startBatch();
+  for (const id of d.removed) {
+    cy.getElementById(id).remove();
+  }
+  const bb = cy.elements().nonempty() ? cy.elements().boundingBox({}) : { x1: 0, y1: 0, x2: 0, y2: 0, w: 0, h: 0 };
+  let column = 0;
+  for (const n of d.added.namespaces) {
+    const ports = d.added.ports.filter((p) => p.ns === n.id);
+    // A new namespace goes to the right of everything, its ports in a row.
+    const x = bb.x2 + 120 + PORT_W / 2;
+    const y = bb.y1 + column * 110;
+    column++;
+    cy.add({ group: 'nodes', data: namespaceData(n), position: { x, y } });
+    ports.forEach((p, k) => cy.add({ group: 'nodes', data: portData(p), position: { x: x + k * (PORT_W + PORT_GAP), y } }));
+  }
+  const addedNs = new Set(d.added.namespaces.map((n) => n.id));
+  for (const p of d.added.ports) {
+    if (addedNs.has(p.ns)) {
+      continue;
+    }
+    // A new port in a namespace already drawn: beside its last port, or where the namespace is.
+    const parent = cy.getElementById(p.ns);
+    const siblings = parent.children();
+    let pos = parent.nonempty() ? { ...parent.position() } : { x: bb.x2 + 100, y: bb.y1 };
+    if (siblings.nonempty()) {
+      const sbb = siblings.boundingBox({});
+      pos = { x: sbb.x2 + PORT_GAP + PORT_W / 2, y: siblings.last().position().y };
+    }
+    cy.add({ group: 'nodes', data: portData(p), position: pos });
+  }
+  for (const n of d.changed.namespaces) {
+    cy.getElementById(n.id).data(namespaceData(n) as object);
+  }
+  for (const p of d.changed.ports) {
+    cy.getElementById(p.id).data(portData(p) as object);
+  }
+  for (const e of [...d.added.edges, ...d.changed.edges]) {
+    const old = cy.getElementById(e.id);
+    if (old.nonempty()) {
+      old.remove();
+    }
+    if (cy.getElementById(e.source).nonempty() && cy.getElementById(e.target).nonempty()) {
+      cy.add({ group: 'edges', data: edgeData(e) });
+    }
+  }
+  cy.endBatch();
+  large = next.namespaces.length >= options.largeGraph;
+  if (large !== wasLarge) {
+    cy.style(stylesheet(readPalette(), large));
+  }
+  applyFilter();
+  showStatus();
+}
+
+function mergeList<T extends { id: string }>(list: T[], d: GraphDiff, added: T[], changed: T[]): T[] {
+  const removed = new Set(d.removed);
+  const byId = new Map(changed.map((x) => [x.id, x]));
+  return [...list.filter((x) => !removed.has(x.id)).map((x) => byId.get(x.id) ?? x), ...added];
+}
+
+// ---- search ---------------------------------------------------------------------------------------
+
+function applyFilter(): void {
+  const q = search.value.trim().toLowerCase();
+  cy.startBatch();
+  cy.elements().removeClass('faded');
+  if (q) {
+    const hit = cy.nodes().filter((n) => String(n.data('label') ?? '').toLowerCase().includes(q) || n.id().toLowerCase().includes(q));
+    const keep = hit.union(hit.parents()).union(hit.children());
+    cy.elements().difference(keep.union(keep.connectedEdges().filter((e) => keep.contains(e.source()) && keep.contains(e.target())))).addClass('faded');
+  }
+  cy.endBatch();
+}
+
+search.addEventListener('input', applyFilter);
+search.addEventListener('keydown', (e) => {
+  if (e.key === 'Enter') {
+    const hit = cy.nodes().not('.faded');
+    if (hit.nonempty() && search.value.trim()) {
+      cy.animate({ fit: { eles: hit, padding: 40 }, duration: 200 });
+      selectOnly(hit.first() as NodeSingular);
+    }
+  } else if (e.key === 'Escape') {
+    search.value = '';
+    applyFilter();
+    container.focus();
+  }
+});
+
+function showStatus(): void {
+  if (!words) {
+    return;
+  }
+  const n = current.namespaces.length;
+  status.textContent = n === 0 ? words.empty : large ? words.large.replace('{0}', String(n)) : '';
+  status.hidden = status.textContent === '';
+}
+
+// ---- selection, open, context menu ---------------------------------------------------------------
+
+function selectOnly(n: cytoscape.SingularElementArgument): void {
+  cy.elements().unselect();
+  n.select();
+}
+
+cy.on('tap', 'node, edge', (e) => {
+  if (connecting) {
+    return;
+  }
+  const id = e.target.id() as string;
+  if (e.target.data('kind') === 'ghost') {
+    return;
+  }
+  post({ type: 'select', id: e.target.isEdge() ? (e.target.data('source') as string) : id });
+});
+cy.on('dbltap', 'node', (e) => {
+  const n = e.target as NodeSingular;
+  const ns = n.data('kind') === 'namespace' ? n : n.parent().first();
+  if (ns.nonempty()) {
+    post({ type: 'open', id: ns.id() });
+  }
+});
+cy.on('dragfree', 'node', (e) => {
+  const n = e.target as NodeSingular;
+  const positions: Record<string, { x: number; y: number }> = {};
+  for (const m of n.union(n.descendants()).toArray() as NodeSingular[]) {
+    if (m.isChildless()) {
+      positions[m.id()] = { ...m.position() };
+    }
+  }
+  post({ type: 'moved', positions });
+});
+
+/** The element under the pointer, for the context menu VS Code shows on a right click. */
+let hovered: cytoscape.SingularElementArgument | undefined;
+cy.on('mouseover', 'node, edge', (e) => (hovered = e.target));
+cy.on('mouseout', 'node, edge', () => (hovered = undefined));
+cy.on('cxttapstart', 'node, edge', (e) => {
+  hovered = e.target;
+  selectOnly(e.target);
+});
+cy.on('cxttapstart', (e) => {
+  if (e.target === cy) {
+    hovered = undefined;
+  }
+});
+
+function contextOf(el: cytoscape.SingularElementArgument | undefined): TopologyContext | undefined {
+  if (!el || el.removed()) {
+    return undefined;
+  }
+  const id = el.isEdge() ? (el.data('source') as string) : el.id();
+  const c = contexts.get(id);
+  return c && el.isEdge() ? { ...c, webviewSection: 'edge' } : c;
+}
+
+// VS Code reads data-vscode-context from the element the contextmenu event is on: set it on the
+// canvas's container from what is under the pointer, before the event gets to VS Code's listener.
+document.addEventListener(
+  'contextmenu',
+  () => {
+    const c = contextOf(hovered ?? (cy.$(':selected').first().nonempty() ? cy.$(':selected').first() : undefined));
+    if (c) {
+      container.dataset.vscodeContext = JSON.stringify(c);
+    } else {
+      delete container.dataset.vscodeContext;
+    }
+  },
+  true,
+);
+
+// ---- connect: drag from a namespace to another ---------------------------------------------------
+
+let connectMode = false;
+let connecting: { from: NodeSingular } | undefined;
+
+function setConnectMode(on: boolean): void {
+  connectMode = on;
+  connectButton.setAttribute('aria-pressed', String(on));
+  connectButton.classList.toggle('on', on);
+  cy.autoungrabify(on);
+  cy.userPanningEnabled(!on);
+  document.body.classList.toggle('connecting', on);
+}
+
+connectButton.addEventListener('click', () => setConnectMode(!connectMode));
+
+function namespaceOf(n: cytoscape.SingularElementArgument | undefined): NodeSingular | undefined {
+  if (!n || !n.isNode()) {
+    return undefined;
+  }
+  const ns = n.data('kind') === 'namespace' ? n : n.parent().first();
+  return ns.nonempty() && ns.data('kind') === 'namespace' && !ns.data('unnamed') ? (ns as NodeSingular) : undefined;
+}
+
+function namespaceAt(pos: { x: number; y: number }): NodeSingular | undefined {
+  let best: NodeSingular | undefined;
+  let area = Infinity;
+  cy.nodes('[kind="namespace"]').forEach((n) => {
+    const b = n.boundingBox({ includeLabels: false });
+    if (pos.x >= b.x1 && pos.x <= b.x2 && pos.y >= b.y1 && pos.y <= b.y2 && b.w * b.h < area && !n.data('unnamed')) {
+      best = n;
+      area = b.w * b.h;
+    }
+  });
+  return best;
+}
+
+cy.on('tapstart', 'node', (e) => {
+  if (!connectMode) {
+    return;
+  }
+  const from = namespaceOf(e.target);
+  if (!from) {
+    return;
+  }
+  connecting = { from };
+  cy.add([
+    { group: 'nodes', data: { id: '__ghost', kind: 'ghost' }, position: { ...e.position }, selectable: false },
+    { group: 'edges', data: { id: '__pending', kind: 'pending', source: from.id(), target: '__ghost' } },
+  ]);
+});
+cy.on('tapdrag', (e) => {
+  if (!connecting) {
+    return;
+  }
+  cy.getElementById('__ghost').position({ ...e.position });
+  cy.nodes('.target').removeClass('target');
+  const over = namespaceAt(e.position);
+  if (over && over !== connecting.from) {
+    over.addClass('target');
+  }
+});
+cy.on('tapend', (e) => {
+  if (!connecting) {
+    return;
+  }
+  const from = connecting.from;
+  connecting = undefined;
+  cy.remove('#__ghost, #__pending');
+  cy.nodes('.target').removeClass('target');
+  const to = namespaceAt(e.position);
+  if (to && to.id() !== from.id()) {
+    post({ type: 'connect', from: from.id(), to: to.id() });
+    setConnectMode(false);
+  }
+});
+
+// ---- toolbar and keyboard -------------------------------------------------------------------------
+
+$('fit').addEventListener('click', () => cy.fit(undefined, 30));
+$('zoomIn').addEventListener('click', () => zoomBy(1.25));
+$('zoomOut').addEventListener('click', () => zoomBy(0.8));
+$('layout').addEventListener('click', () => relayout());
+$('export').addEventListener('click', () => post({ type: 'exportAsk' }));
+
+function zoomBy(f: number): void {
+  cy.zoom({ level: cy.zoom() * f, renderedPosition: { x: container.clientWidth / 2, y: container.clientHeight / 2 } });
+}
+
+function relayout(): void {
+  seedGrid(current);
+  runLayout(current);
+  cy.fit(undefined, 30);
+  post({ type: 'relaidOut' });
+}
+
+/** Namespaces in reading order, for the arrow keys. */
+function keyOrder(): NodeSingular[] {
+  const all = cy.nodes().not('.faded').filter((n) => n.data('kind') === 'namespace' || n.data('kind') === 'port').toArray() as NodeSingular[];
+  return all.sort((a, b) => a.position().y - b.position().y || a.position().x - b.position().x);
+}
+
+container.addEventListener('keydown', (e) => {
+  const sel = cy.$(':selected').first();
+  switch (e.key) {
+    case 'ArrowRight':
+    case 'ArrowDown':
+    case 'ArrowLeft':
+    case 'ArrowUp': {
+      const list = keyOrder();
+      if (list.length === 0) {
+        return;
+      }
+      const k = sel.nonempty() ? list.findIndex((n) => n.id() === sel.id()) : -1;
+      const step = e.key === 'ArrowRight' || e.key === 'ArrowDown' ? 1 : -1;
+      const next = list[(k + step + list.length) % list.length];
+      selectOnly(next);
+      hovered = next;
+      if (!next.renderedBoundingBox({}) || outOfView(next)) {
+        cy.animate({ center: { eles: next }, duration: 150 });
+      }
+      post({ type: 'select', id: next.id() });
+      break;
+    }
+    case 'Enter':
+      if (sel.nonempty()) {
+        const ns = namespaceOf(sel);
+        if (ns) {
+          post({ type: 'open', id: ns.id() });
+        }
+      }
+      break;
+    case '+':
+    case '=':
+      zoomBy(1.25);
+      break;
+    case '-':
+      zoomBy(0.8);
+      break;
+    case '0':
+      cy.fit(undefined, 30);
+      break;
+    case '/':
+      search.focus();
+      break;
+    case 'c':
+      setConnectMode(!connectMode);
+      break;
+    case 'Escape':
+      setConnectMode(false);
+      break;
+    case 'ContextMenu':
+    case 'F10':
+      if (e.key === 'F10' && !e.shiftKey) {
+        return;
+      }
+      if (sel.nonempty()) {
+        // The context menu of the selected element, where it is drawn.
+        const b = sel.renderedBoundingBox({});
+        const r = container.getBoundingClientRect();
+        hovered = sel;
+        container.dispatchEvent(new MouseEvent('contextmenu', { bubbles: true, clientX: r.left + (b.x1 + b.x2) / 2, clientY: r.top + (b.y1 + b.y2) / 2 }));
+      }
+      break;
+    default:
+      return;
+  }
+  e.preventDefault();
+});
+
+function outOfView(n: NodeSingular): boolean {
+  const b = n.renderedBoundingBox({});
+  return b.x2 < 0 || b.y2 < 0 || b.x1 > container.clientWidth || b.y1 > container.clientHeight;
+}
+
+// ---- theme -----------------------------------------------------------------------------------------
+
+new MutationObserver(() => cy.style(stylesheet(readPalette(), large))).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+
+// ---- what is drawn, for tests and the benchmark --------------------------------------------------
+
+function drawnState(): DrawnState {
+  return {
+    nodes: cy.nodes().map((n) => {
+      const b = n.renderedBoundingBox({ includeLabels: false });
+      const parent = n.parent().first();
+      return {
+        id: n.id(),
+        kind: n.data('kind') === 'port' ? (n.data('portKind') as string) : (n.data('kind') as string),
+        ...(parent.nonempty() ? { parent: parent.id() } : {}),
+        position: { ...n.position() },
+        rendered: { x: (b.x1 + b.x2) / 2, y: (b.y1 + b.y2) / 2, w: b.w, h: b.h },
+      };
+    }),
+    edges: cy.edges().map((e) => ({ id: e.id(), kind: e.data('kind') as string, source: e.data('source') as string, target: e.data('target') as string })),
+    selected: cy.$(':selected').map((x) => x.id()),
+    zoom: cy.zoom(),
+    seq,
+  };
+}
+(window as unknown as { netnsTopology: unknown }).netnsTopology = { state: drawnState, cy };
+
+// ---- messages ------------------------------------------------------------------------------------
+
+window.addEventListener('message', (ev: MessageEvent<ToWebview>) => {
+  const m = ev.data;
+  try {
+    switch (m.type) {
+      case 'graph':
+        words = m.words;
+        options = m.options;
+        seq = m.seq;
+        contexts.clear();
+        drawGraph(m.graph, m.positions, performance.now());
+        break;
+      case 'diff':
+        if (!drawnOnce) {
+          return;
+        }
+        seq = m.seq;
+        applyDiff(m.diff);
+        break;
+      case 'contexts':
+        for (const [id, c] of Object.entries(m.contexts)) {
+          if (c) {
+            contexts.set(id, c);
+          } else {
+            contexts.delete(id);
+          }
+        }
+        break;
+      case 'highlight': {
+        let els = cy.collection();
+        for (const id of m.ids) {
+          els = els.union(cy.getElementById(id));
+        }
+        cy.elements().unselect();
+        els.select();
+        if (els.nonempty() && els.toArray().some((x) => x.isNode() && outOfView(x as NodeSingular))) {
+          cy.animate({ center: { eles: els }, duration: 200 });
+        }
+        break;
+      }
+      case 'relayout':
+        relayout();
+        break;
+      case 'export':
+        if (m.format === 'png') {
+          const png = cy.png({ output: 'base64', full: true, scale: large ? 1 : 2, maxWidth: 8000, maxHeight: 8000, bg: readPalette().background });
+          post({ type: 'exported', request: m.request, png });
+        } else {
+          const layout: Record<string, { x: number; y: number; w: number; h: number }> = {};
+          cy.nodes().forEach((n) => {
+            const b = n.boundingBox({ includeLabels: false, includeOverlays: false });
+            layout[n.id()] = { x: (b.x1 + b.x2) / 2, y: (b.y1 + b.y2) / 2, w: b.w, h: b.h };
+          });
+          post({ type: 'exported', request: m.request, layout, palette: readPalette() });
+        }
+        break;
+      case 'probe':
+        post({ type: 'probed', request: m.request, state: drawnState() });
+        break;
+    }
+  } catch (e) {
+    post({ type: 'error', message: e instanceof Error ? `${e.message}\n${e.stack ?? ''}` : String(e) });
+  }
+});
+
+post({ type: 'ready' });

@@ -119,17 +119,26 @@ export async function run(ctx: E2eContext): Promise<void> {
     await ctx.page.mouse.click(rAt.x, rAt.y);
     await waitUntil(`${r} selected in the tree`, async () => (await ctx.page.locator(`.part.sidebar .monaco-list-row.selected[aria-label^="Namespace ${r},"]`).count()) > 0);
 
-    // Its context menu is the tree's: the namespace commands, shown by VS Code.
+    // Its context menu is the tree's: the namespace commands, shown by VS Code, run on r.
     await ctx.page.mouse.click(rAt.x, rAt.y, { button: 'right' });
-    const menu = ctx.page.locator('.context-view .monaco-menu');
-    await menu.waitFor({ state: 'visible' });
-    const entries = (await menu.locator('.action-label').allInnerTexts()).map((t) => t.trim()).filter(Boolean);
-    ctx.log(`context menu of ${r}: ${entries.join(' | ')}`);
-    for (const e of ['Open Terminal in Namespace', 'Create veth Pair...', 'Delete Namespace']) {
-      assert.ok(entries.some((x) => x.startsWith(e)), `"${e}" in the menu`);
+    const openTerminal = ctx.page.getByRole('menuitem', { name: 'Open Terminal in Namespace', exact: true });
+    await openTerminal.waitFor({ state: 'visible' });
+    const entries = await ctx.page.locator('.context-view .monaco-menu .action-label').allInnerTexts();
+    ctx.log(`context menu of ${r}: ${entries.map((t) => t.trim()).filter(Boolean).join(' | ')}`);
+    for (const e of ['Create veth Pair...', 'Delete Namespace']) {
+      assert.ok(entries.some((x) => x.trim() === e), `"${e}" in the menu`);
     }
-    await ctx.page.keyboard.press('Escape');
-    await menu.waitFor({ state: 'hidden' });
+    await waitUntil('the menu entry to run', async () => {
+      if (!(await openTerminal.isVisible())) {
+        return true;
+      }
+      await ctx.page.waitForTimeout(200);
+      await openTerminal.click({ timeout: 2000 }).catch(() => undefined);
+      return false;
+    });
+    await wb.typeInTerminal('ip -br link');
+    await wb.terminalShows(/eth-a@/);
+    await wb.runCommand('View: Hide Panel');
 
     // Connect mode: a drag from ns1 to a makes a veth pair between them.
     const before = { w1: links(w1).map((l) => l.ifname), a: links(a).map((l) => l.ifname) };
@@ -159,6 +168,8 @@ export async function run(ctx: E2eContext): Promise<void> {
       return s.edges.some((e) => e.kind === 'veth' && [e.source, e.target].includes(`ns:${w1}/if:topo-x`) && [e.source, e.target].includes(`ns:${a}/if:${made.y.ifname}`)) ? s : false;
     });
     assert.deepEqual(after.nodes.find((x) => x.id === `ns:${r}/if:eth-a`)!.position, keep, 'what did not change kept its place');
+    await wb.clearNotifications();
+    await wb.rest();
     await ctx.page.waitForTimeout(300);
     await ctx.screenshot('topology-connected');
   } finally {

@@ -20,6 +20,8 @@ export interface TopologyWords {
   /** "{0} processes" with {0} to fill; and for one. */
   processes: string;
   oneProcess: string;
+  /** Said of a namespace that forwards (a router). */
+  forwarding: string;
   /** Shown for a graph drawn with less detail: "{0} namespaces: zoom in for names". */
   large: string;
   graphLabel: string;
@@ -59,6 +61,8 @@ export interface DrawnState {
   zoom: number;
   /** The graph's seq last applied. */
   seq: number;
+  /** When it was applied (Date.now() in the webview: the same clock as the extension's). */
+  appliedAt: number;
 }
 
 export type FromWebview =

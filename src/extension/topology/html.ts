@@ -64,6 +64,7 @@ ${button('export', 'export', t.exportPicture)}
 </div>
 <div id="graph" tabindex="0" role="application" aria-label="${esc(t.graphLabel)}"></div>
 <div id="status" role="status" hidden></div>
+<div id="menuAnchor" hidden></div>
 <script nonce="${n}" src="${uri('topology.js')}"></script>
 </body>
 </html>`;

@@ -21,7 +21,7 @@ import { elementRef } from './topologyIds';
 
 export const TOPOLOGY_VIEW_TYPE = 'netns.topology';
 /** How long model changes are gathered before one diff is sent. */
-export const DEBOUNCE_MS = 30;
+export const DEBOUNCE_MS = 15;
 const POSITIONS_KEY = 'netns.topology.positions';
 
 export interface DrawnReport {
@@ -45,6 +45,8 @@ export class TopologyPanel implements vscode.Disposable {
   private seq = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private openedAt = 0;
+  /** When the model changed first since the last diff was sent. */
+  private changedAt: number | undefined;
   private request = 0;
   private readonly waiting = new Map<number, Handler>();
   private readonly visibility = new vscode.EventEmitter<boolean>();
@@ -168,6 +170,7 @@ export class TopologyPanel implements vscode.Disposable {
     if (!this.panel || !this.sent) {
       return;
     }
+    this.changedAt ??= Date.now();
     clearTimeout(this.timer);
     this.timer = setTimeout(() => this.sendDiff(), DEBOUNCE_MS);
   }
@@ -180,11 +183,15 @@ export class TopologyPanel implements vscode.Disposable {
       // A hidden page is discarded; it asks for the whole graph when shown again.
       return;
     }
+    const t0 = Date.now();
     const next = this.graph();
     const diff = diffGraphs(this.sent, next);
+    const since = this.changedAt;
+    this.changedAt = undefined;
     if (isEmptyDiff(diff)) {
       return;
     }
+    this.ctx.log.write('debug', `Topology diff: ${diff.removed.length} removed, ${diff.added.namespaces.length + diff.added.ports.length + diff.added.edges.length} added, ${diff.changed.namespaces.length + diff.changed.ports.length + diff.changed.edges.length} changed; built in ${Date.now() - t0} ms, ${since === undefined ? '?' : Date.now() - since} ms after the model changed.`);
     this.sent = next;
     void this.post({ type: 'diff', diff, seq: ++this.seq });
     const ids = [...diff.added.namespaces, ...diff.changed.namespaces, ...diff.added.ports, ...diff.changed.ports].map((x) => x.id);
@@ -241,6 +248,7 @@ export class TopologyPanel implements vscode.Disposable {
       empty: vscode.l10n.t('No namespaces to show yet.'),
       processes: vscode.l10n.t('{0} processes', '{0}'),
       oneProcess: vscode.l10n.t('1 process'),
+      forwarding: vscode.l10n.t('forwarding'),
       large: vscode.l10n.t('{0} namespaces: names show as you zoom in.', '{0}'),
       graphLabel: vscode.l10n.t('Network Topology'),
     };

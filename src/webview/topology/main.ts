@@ -55,11 +55,11 @@ function procText(n: number | undefined): string {
 }
 
 function namespaceData(n: TopoNamespace): ElementDefinition['data'] {
-  const procs = procText(n.processes);
+  const parts = [n.label, procText(n.processes), n.forwarding && words ? words.forwarding : ''].filter(Boolean);
   return {
     id: n.id,
     kind: 'namespace',
-    label: procs ? `${n.label} · ${procs}` : n.label,
+    label: parts.join(' · '),
     name: n.label,
     isRoot: n.isRoot,
     forwarding: !!n.forwarding,
@@ -95,6 +95,8 @@ function elementsOf(g: TopoGraph): ElementDefinition[] {
 }
 
 let current: TopoGraph = { namespaces: [], ports: [], edges: [] };
+/** When the last graph or diff was applied. */
+let appliedAt = 0;
 let drawnOnce = false;
 
 function drawGraph(g: TopoGraph, saved: Record<string, { x: number; y: number }>, receivedAt: number): void {
@@ -339,16 +341,30 @@ function contextOf(el: cytoscape.SingularElementArgument | undefined): TopologyC
   return c && el.isEdge() ? { ...c, webviewSection: 'edge' } : c;
 }
 
-// VS Code reads data-vscode-context from the element the contextmenu event is on: set it on the
-// canvas's container from what is under the pointer, before the event gets to VS Code's listener.
-document.addEventListener(
+// VS Code shows a webview's context menu for a contextmenu event nobody prevented, with the
+// data-vscode-context of its target. Cytoscape prevents every one on its canvas, so the event is
+// stopped before it gets there and sent again from an element of our own that carries the context
+// of what is under the pointer.
+const menuAnchor = $<HTMLDivElement>('menuAnchor');
+let resent = false;
+window.addEventListener(
   'contextmenu',
-  () => {
+  (e) => {
+    if (resent || !container.contains(e.target as Node)) {
+      return;
+    }
+    e.preventDefault();
+    e.stopImmediatePropagation();
     const c = contextOf(hovered ?? (cy.$(':selected').first().nonempty() ? cy.$(':selected').first() : undefined));
-    if (c) {
-      container.dataset.vscodeContext = JSON.stringify(c);
-    } else {
-      delete container.dataset.vscodeContext;
+    if (!c) {
+      return; // no menu on the background
+    }
+    menuAnchor.dataset.vscodeContext = JSON.stringify(c);
+    resent = true;
+    try {
+      menuAnchor.dispatchEvent(new MouseEvent('contextmenu', { bubbles: true, cancelable: true, clientX: e.clientX, clientY: e.clientY }));
+    } finally {
+      resent = false;
     }
   },
   true,
@@ -552,6 +568,7 @@ function drawnState(): DrawnState {
     selected: cy.$(':selected').map((x) => x.id()),
     zoom: cy.zoom(),
     seq,
+    appliedAt,
   };
 }
 (window as unknown as { netnsTopology: unknown }).netnsTopology = { state: drawnState, cy };
@@ -568,6 +585,7 @@ window.addEventListener('message', (ev: MessageEvent<ToWebview>) => {
         seq = m.seq;
         contexts.clear();
         drawGraph(m.graph, m.positions, performance.now());
+        appliedAt = Date.now();
         break;
       case 'diff':
         if (!drawnOnce) {
@@ -575,6 +593,7 @@ window.addEventListener('message', (ev: MessageEvent<ToWebview>) => {
         }
         seq = m.seq;
         applyDiff(m.diff);
+        appliedAt = Date.now();
         break;
       case 'contexts':
         for (const [id, c] of Object.entries(m.contexts)) {

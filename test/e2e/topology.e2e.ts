@@ -95,10 +95,6 @@ export async function run(ctx: E2eContext): Promise<void> {
     await ctx.page.waitForTimeout(400);
     await frame.locator('#search').fill('');
     await wb.rest();
-    await theme(wb, 'Dark Modern');
-    await waitUntil('the dark theme', async () => bodyHas(frame, 'vscode-dark'));
-    await ctx.page.waitForTimeout(300);
-    await ctx.screenshot('topology-dark');
     await theme(wb, 'Light Modern');
     await waitUntil('the light theme', async () => bodyHas(frame, 'vscode-light'));
     await ctx.page.waitForTimeout(300);
@@ -170,8 +166,12 @@ export async function run(ctx: E2eContext): Promise<void> {
     assert.deepEqual(after.nodes.find((x) => x.id === `ns:${r}/if:eth-a`)!.position, keep, 'what did not change kept its place');
     await wb.clearNotifications();
     await wb.rest();
+    // The picture after the drag, in the dark theme (the page follows the theme at once).
+    await theme(wb, 'Dark Modern');
+    await waitUntil('the dark theme', async () => bodyHas(frame, 'vscode-dark'));
     await ctx.page.waitForTimeout(300);
-    await ctx.screenshot('topology-connected');
+    await ctx.screenshot('topology-dark');
+    await theme(wb, 'Light Modern');
   } finally {
     cleanupPrefix(P);
   }

@@ -45,6 +45,16 @@ const cy: Core = cytoscape({
   pixelRatio: 1,
 });
 
+/**
+ * A large graph is drawn with less while the user pans and zooms: the last frame as a texture, no
+ * edges (the renderer's own options, set here since the size is known only once the graph comes).
+ */
+function setLevelOfDetail(on: boolean): void {
+  const r = (cy as unknown as { renderer(): { textureOnViewport: boolean; hideEdgesOnViewport: boolean } }).renderer();
+  r.textureOnViewport = on;
+  r.hideEdgesOnViewport = on;
+}
+
 // ---- from the model to elements ------------------------------------------------------------------
 
 function procText(n: number | undefined): string {
@@ -103,6 +113,7 @@ function drawGraph(g: TopoGraph, saved: Record<string, { x: number; y: number }>
   current = g;
   large = g.namespaces.length >= options.largeGraph;
   document.body.classList.toggle('large', large);
+  setLevelOfDetail(large);
   cy.startBatch();
   cy.elements().remove();
   cy.style(stylesheet(readPalette(), large));
@@ -233,6 +244,7 @@ function applyDiff(d: GraphDiff): void {
   cy.endBatch();
   large = next.namespaces.length >= options.largeGraph;
   if (large !== wasLarge) {
+    setLevelOfDetail(large);
     cy.style(stylesheet(readPalette(), large));
   }
   applyFilter();

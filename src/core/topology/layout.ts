@@ -19,10 +19,10 @@ export type Layout = Record<string, Box>;
 export const PORT_W = 86;
 export const PORT_H = 30;
 export const PORT_GAP = 16;
-/** Room around the ports inside a namespace box, and under them for its label. */
+/** Room around the ports inside a namespace box (its label is drawn above it). */
 export const NS_PAD = 14;
-export const NS_LABEL = 22;
 export const EMPTY_NS = 60;
+/** Between namespaces: room for a label above each. */
 const CELL_GAP = 70;
 
 /** How many ports a namespace's row holds. */
@@ -52,7 +52,7 @@ export function gridLayout(g: TopoGraph, order?: (a: string, b: string) => numbe
     }
     const cols = portColumns(n);
     const rows = Math.ceil(n / cols);
-    return { w: cols * PORT_W + (cols - 1) * PORT_GAP + 2 * NS_PAD, h: rows * PORT_H + (rows - 1) * PORT_GAP + 2 * NS_PAD + NS_LABEL, cols };
+    return { w: cols * PORT_W + (cols - 1) * PORT_GAP + 2 * NS_PAD, h: rows * PORT_H + (rows - 1) * PORT_GAP + 2 * NS_PAD, cols };
   };
   const sizes = namespaces.map(size);
   const columns = Math.max(1, Math.ceil(Math.sqrt(namespaces.length)));
@@ -105,7 +105,7 @@ export function fitNamespaces(g: TopoGraph, layout: Layout): Layout {
     bounds.set(p.ns, [Math.min(cur[0], b.x - b.w / 2), Math.min(cur[1], b.y - b.h / 2), Math.max(cur[2], b.x + b.w / 2), Math.max(cur[3], b.y + b.h / 2)]);
   }
   for (const [id, [x1, y1, x2, y2]] of bounds) {
-    out[id] = { x: (x1 + x2) / 2, y: (y1 + y2 + NS_LABEL) / 2, w: x2 - x1 + 2 * NS_PAD, h: y2 - y1 + 2 * NS_PAD + NS_LABEL };
+    out[id] = { x: (x1 + x2) / 2, y: (y1 + y2) / 2, w: x2 - x1 + 2 * NS_PAD, h: y2 - y1 + 2 * NS_PAD };
   }
   return out;
 }

@@ -69,7 +69,7 @@ export type FromWebview =
   /** The webview's script runs and can take the graph. */
   | { type: 'ready' }
   /** The first draw of a 'graph' is on screen: how long it took in the webview, from the message. */
-  | { type: 'drawn'; seq: number; ms: number; layoutMs: number; nodes: number; edges: number; large: boolean }
+  | { type: 'drawn'; seq: number; ms: number; layoutMs: number; nodes: number; edges: number; large: boolean; phases: Record<string, number> }
   /** A click on a node or an edge (reveal it in the tree). */
   | { type: 'select'; id: string }
   /** A double click (or Enter) on a node: its terminal for a namespace. */

@@ -74,7 +74,7 @@ export function toSvg(g: TopoGraph, layout: Layout, pal: Palette = DEFAULT_PALET
     const procs = ns.processes !== undefined ? ` · ${words.processes(ns.processes)}` : '';
     out.push(
       `<g class="namespace" data-id="${escapeXml(ns.id)}"><rect x="${n(x)}" y="${n(y)}" width="${n(box.w)}" height="${n(box.h)}" rx="8" fill="${escapeXml(pal.nsFill)}" stroke="${escapeXml(ns.forwarding ? pal.edge : pal.nsBorder)}" stroke-width="${ns.isRoot ? 2 : 1}"${ns.netns === undefined ? ' stroke-dasharray="4 3"' : ''}/>` +
-        `<text x="${n(box.x)}" y="${n(y + box.h - 8)}" text-anchor="middle" fill="${escapeXml(pal.foreground)}" font-weight="bold">${escapeXml(ns.label + procs)}</text></g>`,
+        `<text x="${n(box.x)}" y="${n(y - 6)}" text-anchor="middle" fill="${escapeXml(pal.foreground)}" font-weight="bold">${escapeXml(ns.label + procs)}</text></g>`,
     );
   }
   out.push('</g><g class="edges">');

@@ -208,7 +208,7 @@ export class TopologyPanel implements vscode.Disposable {
     }
     const g = this.graph();
     this.sent = g;
-    const largeGraph = vscode.workspace.getConfiguration('netns').get<number>('topology.largeGraph', 300);
+    const largeGraph = vscode.workspace.getConfiguration('netns').get<number>('topology.largeGraph', 100);
     void this.post({ type: 'graph', graph: g, positions: this.positions(), words: this.words(), options: { largeGraph }, seq: ++this.seq });
     void this.post({ type: 'contexts', contexts: this.contexts(g) });
   }

@@ -8,7 +8,7 @@
 import cytoscape, { type Core, type ElementDefinition, type NodeSingular } from 'cytoscape';
 import fcose from 'cytoscape-fcose';
 import type { GraphDiff, TopoEdge, TopoGraph, TopoNamespace, TopoPort } from '../../core/topology/graph';
-import { gridLayout, groupOrder, PORT_GAP, PORT_W } from '../../core/topology/layout';
+import { gridLayout, groupOrder, NS_PAD, PORT_GAP, PORT_H, PORT_W } from '../../core/topology/layout';
 import type { DrawnState, FromWebview, TopologyContext, TopologyOptions, TopologyVsCodeApi, TopologyWords, ToWebview } from '../../core/topology/messages';
 import { readPalette, stylesheet } from './style';
 
@@ -26,8 +26,14 @@ const status = $<HTMLDivElement>('status');
 const connectButton = $<HTMLButtonElement>('connect');
 
 let words: TopologyWords | undefined;
-let options: TopologyOptions = { largeGraph: 300 };
+let options: TopologyOptions = { largeGraph: 100 };
 let large = false;
+/**
+ * Large graphs are drawn flat: a namespace is a plain box under its ports instead of a compound
+ * node (compound nodes cost most of the time to draw and hit-test thousands of elements), and
+ * its ports move with it.
+ */
+let flat = false;
 let seq = 0;
 /** Context values (viewItem) by element id, for the webview/context menus. */
 const contexts = new Map<string, TopologyContext>();
@@ -75,6 +81,7 @@ function namespaceData(n: TopoNamespace): ElementDefinition['data'] {
     forwarding: !!n.forwarding,
     unnamed: n.netns === undefined,
     error: !!n.error,
+    flat,
   };
 }
 
@@ -86,7 +93,7 @@ function portData(p: TopoPort): ElementDefinition['data'] {
   if (p.netemText) {
     lines.push(p.netemText);
   }
-  return { id: p.id, parent: p.ns, kind: 'port', portKind: p.kind, state: p.state, label: lines.join('\n'), name: p.name, netem: !!p.netem };
+  return { id: p.id, ...(flat ? {} : { parent: p.ns }), ns: p.ns, kind: 'port', portKind: p.kind, state: p.state, label: lines.join('\n'), name: p.name, netem: !!p.netem };
 }
 
 function edgeData(e: TopoEdge): ElementDefinition['data'] {
@@ -99,7 +106,7 @@ function elementsOf(g: TopoGraph): ElementDefinition[] {
   const ports = new Set(g.ports.map((p) => p.id));
   return [
     ...g.namespaces.map((n) => ({ group: 'nodes' as const, data: namespaceData(n) })),
-    ...g.ports.map((p) => ({ group: 'nodes' as const, data: portData(p) })),
+    ...g.ports.map((p) => ({ group: 'nodes' as const, data: portData(p), grabbable: !flat })),
     ...g.edges.filter((e) => ports.has(e.source) && ports.has(e.target)).map((e) => ({ group: 'edges' as const, data: edgeData(e) })),
   ];
 }
@@ -112,13 +119,23 @@ let drawnOnce = false;
 function drawGraph(g: TopoGraph, saved: Record<string, { x: number; y: number }>, receivedAt: number): void {
   current = g;
   large = g.namespaces.length >= options.largeGraph;
+  flat = large;
   document.body.classList.toggle('large', large);
   setLevelOfDetail(large);
+  const phases: Record<string, number> = {};
+  let mark = performance.now();
+  const phase = (name: string) => {
+    const t = performance.now();
+    phases[name] = Math.round(t - mark);
+    mark = t;
+  };
+  phases.message = Math.round(mark - receivedAt);
   cy.startBatch();
   cy.elements().remove();
   cy.style(stylesheet(readPalette(), large));
   cy.add(elementsOf(g));
   cy.endBatch();
+  phase('add');
   const t0 = performance.now();
   seedGrid(g);
   runLayout(g);
@@ -131,15 +148,26 @@ function drawGraph(g: TopoGraph, saved: Record<string, { x: number; y: number }>
     }
   }
   cy.endBatch();
+  if (flat) {
+    for (const id of Object.keys(saved)) {
+      if (cy.getElementById(id).data('kind') === 'port') {
+        boxAround(cy.getElementById(id).data('ns') as string);
+      }
+    }
+  }
   const layoutMs = performance.now() - t0;
-  cy.fit(undefined, 30);
+  phase('layout');
+  fitAll();
+  phase('fit');
   applyFilter();
   showStatus();
+  phase('filter');
   // Reported once it is on screen: after the next frame is painted.
   requestAnimationFrame(() =>
     requestAnimationFrame(() => {
       const ms = performance.now() - receivedAt;
-      const info = { seq, ms: Math.round(ms), layoutMs: Math.round(layoutMs), nodes: cy.nodes().length, edges: cy.edges().length, large };
+      phase('paint');
+      const info = { seq, ms: Math.round(ms), layoutMs: Math.round(layoutMs), nodes: cy.nodes().length, edges: cy.edges().length, large, phases };
       document.body.dataset.drawn = JSON.stringify(info);
       drawnOnce = true;
       post({ type: 'drawn', ...info });
@@ -181,10 +209,78 @@ function seedGrid(g: TopoGraph): void {
     const b = layout[n.id()];
     if (b && n.isChildless()) {
       n.position({ x: b.x, y: b.y });
+      if (flat && n.data('kind') === 'namespace') {
+        n.data({ w: b.w, h: b.h });
+      }
     }
   });
   cy.endBatch();
 }
+
+/** A flat namespace's ports. */
+function portsOf(nsId: string): cytoscape.NodeCollection {
+  return cy.nodes().filter((n) => n.data('ns') === nsId);
+}
+
+/** Sizes a flat namespace's box around its ports again. */
+function boxAround(nsId: string): void {
+  const ns = cy.getElementById(nsId);
+  const ports = portsOf(nsId);
+  if (ns.empty() || ports.empty()) {
+    return;
+  }
+  let [x1, y1, x2, y2] = [Infinity, Infinity, -Infinity, -Infinity];
+  ports.forEach((p) => {
+    const { x, y } = p.position();
+    x1 = Math.min(x1, x - PORT_W / 2);
+    x2 = Math.max(x2, x + PORT_W / 2);
+    y1 = Math.min(y1, y - PORT_H / 2);
+    y2 = Math.max(y2, y + PORT_H / 2);
+  });
+  ns.position({ x: (x1 + x2) / 2, y: (y1 + y2) / 2 });
+  ns.data({ w: x2 - x1 + 2 * NS_PAD, h: y2 - y1 + 2 * NS_PAD });
+}
+
+/**
+ * Fits everything in view. A flat graph's bounds are its namespace boxes (its ports are inside
+ * them), read from their data: far cheaper than the renderer measuring every element and label.
+ */
+function fitAll(): void {
+  if (!flat) {
+    cy.fit(undefined, 30);
+    return;
+  }
+  let [x1, y1, x2, y2] = [Infinity, Infinity, -Infinity, -Infinity];
+  cy.nodes('[kind="namespace"]').forEach((n) => {
+    const { x, y } = n.position();
+    const [w, h] = [Number(n.data('w') ?? 60), Number(n.data('h') ?? 60)];
+    x1 = Math.min(x1, x - w / 2);
+    x2 = Math.max(x2, x + w / 2);
+    y1 = Math.min(y1, y - h / 2 - 20);
+    y2 = Math.max(y2, y + h / 2);
+  });
+  if (!Number.isFinite(x1)) {
+    return;
+  }
+  const pad = 30;
+  const zoom = Math.max(cy.minZoom(), Math.min(cy.maxZoom(), (container.clientWidth - 2 * pad) / (x2 - x1), (container.clientHeight - 2 * pad) / (y2 - y1)));
+  cy.viewport({ zoom, pan: { x: container.clientWidth / 2 - zoom * (x1 + x2) / 2, y: container.clientHeight / 2 - zoom * (y1 + y2) / 2 } });
+}
+
+// A flat namespace drags its ports along.
+let dragging: { ports: cytoscape.NodeCollection; last: { x: number; y: number } } | undefined;
+cy.on('grab', 'node[kind="namespace"]', (e) => {
+  dragging = flat ? { ports: portsOf(e.target.id()), last: { ...e.target.position() } } : undefined;
+});
+cy.on('drag', 'node[kind="namespace"]', (e) => {
+  if (!dragging) {
+    return;
+  }
+  const p = e.target.position();
+  dragging.ports.shift({ x: p.x - dragging.last.x, y: p.y - dragging.last.y });
+  dragging.last = { ...p };
+});
+cy.on('free', 'node', () => (dragging = undefined));
 
 // ---- live changes ----------------------------------------------------------------------------------
 
@@ -209,7 +305,10 @@ function applyDiff(d: GraphDiff): void {
     const y = bb.y1 + column * 110;
     column++;
     cy.add({ group: 'nodes', data: namespaceData(n), position: { x, y } });
-    ports.forEach((p, k) => cy.add({ group: 'nodes', data: portData(p), position: { x: x + k * (PORT_W + PORT_GAP), y } }));
+    ports.forEach((p, k) => cy.add({ group: 'nodes', data: portData(p), position: { x: x + k * (PORT_W + PORT_GAP), y }, grabbable: !flat }));
+    if (flat) {
+      ports.length > 0 ? boxAround(n.id) : cy.getElementById(n.id).data({ w: 60, h: 60 });
+    }
   }
   const addedNs = new Set(d.added.namespaces.map((n) => n.id));
   for (const p of d.added.ports) {
@@ -218,13 +317,16 @@ function applyDiff(d: GraphDiff): void {
     }
     // A new port in a namespace already drawn: beside its last port, or where the namespace is.
     const parent = cy.getElementById(p.ns);
-    const siblings = parent.children();
+    const siblings = flat ? portsOf(p.ns) : parent.children();
     let pos = parent.nonempty() ? { ...parent.position() } : { x: bb.x2 + 100, y: bb.y1 };
     if (siblings.nonempty()) {
       const sbb = siblings.boundingBox({});
       pos = { x: sbb.x2 + PORT_GAP + PORT_W / 2, y: siblings.last().position().y };
     }
-    cy.add({ group: 'nodes', data: portData(p), position: pos });
+    cy.add({ group: 'nodes', data: portData(p), position: pos, grabbable: !flat });
+    if (flat) {
+      boxAround(p.ns);
+    }
   }
   for (const n of d.changed.namespaces) {
     cy.getElementById(n.id).data(namespaceData(n) as object);
@@ -262,10 +364,13 @@ function mergeList<T extends { id: string }>(list: T[], d: GraphDiff, added: T[]
 function applyFilter(): void {
   const q = search.value.trim().toLowerCase();
   cy.startBatch();
-  cy.elements().removeClass('faded');
+  cy.$('.faded').removeClass('faded');
   if (q) {
     const hit = cy.nodes().filter((n) => String(n.data('label') ?? '').toLowerCase().includes(q) || n.id().toLowerCase().includes(q));
-    const keep = hit.union(hit.parents()).union(hit.children());
+    // A namespace found keeps its ports; a port found keeps its namespace.
+    const hitNs = new Set(hit.filter((n) => n.data('kind') === 'namespace').map((n) => n.id()));
+    const ofHits = new Set(hit.map((n) => n.data('ns') as string | undefined).filter((x): x is string => !!x));
+    const keep = cy.nodes().filter((n) => hit.contains(n) || ofHits.has(n.id()) || hitNs.has(n.data('ns') as string));
     cy.elements().difference(keep.union(keep.connectedEdges().filter((e) => keep.contains(e.source()) && keep.contains(e.target())))).addClass('faded');
   }
   cy.endBatch();
@@ -314,7 +419,7 @@ cy.on('tap', 'node, edge', (e) => {
 });
 cy.on('dbltap', 'node', (e) => {
   const n = e.target as NodeSingular;
-  const ns = n.data('kind') === 'namespace' ? n : n.parent().first();
+  const ns = n.data('kind') === 'namespace' ? n : cy.getElementById(n.data('ns') as string);
   if (ns.nonempty()) {
     post({ type: 'open', id: ns.id() });
   }
@@ -322,7 +427,8 @@ cy.on('dbltap', 'node', (e) => {
 cy.on('dragfree', 'node', (e) => {
   const n = e.target as NodeSingular;
   const positions: Record<string, { x: number; y: number }> = {};
-  for (const m of n.union(n.descendants()).toArray() as NodeSingular[]) {
+  const members = flat && n.data('kind') === 'namespace' ? n.union(portsOf(n.id())) : n.union(n.descendants());
+  for (const m of members.toArray() as NodeSingular[]) {
     if (m.isChildless()) {
       positions[m.id()] = { ...m.position() };
     }
@@ -402,7 +508,7 @@ function namespaceOf(n: cytoscape.SingularElementArgument | undefined): NodeSing
   if (!n || !n.isNode()) {
     return undefined;
   }
-  const ns = n.data('kind') === 'namespace' ? n : n.parent().first();
+  const ns = n.data('kind') === 'namespace' ? n : cy.getElementById(n.data('ns') as string);
   return ns.nonempty() && ns.data('kind') === 'namespace' && !ns.data('unnamed') ? (ns as NodeSingular) : undefined;
 }
 
@@ -461,7 +567,7 @@ cy.on('tapend', (e) => {
 
 // ---- toolbar and keyboard -------------------------------------------------------------------------
 
-$('fit').addEventListener('click', () => cy.fit(undefined, 30));
+$('fit').addEventListener('click', () => fitAll());
 $('zoomIn').addEventListener('click', () => zoomBy(1.25));
 $('zoomOut').addEventListener('click', () => zoomBy(0.8));
 $('layout').addEventListener('click', () => relayout());
@@ -474,7 +580,7 @@ function zoomBy(f: number): void {
 function relayout(): void {
   seedGrid(current);
   runLayout(current);
-  cy.fit(undefined, 30);
+  fitAll();
   post({ type: 'relaidOut' });
 }
 
@@ -522,7 +628,7 @@ container.addEventListener('keydown', (e) => {
       zoomBy(0.8);
       break;
     case '0':
-      cy.fit(undefined, 30);
+      fitAll();
       break;
     case '/':
       search.focus();
@@ -567,11 +673,11 @@ function drawnState(): DrawnState {
   return {
     nodes: cy.nodes().map((n) => {
       const b = n.renderedBoundingBox({ includeLabels: false });
-      const parent = n.parent().first();
+      const parent = n.data('ns') as string | undefined;
       return {
         id: n.id(),
         kind: n.data('kind') === 'port' ? (n.data('portKind') as string) : (n.data('kind') as string),
-        ...(parent.nonempty() ? { parent: parent.id() } : {}),
+        ...(parent ? { parent } : {}),
         position: { ...n.position() },
         rendered: { x: (b.x1 + b.x2) / 2, y: (b.y1 + b.y2) / 2, w: b.w, h: b.h },
       };

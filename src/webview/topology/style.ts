@@ -72,6 +72,9 @@ export function stylesheet(p: Palette, large: boolean): StylesheetJson {
         height: 60,
       },
     },
+    // Flat (large graphs): a box sized by the layout, drawn under its ports and their lines.
+    { selector: 'node[kind="namespace"][?flat]', style: { width: 'data(w)', height: 'data(h)', padding: '0px', 'z-index-compare': 'manual', 'z-index': 0 } },
+    { selector: 'node[kind="port"], edge', style: { 'z-index-compare': 'manual', 'z-index': 2 } },
     { selector: 'node[kind="namespace"][?isRoot]', style: { 'border-width': hc ? 3 : 2 } },
     { selector: 'node[kind="namespace"][?forwarding]', style: { 'border-color': p.edge, 'border-width': 2 } },
     { selector: 'node[kind="namespace"][?unnamed]', style: { 'border-style': 'dashed' } },

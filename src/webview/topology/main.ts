@@ -307,7 +307,11 @@ function applyDiff(d: GraphDiff): void {
     cy.add({ group: 'nodes', data: namespaceData(n), position: { x, y } });
     ports.forEach((p, k) => cy.add({ group: 'nodes', data: portData(p), position: { x: x + k * (PORT_W + PORT_GAP), y }, grabbable: !flat }));
     if (flat) {
-      ports.length > 0 ? boxAround(n.id) : cy.getElementById(n.id).data({ w: 60, h: 60 });
+      if (ports.length > 0) {
+        boxAround(n.id);
+      } else {
+        cy.getElementById(n.id).data({ w: 60, h: 60 });
+      }
     }
   }
   const addedNs = new Set(d.added.namespaces.map((n) => n.id));

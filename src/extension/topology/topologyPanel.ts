@@ -249,7 +249,7 @@ export class TopologyPanel implements vscode.Disposable {
       processes: vscode.l10n.t('{0} processes', '{0}'),
       oneProcess: vscode.l10n.t('1 process'),
       forwarding: vscode.l10n.t('forwarding'),
-      large: vscode.l10n.t('{0} namespaces: names show as you zoom in.', '{0}'),
+      large: vscode.l10n.t('{0} namespaces: their interfaces and links show as you zoom in.', '{0}'),
       graphLabel: vscode.l10n.t('Network Topology'),
     };
   }

@@ -34,6 +34,26 @@ let large = false;
  * its ports move with it.
  */
 let flat = false;
+/** Below this zoom a flat graph shows its namespaces only: ports and lines appear as you zoom in. */
+const DETAIL_ZOOM = 0.3;
+let detailShown = true;
+
+/** Level of detail of a flat graph: its ports and lines only when they can be told apart. */
+function updateDetail(): void {
+  const show = !flat || cy.zoom() >= DETAIL_ZOOM;
+  if (show === detailShown) {
+    return;
+  }
+  detailShown = show;
+  cy.startBatch();
+  const detail = cy.elements().filter((x) => x.isEdge() || x.data('kind') === 'port');
+  if (show) {
+    detail.removeClass('hidden-detail');
+  } else {
+    detail.addClass('hidden-detail');
+  }
+  cy.endBatch();
+}
 let seq = 0;
 /** Context values (viewItem) by element id, for the webview/context menus. */
 const contexts = new Map<string, TopologyContext>();
@@ -158,6 +178,8 @@ function drawGraph(g: TopoGraph, saved: Record<string, { x: number; y: number }>
   const layoutMs = performance.now() - t0;
   phase('layout');
   fitAll();
+  detailShown = true;
+  updateDetail();
   phase('fit');
   applyFilter();
   showStatus();
@@ -267,6 +289,8 @@ function fitAll(): void {
   cy.viewport({ zoom, pan: { x: container.clientWidth / 2 - zoom * (x1 + x2) / 2, y: container.clientHeight / 2 - zoom * (y1 + y2) / 2 } });
 }
 
+cy.on('zoom', () => updateDetail());
+
 // A flat namespace drags its ports along.
 let dragging: { ports: cytoscape.NodeCollection; last: { x: number; y: number } } | undefined;
 cy.on('grab', 'node[kind="namespace"]', (e) => {
@@ -346,6 +370,9 @@ function applyDiff(d: GraphDiff): void {
     if (cy.getElementById(e.source).nonempty() && cy.getElementById(e.target).nonempty()) {
       cy.add({ group: 'edges', data: edgeData(e) });
     }
+  }
+  if (!detailShown) {
+    cy.elements().filter((x) => (x.isEdge() || x.data('kind') === 'port') && !x.hasClass('hidden-detail')).addClass('hidden-detail');
   }
   cy.endBatch();
   large = next.namespaces.length >= options.largeGraph;

@@ -115,6 +115,7 @@ export function stylesheet(p: Palette, large: boolean): StylesheetJson {
     { selector: 'edge[kind="pending"]', style: { 'line-style': 'dashed', 'line-color': focus, width: 2 } },
     { selector: 'node[kind="ghost"]', style: { width: 1, height: 1, 'background-opacity': 0, 'border-width': 0, label: '' } },
     { selector: '.faded', style: { opacity: 0.2 } },
+    { selector: '.hidden-detail', style: { display: 'none' } },
     { selector: '.target', style: { 'border-color': focus, 'border-width': 3, 'border-style': 'solid' } },
     {
       selector: ':selected',

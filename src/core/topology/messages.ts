@@ -63,6 +63,8 @@ export interface DrawnState {
   seq: number;
   /** When it was applied (Date.now() in the webview: the same clock as the extension's). */
   appliedAt: number;
+  /** Everything of the graph is in the picture (a large one is added progressively after its first draw). */
+  complete: boolean;
 }
 
 export type FromWebview =

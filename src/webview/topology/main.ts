@@ -138,6 +138,8 @@ let drawnOnce = false;
 
 function drawGraph(g: TopoGraph, saved: Record<string, { x: number; y: number }>, receivedAt: number): void {
   current = g;
+  complete = false;
+  heldDiffs.length = 0;
   large = g.namespaces.length >= options.largeGraph;
   flat = large;
   document.body.classList.toggle('large', large);
@@ -150,10 +152,13 @@ function drawGraph(g: TopoGraph, saved: Record<string, { x: number; y: number }>
     mark = t;
   };
   phases.message = Math.round(mark - receivedAt);
+  loading = undefined;
   cy.startBatch();
   cy.elements().remove();
   cy.style(stylesheet(readPalette(), large));
-  cy.add(elementsOf(g));
+  // A flat graph is drawn progressively: its namespace boxes first (all one sees zoomed out), then
+  // its ports and lines in slices over the next frames, so the page answers all along.
+  cy.add(flat ? elementsOf({ namespaces: g.namespaces, ports: [], edges: [] }) : elementsOf(g));
   cy.endBatch();
   phase('add');
   const t0 = performance.now();
@@ -193,8 +198,66 @@ function drawGraph(g: TopoGraph, saved: Record<string, { x: number; y: number }>
       document.body.dataset.drawn = JSON.stringify(info);
       drawnOnce = true;
       post({ type: 'drawn', ...info });
+      if (flat) {
+        addProgressively(g, saved);
+      } else {
+        complete = true;
+      }
     }),
   );
+}
+
+/** Set while a flat graph's ports and lines are still being added. */
+let loading: { cancelled: boolean } | undefined;
+/** True once everything of the last graph is in the picture. */
+let complete = false;
+/** Diffs that came while a graph was still being added: applied once it is complete. */
+const heldDiffs: GraphDiff[] = [];
+const SLICE = 400;
+
+function addProgressively(g: TopoGraph, saved: Record<string, { x: number; y: number }>): void {
+  const job = { cancelled: false };
+  loading = job;
+  const layout = gridLayout(g, groupOrder(g));
+  const ids = new Set(g.ports.map((p) => p.id));
+  const items: ElementDefinition[] = [
+    ...g.ports.map((p) => {
+      const b = saved[p.id] ?? layout[p.id];
+      return { group: 'nodes' as const, data: portData(p), grabbable: false, position: { x: b.x, y: b.y } };
+    }),
+    ...g.edges.filter((e) => ids.has(e.source) && ids.has(e.target)).map((e) => ({ group: 'edges' as const, data: edgeData(e) })),
+  ];
+  // Namespaces the user moved: their ports go where they were put with them.
+  const movedNs = new Set(g.ports.filter((p) => saved[p.id]).map((p) => p.ns));
+  let k = 0;
+  const step = () => {
+    if (job.cancelled || loading !== job) {
+      return;
+    }
+    cy.startBatch();
+    for (const it of items.slice(k, k + SLICE)) {
+      if (!detailShown) {
+        it.classes = 'hidden-detail';
+      }
+      cy.add(it);
+    }
+    cy.endBatch();
+    k += SLICE;
+    if (k < items.length) {
+      setTimeout(step, 0);
+      return;
+    }
+    for (const ns of movedNs) {
+      boxAround(ns);
+    }
+    loading = undefined;
+    complete = true;
+    applyFilter();
+    for (const d of heldDiffs.splice(0)) {
+      applyDiff(d);
+    }
+  };
+  setTimeout(step, 0);
 }
 
 function runLayout(g: TopoGraph): void {
@@ -718,6 +781,7 @@ function drawnState(): DrawnState {
     zoom: cy.zoom(),
     seq,
     appliedAt,
+    complete,
   };
 }
 (window as unknown as { netnsTopology: unknown }).netnsTopology = { state: drawnState, cy };
@@ -741,7 +805,11 @@ window.addEventListener('message', (ev: MessageEvent<ToWebview>) => {
           return;
         }
         seq = m.seq;
-        applyDiff(m.diff);
+        if (complete) {
+          applyDiff(m.diff);
+        } else {
+          heldDiffs.push(m.diff);
+        }
         appliedAt = Date.now();
         break;
       case 'contexts':

@@ -48,7 +48,8 @@ const webview = {
   target: 'es2022',
   format: 'iife',
   sourcemap: !production,
-  minify: production,
+  // Always minified: the page parses it on every open (cytoscape is most of it); the map keeps it readable.
+  minify: true,
   logLevel: 'warning',
 };
 if (existing(webview.entryPoints[0])) {

@@ -202,15 +202,23 @@ export class TopologyPanel implements vscode.Disposable {
     void this.post({ type: 'contexts', contexts });
   }
 
-  private sendFull(): void {
+  /** Sends the whole graph; returns about how many bytes it was (for the log). */
+  private sendFull(): number {
     if (!this.panel) {
-      return;
+      return 0;
     }
     const g = this.graph();
     this.sent = g;
     const largeGraph = vscode.workspace.getConfiguration('netns').get<number>('topology.largeGraph', 100);
-    void this.post({ type: 'graph', graph: g, positions: this.positions(), words: this.words(), options: { largeGraph }, seq: ++this.seq });
-    void this.post({ type: 'contexts', contexts: this.contexts(g) });
+    const m: ToWebview = { type: 'graph', graph: g, positions: this.positions(), words: this.words(), options: { largeGraph }, seq: ++this.seq };
+    void this.post(m);
+    // The menus' context values are needed only at the first right click: they follow the picture.
+    setTimeout(() => {
+      if (this.sent === g) {
+        void this.post({ type: 'contexts', contexts: this.contexts(g) });
+      }
+    }, 0);
+    return g.ports.length * 200 + g.namespaces.length * 150;
   }
 
   /** The tree's context values of these elements (all when `only` is not given). */
@@ -266,9 +274,12 @@ export class TopologyPanel implements vscode.Disposable {
 
   private onMessage(m: FromWebview): void {
     switch (m.type) {
-      case 'ready':
-        this.sendFull();
+      case 'ready': {
+        const t0 = Date.now();
+        const bytes = this.sendFull();
+        this.ctx.log.write('debug', `Topology page ready ${t0 - this.openedAt} ms after it was opened; graph sent in ${Date.now() - t0} ms (${Math.round(bytes / 1024)} KB).`);
         break;
+      }
       case 'drawn': {
         const report: DrawnReport = { seq: m.seq, sinceOpenMs: Date.now() - this.openedAt, ms: m.ms, layoutMs: m.layoutMs, nodes: m.nodes, edges: m.edges, large: m.large };
         this.lastDrawn = report;

@@ -172,6 +172,28 @@ export async function run(ctx: E2eContext): Promise<void> {
     await ctx.page.waitForTimeout(300);
     await ctx.screenshot('topology-dark');
     await theme(wb, 'Light Modern');
+
+    // A namespace moved by hand keeps its place when the view is opened again (per workspace).
+    const port = `ns:${w2}/if:veth-b`;
+    const was = (await drawn(frame)).nodes.find((x) => x.id === port)!.position;
+    const grab = await at(`ns:${w2}`);
+    await ctx.page.mouse.move(grab.x, grab.y);
+    await ctx.page.mouse.down();
+    for (let k = 1; k <= 8; k++) {
+      await ctx.page.mouse.move(grab.x + 10 * k, grab.y + 5 * k);
+    }
+    await ctx.page.mouse.up();
+    const moved = await waitUntil('w2 moved', async () => {
+      const p = (await drawn(frame)).nodes.find((x) => x.id === port)!.position;
+      return Math.abs(p.x - was.x) > 20 ? p : false;
+    });
+    await wb.runCommand('View: Close All Editors');
+    await wb.runCommand('Netns: Show Topology');
+    const again = await topologyFrame(ctx);
+    await waitUntil('the same place after opening again', async () => {
+      const p = (await drawn(again)).nodes.find((x) => x.id === port)?.position;
+      return p !== undefined && Math.abs(p.x - moved.x) < 1 && Math.abs(p.y - moved.y) < 1;
+    });
   } finally {
     cleanupPrefix(P);
   }

@@ -269,6 +269,12 @@ async function main() {
           add('firstRow', wb.firstRow);
           wb.expand.row.forEach((x) => add('expand', x));
           wb.expand.twistie.forEach((x) => add('expandTwistie', x));
+          if (wb.topology && !wb.topology.error) {
+            add('topologyDraw', wb.topology.firstDraw);
+            add('topologyFrame', wb.topology.frameP95);
+          } else {
+            notes.topologyDraw = notes.topologyFrame = `topology view: ${wb.topology?.error ?? 'not measured'}`;
+          }
           if (wb.activation !== undefined) {
             add('activation', wb.activation);
           } else {

@@ -15,6 +15,7 @@ import type { OperationStatus } from './status/operationStatus';
 import type { NamespaceDragAndDrop } from './tree/namespaceDragAndDrop';
 import type { NamespaceTreeProvider } from './tree/namespaceTreeProvider';
 import type { TreeNode } from './tree/nodes';
+import type { TopologyPanel } from './topology/topologyPanel';
 
 export interface NetnsApi {
   readonly client: NetnsClient;
@@ -35,4 +36,6 @@ export interface NetnsApi {
   readonly terminalProfileProvider: vscode.TerminalProfileProvider;
   /** The marks of the last connectivity check (file decorations of the rows' resourceUri). */
   readonly checkMarks: CheckMarks;
+  /** The topology view. */
+  readonly topology: TopologyPanel;
 }

@@ -30,6 +30,7 @@ import { NamespaceTerminalProfileProvider, TERMINAL_PROFILE_ID } from './termina
 import { NamespaceDragAndDrop } from './tree/namespaceDragAndDrop';
 import { NamespaceTreeProvider } from './tree/namespaceTreeProvider';
 import { LearnProgress } from './walkthrough/learnProgress';
+import { TopologyPanel } from './topology/topologyPanel';
 import type { TreeNode } from './tree/nodes';
 
 export const VIEW_ID = 'netns.namespaces';
@@ -77,6 +78,8 @@ export function activate(context: vscode.ExtensionContext): NetnsApi {
     reports,
     captures,
   };
+  const topology = new TopologyPanel(ctx, context.workspaceState, vscode.Uri.joinPath(context.extensionUri, 'dist'));
+  ctx.topology = topology;
   const dragAndDrop = new NamespaceDragAndDrop<MoveResult | AttachResult | undefined>(model, (refs, to, bridge) =>
     bridge ? attachToBridge(ctx, refs, bridge) : moveInterfaces(ctx, refs, to),
   );
@@ -86,6 +89,7 @@ export function activate(context: vscode.ExtensionContext): NetnsApi {
     canSelectMany: true,
     showCollapseAll: true,
   });
+  topology.attachTree(treeView);
   const terminalProfileProvider = new NamespaceTerminalProfileProvider(() => host);
 
   context.subscriptions.push(
@@ -110,7 +114,10 @@ export function activate(context: vscode.ExtensionContext): NetnsApi {
     client.onStateChange(() => (treeView.message = viewMessage(client.state, model, router))),
     model.onDidChange(() => (treeView.message = viewMessage(client.state, model, router))),
     // Watch and read only while someone looks; one full read each time the view shows again.
-    treeView.onDidChangeVisibility((e) => void activation.setVisible(e.visible)),
+    // The topology view counts as looking too.
+    treeView.onDidChangeVisibility(() => void activation.setVisible(treeView.visible || topology.visible)),
+    topology,
+    topology.onDidChangeVisibility(() => void activation.setVisible(treeView.visible || topology.visible)),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('netns.privilege') && client.state.kind === 'running') {
         void host.showInformationMessage(vscode.l10n.t('The new privilege settings apply the next time the helper starts.'));
@@ -146,6 +153,7 @@ export function activate(context: vscode.ExtensionContext): NetnsApi {
     },
     terminalProfileProvider,
     checkMarks,
+    topology,
   };
 }
 

@@ -18,6 +18,7 @@ import type { NamespaceStore } from '../model/namespaceStore';
 import type { ViewActivation } from '../model/viewActivation';
 import type { OperationStatus } from '../status/operationStatus';
 import type { NamespaceTreeProvider } from '../tree/namespaceTreeProvider';
+import type { TopologyPanel } from '../topology/topologyPanel';
 
 export interface CommandContext {
   readonly client: NetnsClient;
@@ -48,4 +49,6 @@ export interface CommandContext {
   readonly reports: ReportDocuments;
   /** This extension's folder (README, media). */
   readonly extensionUri: vscode.Uri;
+  /** The topology view (set once it is made, after the context). */
+  topology?: TopologyPanel;
 }

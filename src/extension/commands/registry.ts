@@ -47,6 +47,9 @@ import { openTerminal } from './namespaces/openTerminal';
 import { addRoute } from './routes/addRoute';
 import { deleteRoute } from './routes/deleteRoute';
 import { disableForwarding, enableForwarding } from './namespaces/setForwarding';
+import { exportTopology } from './topology/exportTopology';
+import { showTopology } from './topology/showTopology';
+import { fromTopologyContext } from '../topology/contextArgs';
 
 type Command = (ctx: CommandContext, ...args: unknown[]) => Promise<unknown>;
 type ViewCommand = (ctx: CommandContext, view: vscode.TreeView<TreeNode>, ...args: unknown[]) => Promise<unknown>;
@@ -93,6 +96,8 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   'netns.destroyLab': destroyLab,
   'netns.exportStateAsLab': exportStateAsLab,
   'netns.exportLabScript': exportLabScript,
+  'netns.showTopology': showTopology,
+  'netns.exportTopology': exportTopology,
   'netns.copyIpCommand': copyIpCommand,
   'netns.refresh': refresh,
   'netns.showLog': showLog,
@@ -109,7 +114,8 @@ export const VIEW_COMMANDS: Readonly<Record<string, ViewCommand>> = {
 
 export function registerCommands(ctx: CommandContext, view: vscode.TreeView<TreeNode>): vscode.Disposable[] {
   return [
-    ...Object.entries(COMMANDS).map(([id, run]) => vscode.commands.registerCommand(id, (...args: unknown[]) => run(ctx, ...args))),
-    ...Object.entries(VIEW_COMMANDS).map(([id, run]) => vscode.commands.registerCommand(id, (...args: unknown[]) => run(ctx, view, ...args))),
+    // A command from the topology view's context menu gets the element's context: the tree's node instead.
+    ...Object.entries(COMMANDS).map(([id, run]) => vscode.commands.registerCommand(id, (...args: unknown[]) => run(ctx, ...fromTopologyContext(ctx, args)))),
+    ...Object.entries(VIEW_COMMANDS).map(([id, run]) => vscode.commands.registerCommand(id, (...args: unknown[]) => run(ctx, view, ...fromTopologyContext(ctx, args)))),
   ];
 }

@@ -1,4 +1,4 @@
-// A lab file in the workbench: opened from the workspace, applied from its CodeLens (the plan
+// A lab file in the workbench: opened from the view's Labs group, applied from its CodeLens (the plan
 // beside the file, then the confirmation), the kernel read back, the Labs group showing it
 // applied, and destroyed from its CodeLens, leaving nothing in the kernel.
 
@@ -25,10 +25,9 @@ export async function run(ctx: E2eContext): Promise<void> {
   try {
     await wb.openContainer(/Network Namespaces/);
     await wb.widenSideBar(300);
-    await ctx.page.keyboard.press('Control+P');
-    await wb.quickInputBox.waitFor({ state: 'visible' });
-    await wb.quickInputBox.fill('router.netns.yaml');
-    await wb.quickInput.getByRole('option').first().click();
+    // The Labs group lists the file; a click on its row opens it.
+    const labRow = { label: new RegExp(`^Lab ${P}router,`), name: `${P}router` };
+    await (await wb.findRow(labRow)).click();
     await wb.rest();
     await waitUntil('the Apply CodeLens', () => lens('Apply').isVisible(), 30_000);
     // The file and its plan side by side, with room for the plan's commands.
@@ -50,7 +49,7 @@ export async function run(ctx: E2eContext): Promise<void> {
     const routes = JSON.parse(ip(['-n', a, '-j', 'route', 'show'])) as { dst: string; gateway?: string }[];
     assert.ok(routes.some((x) => x.dst === 'default' && x.gateway === '10.0.1.1'), JSON.stringify(routes));
     // The Labs group and the CodeLens say it is applied.
-    const row = await wb.findRow({ label: new RegExp(`^Lab ${P}router,`), name: `${P}router` });
+    const row = await wb.findRow(labRow);
     await waitUntil('the Labs row saying applied', async () => /applied: the kernel matches/.test((await row.getAttribute('aria-label')) ?? ''), 15_000);
     // Away from the text: the pointer resting on a key shows its hover.
     await ctx.page.mouse.move(1100, 650);

@@ -29,12 +29,14 @@ export class LabRecords {
     return this.memento.get<LabRecord[]>(KEY, []);
   }
 
+  /** Records an example lab (replacing one of the same prefix; lab files' records are kept apart). */
   async add(record: LabRecord): Promise<void> {
-    await this.memento.update(KEY, [...this.all().filter((r) => r.prefix !== record.prefix), record]);
+    await this.memento.update(KEY, [...this.all().filter((r) => r.kind === 'file' || r.prefix !== record.prefix), record]);
   }
 
+  /** Forgets the example lab with this prefix. */
   async remove(prefix: string): Promise<void> {
-    await this.memento.update(KEY, this.all().filter((r) => r.prefix !== prefix));
+    await this.memento.update(KEY, this.all().filter((r) => r.kind === 'file' || r.prefix !== prefix));
   }
 
   /** The record of a lab file's lab, by its name. */

@@ -11,7 +11,14 @@ import type { CommandContext } from '../context';
 import { request, runOperation } from '../operations';
 
 export async function removeLab(ctx: CommandContext, arg?: unknown): Promise<boolean> {
-  const labs = ctx.labs.all();
+  await ctx.model.ensureFresh();
+  // Example labs only (a lab file's lab has Destroy), and only those with a namespace left: a lab
+  // whose namespaces are all gone (deleted by hand, a reboot) is forgotten.
+  const live = (l: LabRecord) => l.namespaces.some((n) => ctx.model.get(n.name)?.inode === n.inode);
+  for (const stale of ctx.labs.all().filter((l) => l.kind !== 'file' && !live(l))) {
+    await ctx.labs.remove(stale.prefix);
+  }
+  const labs = ctx.labs.all().filter((l) => l.kind !== 'file');
   let lab = typeof arg === 'string' ? labs.find((l) => l.prefix === arg) : undefined;
   if (!lab) {
     if (labs.length === 0) {
@@ -27,7 +34,6 @@ export async function removeLab(ctx: CommandContext, arg?: unknown): Promise<boo
   if (!lab) {
     return false;
   }
-  await ctx.model.ensureFresh();
   const chosen: LabRecord = lab;
   const same = chosen.namespaces.filter((n) => ctx.model.get(n.name)?.inode === n.inode);
   const other = chosen.namespaces.filter((n) => !same.includes(n));

@@ -22,6 +22,7 @@ import {
 import type { NetnsRef, Netem, ProcessNamespace, Snapshot } from './model';
 import { clearNetemArgv, netemProblem, setNetemArgv, sysctlForwardingArgs } from './netem';
 import { fields, type Schema } from './schema';
+import type { FirewallResult, NeighboursResult, NetnsFilesResult, RulesResult, SocketsResult, SysctlsResult } from './inspect/types';
 import { routeProblem } from './validate';
 
 export interface PingResult {
@@ -78,6 +79,19 @@ export interface RequestMap {
   batch: { params: { requests: BatchItem[] }; result: { done: number } };
   /** Echo requests from inside a namespace to an address one of this host's namespaces has. */
   ping: { params: { netns: NetnsRef; address: string; count?: number }; result: PingResult };
+  // Inspection of a namespace (read-only, each part bounded: docs/policy.md).
+  /** The neighbour tables (ARP, NDP): `ip -j neigh show` of each family. */
+  readNeighbours: { params: { netns: NetnsRef }; result: NeighboursResult };
+  /** Policy routing rules and the routes of every table: `ip -j rule show`, `ip -j route show table all`. */
+  readRules: { params: { netns: NetnsRef }; result: RulesResult };
+  /** TCP and UDP sockets with their processes, over NETLINK_SOCK_DIAG. */
+  readSockets: { params: { netns: NetnsRef }; result: SocketsResult };
+  /** `nft list ruleset`, or the legacy iptables tables where only those are in use. */
+  readFirewall: { params: { netns: NetnsRef }; result: FirewallResult };
+  /** Forwarding, rp_filter and a few more settings of /proc/sys/net inside the namespace. */
+  readSysctls: { params: { netns: NetnsRef }; result: SysctlsResult };
+  /** The files of /etc/netns/NAME (what ip netns exec binds over /etc inside the namespace). */
+  readNetnsFiles: { params: { netns: string }; result: NetnsFilesResult };
   installHelper: {
     params: Record<string, never>;
     result: {
@@ -233,6 +247,16 @@ function routeOperation<O extends 'addRoute' | 'delRoute'>(verb: 'add' | 'del'):
     ],
     // Each undoes the other: a route added is deleted again, a route deleted is added back.
     batch: { undo: (p) => ({ op: verb === 'add' ? 'delRoute' : 'addRoute', ...(p as RouteParams) }), ipBatch: true },
+  };
+}
+
+/** A part of a namespace inspection: read-only, one namespace (the host's too), which must exist. */
+function inspectOperation<O extends 'readNeighbours' | 'readRules' | 'readSockets' | 'readFirewall' | 'readSysctls'>(needsIp: 'always' | 'never'): OperationSpec<O> {
+  return {
+    access: 'read',
+    fields: { netns: f.req(f.netnsRef) },
+    needsIp,
+    targets: (p) => [{ kind: 'netns', netns: p.netns }],
   };
 }
 
@@ -410,6 +434,17 @@ export const OPERATIONS: { [O in Op]: OperationSpec<O> } = {
   ping: {
     access: 'read',
     fields: { netns: f.req(f.netnsRef), address: f.req(f.address), count: f.opt(f.pingCount) },
+    needsIp: 'never',
+    targets: (p) => [{ kind: 'netns', netns: p.netns }],
+  },
+  readNeighbours: inspectOperation('always'),
+  readRules: inspectOperation('always'),
+  readSockets: inspectOperation('never'),
+  readFirewall: inspectOperation('never'),
+  readSysctls: inspectOperation('never'),
+  readNetnsFiles: {
+    access: 'read',
+    fields: { netns: f.req(f.netnsName) },
     needsIp: 'never',
     targets: (p) => [{ kind: 'netns', netns: p.netns }],
   },

@@ -49,7 +49,13 @@ export interface ErrorBody {
 }
 
 /** The rules of the helper's policy, as named in refusals. */
-export type PolicyRule = 'foreign-userns' | 'physical-interface' | 'password-start' | 'local-addresses-only';
+export type PolicyRule =
+  | 'foreign-userns'
+  | 'physical-interface'
+  | 'password-start'
+  | 'local-addresses-only'
+  // The host's firewall is shown only to root itself (inspection of a namespace's firewall).
+  | 'host-firewall';
 
 export type Response =
   | { id: number; ok: true; result: unknown }

@@ -11,6 +11,8 @@ import { runCommandOp, runIpOp } from './ops/ipOp';
 import { addVeth, moveLink } from './ops/links';
 import { addNetns, attachNetns } from './ops/namespaces';
 import { ping } from './ops/ping';
+import { readFirewall, readNeighbours, readNetnsFiles, readRules, readSysctls } from './ops/inspect';
+import { readSockets } from './ops/sockets';
 import { processes } from './ops/processes';
 import { hello, listNames, snapshot } from './ops/read';
 
@@ -65,6 +67,12 @@ export const HANDLERS: { [O in Op]: Handler<O> } = {
   setMaster,
   batch: (ctx, req, { session }) => batch(ctx, req, (item) => runAdmitted(ctx, item, session)),
   ping,
+  readNeighbours,
+  readRules,
+  readSockets: (ctx, req) => readSockets(ctx, req),
+  readFirewall,
+  readSysctls,
+  readNetnsFiles: (ctx, req) => readNetnsFiles(ctx, req),
   installHelper: (ctx) => installHelper(ctx),
   uninstallHelper: (ctx) => uninstallHelper(ctx),
 };

@@ -21,6 +21,9 @@ import { NamespaceTerminalProfileProvider, TERMINAL_PROFILE_ID } from './termina
 import { NamespaceDragAndDrop } from './tree/namespaceDragAndDrop';
 import { NamespaceTreeProvider } from './tree/namespaceTreeProvider';
 import { LearnProgress } from './walkthrough/learnProgress';
+import { InspectProvider } from './inspect/inspectProvider';
+import { INSPECT_SCHEME } from './inspect/inspectUri';
+import { SocketStore } from './tree/sockets/socketStore';
 import type { TreeNode } from './tree/nodes';
 
 export const VIEW_ID = 'netns.namespaces';
@@ -38,7 +41,10 @@ export function activate(context: vscode.ExtensionContext): NetnsApi {
   const router = new ReadRouter(client, process.getuid?.() === 0 ? undefined : () => makeClient(context.extensionPath, log, () => host, { unprivileged: true }));
   const model = new NamespaceStore(router, log.write);
   const activation = new ViewActivation(client, model, log.write, router);
-  const treeProvider = new NamespaceTreeProvider(model);
+  // Sockets (the tree's counts and "Listening" rows) are read apart from the snapshot.
+  const sockets = new SocketStore(client, model);
+  const treeProvider = new NamespaceTreeProvider(model, sockets);
+  const inspectProvider = new InspectProvider({ client, model });
   const learn = new LearnProgress(model);
   const ctx: CommandContext = {
     client,
@@ -73,7 +79,10 @@ export function activate(context: vscode.ExtensionContext): NetnsApi {
     router,
     activation,
     model,
+    sockets,
     treeProvider,
+    inspectProvider,
+    vscode.workspace.registerTextDocumentContentProvider(INSPECT_SCHEME, inspectProvider),
     learn,
     treeView,
     // The client logs why a start failed (once); the view's welcome content says it to the user.

@@ -27,6 +27,7 @@ import { removeAddress } from './interfaces/removeAddress';
 import { revealInterface, revealPeer } from './interfaces/revealInterface';
 import { setInterfaceDown, setInterfaceUp } from './interfaces/setInterfaceState';
 import { pingAddress } from './diagnose/pingAddress';
+import { inspectNamespace, showFirewall, showNamespaceFiles, showNeighbours, showRoutingRules, showSockets, showSysctls } from './inspect/inspectNamespace';
 import { createExampleLab } from './labs/createExampleLab';
 import { removeLab } from './labs/removeLab';
 import { attachProcessNamespace } from './namespaces/attachProcessNamespace';
@@ -64,6 +65,13 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   'netns.addToBridge': addToBridge,
   'netns.removeFromBridge': removeFromBridge,
   'netns.ping': pingAddress,
+  'netns.inspectNamespace': inspectNamespace,
+  'netns.showSockets': showSockets,
+  'netns.showNeighbours': showNeighbours,
+  'netns.showRoutingRules': showRoutingRules,
+  'netns.showFirewall': showFirewall,
+  'netns.showSysctls': showSysctls,
+  'netns.showNamespaceFiles': showNamespaceFiles,
   'netns.createExampleLab': createExampleLab,
   'netns.removeLab': removeLab,
   'netns.copyIpCommand': copyIpCommand,

@@ -17,7 +17,9 @@ import {
   type SysctlsResult,
   type SysctlValue,
 } from '../../core/inspect/types';
+import { netnsExecCommand } from '../../core/ipCommand';
 import { part } from '../../core/messages';
+import { shellLine } from '../../core/shell';
 import type { NetnsRef } from '../../core/model';
 import type { Request } from '../../core/operations';
 import { ProtocolError } from '../../core/protocol';
@@ -30,40 +32,39 @@ import { insideSync, openNetns } from './inspectNetns';
 
 const BOUNDS = { timeoutMs: INSPECT_LIMITS.programMs, maxBytes: INSPECT_LIMITS.outputBytes };
 
-const where = (netns: NetnsRef) => (netns === null ? 'the host' : `"${netns}"`);
-
 /** `ip [-n NS] ARGS` within the bounds; a failure is an error in words, ip's own text as its detail. */
-async function ipJson(ctx: HelperContext, netns: NetnsRef, args: string[], what: string): Promise<string> {
+async function ipJson(ctx: HelperContext, netns: NetnsRef, args: string[]): Promise<string> {
   const argv = [...(netns === null ? [] : ['-n', netns]), '-j', ...args];
   const r = await ctx.ip.run(argv, undefined, BOUNDS);
+  const line = shellLine(['ip', ...argv]);
   if (r.timedOut) {
-    throw new ProtocolError('EIO', part('Reading the {0} of {1} took longer than {2} seconds and was stopped.', what, where(netns), INSPECT_LIMITS.programMs / 1000));
+    throw new ProtocolError('EIO', part('"{0}" took longer than {1} seconds and was stopped.', line, INSPECT_LIMITS.programMs / 1000));
   }
   if (r.truncated) {
-    throw new ProtocolError('EIO', part('The {0} of {1} are more than {2} MiB of text; they are not shown.', what, where(netns), INSPECT_LIMITS.outputBytes / 1024 / 1024));
+    throw new ProtocolError('EIO', part('"{0}" printed more than {1} MiB; that is more than is shown.', line, INSPECT_LIMITS.outputBytes / 1024 / 1024));
   }
   if (!r.ok) {
     // IPv6 switched off in the namespace (or the kernel): nothing of that family to show.
     if (args.includes('-6') && /Address family not supported|not supported by protocol/i.test(r.stderr)) {
       return '[]';
     }
-    throw new ProtocolError('EIO', part('ip could not read the {0} of {1}. See the log for what it said.', what, where(netns)), r.stderr.trim().slice(0, 500));
+    throw new ProtocolError('EIO', part('"{0}" failed. See the log for what it said.', line), r.stderr.trim().slice(0, 500));
   }
   return r.stdout;
 }
 
 export async function readNeighbours(ctx: HelperContext, p: Request<'readNeighbours'>): Promise<NeighboursResult> {
-  const [v4, v6] = await Promise.all([ipJson(ctx, p.netns, ['-4', 'neigh', 'show'], 'neighbours'), ipJson(ctx, p.netns, ['-6', 'neigh', 'show'], 'neighbours')]);
+  const [v4, v6] = await Promise.all([ipJson(ctx, p.netns, ['-4', 'neigh', 'show']), ipJson(ctx, p.netns, ['-6', 'neigh', 'show'])]);
   const all = [...parseNeighbours(v4, 4), ...parseNeighbours(v6, 6)];
   return { neighbours: all.slice(0, INSPECT_LIMITS.neighbours), truncated: all.length > INSPECT_LIMITS.neighbours };
 }
 
 export async function readRules(ctx: HelperContext, p: Request<'readRules'>): Promise<RulesResult> {
   const [r4, r6, t4, t6] = await Promise.all([
-    ipJson(ctx, p.netns, ['-4', 'rule', 'show'], 'routing rules'),
-    ipJson(ctx, p.netns, ['-6', 'rule', 'show'], 'routing rules'),
-    ipJson(ctx, p.netns, ['-4', 'route', 'show', 'table', 'all'], 'routes'),
-    ipJson(ctx, p.netns, ['-6', 'route', 'show', 'table', 'all'], 'routes'),
+    ipJson(ctx, p.netns, ['-4', 'rule', 'show']),
+    ipJson(ctx, p.netns, ['-6', 'rule', 'show']),
+    ipJson(ctx, p.netns, ['-4', 'route', 'show', 'table', 'all']),
+    ipJson(ctx, p.netns, ['-6', 'route', 'show', 'table', 'all']),
   ]);
   const routes = [...parseTableRoutes(t4, 4), ...parseTableRoutes(t6, 6)];
   return {
@@ -96,12 +97,13 @@ function runIn(ctx: HelperContext, netns: NetnsRef, program: string, args: strin
   return netns === null ? new IpRunner(program).run(args, undefined, BOUNDS) : ctx.ip.run(['netns', 'exec', netns, program, ...args], undefined, BOUNDS);
 }
 
-function checkRun(r: IpResult, tool: string, netns: NetnsRef): void {
+function checkRun(r: IpResult, program: string, args: string[], netns: NetnsRef): void {
+  const line = netnsExecCommand(netns, [path.basename(program), ...args]);
   if (r.timedOut) {
-    throw new ProtocolError('EIO', part('{0} took longer than {1} seconds for {2} and was stopped.', tool, INSPECT_LIMITS.programMs / 1000, where(netns)));
+    throw new ProtocolError('EIO', part('"{0}" took longer than {1} seconds and was stopped.', line, INSPECT_LIMITS.programMs / 1000));
   }
   if (!r.ok && !r.truncated) {
-    throw new ProtocolError('EIO', part('{0} could not read the firewall of {1}. See the log for what it said.', tool, where(netns)), r.stderr.trim().slice(0, 500));
+    throw new ProtocolError('EIO', part('"{0}" failed. See the log for what it said.', line), r.stderr.trim().slice(0, 500));
   }
 }
 
@@ -115,7 +117,7 @@ export async function readFirewall(ctx: HelperContext, p: Request<'readFirewall'
   let nftText: string | undefined;
   if (nft) {
     const r = await runIn(ctx, p.netns, nft, ['list', 'ruleset']);
-    checkRun(r, 'nft', p.netns);
+    checkRun(r, nft, ['list', 'ruleset'], p.netns);
     if (r.stdout.trim() !== '') {
       return { tool: 'nft', text: r.stdout, truncated: r.truncated === true, installed };
     }
@@ -131,7 +133,7 @@ export async function readFirewall(ctx: HelperContext, p: Request<'readFirewall'
         continue;
       }
       const r = await runIn(ctx, p.netns, program, []);
-      checkRun(r, path.basename(program), p.netns);
+      checkRun(r, program, [], p.netns);
       truncated ||= r.truncated === true;
       if (/^\*/m.test(r.stdout)) {
         parts.push(r.stdout);

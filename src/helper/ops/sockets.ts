@@ -65,7 +65,7 @@ export async function readSockets(ctx: HelperContext, p: Request<'readSockets'>,
     if (e instanceof ProtocolError) {
       throw e;
     }
-    throw new ProtocolError('EIO', part('The sockets of {0} could not be read: {1}', p.netns ?? 'the host', (e as Error).message));
+    throw new ProtocolError('EIO', part('The sockets could not be read (sock_diag): {0}', (e as Error).message));
   } finally {
     ns.close();
   }

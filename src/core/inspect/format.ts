@@ -176,7 +176,8 @@ export function formatSockets(r: SocketsResult): string[] {
       ownersText(s) || (s.inode === 0 ? '' : `uid ${s.uid}`),
     ]),
   ];
-  const out = [msg('{0} sockets, {1} listening.', r.sockets.length, listening), ...table(rows)];
+  const count = r.sockets.length === 1 ? msg('1 socket, {0} listening.', listening) : msg('{0} sockets, {1} listening.', r.sockets.length, listening);
+  const out = [count, ...table(rows)];
   if (r.truncated) {
     out.push(msg('(more sockets than are shown: the list was cut short)'));
   }

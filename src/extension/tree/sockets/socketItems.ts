@@ -54,7 +54,6 @@ export function socketItem(node: SocketNode): vscode.TreeItem {
   md.appendMarkdown(`${escapeMarkdown(vscode.l10n.t('Processes'))}: ${s.owners.length > 0 ? escapeMarkdown(ownersText(s)) : escapeMarkdown(vscode.l10n.t('none found in this namespace'))}  \n`);
   md.appendMarkdown(`${escapeMarkdown(vscode.l10n.t('Socket inode'))}: ${codeSpan(String(s.inode))}`);
   item.tooltip = md;
-  item.accessibilityInformation = { label: `${s.protocol} ${s.local} ${vscode.l10n.t('port {0}', s.localPort)}, ${String(item.description)}` };
   return item;
 }
 

@@ -51,8 +51,24 @@ export async function run(ctx: E2eContext): Promise<void> {
     const pid = server.pid!;
 
     await wb.openContainer(/Network Namespaces/);
-    await wb.widenSideBar(420);
+    await wb.widenSideBar(370);
     await wb.findRow(nsRow);
+
+    // The tree: the socket count on the row and the listener under "Listening".
+    const listening: RowRef = { label: /^Listening/, name: 'Listening' };
+    await wb.expand(nsRow);
+    await waitUntil('the socket count on the row', async () => (await wb.childrenOf(nsRow)).some((l) => /^Listening/.test(l)));
+    const row = await waitUntil('the socket count', async () => {
+      const r = (await wb.rows()).find((x) => nsRow.label.test(x.label));
+      return r && /\d+ sockets?/.test(r.label) ? r.label : false;
+    });
+    ctx.log(`row: ${row}`);
+    await wb.expand(listening);
+    const rows = await waitUntil('the listener under Listening', async () => {
+      const list = (await wb.rows()).map((r) => r.label);
+      return list.some((l) => l.includes('0.0.0.0:8080') && l.includes(`PID ${pid}`)) ? list : false;
+    });
+    ctx.log(`rows: ${rows.filter((l) => /8080|Listening/.test(l)).join(' | ')}`);
 
     // The context menu's Inspect submenu, then Inspect Namespace.
     await waitUntil('the Inspect submenu', async () => {
@@ -78,40 +94,37 @@ export async function run(ctx: E2eContext): Promise<void> {
     const tab = ctx.page.getByRole('tab', { name: new RegExp(`${escapeRe(ns)} \\(inspect\\)`) });
     await tab.waitFor({ state: 'visible', timeout: 15_000 });
     const editor = ctx.page.locator('.editor-instance .monaco-editor .view-lines').first();
-    const text = await waitUntil('the inspection in the editor', async () => {
-      const t = (await editor.innerText()).replace(/\u00a0/g, ' ');
-      return t.includes(`127.0.0.1`) && t.includes(':8080') && t.includes('== Sockets ==') ? t : false;
+    const inView = async () => (await editor.innerText()).replace(/\u00a0/g, ' ');
+    const top = await waitUntil('the inspection in the editor', async () => {
+      const t = await inView();
+      return t.includes(`== Namespace ${ns} ==`) && t.includes('inet 10.80.0.1/24') ? t : false;
     });
-    ctx.log(`first lines: ${text.split('\n').slice(0, 12).join(' | ')}`);
-    assert.match(text, new RegExp(`== Namespace ${escapeRe(ns)} ==`));
-    assert.match(text, /inet 10\.80\.0\.1\/24/);
+    assert.match(top, /== Interfaces ==/);
+    // Syntax colouring: headings, addresses and keywords get tokens of their own.
+    // (The grammar is loaded and applied a moment after the text shows.)
+    const tokens = await waitUntil('the document coloured by its grammar', async () => {
+      const n = await ctx.page.locator('.editor-instance .view-lines span[class*="mtk"]').evaluateAll((els) => new Set(els.map((e) => e.className)).size);
+      return n >= 4 ? n : false;
+    });
+    ctx.log(`token classes in view: ${tokens}`);
+    // Down to the sockets, as a user would: find the heading.
+    await editor.click();
+    await ctx.page.keyboard.press('Control+F');
+    await ctx.page.keyboard.type('== Sockets ==');
+    await ctx.page.keyboard.press('Enter');
+    await ctx.page.keyboard.press('Escape');
+    await ctx.page.keyboard.press('ArrowLeft');
+    const text = await waitUntil('the sockets in view', async () => {
+      const t = await inView();
+      return t.includes('== Sockets ==') && t.includes(':8080') ? t : false;
+    });
+    ctx.log(`sockets in view: ${text.split('\n').filter((l) => /8080|Netid/.test(l)).join(' | ')}`);
     assert.match(text, /Netid +State/);
     assert.match(text, new RegExp(`0\\.0\\.0\\.0:8080 .*node \\(pid ${pid}`));
-    // Syntax colouring: headings and addresses get tokens of their own.
-    const tokens = await ctx.page.locator('.editor-instance .view-lines span[class^="mtk"]').evaluateAll((els) => new Set(els.map((e) => e.className)).size);
-    assert.ok(tokens >= 3, `the document is coloured (${tokens} token classes)`);
-    // Scroll to the sockets so the picture shows them with the interfaces above.
-    await ctx.page.locator('.editor-instance .monaco-editor').first().click();
+    await wb.rest();
     await wb.settle();
     ctx.log(`screenshot ${await ctx.screenshot('inspect')}`);
 
-    // The tree: the socket count on the row and the listener under "Listening".
-    const listening: RowRef = { label: /^Listening/, name: 'Listening' };
-    await wb.expand(nsRow);
-    await waitUntil('the socket count on the row', async () => (await wb.childrenOf(nsRow)).some((l) => /^Listening/.test(l)));
-    const row = await waitUntil('the socket count', async () => {
-      const r = (await wb.rows()).find((x) => nsRow.label.test(x.label));
-      return r && /\d+ sockets?/.test(r.label) ? r.label : false;
-    });
-    ctx.log(`row: ${row}`);
-    await wb.expand(listening);
-    const rows = await waitUntil('the listener under Listening', async () => {
-      const list = (await wb.rows()).map((r) => r.label);
-      return list.some((l) => l.includes('0.0.0.0:8080') && l.includes(`PID ${pid}`)) ? list : false;
-    });
-    ctx.log(`rows: ${rows.filter((l) => /8080|Listening/.test(l)).join(' | ')}`);
-    await wb.settle();
-    ctx.log(`screenshot ${await ctx.screenshot('inspect-tree')}`);
     await wb.runCommand('View: Close All Editors');
   } finally {
     server?.kill('SIGKILL');

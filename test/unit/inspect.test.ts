@@ -158,9 +158,9 @@ describe('the text of an inspection', () => {
     });
     assert.deepEqual(lines, [
       '2 sockets, 2 listening.',
-      'Netid  State   Recv-Q  Send-Q  Local Address:Port  Peer Address:Port  Process',
-      'tcp    LISTEN  0       128     127.0.0.1:4711      0.0.0.0:*          node (pid 99, fd 19, root)',
-      'udp    UNCONN  0       0       [::]:5353           [::]:*',
+      'Netid  State   Local Address:Port  Peer Address:Port  Process                     Recv-Q  Send-Q',
+      'tcp    LISTEN  127.0.0.1:4711      0.0.0.0:*          node (pid 99, fd 19, root)  0       128',
+      'udp    UNCONN  [::]:5353           [::]:*             -                           0       0',
       '(more sockets than are shown: the list was cut short)',
     ]);
     assert.deepEqual(formatSockets({ sockets: [], truncated: false, processes: 0, processesTruncated: false }), ['No TCP or UDP sockets.']);

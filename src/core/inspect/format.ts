@@ -165,15 +165,16 @@ export function formatSockets(r: SocketsResult): string[] {
   }
   const listening = r.sockets.filter(isListening).length;
   const rows = [
-    ['Netid', 'State', 'Recv-Q', 'Send-Q', 'Local Address:Port', 'Peer Address:Port', 'Process'],
+    // ss's columns, the queues last: the process matters more in a narrow editor.
+    ['Netid', 'State', 'Local Address:Port', 'Peer Address:Port', 'Process', 'Recv-Q', 'Send-Q'],
     ...sortSockets(r.sockets).map((s) => [
       s.protocol,
       s.state,
-      String(s.recvQ),
-      String(s.sendQ),
       endpoint(s.local, s.localPort, s.family),
       endpoint(s.remote, s.remotePort, s.family),
-      ownersText(s) || (s.inode === 0 ? '' : `uid ${s.uid}`),
+      ownersText(s) || (s.inode === 0 ? '-' : `uid ${s.uid}`),
+      String(s.recvQ),
+      String(s.sendQ),
     ]),
   ];
   const count = r.sockets.length === 1 ? msg('1 socket, {0} listening.', listening) : msg('{0} sockets, {1} listening.', r.sockets.length, listening);

@@ -34,6 +34,8 @@ export function listeningItem(node: ListeningNode, r: SocketsResult | undefined,
     item.description = vscode.l10n.t('cannot be read');
     item.tooltip = error;
   }
+  // Read as its row says, not as its tooltip (which a screen reader would read otherwise).
+  item.accessibilityInformation = { label: item.description ? `${vscode.l10n.t('Listening')}, ${String(item.description)}` : vscode.l10n.t('Listening') };
   return item;
 }
 

@@ -21,7 +21,7 @@ const ALLOWED = [
   /^LICENSE$/,
   /^media\/(e2e\/|walkthrough\/)?[^/]+\.(svg|png)$/,
   // the grammar and language settings of inspection documents
-  /^syntaxes\/netns-inspect\.[a-z-]+\.json$/,
+  /^syntaxes\/netns-inspect\.[A-Za-z-]+\.json$/,
   /^dist\/(extension|helper|askpass)\.js$/,
   /^node_modules\/koffi\/(package\.json|index\.cjs|LICENSE\.txt|src\/koffi\/index\.cjs|src\/koffi\/src\/static\.cjs)$/,
   /^node_modules\/@koromix\/koffi-linux-[a-z0-9]+\/(package\.json|index\.js|[a-z0-9_]+\/koffi\.node)$/,

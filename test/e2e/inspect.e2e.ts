@@ -60,7 +60,7 @@ export async function run(ctx: E2eContext): Promise<void> {
     await waitUntil('the socket count on the row', async () => (await wb.childrenOf(nsRow)).some((l) => /^Listening/.test(l)));
     const row = await waitUntil('the socket count', async () => {
       const r = (await wb.rows()).find((x) => nsRow.label.test(x.label));
-      return r && /\d+ sockets?/.test(r.label) ? r.label : false;
+      return r && /1 listening/.test(r.label) ? r.label : false;
     });
     ctx.log(`row: ${row}`);
     await wb.expand(listening);

@@ -23,6 +23,7 @@ import type { InspectView } from './inspectUri';
 
 export interface InspectDeps {
   readonly client: NetnsClient;
+  /** For its change events (what to read again when). */
   readonly model: NamespaceStore;
 }
 
@@ -30,8 +31,9 @@ async function readPart(deps: InspectDeps, netns: NetnsRef, part: InspectPart): 
   const { client } = deps;
   switch (part) {
     case 'interfaces': {
-      await deps.model.ensureFresh();
-      const ns = deps.model.get(netns);
+      // Read for the document itself: the view's model may be stale while the view is hidden.
+      const snap = await client.request('snapshot', netns === null ? { names: [], includeRoot: true } : { names: [netns], includeRoot: false });
+      const ns = snap.namespaces.find((n) => n.name === netns);
       if (!ns) {
         throw new Error(vscode.l10n.t('The namespace is gone (deleted, or renamed).'));
       }

@@ -21,6 +21,8 @@ export class InspectProvider implements vscode.TextDocumentContentProvider, vsco
   private readonly last = new Map<string, string>();
   private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly reading = new Set<string>();
+  /** Documents that changed while not visible: read again when they show. */
+  private readonly dirty = new Set<string>();
   private readonly disposables: vscode.Disposable[] = [];
   private ticker: ReturnType<typeof setInterval> | undefined;
 
@@ -28,6 +30,14 @@ export class InspectProvider implements vscode.TextDocumentContentProvider, vsco
     this.disposables.push(
       this.changed,
       { dispose: deps.model.onDidChange((c) => this.onModelChange(c)).dispose },
+      vscode.window.onDidChangeVisibleTextEditors((editors) => {
+        for (const e of editors) {
+          const key = e.document.uri.toString();
+          if (this.dirty.delete(key)) {
+            this.refreshSoon(e.document.uri, 0);
+          }
+        }
+      }),
       vscode.workspace.onDidCloseTextDocument((d) => {
         if (d.uri.scheme === INSPECT_SCHEME) {
           this.forget(d.uri.toString());
@@ -36,7 +46,8 @@ export class InspectProvider implements vscode.TextDocumentContentProvider, vsco
       // A helper (re)started: what the documents said about a stopped one is out of date.
       deps.client.onStateChange((st) => {
         if (st.kind === 'running') {
-          this.openUris().forEach((u) => this.refreshSoon(u));
+          const visible = this.visibleKeys();
+          this.openUris().forEach((u) => (visible.has(u.toString()) ? this.refreshSoon(u) : this.dirty.add(u.toString())));
         }
       }),
       vscode.workspace.onDidChangeConfiguration((e) => {
@@ -93,7 +104,12 @@ export class InspectProvider implements vscode.TextDocumentContentProvider, vsco
     return vscode.workspace.textDocuments.filter((d) => d.uri.scheme === INSPECT_SCHEME && !d.isClosed).map((d) => d.uri);
   }
 
+  private visibleKeys(): Set<string> {
+    return new Set(vscode.window.visibleTextEditors.map((e) => e.document.uri.toString()));
+  }
+
   private onModelChange(c: ModelChange): void {
+    const visible = this.visibleKeys();
     for (const uri of this.openUris()) {
       const t = parseInspectUri(uri);
       if (!t) {
@@ -101,7 +117,12 @@ export class InspectProvider implements vscode.TextDocumentContentProvider, vsco
       }
       const sockets = t.view === 'sockets' || t.view === 'all';
       if (c.all || c.names || c.namespaces.includes(t.netns) || (c.processes && sockets)) {
-        this.refreshSoon(uri);
+        // Only what is on screen is read now; the rest when it shows.
+        if (visible.has(uri.toString())) {
+          this.refreshSoon(uri);
+        } else {
+          this.dirty.add(uri.toString());
+        }
       }
     }
   }
@@ -119,7 +140,7 @@ export class InspectProvider implements vscode.TextDocumentContentProvider, vsco
       if (this.deps.client.state.kind !== 'running') {
         return;
       }
-      const visible = new Set(vscode.window.visibleTextEditors.map((e) => e.document.uri.toString()));
+      const visible = this.visibleKeys();
       for (const uri of this.openUris()) {
         if (visible.has(uri.toString())) {
           this.refreshSoon(uri, 0);
@@ -130,6 +151,7 @@ export class InspectProvider implements vscode.TextDocumentContentProvider, vsco
 
   private forget(key: string): void {
     this.last.delete(key);
+    this.dirty.delete(key);
     const t = this.pending.get(key);
     if (t) {
       clearTimeout(t);

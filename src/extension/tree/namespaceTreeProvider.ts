@@ -37,6 +37,8 @@ const containerKey = (c: ContainerInfo | undefined) => (c ? `${c.runtime}:${c.id
 const PROCESS_MAX_AGE_MS = 2000;
 /** How old a namespace's sockets may be when its "Listening" node is expanded. */
 const SOCKETS_MAX_AGE_MS = 2000;
+/** How old a namespace's sockets may be when the namespace is expanded. */
+const SOCKETS_ON_EXPAND_MS = 5000;
 
 export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<TreeNode | TreeNode[] | undefined>();
@@ -355,6 +357,8 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
       // Its processes are known (the user's own, at least); its interfaces only to the helper.
       return [new MessageNode(node, `${node.id}/needsHelper`, vscode.l10n.t('Its interfaces show once the helper runs.'), 'lock'), node.processes];
     }
+    // Opening a namespace reads its sockets again if what is held is not recent (in the background).
+    void this.sockets?.refresh(node.netns, SOCKETS_ON_EXPAND_MS);
     return [...this.interfaceChildren(node), ...(ns.routes ? [node.routes] : []), ...(this.sockets ? [node.listening] : []), node.processes];
   }
 

@@ -7,17 +7,17 @@ import type { SocketsResult } from '../../../core/inspect/types';
 import { codeSpan, escapeMarkdown, markdown } from '../markdown';
 import type { ListeningNode, SocketNode } from '../nodes';
 
-export function socketCount(n: number): string {
-  return n === 1 ? vscode.l10n.t('1 socket') : vscode.l10n.t('{0} sockets', n);
-}
-
 export function listeningCount(n: number): string {
   return vscode.l10n.t('{0} listening', n);
 }
 
-/** "3 sockets" for a namespace's row; undefined until its sockets were read, and when it has none. */
+/**
+ * "2 listening" for a namespace's row; undefined until its sockets were read, and when nothing
+ * listens. (The total, which every connection changes, is in the tooltip.)
+ */
 export function socketsDescription(r: SocketsResult | undefined): string | undefined {
-  return r && r.sockets.length > 0 ? socketCount(r.sockets.length) : undefined;
+  const n = r ? r.sockets.filter(isListening).length : 0;
+  return n > 0 ? listeningCount(n) : undefined;
 }
 
 export function listeningItem(node: ListeningNode, r: SocketsResult | undefined, error: string | undefined): vscode.TreeItem {

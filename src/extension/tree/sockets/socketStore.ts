@@ -16,8 +16,10 @@ import { netnsKey } from '../../model/netnsKey';
 const CONCURRENCY = 2;
 /** Namespaces read in the background after the tree is drawn; the rest when expanded. */
 const BACKGROUND_MAX = 200;
-/** How long after the tree is drawn (or processes changed) the background reads start. */
+/** How long after the tree is drawn the background reads start. */
 const BACKGROUND_DELAY_MS = 1000;
+/** A namespace is read again after process events at most this often. */
+const PROCESS_REFRESH_MS = 2000;
 
 interface Entry {
   netns: NetnsRef;
@@ -26,17 +28,19 @@ interface Entry {
   at: number;
 }
 
-/** What the tree shows of an entry: the count, and each listening socket with its processes. */
+/**
+ * What the tree shows of an entry: each listening socket with its processes (rows show the count
+ * of those; the total, which every connection changes, only in the tooltip, read when it shows).
+ */
 function signature(e: Entry | undefined): string {
   if (e?.error !== undefined) {
     return `error:${e.error}`;
   }
-  const list = e?.result?.sockets ?? [];
-  const listening = list
+  return (e?.result?.sockets ?? [])
     .filter(isListening)
     .map((s) => `${s.protocol}${s.family} ${s.local}:${s.localPort} ${s.inode} ${s.owners.map((o) => `${o.pid}/${o.command}`).join(',')}`)
-    .sort();
-  return `${list.length}|${listening.join('|')}`;
+    .sort()
+    .join('|');
 }
 
 export class SocketStore implements Disposable {
@@ -45,6 +49,9 @@ export class SocketStore implements Disposable {
   private running = 0;
   private readonly waiters: (() => void)[] = [];
   private backgroundTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Namespaces to read again after process events, and when. */
+  private readonly processWork = new Map<string, NetnsRef>();
+  private processTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly changed = new Emitter<NetnsRef[]>();
   private readonly subscription: Disposable;
   private disposed = false;
@@ -164,11 +171,22 @@ export class SocketStore implements Disposable {
     if (c.processes) {
       // Processes came or went: read again the namespaces already read whose processes changed.
       const inodes = c.processInodes && new Set(c.processInodes);
-      for (const e of this.entries.values()) {
+      for (const [key, e] of this.entries) {
         const inode = this.model.get(e.netns)?.inode;
         if (!inodes || (inode !== undefined && inodes.has(inode))) {
-          void this.refresh(e.netns);
+          this.processWork.set(key, e.netns);
         }
+      }
+      // Merged: a busy machine's process events read each namespace at most every PROCESS_REFRESH_MS.
+      if (this.processWork.size > 0 && !this.processTimer && !this.disposed) {
+        this.processTimer = setTimeout(() => {
+          this.processTimer = undefined;
+          const work = [...this.processWork.values()];
+          this.processWork.clear();
+          for (const ns of work) {
+            void this.refresh(ns, PROCESS_REFRESH_MS / 2);
+          }
+        }, PROCESS_REFRESH_MS);
       }
     }
   }
@@ -177,6 +195,9 @@ export class SocketStore implements Disposable {
     this.disposed = true;
     if (this.backgroundTimer) {
       clearTimeout(this.backgroundTimer);
+    }
+    if (this.processTimer) {
+      clearTimeout(this.processTimer);
     }
     this.subscription.dispose();
     this.changed.dispose();

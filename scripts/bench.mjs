@@ -142,7 +142,7 @@ async function main() {
     info.setupMs = Math.round(m.now() - t0);
     progress(`made ${opt.n} namespaces (${prefix}-0..${opt.n - 1}) with ${opt.n - 1} veth pairs and their addresses in ${info.setupMs} ms`);
 
-    const { createClient, NamespaceStore, ViewActivation, NamespaceTreeProvider, createNetlinkReader } = await loadModel(root);
+    const { createClient, NamespaceStore, ViewActivation, NamespaceTreeProvider, createNetlinkReader, ...labs } = await loadModel(root);
     clientA = createClient({ helperPath, nodePath: process.execPath, method: 'auto', installedLauncher: false, log: onLog });
     const hello = await clientA.start();
     info.helper = { version: hello.version, reader: hello.reader, readerError: hello.readerError, via: clientA.state.via };
@@ -153,6 +153,10 @@ async function main() {
       reader = createNetlinkReader();
     } catch (e) {
       notes.readInProcess = `the fast reader does not load here: ${e.message}`;
+    }
+    const cb = m.buildCBound(root);
+    if (cb.missing) {
+      notes.cBound = cb.missing;
     }
     // Warm-up, not measured: the first snapshot loads the FFI and fills caches.
     await m.snapshot(clientA, names);
@@ -190,6 +194,11 @@ async function main() {
         notes.allExec = e.message;
       }
       for (let i = 0; i < 3; i++) {
+        if (cb.bin) {
+          const c = m.cBound(cb.bin, `${prefix}-`, opt.n + 1);
+          add('cBound', c.ms);
+          checks.cBound = { namespaces: c.namespaces, links: c.links, addresses: c.addresses, attributes: c.attributes };
+        }
         add('snapFast', await m.snapshot(clientA, names, undefined, check));
         if (reader) {
           add('readInProcess', m.readInProcess(reader, names));
@@ -204,6 +213,13 @@ async function main() {
             checks.readersAgree = readersAgree(lastFast, snap, names);
           }),
         );
+      }
+      {
+        const lab = m.labRoundTrip(labs, lastFast, names);
+        add('labExport', lab.exportMs);
+        add('labParse', lab.parseMs);
+        add('labPlan', lab.planMs);
+        checks.labPlan = { steps: lab.steps, conflicts: lab.conflicts };
       }
       for (let i = 0; i < 3; i++) {
         const { ms, count } = await m.listNames(clientA);
@@ -230,10 +246,12 @@ async function main() {
         const built = (tag) => Array.from({ length: opt.nBuild }, (_, i) => `${prefix}-${tag}${r}-${i}`);
         add('buildSteps', await m.buildViaSpawns(built('s')));
         add('buildBatch', await m.buildViaHelper(clientA, built('h')));
+        add('buildLab', await m.buildViaLab(clientA, labs, built('l'), `${prefix}-l${r}-`));
       }
     }
     notes.snapIp = opt.ipRounds === 0 ? 'skipped (--ip-rounds 0)' : undefined;
-    notes.buildSteps = notes.buildBatch = opt.buildRounds === 0 ? 'skipped (--build-rounds 0)' : undefined;
+    notes.buildSteps = notes.buildBatch = notes.buildLab = opt.buildRounds === 0 ? 'skipped (--build-rounds 0)' : undefined;
+    cb.dispose?.();
     clientA.dispose();
     clientA = undefined;
     reader?.dispose();
@@ -251,6 +269,12 @@ async function main() {
           add('firstRow', wb.firstRow);
           wb.expand.row.forEach((x) => add('expand', x));
           wb.expand.twistie.forEach((x) => add('expandTwistie', x));
+          if (wb.topology && !wb.topology.error) {
+            add('topologyDraw', wb.topology.firstDraw);
+            add('topologyFrame', wb.topology.frameP95);
+          } else {
+            notes.topologyDraw = notes.topologyFrame = `topology view: ${wb.topology?.error ?? 'not measured'}`;
+          }
           if (wb.activation !== undefined) {
             add('activation', wb.activation);
           } else {
@@ -316,6 +340,10 @@ async function main() {
     );
     console.log(table(rows));
     console.log(`\nsnapshot check: ${JSON.stringify(checks.snapshot)}, ${Math.round(checks.snapshotJsonBytes / 1024)} KB of JSON; ${figureNo('allExec')} walked (namespaces in /run/netns → netns headers printed): ${checks.allExec.map((a) => `${a.namespaces} → ${a.error ? 'ended' : a.headers}`).join(', ')}`);
+    if (checks.cBound) {
+      console.log(`C bound (${figureNo('cBound')}) read: ${JSON.stringify(checks.cBound)}; the helper's snapshot also reads routes and forwarding, which it does not`);
+    }
+    console.log(`lab of the ${opt.n} namespaces planned against them: ${checks.labPlan?.steps} steps, ${checks.labPlan?.conflicts} conflicts (0 and 0: the export applies back to the same state)`);
     if (checks.readersAgree !== undefined) {
       console.log(`the fast and the ip reader agree on the ${opt.n} namespaces: ${checks.readersAgree ? 'yes' : 'NO'}`);
     }

@@ -23,7 +23,8 @@ const entries = [
   { entryPoints: ['src/client/askpass.ts'], outfile: 'dist/askpass.js' },
 ];
 
-const existing = (await import('node:fs')).existsSync;
+const fs = await import('node:fs');
+const existing = fs.existsSync;
 for (const e of entries) {
   if (!existing(e.entryPoints[0])) {
     continue;
@@ -33,5 +34,37 @@ for (const e of entries) {
     await (await esbuild.context(opts)).watch();
   } else {
     await esbuild.build(opts);
+  }
+}
+
+// The topology view's page runs in a webview (a browser): its script is bundled on its own, with
+// cytoscape and its layout inside, and its stylesheet and the codicon font are copied beside it
+// (the page loads nothing from anywhere else; see src/extension/topology/html.ts).
+const webview = {
+  entryPoints: ['src/webview/topology/main.ts'],
+  outfile: 'dist/topology.js',
+  bundle: true,
+  platform: 'browser',
+  target: 'es2022',
+  format: 'iife',
+  sourcemap: !production,
+  // Always minified: the page parses it on every open (cytoscape is most of it); the map keeps it readable.
+  minify: true,
+  logLevel: 'warning',
+};
+if (existing(webview.entryPoints[0])) {
+  const copies = [
+    ['src/webview/topology/topology.css', 'dist/topology.css'],
+    ['node_modules/@vscode/codicons/dist/codicon.css', 'dist/codicon.css'],
+    ['node_modules/@vscode/codicons/dist/codicon.ttf', 'dist/codicon.ttf'],
+  ];
+  fs.mkdirSync('dist', { recursive: true });
+  for (const [from, to] of copies) {
+    fs.copyFileSync(from, to);
+  }
+  if (watch) {
+    await (await esbuild.context(webview)).watch();
+  } else {
+    await esbuild.build(webview);
   }
 }

@@ -59,6 +59,9 @@ export function loadModel(root) {
       "export { ViewActivation } from './src/extension/model/viewActivation';",
       "export { NamespaceTreeProvider } from './src/extension/tree/namespaceTreeProvider';",
       "export { createNetlinkReader } from './src/helper/reader/netlink';",
+      "export { planLab, labRequests } from './src/core/labs/labPlan';",
+      "export { exportLab, labFileText } from './src/core/labs/labExport';",
+      "export { parseLabFile } from './src/core/labs/labFile';",
     ],
     { plugins: [vscodeStub] },
   );

@@ -1,7 +1,9 @@
 // The measurements. Each one does its work once and returns the time in ms (or another unit);
 // bench.mjs runs them in rounds, one after the other, so machine noise hits them all alike.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { buildLines, deleteNamespaces, execFileP, IP, ip, netnsNames } from './fixture.mjs';
 
 export const now = () => Number(process.hrtime.bigint()) / 1e6;
@@ -178,6 +180,49 @@ export async function buildViaHelper(client, names) {
   assertBuilt(names);
   await deleteNamespaces(names);
   return ms;
+}
+
+/**
+ * The same chain as a lab file's plan: built from nothing (labRequests) and applied in one batch,
+ * as "Apply Lab" does.
+ */
+export async function buildViaLab(client, labs, names, prefix) {
+  const spec = {
+    name: 'bench',
+    prefix,
+    namespaces: names.map((n) => ({ name: n.slice(prefix.length) })),
+    veths: names.slice(1).map((n, i) => ({ a: { netns: names[i].slice(prefix.length), name: 'r' }, b: { netns: n.slice(prefix.length), name: 'l' } })),
+  };
+  const t0 = now();
+  await client.request('batch', { requests: labs.labRequests(spec, prefix) });
+  const ms = now() - t0;
+  assertBuilt(names);
+  await deleteNamespaces(names);
+  return ms;
+}
+
+/**
+ * The N namespaces of a snapshot as a lab file (export, then its text parsed and checked), and
+ * that lab planned against the same snapshot (nothing to do), as the Labs group does on a change.
+ */
+export function labRoundTrip(labs, snap, names) {
+  const mine = new Set(names);
+  const namespaces = snap.namespaces.filter((n) => mine.has(n.name));
+  const byName = new Map(namespaces.map((n) => [n.name, n]));
+  let t0 = now();
+  const { spec } = labs.exportLab('bench', namespaces);
+  const text = labs.labFileText(spec);
+  const exportMs = now() - t0;
+  t0 = now();
+  const parsed = labs.parseLabFile(text);
+  const parseMs = now() - t0;
+  if (!parsed.spec) {
+    throw new Error(`the exported lab has problems: ${parsed.problems[0]?.message}`);
+  }
+  t0 = now();
+  const plan = labs.planLab(parsed.spec, { namespace: (n) => byName.get(n) }, '');
+  const planMs = now() - t0;
+  return { exportMs, parseMs, planMs, steps: plan.steps.length, conflicts: plan.conflicts.length };
 }
 
 /** The same, one `ip` spawn per step, one after the other. */
@@ -371,4 +416,36 @@ export async function live(ctx, round) {
     store.dispose();
     client.dispose();
   }
+}
+
+/**
+ * The C lower bound (scripts/bench/cbound.c), built with the machine's C compiler into a temporary
+ * folder: its path, or why there is none.
+ */
+export function buildCBound(root) {
+  const cc = ['/usr/bin/cc', '/usr/bin/gcc', '/usr/bin/clang'].find((p) => fs.existsSync(p));
+  if (!cc) {
+    return { missing: 'no C compiler (apt install gcc)' };
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netns-cbound-'));
+  const bin = path.join(dir, 'cbound');
+  const r = spawnSync(cc, ['-O2', '-o', bin, path.join(root, 'scripts', 'bench', 'cbound.c')], { encoding: 'utf8' });
+  if (r.status !== 0) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    return { missing: `the C bound did not build: ${(r.stderr || r.error?.message || '').split('\n')[0]}` };
+  }
+  return { bin, dispose: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** One run of the C bound over the host and the namespaces named with `prefix`. */
+export function cBound(bin, prefix, expect) {
+  const r = spawnSync(bin, [prefix], { encoding: 'utf8' });
+  if (r.status !== 0) {
+    throw new Error(`the C bound failed: ${r.stderr}`);
+  }
+  const out = JSON.parse(r.stdout);
+  if (out.namespaces !== expect) {
+    throw new Error(`the C bound read ${out.namespaces} namespaces, expected ${expect}`);
+  }
+  return out;
 }

@@ -6,7 +6,7 @@
 
 import { msg } from '../core/messages';
 import { isReadOnly } from '../core/operations';
-import type { ChangeEvent, HelloResult, Op, Params, Result } from '../core/protocol';
+import type { CaptureEvent, ChangeEvent, HelloResult, HelperEvent, Op, Params, Result } from '../core/protocol';
 import type { AskpassProvider } from './askpassServer';
 import type { Connection, Log } from './connection';
 import { launchHelper } from './launcher';
@@ -49,6 +49,7 @@ class Client implements NetnsClient {
   private watched: { conn: Connection; answer: Promise<Result<'watch'>> } | undefined;
   private disposed = false;
   private readonly eventListeners = new Set<(e: ChangeEvent) => void>();
+  private readonly captureListeners = new Set<(e: CaptureEvent) => void>();
   private readonly stateListeners = new Set<(s: HelperState) => void>();
 
   constructor(private readonly opts: ClientOptions) {}
@@ -116,6 +117,11 @@ class Client implements NetnsClient {
     return { dispose: () => this.eventListeners.delete(listener) };
   }
 
+  onCapture(listener: (e: CaptureEvent) => void): { dispose(): void } {
+    this.captureListeners.add(listener);
+    return { dispose: () => this.captureListeners.delete(listener) };
+  }
+
   onStateChange(listener: (s: HelperState) => void): { dispose(): void } {
     this.stateListeners.add(listener);
     return { dispose: () => this.stateListeners.delete(listener) };
@@ -138,6 +144,7 @@ class Client implements NetnsClient {
     }
     this.setState({ kind: 'stopped' });
     this.eventListeners.clear();
+    this.captureListeners.clear();
     this.stateListeners.clear();
   }
 
@@ -205,7 +212,17 @@ class Client implements NetnsClient {
     return watched.answer as Promise<Result<O>>;
   }
 
-  private emit(e: ChangeEvent): void {
+  private emit(e: HelperEvent): void {
+    if (e.event !== 'changed') {
+      for (const l of [...this.captureListeners]) {
+        try {
+          l(e);
+        } catch (err) {
+          this.opts.log('error', `capture listener failed: ${(err as Error).message}`);
+        }
+      }
+      return;
+    }
     for (const l of [...this.eventListeners]) {
       try {
         l(e);

@@ -4,7 +4,7 @@
 
 import type { ChildProcess } from 'node:child_process';
 import { LineReader } from '../core/lineReader';
-import { MAX_REQUEST_BYTES, type ChangeEvent, type ErrorBody, type Op, type Params, type Result } from '../core/protocol';
+import { MAX_REQUEST_BYTES, type ErrorBody, type HelperEvent, type Op, type Params, type Result } from '../core/protocol';
 import { HelperError, HelperLostError } from './types';
 
 export type Log = (level: 'info' | 'warn' | 'error', msg: string) => void;
@@ -46,7 +46,7 @@ export class Connection {
   constructor(
     private readonly child: ChildProcess,
     private readonly log: Log,
-    private readonly onEvent: (e: ChangeEvent) => void,
+    private readonly onEvent: (e: HelperEvent) => void,
   ) {
     child.stdout!.on('data', (chunk: Buffer) => this.onData(chunk));
     child.stderr!.on('data', (chunk: Buffer) => this.onStderr(chunk));
@@ -162,8 +162,8 @@ export class Connection {
     }
     const m = msg as Record<string, unknown>;
     if (typeof m.event === 'string') {
-      if (m.event === 'changed') {
-        this.onEvent(m as unknown as ChangeEvent);
+      if (m.event === 'changed' || ((m.event === 'capture' || m.event === 'captureEnd') && typeof m.capture === 'string')) {
+        this.onEvent(m as unknown as HelperEvent);
       } else {
         this.log('info', `helper event ignored: ${line.slice(0, 200)}`);
       }

@@ -19,7 +19,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import { INSTALL_LAUNCHER } from '../core/install';
 import { msg } from '../core/messages';
-import { PROTOCOL_VERSION, type ChangeEvent, type HelloResult } from '../core/protocol';
+import { PROTOCOL_VERSION, type HelloResult, type HelperEvent } from '../core/protocol';
 import { startAskpass, type AskpassProvider, type AskpassSession } from './askpassServer';
 import { Connection, type Closed, type Log } from './connection';
 import { findProgram } from '../platform/programs';
@@ -36,7 +36,7 @@ export interface LaunchOptions {
   askpassScript?: string;
   log: Log;
   env?: NodeJS.ProcessEnv;
-  onEvent(e: ChangeEvent): void;
+  onEvent(e: HelperEvent): void;
   /** The installed launcher to prefer when present and root-owned (default INSTALL_LAUNCHER); false: never. */
   installedLauncher?: string | false;
   /** How long to wait for hello when nobody is asked for a password (default 20 s). */

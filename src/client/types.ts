@@ -2,7 +2,7 @@
 // No vscode import here, so the client can be driven from plain Node tests.
 
 import { localParts, msg } from '../core/messages';
-import type { ChangeEvent, ErrorBody, HelloResult, Op, Params, Result } from '../core/protocol';
+import type { CaptureEvent, ChangeEvent, ErrorBody, HelloResult, Op, Params, Result } from '../core/protocol';
 
 export type PrivilegeMethod = 'auto' | 'pkexec' | 'sudo';
 
@@ -71,6 +71,8 @@ export interface NetnsClient {
    */
   setWatching(on: boolean): Promise<Result<'watch'> | undefined>;
   onEvent(listener: (e: ChangeEvent) => void): { dispose(): void };
+  /** Packets and ends of the captures this client started (startCapture). */
+  onCapture(listener: (e: CaptureEvent) => void): { dispose(): void };
   onStateChange(listener: (s: HelperState) => void): { dispose(): void };
   dispose(): void;
 }

@@ -21,6 +21,7 @@ import {
 } from './ipCommand';
 import type { NetnsRef, Netem, ProcessNamespace, Snapshot } from './model';
 import { clearNetemArgv, netemProblem, setNetemArgv, sysctlForwardingArgs } from './netem';
+import type { NetnsFile } from './labs/lab';
 import { fields, type Schema } from './schema';
 import type { FirewallResult, NeighboursResult, NetnsFilesResult, RulesResult, SocketsResult, SysctlsResult } from './inspect/types';
 import { routeProblem } from './validate';
@@ -77,8 +78,21 @@ export interface RequestMap {
   /** Makes `name` a port of the bridge `master` in the same namespace; `master: null` releases it. */
   setMaster: { params: { netns: NetnsRef; name: string; master: string | null }; result: { previousMaster: string | null } };
   batch: { params: { requests: BatchItem[] }; result: { done: number } };
+  /**
+   * Writes /etc/netns/NAME/FILE (what `ip netns exec` binds over /etc/FILE inside the namespace), or
+   * removes it (`content: null`); answers what was there before.
+   */
+  setNetnsFile: { params: { netns: string; file: NetnsFile; content: string | null }; result: { previous: string | null } };
   /** Echo requests from inside a namespace to an address one of this host's namespaces has. */
-  ping: { params: { netns: NetnsRef; address: string; count?: number }; result: PingResult };
+  /** `source`: an address of the namespace to send from (ping -I), instead of the one its route picks. */
+  ping: { params: { netns: NetnsRef; address: string; count?: number; source?: string }; result: PingResult };
+  /**
+   * Starts tcpdump on an interface; its packets come as `capture` events (pcap bytes), and a
+   * `captureEnd` event says when and why it ended (protocol.ts).
+   */
+  startCapture: { params: StartCaptureParams; result: { capture: string } };
+  /** Stops a capture; answered after its last data and its `captureEnd` event were sent. */
+  stopCapture: { params: { capture: string }; result: { bytes: number; packets: number } };
   // Inspection of a namespace (read-only, each part bounded: docs/policy.md).
   /** The neighbour tables (ARP, NDP): `ip -j neigh show` of each family. */
   readNeighbours: { params: { netns: NetnsRef }; result: NeighboursResult };
@@ -107,6 +121,17 @@ export interface RequestMap {
   uninstallHelper: { params: Record<string, never>; result: { removed: string[] } };
   watch: { params: Record<string, never>; result: { watching: boolean; kernelEvents: boolean } };
   unwatch: { params: Record<string, never>; result: { watching: false } };
+}
+
+export interface StartCaptureParams {
+  netns: NetnsRef;
+  /** The interface to capture on. */
+  name: string;
+  /** The capture ends before the file (pcap header and records) would grow beyond this. */
+  maxBytes?: number;
+  maxSeconds?: number;
+  /** A tcpdump filter expression (pcap-filter(7)). */
+  filter?: string;
 }
 
 export interface RouteParams {
@@ -431,12 +456,36 @@ export const OPERATIONS: { [O in Op]: OperationSpec<O> } = {
     fields: { requests: f.req(f.batchList) },
     needsIp: 'always',
   },
+  setNetnsFile: {
+    access: 'write',
+    fields: { netns: f.req(f.netnsName), file: f.req(f.netnsFile), content: f.req(f.netnsFileContent) },
+    needsIp: 'never',
+    // A file is written for a namespace that exists; one is removed also after its namespace went
+    // (a reboot empties /run/netns, not /etc/netns).
+    targets: (p) => (p.content === null ? [] : [{ kind: 'netns', netns: p.netns }]),
+    // What was there before comes back (its handler answers it).
+    batch: { undo: (p, r) => (r ? { op: 'setNetnsFile', netns: p.netns, file: p.file, content: r.previous } : undefined) },
+  },
   ping: {
     access: 'read',
-    fields: { netns: f.req(f.netnsRef), address: f.req(f.address), count: f.opt(f.pingCount) },
+    fields: { netns: f.req(f.netnsRef), address: f.req(f.address), count: f.opt(f.pingCount), source: f.opt(f.address) },
     needsIp: 'never',
     targets: (p) => [{ kind: 'netns', netns: p.netns }],
   },
+  startCapture: {
+    access: 'read',
+    fields: {
+      netns: f.req(f.netnsRef),
+      name: f.req(f.captureIfName),
+      maxBytes: f.opt(f.captureBytes),
+      maxSeconds: f.opt(f.captureSeconds),
+      filter: f.opt(f.captureFilter),
+    },
+    needsIp: 'never',
+    // The interface is looked up and checked against the policy by the handler (it reads the namespace).
+    targets: (p) => [{ kind: 'netns', netns: p.netns }],
+  },
+  stopCapture: { access: 'read', fields: { capture: f.req(f.captureId) }, needsIp: 'never' },
   readNeighbours: inspectOperation('always'),
   readRules: inspectOperation('always'),
   readSockets: inspectOperation('never'),
@@ -480,7 +529,8 @@ export type BatchOp =
   | 'setNetem'
   | 'clearNetem'
   | 'addLink'
-  | 'setMaster';
+  | 'setMaster'
+  | 'setNetnsFile';
 export type BatchItem =
   | { [O in Exclude<BatchOp, 'addVeth'>]: { op: O } & Params<O> }[Exclude<BatchOp, 'addVeth'>]
   // Named in a batch, so that a later item can refer to it.

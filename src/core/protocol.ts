@@ -9,7 +9,10 @@
 //   <- {"id":1,"ok":true,"result":{"name":"ns1","inode":4026532109}}
 //   <- {"id":2,"ok":false,"error":{"code":"EEXIST","message":"A namespace named \"ns1\" already exists."}}
 //   <- {"event":"changed","netns":["ns1"]}
+//   <- {"event":"capture","capture":"4242.1","data":"1MOyoQIABAA..."}
+//   <- {"event":"captureEnd","capture":"4242.1","reason":"stopped","bytes":1314,"packets":13}
 
+import type { CaptureEndReason } from './capture/rules';
 import { renderParts, type MessagePart } from './messages';
 import type { NetnsRef } from './model';
 import { BATCH_OPS, isOp, OPS, spec, type WireRequest } from './operations';
@@ -54,6 +57,7 @@ export type PolicyRule =
   | 'physical-interface'
   | 'password-start'
   | 'local-addresses-only'
+  | 'host-capture'
   // The host's firewall is shown only to root itself (inspection of a namespace's firewall).
   | 'host-firewall';
 
@@ -70,6 +74,34 @@ export interface ChangeEvent {
   /** True when processes started or ended (reported at most every 120 ms, every 500 ms under lasting churn): the process lists changed. */
   processes?: boolean;
 }
+
+/**
+ * Packets of a running capture: pcap bytes (base64), whole records only; the first event of a
+ * capture starts with the pcap file header. Sent only after startCapture was answered.
+ */
+export interface CaptureDataEvent {
+  event: 'capture';
+  capture: string;
+  data: string;
+}
+
+/** A capture ended (each capture ends exactly once); `bytes` and `packets` are all it sent. */
+export interface CaptureEndEvent {
+  event: 'captureEnd';
+  capture: string;
+  reason: CaptureEndReason;
+  bytes: number;
+  packets: number;
+  /** Packets the kernel dropped because tcpdump (or the client) could not keep up. */
+  dropped?: number;
+  /** For reason `exited`: why tcpdump ended, in the user's words. */
+  message?: string;
+  parts?: MessagePart[];
+}
+
+export type CaptureEvent = CaptureDataEvent | CaptureEndEvent;
+/** Everything the helper sends besides answers. */
+export type HelperEvent = ChangeEvent | CaptureEvent;
 
 export class ProtocolError extends Error {
   /** The message as translatable parts, when it was made from them. */

@@ -3,8 +3,10 @@
 // The rules are the kernel's and iproute2's (validate.ts), which no schema library knows.
 
 import { parseAddress, parseCidr, parseRouteDestination, validateInterfaceName, validateMetric, validateNamespaceName, validatePid, validateVlanId } from './validate';
+import { NETNS_FILES } from './labs/lab';
 import { msg } from './messages';
 import { netemValueProblem, NETEM_FIELDS, type NetemField } from './netem';
+import { validateCaptureBytes, validateCaptureFilter, validateCaptureId, validateCaptureInterfaceName, validateCaptureSeconds } from './capture/rules';
 
 
 /** Checks one nested request (the item of a batch at `index`); returns its problem. */
@@ -14,6 +16,9 @@ export type Schema = Record<string, { required: boolean; check: FieldCheck }>;
 
 /** The most echo requests one ping sends. */
 export const MAX_PING_COUNT = 10;
+
+/** The largest /etc/netns file the helper writes, in bytes. */
+export const MAX_NETNS_FILE_BYTES = 64 * 1024;
 
 /** The most items one batch may hold. */
 export const MAX_BATCH_ITEMS = 100000;
@@ -36,6 +41,13 @@ export const fields = {
   linkKind: ((v, f) =>
     v === 'bridge' || v === 'dummy' || v === 'vlan' ? undefined : `"${f}" must be "bridge", "dummy" or "vlan".`) as FieldCheck,
   vlanId: ((v) => validateVlanId(v)) as FieldCheck,
+  /** A file of /etc/netns/NAME that ip netns exec binds over /etc. */
+  netnsFile: ((v, f) => ((NETNS_FILES as readonly unknown[]).includes(v) ? undefined : `"${f}" must be one of ${NETNS_FILES.join(', ')}.`)) as FieldCheck,
+  /** The text of such a file (null: remove it). */
+  netnsFileContent: ((v, f) =>
+    v === null || (typeof v === 'string' && Buffer.byteLength(v, 'utf8') <= MAX_NETNS_FILE_BYTES && !v.includes('\0'))
+      ? undefined
+      : `"${f}" must be text of at most ${MAX_NETNS_FILE_BYTES / 1024} KiB without NUL characters, or null.`) as FieldCheck,
   bool: ((v, f) => (typeof v === 'boolean' ? undefined : `"${f}" must be true or false.`)) as FieldCheck,
   cidr: ((v) => {
     const r = parseCidr(v);
@@ -55,6 +67,12 @@ export const fields = {
   metric: ((v) => validateMetric(v)) as FieldCheck,
   /** How many echo requests one ping sends. */
   pingCount: ((v, f) => (Number.isInteger(v) && (v as number) >= 1 && (v as number) <= MAX_PING_COUNT ? undefined : `"${f}" must be a whole number from 1 to ${MAX_PING_COUNT}.`)) as FieldCheck,
+  /** An interface tcpdump can capture on by its name (not a number, not a pseudo-device). */
+  captureIfName: ((v) => validateCaptureInterfaceName(v)) as FieldCheck,
+  captureBytes: ((v, f) => validateCaptureBytes(v, f)) as FieldCheck,
+  captureSeconds: ((v, f) => validateCaptureSeconds(v, f)) as FieldCheck,
+  captureFilter: ((v) => validateCaptureFilter(v)) as FieldCheck,
+  captureId: ((v, f) => validateCaptureId(v, f)) as FieldCheck,
   readerKind: ((v, f) =>
     v === 'auto' || v === 'netlink' || v === 'ip' ? undefined : `"${f}" must be "auto", "netlink" or "ip".`) as FieldCheck,
   nameList: ((v, f) => {

@@ -8,8 +8,17 @@ import type { CommandContext } from './commands/context';
 import { attachToBridge, type AttachResult } from './commands/bridges/addToBridge';
 import { moveInterfaces, type MoveResult } from './commands/interfaces/moveInterface';
 import { registerCommands } from './commands/registry';
+import { CheckMarks } from './diagnose/checkMarks';
+import { ReportDocuments } from './diagnose/reportDocuments';
 import { trackHelperState } from './helperState';
 import { windowHost, type Host } from './host';
+import { CaptureManager } from './capture/captureManager';
+import { announceCaptureEnds } from './capture/captureNotices';
+import { findWireshark } from './capture/wireshark';
+import { labCodeLens, labHover } from './labs/labCodeLens';
+import { labDiagnostics } from './labs/labDiagnostics';
+import { LabFiles } from './labs/labFiles';
+import { LabPlanDocuments } from './labs/labPlanDocument';
 import { LabRecords } from './labs/labRecords';
 import { Log } from './log';
 import { NamespaceStore } from './model/namespaceStore';
@@ -24,6 +33,7 @@ import { LearnProgress } from './walkthrough/learnProgress';
 import { InspectProvider } from './inspect/inspectProvider';
 import { INSPECT_SCHEME } from './inspect/inspectUri';
 import { SocketStore } from './tree/sockets/socketStore';
+import { TopologyPanel } from './topology/topologyPanel';
 import type { TreeNode } from './tree/nodes';
 
 export const VIEW_ID = 'netns.namespaces';
@@ -41,11 +51,20 @@ export function activate(context: vscode.ExtensionContext): NetnsApi {
   const router = new ReadRouter(client, process.getuid?.() === 0 ? undefined : () => makeClient(context.extensionPath, log, () => host, { unprivileged: true }));
   const model = new NamespaceStore(router, log.write);
   const activation = new ViewActivation(client, model, log.write, router);
+  const labFiles = new LabFiles(model);
+  const labPlans = new LabPlanDocuments();
+  const treeProvider = new NamespaceTreeProvider(model, labFiles);
+  // First in the list, so it is disposed (its captures stopped) while the client still runs.
+  const captures = new CaptureManager(client, log, context.globalStorageUri.fsPath);
+  context.subscriptions.push(captures);
+  treeProvider.setCaptures(captures);
   // Sockets (the tree's counts and "Listening" rows) are read apart from the snapshot.
   const sockets = new SocketStore(client, model);
-  const treeProvider = new NamespaceTreeProvider(model, sockets);
+  treeProvider.setSockets(sockets);
   const inspectProvider = new InspectProvider({ client, model });
   const learn = new LearnProgress(model);
+  const checkMarks = new CheckMarks();
+  const reports = new ReportDocuments();
   const ctx: CommandContext = {
     client,
     model,
@@ -59,8 +78,15 @@ export function activate(context: vscode.ExtensionContext): NetnsApi {
     bundledClient: () => makeClient(context.extensionPath, log, () => host, { installedLauncher: false }),
     extensionUri: context.extensionUri,
     labs: new LabRecords(context.globalState),
+    labFiles,
+    labPlans,
     learn,
+    checkMarks,
+    reports,
+    captures,
   };
+  const topology = new TopologyPanel(ctx, context.workspaceState, vscode.Uri.joinPath(context.extensionUri, 'dist'));
+  ctx.topology = topology;
   const dragAndDrop = new NamespaceDragAndDrop<MoveResult | AttachResult | undefined>(model, (refs, to, bridge) =>
     bridge ? attachToBridge(ctx, refs, bridge) : moveInterfaces(ctx, refs, to),
   );
@@ -70,6 +96,7 @@ export function activate(context: vscode.ExtensionContext): NetnsApi {
     canSelectMany: true,
     showCollapseAll: true,
   });
+  topology.attachTree(treeView);
   const terminalProfileProvider = new NamespaceTerminalProfileProvider(() => host);
 
   context.subscriptions.push(
@@ -80,35 +107,50 @@ export function activate(context: vscode.ExtensionContext): NetnsApi {
     activation,
     model,
     sockets,
+    labFiles,
+    labPlans,
+    labDiagnostics(labFiles),
+    labCodeLens(labFiles),
+    labHover(),
     treeProvider,
     inspectProvider,
     vscode.workspace.registerTextDocumentContentProvider(INSPECT_SCHEME, inspectProvider),
     learn,
+    checkMarks,
+    reports,
     treeView,
     // The client logs why a start failed (once); the view's welcome content says it to the user.
     trackHelperState(client),
     client.onStateChange(() => (treeView.message = viewMessage(client.state, model, router))),
     model.onDidChange(() => (treeView.message = viewMessage(client.state, model, router))),
     // Watch and read only while someone looks; one full read each time the view shows again.
-    treeView.onDidChangeVisibility((e) => void activation.setVisible(e.visible)),
+    // The topology view counts as looking too.
+    treeView.onDidChangeVisibility(() => void activation.setVisible(treeView.visible || topology.visible)),
+    topology,
+    topology.onDidChangeVisibility(() => void activation.setVisible(treeView.visible || topology.visible)),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('netns.privilege') && client.state.kind === 'running') {
         void host.showInformationMessage(vscode.l10n.t('The new privilege settings apply the next time the helper starts.'));
       }
     }),
     vscode.window.registerTerminalProfileProvider(TERMINAL_PROFILE_ID, terminalProfileProvider),
+    announceCaptureEnds(captures, () => host),
+    captures.onDidChange(() => void vscode.commands.executeCommand('setContext', 'netns.capturesRunning', captures.runningCount > 0)),
     ...registerCommands(ctx, treeView),
   );
+  void vscode.commands.executeCommand('setContext', 'netns.wiresharkInstalled', findWireshark() !== undefined);
   if (treeView.visible) {
     void activation.setVisible(true);
   }
 
   return {
     client,
+    captures,
     model,
     treeProvider,
     treeView,
     dragAndDrop,
+    labFiles,
     log,
     status,
     get host() {
@@ -120,6 +162,8 @@ export function activate(context: vscode.ExtensionContext): NetnsApi {
       return previous;
     },
     terminalProfileProvider,
+    checkMarks,
+    topology,
   };
 }
 

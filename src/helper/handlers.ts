@@ -5,11 +5,13 @@ import type { Op, Request, Result } from '../core/operations';
 import { admit, type Held } from './admit';
 import type { HelperContext } from './context';
 import { batch } from './ops/batch';
+import type { Captures } from './ops/capture';
 import { addLink, setMaster } from './ops/bridges';
 import { installHelper, uninstallHelper } from './ops/install';
 import { runCommandOp, runIpOp } from './ops/ipOp';
 import { addVeth, moveLink } from './ops/links';
 import { addNetns, attachNetns } from './ops/namespaces';
+import { setNetnsFile } from './ops/netnsFiles';
 import { ping } from './ops/ping';
 import { readFirewall, readNeighbours, readNetnsFiles, readRules, readSysctls } from './ops/inspect';
 import { readSockets } from './ops/sockets';
@@ -22,6 +24,8 @@ export interface Session {
   watch(): { watching: boolean; kernelEvents: boolean };
   /** Stops change events (the view is hidden: nothing needs them). */
   unwatch(): { watching: false };
+  /** The connection's packet captures (all stop when it closes). */
+  captures: Captures;
 }
 
 /** What a handler gets besides its request: the connection, and what admit opened for it. */
@@ -66,6 +70,7 @@ export const HANDLERS: { [O in Op]: Handler<O> } = {
   addLink,
   setMaster,
   batch: (ctx, req, { session }) => batch(ctx, req, (item) => runAdmitted(ctx, item, session)),
+  setNetnsFile,
   ping,
   readNeighbours,
   readRules,
@@ -73,6 +78,8 @@ export const HANDLERS: { [O in Op]: Handler<O> } = {
   readFirewall,
   readSysctls,
   readNetnsFiles: (ctx, req) => readNetnsFiles(ctx, req),
+  startCapture: (_ctx, req, { session }) => session.captures.start(req),
+  stopCapture: (_ctx, req, { session }) => session.captures.stop(req),
   installHelper: (ctx) => installHelper(ctx),
   uninstallHelper: (ctx) => uninstallHelper(ctx),
 };

@@ -5,7 +5,7 @@
 
 import { runContext } from '../core/ipCommand';
 import { LineReader } from '../core/lineReader';
-import { MAX_REQUEST_BYTES, type ChangeEvent, type Response } from '../core/protocol';
+import { MAX_REQUEST_BYTES, type HelperEvent, type Response } from '../core/protocol';
 import { findProgram, PROGRAM_DIRS } from '../platform/programs';
 import { identifyCaller } from './caller';
 import type { HelperContext } from './context';
@@ -16,8 +16,9 @@ import { takeSelfImage } from './selfImage';
 import type { Reader } from './reader/types';
 import { HelperServer } from './server';
 
-function send(msg: Response | ChangeEvent): void {
-  process.stdout.write(JSON.stringify(msg) + '\n');
+/** False when the pipe to the client is full (a capture then waits for 'drain'). */
+function send(msg: Response | HelperEvent): boolean {
+  return process.stdout.write(JSON.stringify(msg) + '\n');
 }
 
 function log(line: string): void {
@@ -71,7 +72,7 @@ function main(): void {
     rootInode: rootNetnsInode(),
     log,
   };
-  const server = new HelperServer(ctx, send, () => process.exit(0));
+  const server = new HelperServer(ctx, send, () => process.exit(0), (cb) => process.stdout.once('drain', cb));
   const lines = new LineReader(
     MAX_REQUEST_BYTES,
     (line) => server.handle(line),

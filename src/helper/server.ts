@@ -5,10 +5,11 @@
 import { errorBody } from './pure/ipErrors';
 import { part } from '../core/messages';
 import { spec } from '../core/operations';
-import { ProtocolError, RequestError, parseRequest, type ChangeEvent, type Request, type Response } from '../core/protocol';
+import { ProtocolError, RequestError, parseRequest, type HelperEvent, type Request, type Response } from '../core/protocol';
 import { admit } from './admit';
 import type { HelperContext } from './context';
 import { HANDLERS, type Session } from './handlers';
+import { Captures } from './ops/capture';
 import { startWatching, type Watching } from './watch/watching';
 
 /**
@@ -24,7 +25,8 @@ export class HelperServer {
   private inFlight = 0;
   private inFlightBytes = 0;
   private ending = false;
-  private readonly session: Session = {
+  private readonly session: Session;
+  private readonly sessionBase: Omit<Session, 'captures'> = {
     watch: () => {
       // A second watch (a client resuming after a restart of its own) keeps the running watcher.
       this.watching ??= startWatching((e) => this.send({ event: 'changed', ...e }), this.ctx.log);
@@ -38,9 +40,14 @@ export class HelperServer {
 
   constructor(
     private readonly ctx: HelperContext,
-    private readonly send: (msg: Response | ChangeEvent) => void,
+    /** Sends one line; false when the output is full (then `drained` calls back once it has room). */
+    private readonly send: (msg: Response | HelperEvent) => boolean | void,
     private readonly exit: () => void,
-  ) {}
+    drained: (callback: () => void) => void = (cb) => setImmediate(cb),
+  ) {
+    const captures = new Captures(ctx, { send: (e) => this.send(e) !== false, drained });
+    this.session = { ...this.sessionBase, captures };
+  }
 
   /** One request line from the client. */
   handle(line: string): void {
@@ -72,6 +79,7 @@ export class HelperServer {
   /** The client closed its end: finish what is in flight, then exit. */
   end(): void {
     this.ending = true;
+    this.session.captures.stopAll();
     this.maybeExit();
   }
 

@@ -4,8 +4,9 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { EXAMPLE_LABS, exampleLab } from '../../src/core/labs/examples';
-import { labNamespaces, labRequests } from '../../src/core/labs/lab';
+import { labNamespaces } from '../../src/core/labs/lab';
+import { labRequests } from '../../src/core/labs/labPlan';
+import { EXAMPLES, loadedExample } from '../support/exampleLabs';
 import type { PingResult } from '../../src/core/operations';
 import { HelperProcess } from '../support/helperProcess';
 import { cleanupOnExit, cleanupPrefix, ip, netnsNames, uniquePrefix } from '../support/kernel';
@@ -25,7 +26,7 @@ describe('example labs', () => {
     cleanupPrefix(P);
   });
 
-  for (const lab of EXAMPLE_LABS) {
+  for (const lab of EXAMPLES) {
     it(`builds "${lab.id}" in one batch, pings across it, and removes it by its namespaces`, async () => {
       const prefix = `${P}${lab.id[0]}-`;
       const names = labNamespaces(lab.spec, prefix);
@@ -46,7 +47,7 @@ describe('example labs', () => {
   }
 
   it('wires the router lab as described: forwarding on in r only, default routes in a and b', async () => {
-    const lab = exampleLab('router')!;
+    const lab = loadedExample('router');
     const prefix = `${P}w-`;
     assert.equal((await h.call('batch', { requests: labRequests(lab.spec, prefix) })).error, undefined);
     const sysctl = (ns: string) => ip(['netns', 'exec', `${prefix}${ns}`, 'cat', '/proc/sys/net/ipv4/ip_forward']).trim();
@@ -66,7 +67,7 @@ describe('example labs', () => {
   });
 
   it('undoes the whole lab when its last step fails in the kernel', async () => {
-    const lab = exampleLab('router')!;
+    const lab = loadedExample('router');
     const prefix = `${P}u-`;
     // A route through a gateway no subnet of b reaches: the kernel refuses it, last.
     const requests = [...labRequests(lab.spec, prefix), { op: 'addRoute', netns: `${prefix}b`, destination: '10.9.0.0/16', gateway: '10.99.0.1' }];

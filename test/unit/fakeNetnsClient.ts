@@ -34,6 +34,10 @@ export class FakeNetnsClient implements NetnsClient {
   private readonly states = new Emitter<HelperState>();
   readonly onEvent = this.events.event;
   readonly onStateChange = this.states.event;
+  /** No captures here. */
+  onCapture(): { dispose(): void } {
+    return { dispose: () => undefined };
+  }
 
   add(...list: Namespace[]): void {
     for (const ns of list) {

@@ -4,8 +4,9 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { EXAMPLE_LABS } from '../../src/core/labs/examples';
-import { labNamespaces, labRequests } from '../../src/core/labs/lab';
+import { labNamespaces } from '../../src/core/labs/lab';
+import { labRequests } from '../../src/core/labs/labPlan';
+import { EXAMPLES } from '../support/exampleLabs';
 import { learnSteps } from '../../src/core/learnSteps';
 import type { Interface, Namespace } from '../../src/core/model';
 import { parseRequest } from '../../src/core/protocol';
@@ -19,7 +20,7 @@ const sameSubnet = (a: string, b: string) => {
 };
 
 describe('example labs', () => {
-  for (const lab of EXAMPLE_LABS) {
+  for (const lab of EXAMPLES) {
     it(`"${lab.id}" is one valid batch request`, () => {
       const requests = labRequests(lab.spec, 'x-');
       const parsed = parseRequest(JSON.stringify({ id: 1, op: 'batch', requests }));
@@ -34,22 +35,22 @@ describe('example labs', () => {
 
     it(`"${lab.id}": veth ends share a subnet and gateways are reachable`, () => {
       for (const { a, b } of lab.spec.veths ?? []) {
-        if (a.address && b.address) {
-          assert.ok(sameSubnet(a.address, b.address), `${a.name} ${a.address} / ${b.name} ${b.address}`);
+        if (a.addresses?.[0] && b.addresses?.[0]) {
+          assert.ok(sameSubnet(a.addresses[0], b.addresses[0]), `${a.name} ${a.addresses[0]} / ${b.name} ${b.addresses[0]}`);
         }
       }
       for (const ns of lab.spec.namespaces) {
-        const own = (lab.spec.veths ?? []).flatMap(({ a, b }) => [a, b]).filter((e) => e.netns === ns.name && e.address);
+        const own = (lab.spec.veths ?? []).flatMap(({ a, b }) => [a, b]).filter((e) => e.netns === ns.name && e.addresses?.[0]);
         for (const route of ns.routes ?? []) {
-          if (route.gateway) {
-            const prefixLen = (e: { address?: string }) => (parseCidr(e.address) as { prefixLen: number }).prefixLen;
-            assert.ok(own.some((e) => sameSubnet(e.address!, `${route.gateway}/${prefixLen(e)}`)), `${ns.name}: ${route.gateway}`);
+          if (route.via) {
+            const prefixLen = (e: { addresses?: string[] }) => (parseCidr(e.addresses?.[0]) as { prefixLen: number }).prefixLen;
+            assert.ok(own.some((e) => sameSubnet(e.addresses![0], `${route.via}/${prefixLen(e)}`)), `${ns.name}: ${route.via}`);
           }
         }
       }
       const [from, to] = lab.check;
       assert.ok(lab.spec.namespaces.some((n) => n.name === from));
-      assert.ok((lab.spec.veths ?? []).some(({ a, b }) => [a, b].some((e) => e.address?.startsWith(`${to}/`))), `${to} is an address of the lab`);
+      assert.ok((lab.spec.veths ?? []).some(({ a, b }) => [a, b].some((e) => e.addresses?.[0]?.startsWith(`${to}/`))), `${to} is an address of the lab`);
     });
   }
 });

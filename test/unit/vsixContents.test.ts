@@ -22,7 +22,12 @@ const ALLOWED = [
   /^media\/(e2e\/|walkthrough\/)?[^/]+\.(svg|png)$/,
   // the grammar and language settings of inspection documents
   /^syntaxes\/netns-inspect\.[A-Za-z-]+\.json$/,
-  /^dist\/(extension|helper|askpass)\.js$/,
+  /^dist\/(extension|helper|askpass|topology)\.js$/,
+  /^dist\/(topology|codicon)\.css$/,
+  /^dist\/codicon\.ttf$/,
+  // the example lab files (Create Example Lab builds from them) and the lab files' schema
+  /^examples\/labs\/[a-z]+\.netns\.yaml$/,
+  /^schemas\/netns-lab\.schema\.json$/,
   /^node_modules\/koffi\/(package\.json|index\.cjs|LICENSE\.txt|src\/koffi\/index\.cjs|src\/koffi\/src\/static\.cjs)$/,
   /^node_modules\/@koromix\/koffi-linux-[a-z0-9]+\/(package\.json|index\.js|[a-z0-9_]+\/koffi\.node)$/,
 ];
@@ -46,7 +51,7 @@ describe('vsix contents', { skip: !fs.existsSync(vsce) && 'needs @vscode/vsce (n
     for (const f of ['package.json', 'package.nls.json', 'README.md', 'LICENSE', 'node_modules/koffi/index.cjs']) {
       assert.ok(files.includes(f), `${f} is missing`);
     }
-    for (const f of ['dist/extension.js', 'dist/helper.js', 'dist/askpass.js']) {
+    for (const f of ['dist/extension.js', 'dist/helper.js', 'dist/askpass.js', 'dist/topology.js', 'dist/topology.css', 'dist/codicon.css', 'dist/codicon.ttf']) {
       if (fs.existsSync(path.join(root, f))) {
         assert.ok(files.includes(f), `${f} is missing`);
       }

@@ -1,31 +1,64 @@
-// A lab: namespaces, the veth pairs and bridges between them, their addresses, forwarding and
-// routes, described as data and turned into one batch of helper requests. Every interface of a
-// lab lives inside one of the lab's namespaces, so the lab is removed by deleting its namespaces
-// and leaves nothing behind on the host.
+// A lab: namespaces, the veth pairs, bridges, dummies and VLANs in them, their addresses, state,
+// impairments, forwarding, routes and /etc/netns files, described as data. A lab file
+// (`*.netns.yaml`, docs/lab-files.md) is this structure; labPlan.ts turns it into the requests
+// that bring the kernel to it. Every interface of a lab lives inside one of the lab's namespaces,
+// so a lab is removed by deleting its namespaces and leaves nothing behind on the host.
 
-import type { BatchItem } from '../operations';
+import type { Netem } from '../model';
 
-/** One end of a veth pair: the namespace it goes into, its name there, its address (CIDR). */
-export interface LabEnd {
-  netns: string;
-  name: string;
-  address?: string;
+/** What every interface of a lab may have. */
+export interface LabInterfaceSettings {
+  /** Addresses with their prefix length ("10.0.0.1/24", "2001:db8::1/64"). */
+  addresses?: string[];
+  /** Administratively up (the default) or down. */
+  up?: boolean;
+  /** A netem impairment on its root qdisc. */
+  netem?: Netem;
 }
 
-export interface LabBridge {
+/** One end of a veth pair: the namespace it goes into and its name there. */
+export interface LabEnd extends LabInterfaceSettings {
+  netns: string;
+  /** Left out: `veth-` and the other end's namespace (see normalizeLab). */
+  name?: string;
+}
+
+export interface LabVeth {
+  a: LabEnd;
+  b: LabEnd;
+}
+
+export interface LabBridge extends LabInterfaceSettings {
   netns: string;
   name: string;
   /** Interfaces of the same namespace that become its ports. */
-  ports: string[];
-  address?: string;
+  ports?: string[];
+}
+
+export interface LabDummy extends LabInterfaceSettings {
+  netns: string;
+  name: string;
+}
+
+export interface LabVlan extends LabInterfaceSettings {
+  netns: string;
+  name: string;
+  /** The interface (same namespace) it is a sub-interface of. */
+  parent: string;
+  id: number;
 }
 
 export interface LabRoute {
-  /** "default" or a CIDR. */
-  destination: string;
-  gateway?: string;
-  device?: string;
+  /** "default", a prefix ("10.1.0.0/24") or one address. */
+  to: string;
+  via?: string;
+  dev?: string;
+  metric?: number;
 }
+
+/** The files `ip netns exec` binds over /etc/<file> inside the namespace. */
+export const NETNS_FILES = ['resolv.conf', 'hosts', 'nsswitch.conf'] as const;
+export type NetnsFile = (typeof NETNS_FILES)[number];
 
 export interface LabNamespace {
   name: string;
@@ -35,74 +68,76 @@ export interface LabNamespace {
    */
   forwarding?: boolean;
   routes?: LabRoute[];
+  /** /etc/netns/NAME/<file>, by file name. */
+  files?: Partial<Record<NetnsFile, string>>;
 }
 
 export interface LabSpec {
+  /** Identifies the lab: what it made is recorded under this name. */
+  name: string;
+  /** Put before every namespace name; left out: the lab's name and "-". "" for none. */
+  prefix?: string;
   namespaces: LabNamespace[];
-  veths?: { a: LabEnd; b: LabEnd }[];
+  veths?: LabVeth[];
   bridges?: LabBridge[];
+  dummies?: LabDummy[];
+  vlans?: LabVlan[];
 }
 
-/** A lab's namespace names as created: the lab's prefix and the name in the spec. */
+/** The prefix a lab's namespace names get. */
+export function labPrefix(spec: Pick<LabSpec, 'name' | 'prefix'>): string {
+  return spec.prefix ?? `${spec.name}-`;
+}
+
+/** A lab's namespace name as created: the prefix and the name in the spec. */
 export function labNetnsName(prefix: string, name: string): string {
   return `${prefix}${name}`;
 }
 
 /** The namespaces a lab makes, in the order it makes them. */
-export function labNamespaces(spec: LabSpec, prefix: string): string[] {
+export function labNamespaces(spec: LabSpec, prefix = labPrefix(spec)): string[] {
   return spec.namespaces.map((n) => labNetnsName(prefix, n.name));
 }
 
-/**
- * The requests that build `spec` with every namespace name prefixed by `prefix`, in an order in
- * which each one finds what it needs: namespaces, their loopbacks up, veth pairs (each end made
- * directly in its namespace), bridges and their ports, addresses, links up, forwarding, routes.
- */
-export function labRequests(spec: LabSpec, prefix: string): BatchItem[] {
-  const ns = (name: string) => labNetnsName(prefix, name);
-  const out: BatchItem[] = [];
-  const up: { netns: string; name: string }[] = [];
-  const addresses: { netns: string; name: string; address: string }[] = [];
-  for (const n of spec.namespaces) {
-    out.push({ op: 'addNetns', name: ns(n.name) });
+/** The automatic name of a veth end: "veth-" and the other end's namespace, cut to 15 bytes. */
+export function autoEndName(otherNetns: string): string {
+  let name = `veth-${otherNetns}`;
+  while (Buffer.byteLength(name, 'utf8') > 15) {
+    name = name.slice(0, -1);
   }
-  for (const n of spec.namespaces) {
-    out.push({ op: 'setLinkState', netns: ns(n.name), name: 'lo', up: true });
+  return name;
+}
+
+/** Every veth end named: an end without a name gets its automatic one. */
+export function vethEnds(v: LabVeth): { a: LabEnd & { name: string }; b: LabEnd & { name: string } } {
+  return {
+    a: { ...v.a, name: v.a.name ?? autoEndName(v.b.netns) },
+    b: { ...v.b, name: v.b.name ?? autoEndName(v.a.netns) },
+  };
+}
+
+/** Every interface a lab declares, in the order they are made, with the settings of each. */
+export type LabInterface =
+  | ({ kind: 'veth'; name: string; peer: { netns: string; name: string } } & LabEnd)
+  | ({ kind: 'bridge' } & LabBridge)
+  | ({ kind: 'dummy' } & LabDummy)
+  | ({ kind: 'vlan' } & LabVlan);
+
+export function labInterfaces(spec: LabSpec): LabInterface[] {
+  const out: LabInterface[] = [];
+  for (const v of spec.veths ?? []) {
+    const { a, b } = vethEnds(v);
+    out.push({ kind: 'veth', ...a, peer: { netns: b.netns, name: b.name } });
+    out.push({ kind: 'veth', ...b, peer: { netns: a.netns, name: a.name } });
   }
-  for (const { a, b } of spec.veths ?? []) {
-    out.push({ op: 'addVeth', name: a.name, peer: b.name, netns: ns(a.netns), peerNetns: ns(b.netns) });
-    for (const end of [a, b]) {
-      up.push({ netns: ns(end.netns), name: end.name });
-      if (end.address) {
-        addresses.push({ netns: ns(end.netns), name: end.name, address: end.address });
-      }
-    }
+  for (const d of spec.dummies ?? []) {
+    out.push({ kind: 'dummy', ...d });
   }
   for (const br of spec.bridges ?? []) {
-    out.push({ op: 'addLink', netns: ns(br.netns), name: br.name, kind: 'bridge' });
-    for (const port of br.ports) {
-      out.push({ op: 'setMaster', netns: ns(br.netns), name: port, master: br.name });
-    }
-    up.push({ netns: ns(br.netns), name: br.name });
-    if (br.address) {
-      addresses.push({ netns: ns(br.netns), name: br.name, address: br.address });
-    }
+    out.push({ kind: 'bridge', ...br });
   }
-  for (const a of addresses) {
-    out.push({ op: 'addAddress', ...a });
-  }
-  for (const u of up) {
-    out.push({ op: 'setLinkState', ...u, up: true });
-  }
-  for (const n of spec.namespaces) {
-    if (n.forwarding !== undefined) {
-      out.push({ op: 'setForwarding', netns: ns(n.name), family: 4, on: n.forwarding });
-    }
-  }
-  for (const n of spec.namespaces) {
-    for (const r of n.routes ?? []) {
-      out.push({ op: 'addRoute', netns: ns(n.name), destination: r.destination, gateway: r.gateway, device: r.device });
-    }
+  for (const v of spec.vlans ?? []) {
+    out.push({ kind: 'vlan', ...v });
   }
   return out;
 }

@@ -5,7 +5,12 @@
 
 import type * as vscode from 'vscode';
 import type { NetnsClient } from '../../client/types';
+import type { CheckMarks } from '../diagnose/checkMarks';
+import type { ReportDocuments } from '../diagnose/reportDocuments';
+import type { CaptureManager } from '../capture/captureManager';
 import type { Host } from '../host';
+import type { LabFiles } from '../labs/labFiles';
+import type { LabPlanDocuments } from '../labs/labPlanDocument';
 import type { LabRecords } from '../labs/labRecords';
 import type { LearnProgress } from '../walkthrough/learnProgress';
 import type { Log } from '../log';
@@ -13,6 +18,7 @@ import type { NamespaceStore } from '../model/namespaceStore';
 import type { ViewActivation } from '../model/viewActivation';
 import type { OperationStatus } from '../status/operationStatus';
 import type { NamespaceTreeProvider } from '../tree/namespaceTreeProvider';
+import type { TopologyPanel } from '../topology/topologyPanel';
 
 export interface CommandContext {
   readonly client: NetnsClient;
@@ -31,6 +37,18 @@ export interface CommandContext {
   readonly labs: LabRecords;
   /** The walkthrough's progress (what the model cannot show: a ping that got its replies). */
   readonly learn: LearnProgress;
+  /** The window's packet captures. */
+  readonly captures: CaptureManager;
+  /** The workspace's lab files and how the kernel compares with each. */
+  readonly labFiles: LabFiles;
+  /** The lab plans shown. */
+  readonly labPlans: LabPlanDocuments;
+  /** The marks of the last connectivity check on the tree's rows. */
+  readonly checkMarks: CheckMarks;
+  /** Read-only Markdown reports (the veth links table). */
+  readonly reports: ReportDocuments;
   /** This extension's folder (README, media). */
   readonly extensionUri: vscode.Uri;
+  /** The topology view (set once it is made, after the context). */
+  topology?: TopologyPanel;
 }

@@ -28,7 +28,18 @@ import { revealInterface, revealPeer } from './interfaces/revealInterface';
 import { setInterfaceDown, setInterfaceUp } from './interfaces/setInterfaceState';
 import { pingAddress } from './diagnose/pingAddress';
 import { inspectNamespace, showFirewall, showNamespaceFiles, showNeighbours, showRoutingRules, showSockets, showSysctls } from './inspect/inspectNamespace';
+import { checkConnectivity } from './diagnose/checkConnectivity';
+import { checkVethLinks } from './diagnose/checkVethLinks';
+import { clearCheckMarks } from './diagnose/clearCheckMarks';
+import { clearCaptures, openCapture, openCaptureInWireshark, showCapture } from './capture/openCapture';
+import { startCapture, startCaptureWithFilter } from './capture/startCapture';
+import { stopAllCaptures, stopCapture } from './capture/stopCapture';
 import { createExampleLab } from './labs/createExampleLab';
+import { applyLab } from './labs/applyLab';
+import { destroyLab } from './labs/destroyLab';
+import { diffLab } from './labs/diffLab';
+import { exportLabScript } from './labs/exportLabScript';
+import { exportStateAsLab } from './labs/exportStateAsLab';
 import { removeLab } from './labs/removeLab';
 import { attachProcessNamespace } from './namespaces/attachProcessNamespace';
 import { createNamespace } from './namespaces/createNamespace';
@@ -37,6 +48,9 @@ import { openTerminal } from './namespaces/openTerminal';
 import { addRoute } from './routes/addRoute';
 import { deleteRoute } from './routes/deleteRoute';
 import { disableForwarding, enableForwarding } from './namespaces/setForwarding';
+import { exportTopology } from './topology/exportTopology';
+import { showTopology } from './topology/showTopology';
+import { fromTopologyContext } from '../topology/contextArgs';
 
 type Command = (ctx: CommandContext, ...args: unknown[]) => Promise<unknown>;
 type ViewCommand = (ctx: CommandContext, view: vscode.TreeView<TreeNode>, ...args: unknown[]) => Promise<unknown>;
@@ -72,8 +86,26 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   'netns.showFirewall': showFirewall,
   'netns.showSysctls': showSysctls,
   'netns.showNamespaceFiles': showNamespaceFiles,
+  'netns.checkConnectivity': checkConnectivity,
+  'netns.checkVethLinks': checkVethLinks,
+  'netns.clearCheckMarks': clearCheckMarks,
+  'netns.startCapture': startCapture,
+  'netns.startCaptureWithFilter': startCaptureWithFilter,
+  'netns.stopCapture': stopCapture,
+  'netns.stopAllCaptures': stopAllCaptures,
+  'netns.showCapture': showCapture,
+  'netns.openCapture': openCapture,
+  'netns.openCaptureInWireshark': openCaptureInWireshark,
+  'netns.clearCaptures': clearCaptures,
   'netns.createExampleLab': createExampleLab,
   'netns.removeLab': removeLab,
+  'netns.applyLab': applyLab,
+  'netns.diffLab': diffLab,
+  'netns.destroyLab': destroyLab,
+  'netns.exportStateAsLab': exportStateAsLab,
+  'netns.exportLabScript': exportLabScript,
+  'netns.showTopology': showTopology,
+  'netns.exportTopology': exportTopology,
   'netns.copyIpCommand': copyIpCommand,
   'netns.refresh': refresh,
   'netns.showLog': showLog,
@@ -90,7 +122,8 @@ export const VIEW_COMMANDS: Readonly<Record<string, ViewCommand>> = {
 
 export function registerCommands(ctx: CommandContext, view: vscode.TreeView<TreeNode>): vscode.Disposable[] {
   return [
-    ...Object.entries(COMMANDS).map(([id, run]) => vscode.commands.registerCommand(id, (...args: unknown[]) => run(ctx, ...args))),
-    ...Object.entries(VIEW_COMMANDS).map(([id, run]) => vscode.commands.registerCommand(id, (...args: unknown[]) => run(ctx, view, ...args))),
+    // A command from the topology view's context menu gets the element's context: the tree's node instead.
+    ...Object.entries(COMMANDS).map(([id, run]) => vscode.commands.registerCommand(id, (...args: unknown[]) => run(ctx, ...fromTopologyContext(ctx, args)))),
+    ...Object.entries(VIEW_COMMANDS).map(([id, run]) => vscode.commands.registerCommand(id, (...args: unknown[]) => run(ctx, view, ...fromTopologyContext(ctx, args)))),
   ];
 }

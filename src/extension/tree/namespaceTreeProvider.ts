@@ -10,7 +10,11 @@ import { config } from '../config';
 import { interfaceItem, interfaceTooltip } from './interfaces/interfaceItem';
 import { namespaceItem, namespaceTooltip } from './namespaces/namespaceItem';
 import {
+  CaptureNode,
+  CapturesGroupNode,
   InterfaceNode,
+  LabFileNode,
+  LabsGroupNode,
   MessageNode,
   NamespaceNode,
   ProcessNode,
@@ -24,6 +28,10 @@ import {
   SocketNode,
   type TreeNode,
 } from './nodes';
+import type { CaptureManager } from '../capture/captureManager';
+import { captureItem, capturesGroupItem } from './captures/captureItems';
+import type { LabFiles } from '../labs/labFiles';
+import { labFileItem, labsGroupItem } from './labs/labItems';
 import { processesItem, processItem } from './processes/processItems';
 import { isListening, sortSockets } from '../../core/inspect/format';
 import { appendSocketsTooltip, listeningItem, socketItem, socketsDescription } from './sockets/socketItems';
@@ -51,14 +59,26 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
   /** The container each namespace row was last drawn with, to redraw a row whose container changed. */
   private readonly shownContainer = new Map<string, string>();
   private readonly disposables: vscode.Disposable[] = [];
+  /** The sockets of each namespace (see setSockets). */
+  private sockets: SocketStore | undefined;
+  /** The window's captures, shown in a group of their own at the top while there are any. */
+  private captures: CaptureManager | undefined;
+  private readonly capturesGroup = new CapturesGroupNode();
+  private readonly captureNodes = new Map<number, CaptureNode>();
+  private capturesShown = false;
+  private captureRedraw: NodeJS.Timeout | undefined;
+  private readonly capturesDirty = new Set<number>();
+  private readonly labsGroup = new LabsGroupNode();
+  private readonly labNodes = new Map<string, LabFileNode>();
+  /** Whether the Labs group was shown last time the top level was built. */
+  private hadLabs = false;
 
   constructor(
     private readonly model: NamespaceStore,
-    /** The sockets of each namespace, read apart from the snapshot (the count and "Listening" rows). */
-    private readonly sockets?: SocketStore,
+    private readonly labs?: LabFiles,
   ) {
-    if (sockets) {
-      this.disposables.push({ dispose: sockets.onDidChange((list) => this.onSocketsChange(list)).dispose });
+    if (labs) {
+      this.disposables.push({ dispose: labs.onDidChange(() => this.onLabsChange()).dispose });
     }
     this.disposables.push(
       this.changed,
@@ -69,6 +89,46 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
         }
       }),
     );
+  }
+
+  /** Shows each namespace's sockets, read apart from the snapshot (the count and "Listening" rows). */
+  setSockets(store: SocketStore): void {
+    this.sockets = store;
+    this.disposables.push({ dispose: store.onDidChange((list) => this.onSocketsChange(list)).dispose });
+  }
+
+  /** Shows `manager`'s captures; counts are redrawn at most twice a second. */
+  setCaptures(manager: CaptureManager): void {
+    this.captures = manager;
+    this.disposables.push(
+      manager.onDidChange((info) => {
+        const shown = manager.list().length > 0;
+        if (info === undefined || shown !== this.capturesShown) {
+          this.changed.fire(shown !== this.capturesShown ? undefined : this.capturesGroup);
+          return;
+        }
+        this.capturesDirty.add(info.key);
+        this.captureRedraw ??= setTimeout(() => {
+          this.captureRedraw = undefined;
+          const nodes = [...this.capturesDirty].map((k) => this.captureNodes.get(k)).filter((n) => n !== undefined);
+          this.capturesDirty.clear();
+          if (nodes.length > 0) {
+            this.changed.fire([...nodes, this.capturesGroup]);
+          }
+        }, 500);
+      }),
+      { dispose: () => clearTimeout(this.captureRedraw) },
+    );
+  }
+
+  /** The node of a capture (for reveal and tests). */
+  captureNode(key: number): CaptureNode {
+    let node = this.captureNodes.get(key);
+    if (!node) {
+      node = new CaptureNode(this.capturesGroup, key);
+      this.captureNodes.set(key, node);
+    }
+    return node;
   }
 
   private onModelChange(c: ModelChange): void {
@@ -124,6 +184,11 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     if (nodes.length > 0) {
       this.changed.fire(nodes);
     }
+  }
+
+  private onLabsChange(): void {
+    const any = this.labs!.known().length > 0;
+    this.changed.fire(any === this.hadLabs && any ? this.labsGroup : undefined);
   }
 
   /** Drops nodes of namespaces that are gone, so a namespace made again starts fresh. */
@@ -193,6 +258,14 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
         return unnamedGroupItem(node, this.unnamedShown().length);
       case 'unnamedNamespace':
         return unnamedNamespaceItem(node, this.model.processesOf(node.inode));
+      case 'capturesGroup':
+        return capturesGroupItem(node, this.captures?.list() ?? []);
+      case 'capture':
+        return captureItem(node, this.captures?.get(node.key));
+      case 'labsGroup':
+        return labsGroupItem(node, this.labNodes.size);
+      case 'labFile':
+        return labFileItem(node, this.labs?.get(node.uri));
       case 'message': {
         const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
         item.id = node.id;
@@ -222,7 +295,7 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
 
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {
     if (!node) {
-      return this.rootChildren();
+      return [...this.rootChildren(), ...this.labsChildren(true)];
     }
     switch (node.kind) {
       case 'namespace':
@@ -240,6 +313,18 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
       case 'unnamedGroup':
         await this.model.refreshProcesses(PROCESS_MAX_AGE_MS);
         return this.unnamedChildren();
+      case 'capturesGroup': {
+        const list = this.captures?.list() ?? [];
+        const keep = new Set(list.map((c) => c.key));
+        for (const k of [...this.captureNodes.keys()]) {
+          if (!keep.has(k)) {
+            this.captureNodes.delete(k);
+          }
+        }
+        return list.map((c) => this.captureNode(c.key));
+      }
+      case 'labsGroup':
+        return this.labsChildren(false);
       case 'unnamedNamespace': {
         await this.model.refreshProcesses(PROCESS_MAX_AGE_MS);
         const pns = this.model.processesOf(node.inode);
@@ -254,7 +339,11 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     switch (node.kind) {
       case 'namespace':
       case 'unnamedGroup':
+      case 'capturesGroup':
+      case 'labsGroup':
         return undefined;
+      case 'capture':
+      case 'labFile':
       case 'interface':
       case 'processes':
       case 'process':
@@ -269,10 +358,11 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
   }
 
   private rootChildren(): TreeNode[] {
+    this.capturesShown = (this.captures?.list().length ?? 0) > 0;
+    const out: TreeNode[] = this.capturesShown ? [this.capturesGroup] : [];
     if (!this.model.loaded) {
-      return [];
+      return out;
     }
-    const out: TreeNode[] = [];
     if (this.model.root) {
       out.push(this.namespaceNode(null));
     }
@@ -287,6 +377,30 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
       out.push(this.unnamedGroup);
     }
     return out;
+  }
+
+  /** The top level's Labs group (when there are lab files), or its rows. */
+  private labsChildren(top: boolean): TreeNode[] {
+    const files = this.labs && this.model.loaded ? this.labs.known() : [];
+    const keep = new Set(files.map((f) => f.uri.toString()));
+    for (const k of [...this.labNodes.keys()]) {
+      if (!keep.has(k)) {
+        this.labNodes.delete(k);
+      }
+    }
+    const rows = files.map((f) => {
+      let n = this.labNodes.get(f.uri.toString());
+      if (!n) {
+        n = new LabFileNode(this.labsGroup, f.uri);
+        this.labNodes.set(f.uri.toString(), n);
+      }
+      return n;
+    });
+    if (top) {
+      this.hadLabs = rows.length > 0;
+      return this.hadLabs ? [this.labsGroup] : [];
+    }
+    return rows;
   }
 
   private visibleInterfaces(ns: Namespace) {

@@ -3,6 +3,7 @@
 // asks for them; only an interface node caches its interface as last read.
 
 import type { SocketEntry } from '../../core/inspect/types';
+import type { Uri } from 'vscode';
 import type { Interface, NetnsRef, ProcessInfo, Route } from '../../core/model';
 import { netnsKey } from '../model/netnsKey';
 
@@ -156,6 +157,43 @@ export class MessageNode {
   ) {}
 }
 
+/** The "Captures" group at the top of the view, while the window has captures. */
+export class CapturesGroupNode {
+  readonly kind = 'capturesGroup';
+  readonly id = 'captures';
+}
+
+/** One capture of this window, by its key (CaptureManager). */
+export class CaptureNode {
+  readonly kind = 'capture';
+  readonly id: string;
+
+  constructor(
+    readonly parent: CapturesGroupNode,
+    readonly key: number,
+  ) {
+    this.id = `capture:${key}`;
+  }
+}
+
+/** The "Labs" group: the workspace's lab files. */
+export class LabsGroupNode {
+  readonly kind = 'labsGroup';
+  readonly id = 'labs';
+}
+
+export class LabFileNode {
+  readonly kind = 'labFile';
+  readonly id: string;
+
+  constructor(
+    readonly parent: LabsGroupNode,
+    readonly uri: Uri,
+  ) {
+    this.id = `labs/${uri.toString()}`;
+  }
+}
+
 export type TreeNode =
   | NamespaceNode
   | InterfaceNode
@@ -167,4 +205,8 @@ export type TreeNode =
   | SocketNode
   | UnnamedGroupNode
   | UnnamedNamespaceNode
-  | MessageNode;
+  | MessageNode
+  | CapturesGroupNode
+  | CaptureNode
+  | LabsGroupNode
+  | LabFileNode;

@@ -5,7 +5,7 @@
 
 import { execFile } from 'node:child_process';
 import { part } from '../../core/messages';
-import type { NetnsRef } from '../../core/model';
+import type { Namespace, NetnsRef } from '../../core/model';
 import type { Request, Result } from '../../core/operations';
 import { ProtocolError } from '../../core/protocol';
 import { findProgram } from '../../platform/programs';
@@ -24,11 +24,15 @@ export async function ping(ctx: HelperContext, p: Request<'ping'>): Promise<Resu
     throw new ProtocolError('ENOENT', part('ping is not installed (Debian: apt-get install iputils-ping).'));
   }
   const count = p.count ?? DEFAULT_COUNT;
-  const pingArgv = [pingPath, '-n', '-c', String(count), '-i', '0.2', '-W', '1', '-w', String(count + 1), p.address];
+  const from = p.source === undefined ? [] : ['-I', sourceAddress(all, p.netns, p.source)];
+  const pingArgv = [pingPath, '-n', '-c', String(count), '-i', '0.2', '-W', '1', '-w', String(count + 1), ...from, p.address];
   const argv = p.netns === null ? pingArgv : [nsenterPath(), `--net=${netnsPath(p.netns)}`, '--', ...pingArgv];
   ctx.log(`ping: ${argv.join(' ')}`);
   const out = await run(argv, (count + 3) * 1000);
   const summary = /(\d+) packets transmitted, (\d+) received/.exec(out);
+  if (!summary && /Network is unreachable/.test(out)) {
+    throw new ProtocolError('ENETUNREACH', part('{0} has no route to {1}: the kernel sent nothing (Network is unreachable).', p.netns ?? 'the host namespace', p.address));
+  }
   if (!summary) {
     throw new ProtocolError('EIO', part('ping gave no summary: {0}', out.trim().split('\n').slice(-1)[0] ?? ''));
   }
@@ -38,6 +42,16 @@ export async function ping(ctx: HelperContext, p: Request<'ping'>): Promise<Resu
     rttMs: [...out.matchAll(/time=([\d.]+) ms/g)].map((m) => Number(m[1])),
     target: owner as { netns: NetnsRef; name: string },
   };
+}
+
+/** `source` as it stands on an interface of the namespace it is sent from (else refused). */
+function sourceAddress(all: Namespace[], netns: NetnsRef, source: string): string {
+  const ns = all.find((n) => n.name === netns);
+  const own = ns?.interfaces.flatMap((i) => i.addresses).find((a) => a.address === source.toLowerCase() || a.address === source);
+  if (!own) {
+    throw new ProtocolError('EINVAL', part('{0} is not an address of {1}: a ping is sent from an address of its own namespace.', source, netns ?? 'the host namespace'));
+  }
+  return own.address;
 }
 
 function nsenterPath(): string {

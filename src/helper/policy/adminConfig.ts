@@ -9,9 +9,11 @@ export const POLICY_CONFIG = '/etc/vscode-netns/policy.json';
 export interface AdminConfig {
   /** Host interfaces backed by a device that users may change: exact names, or a prefix ending in "*". */
   allowPhysicalInterfaces: string[];
+  /** Host interfaces users may capture on beyond veth, bridge and dummy ones: names or prefixes ending in "*". */
+  allowCaptureInterfaces?: string[];
 }
 
-const NONE: AdminConfig = { allowPhysicalInterfaces: [] };
+const NONE: AdminConfig = { allowPhysicalInterfaces: [], allowCaptureInterfaces: [] };
 
 /** The file's settings; none when it is absent, unreadable, malformed or not root-only all the way up. */
 export function readAdminConfig(log: (line: string) => void, file = POLICY_CONFIG): AdminConfig {
@@ -23,12 +25,16 @@ export function readAdminConfig(log: (line: string) => void, file = POLICY_CONFI
     return NONE;
   }
   try {
-    const value = JSON.parse(fs.readFileSync(file, 'utf8')) as { allowPhysicalInterfaces?: unknown };
+    const value = JSON.parse(fs.readFileSync(file, 'utf8')) as { allowPhysicalInterfaces?: unknown; allowCaptureInterfaces?: unknown };
     const list = value.allowPhysicalInterfaces ?? [];
     if (!Array.isArray(list) || !list.every((x) => typeof x === 'string')) {
       throw new Error('"allowPhysicalInterfaces" must be a list of interface names');
     }
-    return { allowPhysicalInterfaces: list };
+    const capture = value.allowCaptureInterfaces ?? [];
+    if (!Array.isArray(capture) || !capture.every((x) => typeof x === 'string')) {
+      throw new Error('"allowCaptureInterfaces" must be a list of interface names');
+    }
+    return { allowPhysicalInterfaces: list, allowCaptureInterfaces: capture };
   } catch (e) {
     log(`policy: ignoring ${file}: ${(e as Error).message}`);
     return NONE;

@@ -3,7 +3,7 @@
 // password or through an administrator's NOPASSWD line or polkit rule.
 
 import { part } from '../../core/messages';
-import type { NetnsRef } from '../../core/model';
+import type { Interface, NetnsRef } from '../../core/model';
 import type { LinkChange } from '../../core/operations';
 import { ProtocolError, type PolicyRule } from '../../core/protocol';
 import type { MessagePart } from '../../core/messages';
@@ -121,4 +121,41 @@ export function checkHostFirewall(ctx: HelperContext): void {
       part('Read it in a terminal with "sudo nft list ruleset". The firewall of each namespace in /run/netns is shown.'),
     );
   }
+}
+
+/** The kinds of host interface a capture may use without the administrator's leave. */
+const CAPTURE_KINDS = new Set(['veth', 'bridge', 'dummy']);
+
+/**
+ * A capture in the host's namespace reads only the host's ends of software links: veth, bridge and
+ * dummy interfaces that stand on no physical interface. The host's NICs, its loopback, and its
+ * tunnels and VPNs (tun, WireGuard, ...) carry every user's traffic: not captured unless the
+ * administrator lists them. Captures inside named namespaces are not limited here.
+ */
+export function checkCaptureInterface(ctx: HelperContext, netns: NetnsRef, iface: Interface): void {
+  if (!policyBinds(ctx) || netns !== null) {
+    return;
+  }
+  const physical = physicalBehind(iface.name);
+  if (CAPTURE_KINDS.has(iface.kind) && physical === undefined) {
+    return;
+  }
+  const config = readAdminConfig(ctx.log);
+  if (allowedByPattern(iface.name, config.allowCaptureInterfaces ?? [])) {
+    return;
+  }
+  const what =
+    physical === iface.name
+      ? part('"{0}" is a physical interface of this machine (backed by a device).', iface.name)
+      : physical !== undefined
+        ? part('"{0}" stands on "{1}", a physical interface of this machine (as its bridge port or VLAN parent).', iface.name, physical)
+        : iface.kind === 'loopback'
+          ? part('"{0}" is the host\'s loopback interface.', iface.name)
+          : part('"{0}" is a {1} interface of the host.', iface.name, iface.kind);
+  refuse(
+    'host-capture',
+    what,
+    part('In the host\'s namespace the helper captures only on veth, bridge and dummy interfaces, because the host\'s own interfaces carry every user\'s traffic. Capture on the interface inside its namespace, or on the host\'s end of a veth.'),
+    part('An administrator can allow it by adding its name to "allowCaptureInterfaces" in {0}.', POLICY_CONFIG),
+  );
 }

@@ -90,7 +90,11 @@ export class KernelWatcher {
   private readonly byToken = new Map<number, Watched>();
   private readonly byName = new Map<string, Watched>();
   private nextToken = 1;
-  private namesSeen = '';
+  /** What each name in /run/netns was at the last look: its namespace's inode, or "?" while nothing is mounted on it. */
+  private readonly namesSeen = new Map<string, number | '?'>();
+  /** Names the folder reported changes of since the last look; all of them when `syncAll`. */
+  private readonly pendingNames = new Set<string>();
+  private syncAll = true;
   private readonly stopDir: () => void;
   private disposed = false;
   private waiting = false;
@@ -133,8 +137,13 @@ export class KernelWatcher {
       this.closeAll();
       throw e;
     }
-    this.stopDir = watchNetnsDirEntries(() => {
+    this.stopDir = watchNetnsDirEntries((name) => {
       this.mountRetries = 0; // new activity: give a name just created time to be mounted
+      if (name === undefined) {
+        this.syncAll = true;
+      } else {
+        this.pendingNames.add(name);
+      }
       this.scheduleSync(5);
     });
     this.wait();
@@ -291,66 +300,107 @@ export class KernelWatcher {
     }, ms);
   }
 
-  /** Opens sockets for new namespaces, closes those of vanished or replaced ones. */
+  /**
+   * Opens sockets for new namespaces, closes those of vanished or replaced ones: every name at the
+   * first look (or when the folder cannot say which names changed), else only the names it
+   * reported, so an `ip netns add` costs the same among ten namespaces as among ten thousand.
+   */
   private syncNames(): void {
     if (this.disposed) {
       return;
     }
-    const names = listNetnsNames();
-    const present = new Set(names);
-    let unmounted = false;
-    for (const [name, w] of this.byName) {
-      if (!present.has(name)) {
+    const all = this.syncAll;
+    let names: string[];
+    let changed = false;
+    if (all) {
+      names = listNetnsNames();
+      const present = new Set(names);
+      for (const name of [...this.namesSeen.keys()]) {
+        if (!present.has(name)) {
+          this.forget(name);
+          changed = true;
+        }
+      }
+    } else {
+      names = [...this.pendingNames];
+    }
+    this.syncAll = false;
+    this.pendingNames.clear();
+    const unmounted: string[] = [];
+    let unmountedChanged = false;
+    for (const name of names) {
+      const before = this.namesSeen.get(name);
+      const now = this.syncName(name);
+      if (now === '?') {
+        unmounted.push(name);
+        unmountedChanged ||= before !== '?';
+      } else if (now !== before) {
+        changed = true;
+      }
+    }
+    if (unmounted.length > 0 && this.mountRetries < MOUNT_RETRIES) {
+      // Most likely `ip netns add` between creating the file and mounting on it: report the name
+      // once it is a namespace, so a refresh does not show it broken for a moment (the other
+      // changes go now).
+      this.mountRetries++;
+      unmounted.forEach((n) => {
+        this.pendingNames.add(n);
+        this.namesSeen.delete(n);
+      });
+      this.scheduleSync(MOUNT_RETRY_MS);
+    } else {
+      changed ||= unmountedChanged;
+    }
+    if (changed && this.started) {
+      this.namesChanged = true;
+      this.scheduleFlush();
+    }
+  }
+
+  /** Looks at one name: its namespace watched (again, if it was replaced), or forgotten when gone. */
+  private syncName(name: string): number | '?' | undefined {
+    let opened: ReturnType<typeof openNetnsFile>;
+    try {
+      opened = openNetnsFile(netnsPath(name));
+    } catch {
+      opened = undefined;
+    }
+    if (!opened) {
+      const gone = !fs.existsSync(netnsPath(name));
+      this.forget(name);
+      if (gone) {
+        return undefined;
+      }
+      this.namesSeen.set(name, '?');
+      return '?';
+    }
+    try {
+      this.namesSeen.set(name, opened.inode);
+      const w = this.byName.get(name);
+      if (w && w.inode === opened.inode) {
+        return opened.inode;
+      }
+      if (w) {
         this.unwatch(w);
         this.byName.delete(name);
       }
-    }
-    const seen: string[] = [];
-    for (const name of names) {
-      const opened = openNetnsFile(netnsPath(name));
-      if (!opened) {
-        unmounted = true;
-        seen.push(`${name}=?`);
-        const w = this.byName.get(name);
-        if (w) {
-          this.unwatch(w);
-          this.byName.delete(name);
-        }
-        continue;
-      }
       try {
-        seen.push(`${name}=${opened.inode}`);
-        const w = this.byName.get(name);
-        if (w && w.inode === opened.inode) {
-          continue;
-        }
-        if (w) {
-          this.unwatch(w);
-          this.byName.delete(name);
-        }
-        try {
-          this.byName.set(name, this.watch(name, opened.inode, opened.fd, true));
-        } catch {
-          // Vanished between open and setns, or cannot be entered: the next change says more.
-        }
-      } finally {
-        fs.closeSync(opened.fd);
+        this.byName.set(name, this.watch(name, opened.inode, opened.fd, true));
+      } catch {
+        // Vanished between open and setns, or cannot be entered: the next change says more.
       }
+      return opened.inode;
+    } finally {
+      fs.closeSync(opened.fd);
     }
-    if (unmounted && this.mountRetries < MOUNT_RETRIES) {
-      // Most likely `ip netns add` between creating the file and mounting on it: report the name
-      // once it is a namespace, so a refresh does not show it broken for a moment.
-      this.mountRetries++;
-      this.scheduleSync(MOUNT_RETRY_MS);
-      return;
-    }
-    const key = seen.join('\n');
-    if (key !== this.namesSeen) {
-      this.namesSeen = key;
-      if (this.started) {
-        this.namesChanged = true;
-        this.scheduleFlush();
-      }
+  }
+
+  private forget(name: string): void {
+    this.namesSeen.delete(name);
+    const w = this.byName.get(name);
+    if (w) {
+      this.unwatch(w);
+      this.byName.delete(name);
     }
   }
 

@@ -5,8 +5,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { NETNS_RUN_DIR } from '../netnsDir';
 
-/** Calls onChange on every change to the folder's entries; returns a function that stops. */
-export function watchNetnsDirEntries(onChange: () => void, dir = NETNS_RUN_DIR): () => void {
+/**
+ * Calls onChange on every change to the folder's entries, with the entry's name when the kernel
+ * says which (without one, anything may have changed: when the watch starts, or the folder comes
+ * back); returns a function that stops.
+ */
+export function watchNetnsDirEntries(onChange: (name?: string) => void, dir = NETNS_RUN_DIR): () => void {
   let dirWatcher: fs.FSWatcher | undefined;
   let parentWatcher: fs.FSWatcher | undefined;
   let stopped = false;
@@ -36,8 +40,8 @@ export function watchNetnsDirEntries(onChange: () => void, dir = NETNS_RUN_DIR):
     }
     closeAll();
     try {
-      dirWatcher = fs.watch(dir, () => {
-        onChange();
+      dirWatcher = fs.watch(dir, (_type, file) => {
+        onChange(typeof file === 'string' && file.length > 0 ? file : undefined);
         if (!fs.existsSync(dir)) {
           // The folder itself went away: wait for it to come back.
           closeAll();

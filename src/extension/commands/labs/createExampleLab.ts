@@ -6,7 +6,9 @@
 
 import * as vscode from 'vscode';
 import { EXAMPLE_LABS, exampleLab, type ExampleLab } from '../../../core/labs/examples';
-import { labNamespaces, labRequests } from '../../../core/labs/lab';
+import { labNamespaces, labPrefix, type LabSpec } from '../../../core/labs/lab';
+import { labRequests } from '../../../core/labs/labPlan';
+import { loadExampleLab } from '../../labs/exampleLabs';
 import { validateNamespaceName } from '../../../core/validate';
 import type { LabRecord } from '../../labs/labRecords';
 import { labDetail, labTitle } from '../../labs/labTitles';
@@ -34,13 +36,14 @@ export async function createExampleLab(ctx: CommandContext, arg?: unknown): Prom
   }
   await ctx.model.ensureFresh();
   const chosen = lab;
-  const taken = (prefix: string) => labNamespaces(chosen.spec, prefix).filter((n) => ctx.model.has(n));
-  const prefix = given?.prefix ?? (await askPrefix(ctx, chosen, taken));
+  const spec = loadExampleLab(ctx.extensionUri, chosen);
+  const taken = (prefix: string) => labNamespaces(spec, prefix).filter((n) => ctx.model.has(n));
+  const prefix = given?.prefix ?? (await askPrefix(ctx, spec, taken));
   if (prefix === undefined) {
     return undefined;
   }
-  const requests = labRequests(chosen.spec, prefix);
-  const names = labNamespaces(chosen.spec, prefix);
+  const requests = labRequests(spec, prefix);
+  const names = labNamespaces(spec, prefix);
   const title = vscode.l10n.t('Building the lab "{0}"', labTitle(chosen.id));
   const done = await runOperation(ctx, title, () => request(ctx, 'batch', { requests }), { names: true, netns: names });
   if (!done) {
@@ -62,17 +65,18 @@ export async function createExampleLab(ctx: CommandContext, arg?: unknown): Prom
 }
 
 /** The prefix of the lab's namespace names: a free one is offered, a taken one is refused. */
-async function askPrefix(ctx: CommandContext, lab: ExampleLab, taken: (prefix: string) => string[]): Promise<string | undefined> {
-  let offer = lab.prefix;
+async function askPrefix(ctx: CommandContext, lab: LabSpec, taken: (prefix: string) => string[]): Promise<string | undefined> {
+  const first = labPrefix(lab);
+  let offer = first;
   for (let i = 2; taken(offer).length > 0 && i < 100; i++) {
-    offer = `${lab.prefix.replace(/-$/, '')}${i}-`;
+    offer = `${first.replace(/-$/, '')}${i}-`;
   }
   return ctx.host.showInputBox({
     title: vscode.l10n.t('Create Example Lab'),
-    prompt: vscode.l10n.t('Prefix of the lab\'s namespace names (they will be {0})', labNamespaces(lab.spec, '…').join(', ')),
+    prompt: vscode.l10n.t('Prefix of the lab\'s namespace names (they will be {0})', labNamespaces(lab, '…').join(', ')),
     value: offer,
     validateInput: (prefix) => {
-      for (const name of labNamespaces(lab.spec, prefix)) {
+      for (const name of labNamespaces(lab, prefix)) {
         const problem = validateNamespaceName(name);
         if (problem) {
           return problem;

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { netnsId, type Interface, type Netem } from '../../../core/model';
 import { netemSummary } from '../../../core/netem';
 import { formatAddress, netnsDisplayName } from '../../labels';
+import { rowUri } from '../../diagnose/checkMarks';
 import type { InterfaceNode } from '../nodes';
 import { codeSpan, commandUri, escapeMarkdown, markdown } from '../markdown';
 import { interfaceContextValue, kindIcon, linkState, stateColor, type LinkState } from './interfaceState';
@@ -95,6 +96,8 @@ export function interfaceItem(node: InterfaceNode, ports = 0, bridge?: string): 
   const state = linkState(i);
   const item = new vscode.TreeItem(i.name, i.kind === 'bridge' && ports > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
   item.id = node.id;
+  // Carries the last connectivity check's mark (a file decoration).
+  item.resourceUri = rowUri(node.netns, i.name);
   const parts: string[] = [];
   const vlan = vlanText(i, parentName(node));
   if (vlan) {

@@ -5,6 +5,7 @@ import type { ContainerInfo, Namespace, NotNamespace, ProcessNamespace } from '.
 import { containerLabel, interfaceCount, netnsDisplayName, notNamespaceText } from '../../labels';
 import { appendHolders } from '../holders';
 import { codeSpan, escapeMarkdown, markdown } from '../markdown';
+import { rowUri } from '../../diagnose/checkMarks';
 import type { NamespaceNode } from '../nodes';
 
 /** A name in /run/netns that is a plain file (or folder): shown so it can be deleted, nothing more. */
@@ -54,6 +55,8 @@ export function namespaceItem(node: NamespaceNode, ns: Namespace | undefined, vi
   const isRoot = node.netns === null;
   const item = new vscode.TreeItem(netnsDisplayName(node.netns), vscode.TreeItemCollapsibleState.Collapsed);
   item.id = node.id;
+  // Carries the last connectivity check's mark (a file decoration).
+  item.resourceUri = rowUri(node.netns);
   item.contextValue = namespaceContextValue(isRoot, ns);
   if (ns?.error) {
     item.description = vscode.l10n.t('cannot be read');

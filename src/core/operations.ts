@@ -23,6 +23,7 @@ import type { NetnsRef, Netem, ProcessNamespace, Snapshot } from './model';
 import { clearNetemArgv, netemProblem, setNetemArgv, sysctlForwardingArgs } from './netem';
 import type { NetnsFile } from './labs/lab';
 import { fields, type Schema } from './schema';
+import type { FirewallResult, NeighboursResult, NetnsFilesResult, RulesResult, SocketsResult, SysctlsResult } from './inspect/types';
 import { routeProblem } from './validate';
 
 export interface PingResult {
@@ -92,6 +93,19 @@ export interface RequestMap {
   startCapture: { params: StartCaptureParams; result: { capture: string } };
   /** Stops a capture; answered after its last data and its `captureEnd` event were sent. */
   stopCapture: { params: { capture: string }; result: { bytes: number; packets: number } };
+  // Inspection of a namespace (read-only, each part bounded: docs/policy.md).
+  /** The neighbour tables (ARP, NDP): `ip -j neigh show` of each family. */
+  readNeighbours: { params: { netns: NetnsRef }; result: NeighboursResult };
+  /** Policy routing rules and the routes of every table: `ip -j rule show`, `ip -j route show table all`. */
+  readRules: { params: { netns: NetnsRef }; result: RulesResult };
+  /** TCP and UDP sockets with their processes, over NETLINK_SOCK_DIAG. */
+  readSockets: { params: { netns: NetnsRef }; result: SocketsResult };
+  /** `nft list ruleset`, or the legacy iptables tables where only those are in use. */
+  readFirewall: { params: { netns: NetnsRef }; result: FirewallResult };
+  /** Forwarding, rp_filter and a few more settings of /proc/sys/net inside the namespace. */
+  readSysctls: { params: { netns: NetnsRef }; result: SysctlsResult };
+  /** The files of /etc/netns/NAME (what ip netns exec binds over /etc inside the namespace). */
+  readNetnsFiles: { params: { netns: string }; result: NetnsFilesResult };
   installHelper: {
     params: Record<string, never>;
     result: {
@@ -258,6 +272,16 @@ function routeOperation<O extends 'addRoute' | 'delRoute'>(verb: 'add' | 'del'):
     ],
     // Each undoes the other: a route added is deleted again, a route deleted is added back.
     batch: { undo: (p) => ({ op: verb === 'add' ? 'delRoute' : 'addRoute', ...(p as RouteParams) }), ipBatch: true },
+  };
+}
+
+/** A part of a namespace inspection: read-only, one namespace (the host's too), which must exist. */
+function inspectOperation<O extends 'readNeighbours' | 'readRules' | 'readSockets' | 'readFirewall' | 'readSysctls'>(needsIp: 'always' | 'never'): OperationSpec<O> {
+  return {
+    access: 'read',
+    fields: { netns: f.req(f.netnsRef) },
+    needsIp,
+    targets: (p) => [{ kind: 'netns', netns: p.netns }],
   };
 }
 
@@ -462,6 +486,17 @@ export const OPERATIONS: { [O in Op]: OperationSpec<O> } = {
     targets: (p) => [{ kind: 'netns', netns: p.netns }],
   },
   stopCapture: { access: 'read', fields: { capture: f.req(f.captureId) }, needsIp: 'never' },
+  readNeighbours: inspectOperation('always'),
+  readRules: inspectOperation('always'),
+  readSockets: inspectOperation('never'),
+  readFirewall: inspectOperation('never'),
+  readSysctls: inspectOperation('never'),
+  readNetnsFiles: {
+    access: 'read',
+    fields: { netns: f.req(f.netnsName) },
+    needsIp: 'never',
+    targets: (p) => [{ kind: 'netns', netns: p.netns }],
+  },
   installHelper: { access: 'write', fields: {}, needsIp: 'never', needsPasswordStart: true },
   uninstallHelper: { access: 'write', fields: {}, needsIp: 'never', needsPasswordStart: true },
 };

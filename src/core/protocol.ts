@@ -52,7 +52,14 @@ export interface ErrorBody {
 }
 
 /** The rules of the helper's policy, as named in refusals. */
-export type PolicyRule = 'foreign-userns' | 'physical-interface' | 'password-start' | 'local-addresses-only' | 'host-capture';
+export type PolicyRule =
+  | 'foreign-userns'
+  | 'physical-interface'
+  | 'password-start'
+  | 'local-addresses-only'
+  | 'host-capture'
+  // The host's firewall is shown only to root itself (inspection of a namespace's firewall).
+  | 'host-firewall';
 
 export type Response =
   | { id: number; ok: true; result: unknown }

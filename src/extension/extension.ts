@@ -30,6 +30,9 @@ import { NamespaceTerminalProfileProvider, TERMINAL_PROFILE_ID } from './termina
 import { NamespaceDragAndDrop } from './tree/namespaceDragAndDrop';
 import { NamespaceTreeProvider } from './tree/namespaceTreeProvider';
 import { LearnProgress } from './walkthrough/learnProgress';
+import { InspectProvider } from './inspect/inspectProvider';
+import { INSPECT_SCHEME } from './inspect/inspectUri';
+import { SocketStore } from './tree/sockets/socketStore';
 import { TopologyPanel } from './topology/topologyPanel';
 import type { TreeNode } from './tree/nodes';
 
@@ -55,6 +58,10 @@ export function activate(context: vscode.ExtensionContext): NetnsApi {
   const captures = new CaptureManager(client, log, context.globalStorageUri.fsPath);
   context.subscriptions.push(captures);
   treeProvider.setCaptures(captures);
+  // Sockets (the tree's counts and "Listening" rows) are read apart from the snapshot.
+  const sockets = new SocketStore(client, model);
+  treeProvider.setSockets(sockets);
+  const inspectProvider = new InspectProvider({ client, model });
   const learn = new LearnProgress(model);
   const checkMarks = new CheckMarks();
   const reports = new ReportDocuments();
@@ -99,12 +106,15 @@ export function activate(context: vscode.ExtensionContext): NetnsApi {
     router,
     activation,
     model,
+    sockets,
     labFiles,
     labPlans,
     labDiagnostics(labFiles),
     labCodeLens(labFiles),
     labHover(),
     treeProvider,
+    inspectProvider,
+    vscode.workspace.registerTextDocumentContentProvider(INSPECT_SCHEME, inspectProvider),
     learn,
     checkMarks,
     reports,

@@ -13,6 +13,8 @@ import { addVeth, moveLink } from './ops/links';
 import { addNetns, attachNetns } from './ops/namespaces';
 import { setNetnsFile } from './ops/netnsFiles';
 import { ping } from './ops/ping';
+import { readFirewall, readNeighbours, readNetnsFiles, readRules, readSysctls } from './ops/inspect';
+import { readSockets } from './ops/sockets';
 import { processes } from './ops/processes';
 import { hello, listNames, snapshot } from './ops/read';
 
@@ -70,6 +72,12 @@ export const HANDLERS: { [O in Op]: Handler<O> } = {
   batch: (ctx, req, { session }) => batch(ctx, req, (item) => runAdmitted(ctx, item, session)),
   setNetnsFile,
   ping,
+  readNeighbours,
+  readRules,
+  readSockets: (ctx, req) => readSockets(ctx, req),
+  readFirewall,
+  readSysctls,
+  readNetnsFiles: (ctx, req) => readNetnsFiles(ctx, req),
   startCapture: (_ctx, req, { session }) => session.captures.start(req),
   stopCapture: (_ctx, req, { session }) => session.captures.stop(req),
   installHelper: (ctx) => installHelper(ctx),

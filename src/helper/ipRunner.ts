@@ -32,6 +32,15 @@ export interface IpResult {
   ok: boolean;
   stdout: string;
   stderr: string;
+  /** Ended by the time bound, or its output passed the size bound (stdout then holds what came within it). */
+  timedOut?: boolean;
+  truncated?: boolean;
+}
+
+/** Tighter bounds than the default (60 s, 256 MiB) for one run. */
+export interface RunBounds {
+  timeoutMs: number;
+  maxBytes: number;
 }
 
 
@@ -43,7 +52,7 @@ export class IpRunner {
   ) {}
 
   /** `input` is text for ip's stdin (ip -batch -). */
-  run(argv: string[], input?: string): Promise<IpResult> {
+  run(argv: string[], input?: string, bounds?: RunBounds): Promise<IpResult> {
     return slot(async () => {
       const r = await execa(this.path, argv, {
         reject: false,
@@ -51,12 +60,19 @@ export class IpRunner {
         stdin: input === undefined ? 'ignore' : 'pipe',
         env: { LC_ALL: 'C', PATH: '/usr/sbin:/usr/bin:/sbin:/bin' },
         extendEnv: false,
-        timeout: 60_000,
-        maxBuffer: 256 * 1024 * 1024,
+        timeout: bounds?.timeoutMs ?? 60_000,
+        maxBuffer: bounds?.maxBytes ?? 256 * 1024 * 1024,
       });
       const stdout = String(r.stdout ?? '');
       const stderr = String(r.stderr ?? '');
-      return { ok: r.exitCode === 0, stdout, stderr: stderr || (r.exitCode === 0 ? '' : String(r.message)) };
+      const result: IpResult = { ok: r.exitCode === 0, stdout, stderr: stderr || (r.exitCode === 0 ? '' : String(r.message)) };
+      if (r.timedOut) {
+        result.timedOut = true;
+      }
+      if (r.isMaxBuffer) {
+        result.truncated = true;
+      }
+      return result;
     });
   }
 }

@@ -22,7 +22,7 @@ describe('the operation table', () => {
   });
 
   it('says which operations only read', () => {
-    assert.deepEqual(OPS.filter(isReadOnly).sort(), ['hello', 'listNames', 'ping', 'processes', 'snapshot', 'startCapture', 'stopCapture', 'unwatch', 'watch']);
+    assert.deepEqual(OPS.filter(isReadOnly).sort(), ['hello', 'listNames', 'ping', 'processes', 'readFirewall', 'readNeighbours', 'readNetnsFiles', 'readRules', 'readSockets', 'readSysctls', 'snapshot', 'startCapture', 'stopCapture', 'unwatch', 'watch']);
   });
 
   it('gives every write but batch and install its ip command, which quotes for a shell', () => {

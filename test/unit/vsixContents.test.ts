@@ -20,6 +20,8 @@ const ALLOWED = [
   /^README\.md$/,
   /^LICENSE$/,
   /^media\/(e2e\/|walkthrough\/)?[^/]+\.(svg|png)$/,
+  // the grammar and language settings of inspection documents
+  /^syntaxes\/netns-inspect\.[A-Za-z-]+\.json$/,
   /^dist\/(extension|helper|askpass|topology)\.js$/,
   /^dist\/(topology|codicon)\.css$/,
   /^dist\/codicon\.ttf$/,

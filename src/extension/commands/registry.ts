@@ -27,6 +27,7 @@ import { removeAddress } from './interfaces/removeAddress';
 import { revealInterface, revealPeer } from './interfaces/revealInterface';
 import { setInterfaceDown, setInterfaceUp } from './interfaces/setInterfaceState';
 import { pingAddress } from './diagnose/pingAddress';
+import { inspectNamespace, showFirewall, showNamespaceFiles, showNeighbours, showRoutingRules, showSockets, showSysctls } from './inspect/inspectNamespace';
 import { checkConnectivity } from './diagnose/checkConnectivity';
 import { checkVethLinks } from './diagnose/checkVethLinks';
 import { clearCheckMarks } from './diagnose/clearCheckMarks';
@@ -78,6 +79,13 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   'netns.addToBridge': addToBridge,
   'netns.removeFromBridge': removeFromBridge,
   'netns.ping': pingAddress,
+  'netns.inspectNamespace': inspectNamespace,
+  'netns.showSockets': showSockets,
+  'netns.showNeighbours': showNeighbours,
+  'netns.showRoutingRules': showRoutingRules,
+  'netns.showFirewall': showFirewall,
+  'netns.showSysctls': showSysctls,
+  'netns.showNamespaceFiles': showNamespaceFiles,
   'netns.checkConnectivity': checkConnectivity,
   'netns.checkVethLinks': checkVethLinks,
   'netns.clearCheckMarks': clearCheckMarks,

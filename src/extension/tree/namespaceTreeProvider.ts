@@ -22,8 +22,10 @@ import {
   routeKey,
   UnnamedGroupNode,
   UnnamedNamespaceNode,
+  type ListeningNode,
   type ProcessesNode,
   type RoutesNode,
+  SocketNode,
   type TreeNode,
 } from './nodes';
 import type { CaptureManager } from '../capture/captureManager';
@@ -31,6 +33,9 @@ import { captureItem, capturesGroupItem } from './captures/captureItems';
 import type { LabFiles } from '../labs/labFiles';
 import { labFileItem, labsGroupItem } from './labs/labItems';
 import { processesItem, processItem } from './processes/processItems';
+import { isListening, sortSockets } from '../../core/inspect/format';
+import { appendSocketsTooltip, listeningItem, socketItem, socketsDescription } from './sockets/socketItems';
+import type { SocketStore } from './sockets/socketStore';
 import { routeItem, routesItem, routeTooltip } from './routes/routeItems';
 import { unnamedGroupItem, unnamedNamespaceItem } from './unnamed/unnamedItems';
 
@@ -38,6 +43,10 @@ const containerKey = (c: ContainerInfo | undefined) => (c ? `${c.runtime}:${c.id
 
 /** How old a process list may be when a "Processes" node is expanded. */
 const PROCESS_MAX_AGE_MS = 2000;
+/** How old a namespace's sockets may be when its "Listening" node is expanded. */
+const SOCKETS_MAX_AGE_MS = 2000;
+/** How old a namespace's sockets may be when the namespace is expanded. */
+const SOCKETS_ON_EXPAND_MS = 5000;
 
 export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<TreeNode | TreeNode[] | undefined>();
@@ -50,6 +59,8 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
   /** The container each namespace row was last drawn with, to redraw a row whose container changed. */
   private readonly shownContainer = new Map<string, string>();
   private readonly disposables: vscode.Disposable[] = [];
+  /** The sockets of each namespace (see setSockets). */
+  private sockets: SocketStore | undefined;
   /** The window's captures, shown in a group of their own at the top while there are any. */
   private captures: CaptureManager | undefined;
   private readonly capturesGroup = new CapturesGroupNode();
@@ -78,6 +89,12 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
         }
       }),
     );
+  }
+
+  /** Shows each namespace's sockets, read apart from the snapshot (the count and "Listening" rows). */
+  setSockets(store: SocketStore): void {
+    this.sockets = store;
+    this.disposables.push({ dispose: store.onDidChange((list) => this.onSocketsChange(list)).dispose });
   }
 
   /** Shows `manager`'s captures; counts are redrawn at most twice a second. */
@@ -155,6 +172,20 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     }
   }
 
+  /** A namespace's sockets were read again: its row (the count) and its "Listening" group. */
+  private onSocketsChange(list: NetnsRef[]): void {
+    const nodes: TreeNode[] = [];
+    for (const ns of list) {
+      const node = this.namespaceNodes.get(netnsKey(ns));
+      if (node) {
+        nodes.push(node, node.listening);
+      }
+    }
+    if (nodes.length > 0) {
+      this.changed.fire(nodes);
+    }
+  }
+
   private onLabsChange(): void {
     const any = this.labs!.known().length > 0;
     this.changed.fire(any === this.hadLabs && any ? this.labsGroup : undefined);
@@ -204,7 +235,7 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
         const ns = this.model.get(node.netns);
         const container = ns && node.netns !== null ? this.model.processesOf(ns.inode)?.container : undefined;
         this.shownContainer.set(node.id, containerKey(container));
-        return namespaceItem(node, ns, ns ? this.visibleInterfaces(ns).length : 0, container);
+        return namespaceItem(node, ns, ns ? this.visibleInterfaces(ns).length : 0, container, socketsDescription(this.sockets?.get(node.netns)));
       }
       case 'interface':
         return interfaceItem(node, node.ports.length, node.parent instanceof InterfaceNode ? node.parent.name : undefined);
@@ -219,6 +250,10 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
         return routesItem(node, this.model.get(node.parent.netns)?.routes?.length ?? 0);
       case 'route':
         return routeItem(node);
+      case 'listening':
+        return listeningItem(node, this.sockets?.get(node.parent.netns), this.sockets?.error(node.parent.netns));
+      case 'socket':
+        return socketItem(node);
       case 'unnamedGroup':
         return unnamedGroupItem(node, this.unnamedShown().length);
       case 'unnamedNamespace':
@@ -247,7 +282,9 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
   resolveTreeItem(item: vscode.TreeItem, node: TreeNode): vscode.TreeItem {
     if (node.kind === 'namespace') {
       const ns = this.model.get(node.netns);
-      item.tooltip = namespaceTooltip(node, ns, ns ? this.model.processesOf(ns.inode) : undefined);
+      const md = namespaceTooltip(node, ns, ns ? this.model.processesOf(ns.inode) : undefined);
+      appendSocketsTooltip(md, this.sockets?.get(node.netns));
+      item.tooltip = md;
     } else if (node.kind === 'interface') {
       item.tooltip = interfaceTooltip(node);
     } else if (node.kind === 'route') {
@@ -271,6 +308,8 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
         return this.processChildren(node);
       case 'routes':
         return this.routeChildren(node);
+      case 'listening':
+        return this.listeningChildren(node);
       case 'unnamedGroup':
         await this.model.refreshProcesses(PROCESS_MAX_AGE_MS);
         return this.unnamedChildren();
@@ -310,6 +349,8 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
       case 'process':
       case 'routes':
       case 'route':
+      case 'listening':
+      case 'socket':
       case 'unnamedNamespace':
       case 'message':
         return node.parent;
@@ -328,6 +369,8 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     for (const name of this.model.names()) {
       out.push(this.namespaceNode(name));
     }
+    // The sockets (counts, "Listening") come after the rows are drawn, apart from the snapshot.
+    this.sockets?.scheduleBackground();
     const unnamed = this.unnamedShown();
     this.hadUnnamed = unnamed.length > 0;
     if (this.hadUnnamed) {
@@ -428,7 +471,9 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
       // Its processes are known (the user's own, at least); its interfaces only to the helper.
       return [new MessageNode(node, `${node.id}/needsHelper`, vscode.l10n.t('Its interfaces show once the helper runs.'), 'lock'), node.processes];
     }
-    return [...this.interfaceChildren(node), ...(ns.routes ? [node.routes] : []), node.processes];
+    // Opening a namespace reads its sockets again if what is held is not recent (in the background).
+    void this.sockets?.refresh(node.netns, SOCKETS_ON_EXPAND_MS);
+    return [...this.interfaceChildren(node), ...(ns.routes ? [node.routes] : []), ...(this.sockets ? [node.listening] : []), node.processes];
   }
 
   /** One row per route of the main table, in the kernel's order (IPv4, then IPv6). */
@@ -440,6 +485,21 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
       seen.set(key, n + 1);
       return new RouteNode(node, n === 0 ? key : `${key}#${n}`, r);
     });
+  }
+
+  /** The namespace's listening sockets, read again when older than a moment. */
+  private async listeningChildren(node: ListeningNode): Promise<TreeNode[]> {
+    await this.sockets?.refresh(node.parent.netns, SOCKETS_MAX_AGE_MS);
+    const r = this.sockets?.get(node.parent.netns);
+    if (!r) {
+      const error = this.sockets?.error(node.parent.netns);
+      return [new MessageNode(node, `${node.id}/none`, error ?? vscode.l10n.t('Sockets show once the helper runs.'), error ? 'warning' : undefined)];
+    }
+    const list = sortSockets(r.sockets.filter(isListening));
+    if (list.length === 0) {
+      return [new MessageNode(node, `${node.id}/none`, vscode.l10n.t('No listening sockets'))];
+    }
+    return list.map((s) => new SocketNode(node, s));
   }
 
   private async processChildren(node: ProcessesNode): Promise<TreeNode[]> {

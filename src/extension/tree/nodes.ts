@@ -2,6 +2,7 @@
 // refreshes) and knows its parent (so reveal works). Items are built from the model when VS Code
 // asks for them; only an interface node caches its interface as last read.
 
+import type { SocketEntry } from '../../core/inspect/types';
 import type { Uri } from 'vscode';
 import type { Interface, NetnsRef, ProcessInfo, Route } from '../../core/model';
 import { netnsKey } from '../model/netnsKey';
@@ -16,11 +17,36 @@ export class NamespaceNode {
   readonly interfaces = new Map<string, InterfaceNode>();
   readonly processes: ProcessesNode;
   readonly routes: RoutesNode;
+  readonly listening: ListeningNode;
 
   constructor(readonly netns: NetnsRef) {
     this.id = netnsKey(netns);
     this.processes = new ProcessesNode(this);
     this.routes = new RoutesNode(this);
+    this.listening = new ListeningNode(this);
+  }
+}
+
+/** The "Listening" group of a namespace: its TCP listeners and bound UDP sockets. */
+export class ListeningNode {
+  readonly kind = 'listening';
+  readonly id: string;
+
+  constructor(readonly parent: NamespaceNode) {
+    this.id = `${parent.id}/listening`;
+  }
+}
+
+/** One listening socket. */
+export class SocketNode {
+  readonly kind = 'socket';
+  readonly id: string;
+
+  constructor(
+    readonly parent: ListeningNode,
+    readonly socket: SocketEntry,
+  ) {
+    this.id = `${parent.id}/${socket.protocol}${socket.family}:${socket.local}:${socket.localPort}:${socket.inode}`;
   }
 }
 
@@ -175,6 +201,8 @@ export type TreeNode =
   | ProcessNode
   | RoutesNode
   | RouteNode
+  | ListeningNode
+  | SocketNode
   | UnnamedGroupNode
   | UnnamedNamespaceNode
   | MessageNode

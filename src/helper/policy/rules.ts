@@ -109,6 +109,20 @@ export function checkLocalAddress(address: string, local: boolean): void {
   }
 }
 
+/**
+ * The host's own firewall is the administrator's configuration: the helper shows it only to root
+ * itself. The firewall of a namespace in /run/netns is part of managing that namespace.
+ */
+export function checkHostFirewall(ctx: HelperContext): void {
+  if (policyBinds(ctx)) {
+    refuse(
+      'host-firewall',
+      part('The host\'s firewall is the administrator\'s: the helper shows it only when VS Code runs as root.'),
+      part('Read it in a terminal with "sudo nft list ruleset". The firewall of each namespace in /run/netns is shown.'),
+    );
+  }
+}
+
 /** The kinds of host interface a capture may use without the administrator's leave. */
 const CAPTURE_KINDS = new Set(['veth', 'bridge', 'dummy']);
 

@@ -47,7 +47,8 @@ export function forwardingLabel(ns: Namespace | undefined): string | undefined {
 }
 
 /** `container`: the container whose namespace it is (a name a runtime made, such as Podman's netns-<uuid>). */
-export function namespaceItem(node: NamespaceNode, ns: Namespace | undefined, visibleInterfaces: number, container?: ContainerInfo): vscode.TreeItem {
+/** `sockets`: how many sockets it has ("3 sockets"), once they were read. */
+export function namespaceItem(node: NamespaceNode, ns: Namespace | undefined, visibleInterfaces: number, container?: ContainerInfo, sockets?: string): vscode.TreeItem {
   if (ns?.notNamespace) {
     return notNamespaceItem(node, ns.notNamespace);
   }
@@ -67,7 +68,8 @@ export function namespaceItem(node: NamespaceNode, ns: Namespace | undefined, vi
     const count = interfaceCount(visibleInterfaces);
     const base = isRoot ? `${vscode.l10n.t('root namespace')} · ${count}` : container ? `${count} · ${containerLabel(container)}` : count;
     const fwd = forwardingLabel(ns);
-    item.description = fwd ? `${base} · ${fwd}` : base;
+    const withSockets = sockets ? `${base} · ${sockets}` : base;
+    item.description = fwd ? `${withSockets} · ${fwd}` : withSockets;
     item.iconPath = new vscode.ThemeIcon(isRoot ? 'home' : 'symbol-namespace');
   }
   item.accessibilityInformation = {

@@ -102,6 +102,16 @@ export async function run(ctx: E2eContext): Promise<void> {
 
     // A click on r selects its row in the tree.
     const at = async (id: string) => {
+      // Where it is once the view has stopped moving (a fit or a layout may still be animating).
+      const where = async () => JSON.stringify((await drawn(frame)).nodes.find((x) => x.id === id)?.rendered);
+      let before = await where();
+      await waitUntil(`${id} still`, async () => {
+        await ctx.page.waitForTimeout(250);
+        const now = await where();
+        const still = now === before;
+        before = now;
+        return still;
+      });
       const s = await drawn(frame);
       const n = s.nodes.find((x) => x.id === id);
       assert.ok(n, `${id} is drawn`);

@@ -121,11 +121,19 @@ export async function run(ctx: E2eContext): Promise<void> {
       const y = n.kind === 'namespace' && s.nodes.some((x) => x.parent === id) ? n.rendered.y - n.rendered.h / 2 + 6 : n.rendered.y;
       return { x: box.x + n.rendered.x, y: box.y + y };
     };
-    const rAt = await at(`ns:${r}`);
-    await ctx.page.mouse.click(rAt.x, rAt.y);
-    await waitUntil(`${r} selected in the tree`, async () => (await ctx.page.locator(`.part.sidebar .monaco-list-row.selected[aria-label^="Namespace ${r},"]`).count()) > 0);
+    // Clicked again where it is now if the first click found it moving (the layout settles late).
+    const rSelected = async () => (await ctx.page.locator(`.part.sidebar .monaco-list-row.selected[aria-label^="Namespace ${r},"]`).count()) > 0;
+    await waitUntil(`${r} selected in the tree`, async () => {
+      const rAt = await at(`ns:${r}`);
+      await ctx.page.mouse.click(rAt.x, rAt.y);
+      for (let i = 0; i < 10 && !(await rSelected()); i++) {
+        await ctx.page.waitForTimeout(300);
+      }
+      return rSelected();
+    }, 60_000);
 
     // Its context menu is the tree's: the namespace commands, shown by VS Code, run on r.
+    const rAt = await at(`ns:${r}`);
     await ctx.page.mouse.click(rAt.x, rAt.y, { button: 'right' });
     const openTerminal = ctx.page.getByRole('menuitem', { name: 'Open Terminal in Namespace', exact: true });
     await openTerminal.waitFor({ state: 'visible' });

@@ -8,9 +8,9 @@ import * as path from 'node:path';
 /** Where programs are looked for, in this order. */
 export const PROGRAM_DIRS = ['/usr/sbin', '/usr/bin', '/sbin', '/bin', '/usr/local/sbin', '/usr/local/bin'];
 
-/** The first executable regular file called `name` in PROGRAM_DIRS. */
-export function findProgram(name: string): string | undefined {
-  for (const dir of PROGRAM_DIRS) {
+/** The first executable regular file called `name` in `dirs` (PROGRAM_DIRS unless given). */
+export function findProgram(name: string, dirs: readonly string[] = PROGRAM_DIRS): string | undefined {
+  for (const dir of dirs) {
     const p = path.join(dir, name);
     try {
       fs.accessSync(p, fs.constants.X_OK);

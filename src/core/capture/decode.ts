@@ -3,6 +3,7 @@
 // and raw IP frames; ARP; IPv4 and IPv6 (skipping IPv6 extension headers); ICMP and ICMPv6; TCP
 // and UDP. Anything else is named by its type and length.
 
+import { formatBits } from '../validate';
 import type { PcapHeader, PcapRecord } from './pcap';
 
 const hex2 = (n: number) => n.toString(16).padStart(2, '0');
@@ -15,34 +16,13 @@ export function formatIpv4(b: Uint8Array, at: number): string {
   return `${b[at]}.${b[at + 1]}.${b[at + 2]}.${b[at + 3]}`;
 }
 
-/** An IPv6 address in its shortest form (RFC 5952: the longest run of zero groups as "::"). */
+/** An IPv6 address in its shortest form (RFC 5952, as validate.ts writes every address). */
 export function formatIpv6(b: Uint8Array, at: number): string {
-  const groups: number[] = [];
-  for (let i = 0; i < 8; i++) {
-    groups.push((b[at + 2 * i] << 8) | b[at + 2 * i + 1]);
+  let bits = 0n;
+  for (let i = 0; i < 16; i++) {
+    bits = (bits << 8n) | BigInt(b[at + i]);
   }
-  let best = -1;
-  let bestLen = 0;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) {
-      j++;
-    }
-    if (j - i > bestLen && j - i >= 2) {
-      best = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const text = (g: number[]) => g.map((x) => x.toString(16)).join(':');
-  if (best < 0) {
-    return text(groups);
-  }
-  return `${text(groups.slice(0, best))}::${text(groups.slice(best + bestLen))}`;
+  return formatBits(bits, 6);
 }
 
 /** "17:09:39.819508": the record's time of day (local time), as tcpdump prints it. */

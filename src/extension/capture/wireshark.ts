@@ -2,26 +2,12 @@
 // host runs as the user, so this is the user's own Wireshark, run as the user).
 
 import { spawn } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { findProgram } from '../../platform/programs';
 
-/** The wireshark executable on PATH, if any. */
+/** The wireshark executable on PATH, if any (never through a relative PATH entry: it would depend on the current folder). */
 export function findWireshark(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
-    if (!path.isAbsolute(dir)) {
-      continue; // never a relative PATH entry (it would depend on the current folder)
-    }
-    const p = path.join(dir, 'wireshark');
-    try {
-      fs.accessSync(p, fs.constants.X_OK);
-      if (fs.statSync(p).isFile()) {
-        return p;
-      }
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
+  return findProgram('wireshark', (env.PATH ?? '').split(path.delimiter).filter((dir) => path.isAbsolute(dir)));
 }
 
 /** Starts Wireshark on the file, detached from the window. */

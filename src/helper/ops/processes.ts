@@ -69,9 +69,10 @@ function statNs(file: string): { dev: number; ino: number } | undefined {
 /**
  * Up to `max` names of a /proc folder. A folder whose size says it holds more (the kernel gives
  * /proc/PID/fd the number of open descriptors as its size, and /proc/PID/task a link per thread)
- * is read as it comes, so a process with a million descriptors costs `max`; the others in one call.
+ * (or whose size is not given) is read as it comes, so a process with a million descriptors costs
+ * `max`; the others in one call.
  */
-function entries(dir: string, max: number, count: number): string[] {
+export function procEntries(dir: string, max: number, count = Infinity): string[] {
   let d: fs.Dir | undefined;
   try {
     if (count <= max) {
@@ -145,7 +146,7 @@ function scanHolders(pid: string, net: { dev: number; ino: number }, fdCount: nu
   const nsDev = nsfsDevice();
   const ownLink = netnsId(net.ino);
   const fds = new Map<string, number[]>();
-  for (const fd of entries(`/proc/${pid}/fd`, LIMITS.fdsPerProcess, fdCount)) {
+  for (const fd of procEntries(`/proc/${pid}/fd`, LIMITS.fdsPerProcess, fdCount)) {
     const target = readlink(`/proc/${pid}/fd/${fd}`);
     // A namespace file opened through /proc/PID/ns reads net:[INODE]; one opened through a bind
     // mount reads as that mount's path (the mount holds it too), or "/" once the mount is
@@ -160,7 +161,7 @@ function scanHolders(pid: string, net: { dev: number; ino: number }, fdCount: nu
     }
   }
   const threads: Scan['threads'] = [];
-  for (const tid of threadCount > 1 ? entries(taskDir, LIMITS.threadsPerProcess, threadCount) : []) {
+  for (const tid of threadCount > 1 ? procEntries(taskDir, LIMITS.threadsPerProcess, threadCount) : []) {
     const target = tid === pid ? undefined : readlink(`${taskDir}/${tid}/ns/net`);
     if (target === undefined || target === ownLink) {
       continue;

@@ -14,6 +14,7 @@ import { ProtocolError } from '../../core/protocol';
 import type { HelperContext } from '../context';
 import { nsfsDevice } from '../netnsDir';
 import { processView } from '../processView';
+import { procEntries } from './processes';
 import { parsePasswd } from '../pure/passwd';
 import { inetDiagRequest, IPPROTO_TCP, IPPROTO_UDP, NETLINK_SOCK_DIAG, parseInetDiagMsg, SOCK_DIAG_BY_FAMILY, socketInode, stateName, type RawInetSocket } from '../pure/sockDiag';
 import { SysError } from '../reader/libc';
@@ -88,22 +89,6 @@ export async function readSockets(ctx: HelperContext, p: Request<'readSockets'>,
   return { sockets, truncated, processes: owners.processes, processesTruncated: owners.truncated };
 }
 
-/** Up to `max` names of a /proc folder, read as they come (a process may hold a million descriptors). */
-function firstEntries(dir: string, max: number): string[] {
-  let d: fs.Dir | undefined;
-  try {
-    const out: string[] = [];
-    d = fs.opendirSync(dir);
-    for (let e = d.readSync(); e !== null && out.length < max; e = d.readSync()) {
-      out.push(e.name);
-    }
-    return out;
-  } catch {
-    return []; // gone, or not readable
-  } finally {
-    d?.closeSync();
-  }
-}
 
 function readUsers(): Map<number, string> {
   try {
@@ -160,7 +145,7 @@ function findOwners(
     }
     processes++;
     let command: string | undefined;
-    for (const fd of firstEntries(`/proc/${pid}/fd`, limits.fdsPerProcess)) {
+    for (const fd of procEntries(`/proc/${pid}/fd`, limits.fdsPerProcess)) {
       let link: string;
       try {
         link = fs.readlinkSync(`/proc/${pid}/fd/${fd}`);

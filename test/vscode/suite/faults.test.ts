@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { NetnsApi } from '../../../src/extension/api';
 import type { Host } from '../../../src/extension/host';
 import { cleanupOnExit, cleanupPrefix, ip, netnsNames, uniquePrefix } from '../../support/kernel';
-import { childById, netnsApi, ScriptedHost, waitFor } from './extensionFixture';
+import { childById, LIVE_MS, netnsApi, ScriptedHost, waitFor } from './extensionFixture';
 
 const run = <T>(command: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(command, ...args);
 
@@ -47,11 +47,11 @@ describe('faults in the extension', function () {
     assert.equal(now.kind, 'running');
     assert.notEqual(now.kind === 'running' ? now.hello.pid : oldPid, oldPid, 'a new helper');
     assert.ok(netnsNames().includes(`${prefix}k2`));
-    await waitFor(async () => (await childById(api, `ns:${prefix}k2`)) !== undefined, 3000, 'the tree shows it');
+    await waitFor(async () => (await childById(api, `ns:${prefix}k2`)) !== undefined, LIVE_MS, 'the tree shows it');
 
     // Live refresh came back with the new helper: a shell change shows without a refresh.
     ip(['netns', 'add', `${prefix}k3`]);
-    await waitFor(async () => (await childById(api, `ns:${prefix}k3`)) !== undefined, 2000, 'a shell change after the restart');
+    await waitFor(async () => (await childById(api, `ns:${prefix}k3`)) !== undefined, LIVE_MS, 'a shell change after the restart');
   });
 
   it('starts a killed helper again by itself while the view is shown, and live updates resume without a refresh', async () => {
@@ -64,17 +64,17 @@ describe('faults in the extension', function () {
     await waitFor(() => api.client.state.kind === 'running' && api.client.state.hello.pid !== oldPid, 10_000, 'a new helper, with no request or refresh');
     // No command, no refresh: a shell change shows by itself.
     ip(['netns', 'add', `${prefix}k4`]);
-    await waitFor(async () => (await childById(api, `ns:${prefix}k4`)) !== undefined, 3000, 'a shell change after the helper came back');
+    await waitFor(async () => (await childById(api, `ns:${prefix}k4`)) !== undefined, LIVE_MS, 'a shell change after the helper came back');
     assert.deepEqual(host.errors(), []);
   });
 
   it('says a namespace deleted behind the tree no longer exists, and the tree drops it', async () => {
     const gone = `${prefix}gone`;
     ip(['netns', 'add', gone]);
-    await waitFor(async () => (await childById(api, `ns:${gone}`)) !== undefined, 2000, 'the namespace in the tree');
+    await waitFor(async () => (await childById(api, `ns:${gone}`)) !== undefined, LIVE_MS, 'the namespace in the tree');
     ip(['netns', 'delete', gone]);
     await Promise.resolve(run('netns.setInterfaceUp', { netns: gone, name: 'lo' })).catch(() => undefined);
     assert.ok(host.errors().some((m) => m.includes(gone) && /does not exist|no longer exists/.test(m)), JSON.stringify(host.shown));
-    await waitFor(async () => (await childById(api, `ns:${gone}`)) === undefined, 2000, 'the tree drops it');
+    await waitFor(async () => (await childById(api, `ns:${gone}`)) === undefined, LIVE_MS, 'the tree drops it');
   });
 });

@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import type { NetnsApi } from '../../../src/extension/api';
 import { cleanupOnExit, cleanupPrefix, ip, uniquePrefix } from '../../support/kernel';
-import { childById, children, item, netnsApi, netnsInodeOf, sleeper, waitFor } from './extensionFixture';
+import { childById, children, item, LIVE_MS, netnsApi, netnsInodeOf, sleeper, waitFor } from './extensionFixture';
 
 describe('live processes', function () {
   this.timeout(60_000);
@@ -18,7 +18,7 @@ describe('live processes', function () {
     api = await netnsApi();
     assert.ok(api.treeView.visible, 'the view is visible');
     ip(['netns', 'add', ns]);
-    await waitFor(() => api.model.has(ns), 2000, `${ns} in the model`);
+    await waitFor(() => api.model.has(ns), LIVE_MS, `${ns} in the model`);
   });
   after(() => cleanupPrefix(prefix));
 
@@ -31,7 +31,7 @@ describe('live processes', function () {
     await children(api, node); // expanded, as a user looking at its Processes row
     const start = Date.now();
     const pid = await sleeper(ns);
-    const seen = await waitFor(() => pidsIn(inode).includes(pid), 2000, `process ${pid} under ${ns}`);
+    const seen = await waitFor(() => pidsIn(inode).includes(pid), LIVE_MS, `process ${pid} under ${ns}`);
     console.log(`      process ${pid} listed ${Date.now() - start} ms after the start (${seen} ms after it was sleep)`);
     const processes = (await children(api, node)).find((c) => c.kind === 'processes');
     assert.ok(processes);
@@ -39,7 +39,7 @@ describe('live processes', function () {
 
     const end = Date.now();
     process.kill(pid, 'SIGKILL');
-    await waitFor(() => !pidsIn(inode).includes(pid), 2000, `process ${pid} to leave ${ns}`);
+    await waitFor(() => !pidsIn(inode).includes(pid), LIVE_MS, `process ${pid} to leave ${ns}`);
     console.log(`      and dropped ${Date.now() - end} ms after it was killed`);
   });
 
@@ -47,9 +47,9 @@ describe('live processes', function () {
     const pid = await sleeper(undefined);
     const inode = fs.statSync(`/proc/${pid}/ns/net`).ino;
     const start = Date.now();
-    await waitFor(() => api.model.unnamed().some((p) => p.inode === inode), 2000, 'the unnamed namespace');
+    await waitFor(() => api.model.unnamed().some((p) => p.inode === inode), LIVE_MS, 'the unnamed namespace');
     console.log(`      unnamed namespace listed ${Date.now() - start} ms after its process was sleep`);
     process.kill(pid, 'SIGKILL');
-    await waitFor(() => !api.model.unnamed().some((p) => p.inode === inode), 2000, 'the unnamed namespace to go');
+    await waitFor(() => !api.model.unnamed().some((p) => p.inode === inode), LIVE_MS, 'the unnamed namespace to go');
   });
 });

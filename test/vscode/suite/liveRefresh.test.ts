@@ -7,7 +7,7 @@ import type { NetnsApi } from '../../../src/extension/api';
 import type { ModelChange } from '../../../src/extension/model/namespaceStore';
 import type { TreeNode } from '../../../src/extension/tree/nodes';
 import { cleanupOnExit, cleanupPrefix, ip, uniquePrefix } from '../../support/kernel';
-import { childById, netnsApi, waitFor } from './extensionFixture';
+import { childById, LIVE_MS, netnsApi, waitFor } from './extensionFixture';
 
 describe('live refresh', function () {
   this.timeout(60_000);
@@ -30,27 +30,27 @@ describe('live refresh', function () {
     }
   });
 
-  it('shows a namespace added with ip netns add within 1 s', async () => {
+  it('shows a namespace added with ip netns add without a refresh', async () => {
     ip(['netns', 'add', ns1]);
-    const ms = await waitFor(async () => (await childById(api, `ns:${ns1}`)) !== undefined, 1000, `${ns1} in the tree`);
+    const ms = await waitFor(async () => (await childById(api, `ns:${ns1}`)) !== undefined, LIVE_MS, `${ns1} in the tree`);
     console.log(`      ${ns1} appeared after ${ms} ms`);
   });
 
-  it('shows an interface moved in with ip link set netns within 1 s', async () => {
+  it('shows an interface moved in with ip link set netns without a refresh', async () => {
     ip(['netns', 'add', ns2]);
     ip(['link', 'add', 'name', veth, 'type', 'veth', 'peer', 'name', `${veth}p`]);
-    await waitFor(() => api.model.root?.interfaces.some((i) => i.name === veth) ?? false, 1000, `${veth} on the host`);
+    await waitFor(() => api.model.root?.interfaces.some((i) => i.name === veth) ?? false, LIVE_MS, `${veth} on the host`);
     const start = Date.now();
     ip(['link', 'set', 'dev', veth, 'netns', ns1]);
     await waitFor(async () => {
       const n = await childById(api, `ns:${ns1}`);
       return n !== undefined && (await childById(api, `ns:${ns1}/if:${veth}`, n)) !== undefined;
-    }, 1000, `${veth} under ${ns1}`);
+    }, LIVE_MS, `${veth} under ${ns1}`);
     console.log(`      ${veth} appeared in ${ns1} after ${Date.now() - start} ms`);
     assert.equal(api.model.root?.interfaces.some((i) => i.name === veth), false, 'and left the host');
   });
 
-  it('shows an address added with ip addr add within 1 s, refreshing only that namespace', async () => {
+  it('shows an address added with ip addr add without a refresh, reading only that namespace', async () => {
     const changes: { all: boolean; names: boolean; namespaces: (string | null)[] }[] = [];
     const sub = api.model.onDidChange((c) => changes.push(c));
     const fired: (TreeNode | TreeNode[] | undefined)[] = [];
@@ -65,7 +65,7 @@ describe('live refresh', function () {
         // round comes first): wait for both.
         const shown = !!v && v.kind === 'interface' && v.iface.addresses.some((a) => a.address === '10.233.0.1');
         return shown && changes.some((c) => c.namespaces.includes(ns1));
-      }, 1000, 'the address in the tree');
+      }, LIVE_MS, 'the address in the tree');
       console.log(`      address appeared after ${Date.now() - start} ms`);
       assert.ok(changes.every((c) => !c.all), 'no full re-read');
       assert.ok(changes.some((c) => c.namespaces.includes(ns1)));
@@ -77,9 +77,9 @@ describe('live refresh', function () {
     }
   });
 
-  it('drops a namespace deleted with ip netns delete within 1 s', async () => {
+  it('drops a namespace deleted with ip netns delete without a refresh', async () => {
     ip(['netns', 'delete', ns2]);
-    await waitFor(async () => (await childById(api, `ns:${ns2}`)) === undefined, 1000, `${ns2} to leave the tree`);
+    await waitFor(async () => (await childById(api, `ns:${ns2}`)) === undefined, LIVE_MS, `${ns2} to leave the tree`);
   });
 
   it('does not read while the view is hidden, and reads once when it shows again', async () => {

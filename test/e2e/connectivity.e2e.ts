@@ -39,7 +39,7 @@ export async function run(ctx: E2eContext): Promise<void> {
     await wb.expand(nsRow(a));
 
     await wb.contextMenu(nsRow(a), 'Check Connectivity...');
-    await wb.pick('To which address, interface or namespace?', '10.0.2.2');
+    await wb.pick('To which address, interface or namespace?', '10.0.2.2', `(${b})`);
     const note = await wb.notification(/no route back/, 30_000);
     ctx.log(`check: ${note.replace(/\s+/g, ' ')}`);
     assert.match(note, new RegExp(`${escapeRe(b)} has no route back to 10\\.0\\.1\\.2: add a route via 10\\.0\\.2\\.1 or a default route`));

@@ -61,7 +61,7 @@ export async function run(ctx: E2eContext): Promise<void> {
     await wb.clearNotifications();
     await wb.runCommand('Netns: Ping from Namespace...');
     await wb.pick('Ping from which namespace?', a);
-    await wb.pick('Address to ping', '10.0.2.2');
+    await wb.pick('Address to ping', '10.0.2.2', `(${b})`);
     const note = await wb.notification(/replies/);
     ctx.log(`ping: ${note.replace(/\s+/g, ' ')}`);
     assert.match(note, /3 of 3 replies/);

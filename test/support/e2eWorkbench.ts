@@ -76,9 +76,13 @@ export class Workbench {
     await this.rest();
   }
 
-  /** A QuickPick row whose label is `label` (the aria-label adds ", description"). */
-  quickPickRow(label: string): Locator {
-    return this.quickInput.getByRole('option', { name: new RegExp(`^${escapeRe(label)}(,|$)`) });
+  /**
+   * A QuickPick row whose label is `label` (the aria-label adds ", description"), and whose
+   * description holds `within` when given: another namespace of the machine may have the same address.
+   */
+  quickPickRow(label: string, within?: string): Locator {
+    const rest = within === undefined ? '(,|$)' : `, .*${escapeRe(within)}`;
+    return this.quickInput.getByRole('option', { name: new RegExp(`^${escapeRe(label)}${rest}`) });
   }
 
   /** Waits until the open quick input shows `text` (title, prompt, placeholder or message). */
@@ -90,10 +94,10 @@ export class Workbench {
    * Picks the row labelled `label` in the QuickPick that shows `expect`, typing the label first
    * as a user would: the list draws only the rows in view, and it may be long.
    */
-  async pick(expect: string, label: string): Promise<void> {
+  async pick(expect: string, label: string, within?: string): Promise<void> {
     await this.waitForQuickInput(expect);
     await this.quickInputBox.fill(label);
-    await this.quickPickRow(label).click();
+    await this.quickPickRow(label, within).click();
     await this.rest();
   }
 

@@ -15,6 +15,12 @@ export const MSG_DONTWAIT = 0x40;
 export const SOL_SOCKET = 1;
 export const SO_RCVBUF = 8;
 export const SO_RCVBUFFORCE = 33;
+/** getsockopt: the 64-bit cookie of the socket's network namespace (Linux 5.14+), never reused. */
+export const SO_NETNS_COOKIE = 71;
+export const MSG_TRUNC = 0x20;
+export const SOL_NETLINK = 270;
+/** setsockopt: dump requests are checked strictly and may filter (Linux 4.20+). */
+export const NETLINK_GET_STRICT_CHK = 12;
 export const EPOLL_CLOEXEC = 0o2000000;
 export const EPOLL_CTL_ADD = 1;
 export const EPOLL_CTL_DEL = 2;
@@ -43,6 +49,9 @@ export interface Libc {
   bind: Fn<[fd: number, addr: Buffer, len: number], number>;
   send: Fn<[fd: number, buf: Buffer, len: number, flags: number], number>;
   recv: Fn<[fd: number, buf: Buffer, len: number, flags: number], number>;
+  /** recvmmsg with msgvec an array of struct mmsghdr and no timeout. */
+  recvmmsg: Fn<[fd: number, msgvec: Buffer, vlen: number, flags: number, timeout: null], number>;
+  getsockopt: Fn<[fd: number, level: number, name: number, val: Buffer, len: Buffer], number>;
   close: Fn<[fd: number], number>;
   setsockopt: Fn<[fd: number, level: number, name: number, val: Buffer, len: number], number>;
   epoll_create1: Fn<[flags: number], number>;
@@ -55,6 +64,8 @@ export interface Libc {
   ioctl: Fn<[fd: number, request: number], number>;
   errno(): number;
   strerror(errno: number): string;
+  /** The native address of a Buffer's bytes (they do not move while the Buffer lives). */
+  address(buf: Buffer): bigint;
 }
 
 /** A failed system call, with errno. */
@@ -98,6 +109,8 @@ export function loadLibc(): Libc {
     bind: f('int bind(int fd, const void *addr, uint32_t len)'),
     send: f('intptr_t send(int fd, const void *buf, size_t len, int flags)'),
     recv: f('intptr_t recv(int fd, void *buf, size_t len, int flags)'),
+    recvmmsg: f('int recvmmsg(int fd, void *msgvec, unsigned int vlen, int flags, void *timeout)'),
+    getsockopt: f('int getsockopt(int fd, int level, int name, void *val, void *len)'),
     close: f('int close(int fd)'),
     setsockopt: f('int setsockopt(int fd, int level, int name, const void *val, uint32_t len)'),
     epoll_create1: f('int epoll_create1(int flags)'),
@@ -108,6 +121,7 @@ export function loadLibc(): Libc {
     write: f('intptr_t write(int fd, const void *buf, size_t len)'),
     ioctl: f('int ioctl(int fd, unsigned long request)'),
     errno: () => koffi.errno(),
+    address: (buf: Buffer) => koffi.address(buf),
     strerror: (n: number) => strerror(n) ?? `errno ${n}`,
   } as Libc;
   cached = libc;
@@ -199,6 +213,20 @@ export class HomeNetns {
       throw new SysError('socket', errno, this.libc.strerror(errno));
     }
     return fd;
+  }
+
+  /**
+   * Moves the calling thread into the namespace behind nsFd, without coming back: a caller that
+   * opens sockets in many namespaces in a row enters each in turn and calls leave() once, in a
+   * finally. Throws when setns fails (the thread is then where it was).
+   */
+  enter(nsFd: number): void {
+    check(this.libc, 'setns', this.libc.setns(nsFd, CLONE_NEWNET));
+  }
+
+  /** Back to the home namespace after enter() (the process exits when even that fails). */
+  leave(): void {
+    this.restore();
   }
 
   private restore(): void {

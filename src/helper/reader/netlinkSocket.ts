@@ -1,6 +1,12 @@
-// A NETLINK_ROUTE socket used for requests and dumps. Requests and the receive buffer are reused
+// A NETLINK_ROUTE socket used for requests and dumps. Requests and the receive area are reused
 // across sockets: the reader is synchronous, so only one exchange is in flight at a time.
+//
+// Every datagram the kernel queues (a dump chunk, the dump's NLMSG_DONE, each answer) takes one
+// receive call with recv(); recvmmsg takes all that is queued at once. Reading a dump chunk makes
+// the kernel queue the next one before the call returns, so a small dump (a namespace's links)
+// comes back whole, NLMSG_DONE included, in one recvmmsg.
 
+import * as os from 'node:os';
 import {
   NLMSG_DONE,
   NLMSG_ERROR,
@@ -12,62 +18,152 @@ import {
   splitMessages,
   type NlMessage,
 } from '../pure/rtnetlink';
-import { check, MSG_DONTWAIT, SysError, type Libc } from './libc';
+import { check, MSG_DONTWAIT, MSG_TRUNC, SysError, type Libc } from './libc';
 
 /** Big enough for the kernel's largest dump chunk (32 kB) and any single answer. */
-const RECV_SIZE = 64 * 1024;
+const SLOT_SIZE = 64 * 1024;
+/** Datagrams one recvmmsg may return. */
+const SLOTS = 8;
 /** A dump the kernel marks as interrupted by a concurrent change is restarted this many times. */
 const DUMP_RETRIES = 3;
 
-let shared: Buffer | undefined;
+/** struct mmsghdr and struct iovec on 64-bit little-endian Linux (x86-64, arm64, riscv64...). */
+const MMSG_SIZE = 64;
+const MMSG_IOV = 16;
+const MMSG_IOVLEN = 24;
+const MMSG_FLAGS = 48;
+const MMSG_LEN = 56;
+const IOV_SIZE = 16;
+
+/** The receive buffers, and the mmsghdr vector pointing into them where recvmmsg can be used. */
+interface RecvArea {
+  data: Buffer;
+  vec?: Buffer;
+  iov?: Buffer;
+}
+
+let area: RecvArea | undefined;
 let seqCounter = 1;
 
+function recvArea(libc: Libc): RecvArea {
+  if (area) {
+    return area;
+  }
+  const lp64le = os.endianness() === 'LE' && ['x64', 'arm64', 'riscv64', 'loong64'].includes(process.arch);
+  if (!lp64le) {
+    return (area = { data: Buffer.alloc(SLOT_SIZE) });
+  }
+  const data = Buffer.alloc(SLOTS * SLOT_SIZE);
+  const iov = Buffer.alloc(SLOTS * IOV_SIZE);
+  const vec = Buffer.alloc(SLOTS * MMSG_SIZE);
+  const dataAt = libc.address(data);
+  const iovAt = libc.address(iov);
+  for (let i = 0; i < SLOTS; i++) {
+    iov.writeBigUInt64LE(dataAt + BigInt(i * SLOT_SIZE), i * IOV_SIZE);
+    iov.writeBigUInt64LE(BigInt(SLOT_SIZE), i * IOV_SIZE + 8);
+    vec.writeBigUInt64LE(iovAt + BigInt(i * IOV_SIZE), i * MMSG_SIZE + MMSG_IOV);
+    vec.writeBigUInt64LE(1n, i * MMSG_SIZE + MMSG_IOVLEN);
+  }
+  // The Buffers are kept here for good: the addresses written above stay valid.
+  return (area = { data, vec, iov });
+}
+
+function nextSeq(): number {
+  const seq = seqCounter++;
+  if (seqCounter > 0x7fffffff) {
+    seqCounter = 1;
+  }
+  return seq;
+}
+
+/**
+ * Requests sent in one datagram: single requests (answered while the kernel reads the datagram,
+ * in order) and a dump last. Only one dump may run on a socket at a time, so there is at most one.
+ */
+export class RequestBatch {
+  readonly buf: Buffer;
+  private readonly offsets: number[] = [];
+
+  constructor(
+    singles: Buffer[],
+    readonly dumpReq: Buffer,
+  ) {
+    let off = 0;
+    for (const r of [...singles, dumpReq]) {
+      this.offsets.push(off);
+      off += r.length;
+    }
+    this.buf = Buffer.concat([...singles, dumpReq]);
+    this.dumpReq = this.buf.subarray(this.offsets[this.offsets.length - 1]);
+  }
+
+  get singles(): number {
+    return this.offsets.length - 1;
+  }
+
+  /** New sequence numbers for every request: the singles' in order, the dump's last. */
+  number(): number[] {
+    return this.offsets.map((off) => {
+      const seq = nextSeq();
+      this.buf.writeUInt32LE(seq, off + 8);
+      return seq;
+    });
+  }
+}
+
 export class NetlinkSocket {
-  private readonly buf: Buffer;
+  private readonly area: RecvArea;
 
   constructor(
     private readonly libc: Libc,
     readonly fd: number,
   ) {
-    this.buf = shared ??= Buffer.alloc(RECV_SIZE);
+    this.area = recvArea(libc);
   }
 
   /**
    * Sends a dump request and calls onMessage for each answer until NLMSG_DONE. The kernel queues
-   * each chunk before the previous one is read, so every recv finds data: MSG_DONTWAIT turns a
+   * each chunk before the previous one is read, so every receive finds data: MSG_DONTWAIT turns a
    * protocol surprise into an error instead of a hang.
    */
   dump(req: Buffer, onMessage: (buf: Buffer, m: NlMessage) => void, onRestart?: () => void): void {
     for (let attempt = 0; ; attempt++) {
-      const seq = this.sendRequest(req);
-      let interrupted = false;
-      let done = false;
-      while (!done) {
-        const n = this.recvOnce();
-        for (const m of splitMessages(this.buf, n)) {
-          if (m.seq !== seq) {
-            continue; // a late answer to an earlier request
-          }
-          if (m.flags & NLM_F_DUMP_INTR) {
-            interrupted = true;
-          }
-          if (m.type === NLMSG_DONE) {
-            done = true;
-            break;
-          }
-          if (m.type === NLMSG_ERROR) {
-            const errno = parseErrorMessage(this.buf, m);
-            throw new SysError('netlink dump', errno, this.libc.strerror(errno));
-          }
-          if (m.type !== NLMSG_NOOP && m.type !== NLMSG_OVERRUN) {
-            onMessage(this.buf, m);
-          }
-        }
-      }
-      if (!interrupted || attempt + 1 >= DUMP_RETRIES) {
+      const seq = nextSeq();
+      setSeq(req, seq);
+      this.send(req);
+      if (!this.receiveDump(seq, onMessage) || attempt + 1 >= DUMP_RETRIES) {
         return;
       }
       onRestart?.();
+    }
+  }
+
+  /**
+   * Sends the batch's requests in one datagram and passes each single answer (an NLMSG_ERROR one
+   * included, for the caller to judge) to onAnswer with its position, and the dump's messages to
+   * onMessage, as dump() does.
+   */
+  batch(b: RequestBatch, onAnswer: (i: number, buf: Buffer, m: NlMessage) => void, onMessage: (buf: Buffer, m: NlMessage) => void, onRestart?: () => void): void {
+    const seqs = b.number();
+    const dumpSeq = seqs[b.singles];
+    const answered = new Array<boolean>(b.singles).fill(false);
+    let left = b.singles;
+    this.send(b.buf);
+    const interrupted = this.receiveDump(dumpSeq, onMessage, (buf, m) => {
+      const i = seqs.indexOf(m.seq);
+      if (i >= 0 && i < b.singles && !answered[i]) {
+        answered[i] = true;
+        left--;
+        onAnswer(i, buf, m);
+      }
+    });
+    // The single answers are queued before the dump's first chunk: all are in by now.
+    if (left > 0) {
+      throw new SysError('netlink request', 0, `${left} of ${b.singles} requests got no answer`);
+    }
+    if (interrupted) {
+      onRestart?.();
+      this.dump(b.dumpReq, onMessage, onRestart);
     }
   }
 
@@ -76,18 +172,21 @@ export class NetlinkSocket {
    * The answer's bytes are only valid during the callback.
    */
   request<T>(req: Buffer, onAnswer: (buf: Buffer, m: NlMessage) => T): T {
-    const seq = this.sendRequest(req);
+    const seq = nextSeq();
+    setSeq(req, seq);
+    this.send(req);
     for (;;) {
-      const n = this.recvOnce();
-      for (const m of splitMessages(this.buf, n)) {
-        if (m.seq !== seq) {
-          continue;
+      for (const buf of this.receive()) {
+        for (const m of splitMessages(buf)) {
+          if (m.seq !== seq) {
+            continue;
+          }
+          if (m.type === NLMSG_ERROR) {
+            const errno = parseErrorMessage(buf, m);
+            throw new SysError('netlink request', errno, this.libc.strerror(errno));
+          }
+          return onAnswer(buf, m);
         }
-        if (m.type === NLMSG_ERROR) {
-          const errno = parseErrorMessage(this.buf, m);
-          throw new SysError('netlink request', errno, this.libc.strerror(errno));
-        }
-        return onAnswer(this.buf, m);
       }
     }
   }
@@ -96,20 +195,56 @@ export class NetlinkSocket {
     this.libc.close(this.fd);
   }
 
-  private sendRequest(req: Buffer): number {
-    const seq = seqCounter++;
-    if (seqCounter > 0x7fffffff) {
-      seqCounter = 1;
+  /** Receives until the dump `seq` is done; true when the kernel marked it interrupted. */
+  private receiveDump(seq: number, onMessage: (buf: Buffer, m: NlMessage) => void, onOther?: (buf: Buffer, m: NlMessage) => void): boolean {
+    let interrupted = false;
+    for (;;) {
+      for (const buf of this.receive()) {
+        for (const m of splitMessages(buf)) {
+          if (m.seq !== seq) {
+            onOther?.(buf, m); // an answer to a single request, or a late one to an earlier request
+            continue;
+          }
+          if (m.flags & NLM_F_DUMP_INTR) {
+            interrupted = true;
+          }
+          if (m.type === NLMSG_DONE) {
+            return interrupted;
+          }
+          if (m.type === NLMSG_ERROR) {
+            const errno = parseErrorMessage(buf, m);
+            throw new SysError('netlink dump', errno, this.libc.strerror(errno));
+          }
+          if (m.type !== NLMSG_NOOP && m.type !== NLMSG_OVERRUN) {
+            onMessage(buf, m);
+          }
+        }
+      }
     }
-    setSeq(req, seq);
+  }
+
+  private send(req: Buffer): void {
     const n = check(this.libc, 'send', this.libc.send(this.fd, req, req.length, 0));
     if (n !== req.length) {
       throw new SysError('send', 0, `short write (${n} of ${req.length} bytes)`);
     }
-    return seq;
   }
 
-  private recvOnce(): number {
-    return check(this.libc, 'recv', this.libc.recv(this.fd, this.buf, this.buf.length, MSG_DONTWAIT));
+  /** The datagrams queued now (at least one): each a view valid until the next receive. */
+  private receive(): Buffer[] {
+    const { data, vec } = this.area;
+    if (!vec) {
+      const n = check(this.libc, 'recv', this.libc.recv(this.fd, data, data.length, MSG_DONTWAIT));
+      return [data.subarray(0, n)];
+    }
+    const k = check(this.libc, 'recvmmsg', this.libc.recvmmsg(this.fd, vec, SLOTS, MSG_DONTWAIT, null));
+    const out: Buffer[] = new Array(k);
+    for (let i = 0; i < k; i++) {
+      if (vec.readInt32LE(i * MMSG_SIZE + MMSG_FLAGS) & MSG_TRUNC) {
+        throw new SysError('recvmmsg', 0, `a netlink message was larger than ${SLOT_SIZE} bytes`);
+      }
+      out[i] = data.subarray(i * SLOT_SIZE, i * SLOT_SIZE + vec.readUInt32LE(i * MMSG_SIZE + MMSG_LEN));
+    }
+    return out;
   }
 }

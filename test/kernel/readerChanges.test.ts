@@ -48,10 +48,20 @@ function readTwice(names = NS): { warm: Namespace[]; fresh: Namespace[] } {
       fresh.map((n) => [n.name, n.inode, n.nsid]),
       'and gives the same inodes and nsids',
     );
+    // Everything else too (the host's own interfaces change with others' work: only ours there).
+    assert.deepStrictEqual(warm.slice(1), fresh.slice(1), 'and reads the same namespaces');
     return { warm, fresh };
   } finally {
     reader.dispose();
   }
+}
+
+/** The kept reader's view of one namespace, checked against a fresh reader's. */
+function readOne(name: string): Namespace {
+  const { warm } = readTwice();
+  const ns = warm.find((n) => n.name === name);
+  assert.ok(ns);
+  return ns;
 }
 
 /** A deleted namespace takes its veths along a little later (the kernel cleans up in the background). */
@@ -173,6 +183,41 @@ describe('netlink reader across reads while the kernel changes', () => {
     } finally {
       sleeper.kill('SIGKILL');
     }
+  });
+
+  it('sees addresses, routes, link state, forwarding, mtu and names changed between reads', () => {
+    ip(['link', 'add', 'x', 'netns', A, 'type', 'veth', 'peer', 'name', 'y', 'netns', B]);
+    let a = readOne(A);
+    assert.deepEqual(a.interfaces.find((i) => i.name === 'x')?.addresses, []);
+    ip(['-n', A, 'address', 'add', '10.77.0.1/30', 'dev', 'x']);
+    ip(['-n', A, 'link', 'set', 'x', 'up']);
+    ip(['-n', A, 'link', 'set', 'lo', 'up']);
+    a = readOne(A);
+    const x = () => a.interfaces.find((i) => i.name === 'x');
+    assert.deepEqual(
+      x()?.addresses.filter((ad) => ad.family === 4),
+      [{ family: 4, address: '10.77.0.1', prefixLen: 30, scope: 'global' }],
+    );
+    assert.ok(x()?.flags.includes('UP'));
+    ip(['-n', A, 'route', 'add', '10.88.0.0/16', 'via', '10.77.0.2']);
+    ip(['netns', 'exec', A, 'sysctl', '-qw', 'net.ipv4.ip_forward=1']);
+    ip(['-n', A, 'link', 'set', 'x', 'mtu', '1400']);
+    a = readOne(A);
+    assert.ok(a.routes?.some((r) => r.destination === '10.88.0.0/16' && r.gateway === '10.77.0.2'));
+    assert.equal(a.forwarding?.ipv4, true);
+    assert.equal(x()?.mtu, 1400);
+    ip(['-n', A, 'address', 'delete', '10.77.0.1/30', 'dev', 'x']);
+    ip(['-n', A, 'link', 'set', 'x', 'down']);
+    ip(['-n', A, 'link', 'set', 'x', 'name', 'z']);
+    ip(['netns', 'exec', A, 'sysctl', '-qw', 'net.ipv4.ip_forward=0']);
+    a = readOne(A);
+    assert.equal(x(), undefined);
+    const z = a.interfaces.find((i) => i.name === 'z');
+    assert.deepEqual(z?.addresses.filter((ad) => ad.family === 4), []);
+    assert.ok(!z?.flags.includes('UP'));
+    assert.equal(a.forwarding?.ipv4, false);
+    assert.ok(!a.routes?.some((r) => r.destination === '10.88.0.0/16'));
+    assert.deepEqual(peers([a])[`${A}/z`], at(B, 'y'));
   });
 
   it('gives the nsid the root namespace gives a namespace between two reads', () => {

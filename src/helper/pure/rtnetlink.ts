@@ -40,6 +40,8 @@ export const RTMGRP_IPV4_IFADDR = 0x10;
 export const RTMGRP_IPV6_IFADDR = 0x100;
 export const RTMGRP_IPV4_ROUTE = 0x40;
 export const RTMGRP_IPV6_ROUTE = 0x400;
+/** RTNLGRP_NSID (28): RTM_NEWNSID / RTM_DELNSID when the socket's namespace gives or drops an nsid. */
+export const RTMGRP_NSID = 1 << (28 - 1);
 
 export const AF_UNSPEC = 0;
 export const AF_INET = 2;

@@ -27,22 +27,44 @@ import {
   RTM_NEWADDR,
   RTM_NEWLINK,
   RTM_NEWNSID,
+  RTMGRP_NSID,
   RTM_NEWROUTE,
   type RawAddr,
   type RawLink,
   type NlMessage,
   type RawRoute,
+  splitMessages,
 } from '../pure/rtnetlink';
 import { netconfAllRequest, parseNetconfForwarding, parseNetemQdisc, qdiscDumpRequest, RTM_NEWNETCONF, RTM_NEWQDISC } from '../pure/tcNetlink';
 import { listNetnsNames, netnsInode, netnsPath, notNamespaceKind, rootNetnsPath } from '../netnsDir';
 import { processNetnsInodes } from '../procNetns';
 import { AF_NETLINK, HomeNetns, SysError, loadLibc, NETLINK_ROUTE, openNetnsFile, NETLINK_GET_STRICT_CHK, SO_NETNS_COOKIE, SOCK_CLOEXEC, SOCK_RAW, SOL_NETLINK, SOL_SOCKET, check, type Libc } from './libc';
-import { NetlinkSocket, RequestBatch } from './netlinkSocket';
+import { Capture, NetlinkSocket, RequestBatch } from './netlinkSocket';
 import { NsidKnowledge } from './nsidKnowledge';
 import type { ReadOptions, Reader } from './types';
 
 /** Byte offset of the NETNSA_FD value in nsidByFdRequest(): nlmsghdr, rtgenmsg, attr header. */
 const NSID_FD_OFFSET = 16 + 4 + 4;
+
+/**
+ * Fixed sequence numbers of a namespace's requests on its own fresh socket (nothing else is
+ * ever sent there, so no answer can be mistaken for another's), which make an unchanged
+ * namespace's answers equal byte for byte from one read to the next.
+ */
+const SEQ_NETCONF4 = 1;
+const SEQ_NETCONF6 = 2;
+const SEQ_LINKS = 3;
+const SEQ_ADDRS = 4;
+const SEQ_MAIN_ROUTES = 5;
+const SEQ_ROUTES = 6;
+
+/** What a namespace's answers say, before it becomes the model (shared by reads: never changed). */
+interface RawContents {
+  links: RawLink[];
+  addrs: RawAddr[];
+  routes: RawRoute[];
+  forwarding: { ipv4: boolean; ipv6: boolean };
+}
 
 /** One namespace being read: its entry, and the fd/socket kept for settling veth peers. */
 interface Handle {
@@ -70,12 +92,27 @@ export class NetlinkReader implements Reader {
   private readonly nsidReq = nsidByFdRequest(0);
   private readonly nsidDumpReq = nsidDumpRequest();
   private readonly qdiscReq = qdiscDumpRequest();
+  /** The requests with fixed sequence numbers: the forwarding switches ride with the link dump. */
+  private readonly fixed = {
+    first: Buffer.concat([netconfAllRequest(4, SEQ_NETCONF4), netconfAllRequest(6, SEQ_NETCONF6), linkDumpRequest(SEQ_LINKS)]),
+    addrs: addrDumpRequest(SEQ_ADDRS),
+    mainRoutes: mainRouteDumpRequest(SEQ_MAIN_ROUTES),
+    routes: routeDumpRequest(SEQ_ROUTES),
+  };
+  private readonly capture = new Capture();
+  /** Each namespace's answers at its last read and what they said: equal answers are not parsed again. */
+  private readonly parsed = new Map<string, { bytes: Buffer; raw: RawContents }>();
+  private readonly parsedNow = new Set<string>();
   /** The two forwarding switches (RTM_GETNETCONF of "all") and the link dump, in one datagram. */
   private readonly firstBatch = new RequestBatch([netconfAllRequest(4), netconfAllRequest(6)], this.linkReq);
   private readonly cookieBuf = Buffer.alloc(8);
   private readonly cookieLen = Buffer.alloc(4);
   /** What nsids name, from earlier reads. */
   private readonly known = new NsidKnowledge();
+  /** Hears the root namespace give nsids (undefined before the first read, null where it cannot). */
+  private nsidEvents?: NetlinkSocket | null;
+  /** Set once the root namespace is seen giving nsids: then every namespace's cookie is read. */
+  private cookiesForAll = false;
   /** How many namespaces may keep their fd and socket open during a read (two fds each). */
   private readonly keepOpen = fdBudget();
 
@@ -97,6 +134,7 @@ export class NetlinkReader implements Reader {
   /** The whole read runs synchronously: the thread never yields while inside another namespace. */
   readSync(options: ReadOptions): Namespace[] {
     const names = options.names ?? listNetnsNames();
+    const nsidsChanged = this.rootNsidsChanged();
     const root = this.socket(this.home.fd, false);
     const handles: Handle[] = [];
     try {
@@ -109,8 +147,9 @@ export class NetlinkReader implements Reader {
         isRoot: true,
         interfaces: [],
       };
+      this.parsedNow.clear();
       if (options.includeRoot) {
-        Object.assign(rootNs, this.contents(root));
+        Object.assign(rootNs, this.contents(root, ''));
         result.push(rootNs);
         handles.push({ ns: rootNs, fd: this.home.fd, sock: root, borrowed: true, cookie: this.cookieOf(root) });
       }
@@ -127,7 +166,8 @@ export class NetlinkReader implements Reader {
           this.home.leave();
         }
       }
-      this.rootNsids(root, handles);
+      this.forgetParsed(options.names === undefined);
+      this.rootNsids(root, handles, nsidsChanged);
       this.matchPeers(handles, options.names === undefined);
       this.placeUnnamedPeers(handles);
       return result;
@@ -140,6 +180,8 @@ export class NetlinkReader implements Reader {
   }
 
   dispose(): void {
+    this.nsidEvents?.close();
+    this.nsidEvents = null;
     this.home.dispose();
   }
 
@@ -168,8 +210,8 @@ export class NetlinkReader implements Reader {
       this.home.enter(h.fd);
       onEntered();
       h.sock = new NetlinkSocket(this.libc, check(this.libc, 'socket', this.libc.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE)));
-      Object.assign(ns, this.contents(h.sock));
-      if (ns.interfaces.some(isRemoteVeth)) {
+      Object.assign(ns, this.contents(h.sock, name));
+      if (this.cookiesForAll || ns.interfaces.some(isRemoteVeth)) {
         h.cookie = this.cookieOf(h.sock);
       }
     } catch (e) {
@@ -199,10 +241,116 @@ export class NetlinkReader implements Reader {
   }
 
   /**
-   * Links, addresses, routes of every table and the forwarding switches: three dumps, the switches'
-   * requests riding in the link dump's datagram.
+   * Links, addresses, the main table's routes and the forwarding switches: three dumps, the
+   * switches' requests riding in the link dump's datagram. The answers are captured whole and
+   * parsed only when they differ from the namespace's last ones (`key` names it: '' the root).
    */
-  private contents(sock: NetlinkSocket): Pick<Namespace, 'interfaces' | 'routes' | 'forwarding'> {
+  private contents(sock: NetlinkSocket, key: string): Pick<Namespace, 'interfaces' | 'routes' | 'forwarding'> {
+    const cap = this.capture;
+    cap.reset();
+    let interrupted = sock.capture(this.fixed.first, SEQ_LINKS, cap);
+    interrupted = sock.capture(this.fixed.addrs, SEQ_ADDRS, cap) || interrupted;
+    interrupted = this.captureRoutes(sock, cap) || interrupted;
+    if (interrupted) {
+      return this.contentsSlow(sock); // changed while dumped: dumped again until it holds still
+    }
+    this.parsedNow.add(key);
+    const raw = this.parsedOf(key, cap.bytes);
+    const interfaces = buildInterfaces(raw.links, raw.addrs);
+    if (raw.links.some((l) => l.qdisc === 'netem')) {
+      this.addNetem(sock, interfaces);
+    }
+    const names = new Map(interfaces.map((i) => [i.ifindex, i.name]));
+    return { interfaces, routes: buildRoutes(raw.routes, (i) => names.get(i)), forwarding: { ...raw.forwarding } };
+  }
+
+  /** The main table's routes into the capture: filtered by the kernel where it can (see dumpRoutes). */
+  private captureRoutes(sock: NetlinkSocket, cap: Capture): boolean {
+    if (this.filterRoutes) {
+      if (this.libc.setsockopt(sock.fd, SOL_NETLINK, NETLINK_GET_STRICT_CHK, this.one, 4) === 0) {
+        const mark = cap.bytes.length;
+        try {
+          return sock.capture(this.fixed.mainRoutes, SEQ_MAIN_ROUTES, cap);
+        } catch (e) {
+          if (!(e instanceof SysError) || e.call !== 'netlink dump') {
+            throw e;
+          }
+        }
+        cap.truncate(mark);
+        this.one.writeUInt32LE(0);
+        this.libc.setsockopt(sock.fd, SOL_NETLINK, NETLINK_GET_STRICT_CHK, this.one, 4);
+        this.one.writeUInt32LE(1);
+      }
+      this.filterRoutes = false;
+    }
+    return sock.capture(this.fixed.routes, SEQ_ROUTES, cap);
+  }
+
+  /** What the captured answers say: the last read's when they are the same bytes. */
+  private parsedOf(key: string, bytes: Buffer): RawContents {
+    const last = this.parsed.get(key);
+    if (last && last.bytes.equals(bytes)) {
+      return last.raw;
+    }
+    const raw: RawContents = { links: [], addrs: [], routes: [], forwarding: { ipv4: false, ipv6: false } };
+    for (const m of splitMessages(bytes)) {
+      switch (m.seq) {
+        case SEQ_NETCONF4:
+        case SEQ_NETCONF6:
+          // A family the namespace does not have (IPv6 disabled) answers with an error: off.
+          if (m.type === RTM_NEWNETCONF) {
+            try {
+              raw.forwarding[m.seq === SEQ_NETCONF4 ? 'ipv4' : 'ipv6'] = parseNetconfForwarding(bytes, m) ?? false;
+            } catch {
+              // unreadable: shown as off
+            }
+          }
+          break;
+        case SEQ_LINKS:
+          if (m.type === RTM_NEWLINK) {
+            raw.links.push(parseLink(bytes, m));
+          }
+          break;
+        case SEQ_ADDRS:
+          if (m.type === RTM_NEWADDR) {
+            const a = parseAddr(bytes, m);
+            if (a) {
+              raw.addrs.push(a);
+            }
+          }
+          break;
+        case SEQ_MAIN_ROUTES:
+        case SEQ_ROUTES:
+          if (m.type === RTM_NEWROUTE) {
+            const r = parseRoute(bytes, m);
+            if (r) {
+              raw.routes.push(r);
+            }
+          }
+          break;
+      }
+    }
+    this.parsed.set(key, { bytes: Buffer.from(bytes), raw });
+    return raw;
+  }
+
+  /** Forgets the answers of namespaces this read did not see, as NsidKnowledge.prune does. */
+  private forgetParsed(complete: boolean): void {
+    if (!complete && this.parsed.size <= 2 * this.parsedNow.size + 1024) {
+      return;
+    }
+    for (const k of this.parsed.keys()) {
+      if (!this.parsedNow.has(k)) {
+        this.parsed.delete(k);
+      }
+    }
+  }
+
+  /**
+   * The same as contents(), each dump restarted while the kernel marks it interrupted by a
+   * change, and everything parsed.
+   */
+  private contentsSlow(sock: NetlinkSocket): Pick<Namespace, 'interfaces' | 'routes' | 'forwarding'> {
     const links: RawLink[] = [];
     const addrs: RawAddr[] = [];
     const routes: RawRoute[] = [];
@@ -320,12 +468,67 @@ export class NetlinkReader implements Reader {
   }
 
   /**
-   * The nsid the root namespace gives each namespace, where it gives one. One dump lists the ids
-   * it has given (usually none: then nothing more is asked); ids learnt before are kept (they last
-   * while the namespace lives), and only while some listed id is still unaccounted for are the
-   * other namespaces asked, one request each.
+   * Whether the root namespace may have given an nsid since the last read: it tells each new one on
+   * RTNLGRP_NSID, which a socket kept for that hears. True on the first read, when messages were
+   * lost, and where no such socket can be had.
    */
-  private rootNsids(root: NetlinkSocket, handles: Handle[]): void {
+  private rootNsidsChanged(): boolean {
+    if (this.nsidEvents === undefined) {
+      this.nsidEvents = null;
+      let fd = -1;
+      try {
+        fd = check(this.libc, 'socket', this.libc.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE));
+        const addr = Buffer.alloc(12); // sockaddr_nl
+        addr.writeUInt16LE(AF_NETLINK, 0);
+        addr.writeUInt32LE(RTMGRP_NSID, 8);
+        check(this.libc, 'bind', this.libc.bind(fd, addr, addr.length));
+        this.nsidEvents = new NetlinkSocket(this.libc, fd);
+      } catch {
+        if (fd >= 0) {
+          this.libc.close(fd);
+        }
+      }
+      return true;
+    }
+    if (this.nsidEvents === null) {
+      return true;
+    }
+    let given = false;
+    try {
+      const complete = this.nsidEvents.drain((_buf, m) => {
+        given ||= m.type === RTM_NEWNSID;
+      });
+      return given || !complete;
+    } catch {
+      return true;
+    }
+  }
+
+  /**
+   * The nsid the root namespace gives each namespace, where it gives one. What is known is kept:
+   * an nsid lasts while its namespace lives, and "none" lasts until the root namespace gives a
+   * new one (rootNsidsChanged). For the rest, one dump lists the ids given (usually none: then
+   * nothing more is asked); only while a listed id is unaccounted for are they asked one by one.
+   */
+  private rootNsids(root: NetlinkSocket, handles: Handle[], changed: boolean): void {
+    if (changed) {
+      this.known.forgetNoRootNsid();
+    }
+    const ask: Handle[] = [];
+    for (const h of handles) {
+      if (h.ns.isRoot || h.ns.unprivileged || h.ns.error || h.ns.notNamespace) {
+        continue;
+      }
+      const known = h.cookie === undefined ? undefined : this.known.rootNsid(h.cookie);
+      if (known === undefined) {
+        ask.push(h);
+      } else if (known >= 0) {
+        h.ns.nsid = known;
+      }
+    }
+    if (ask.length === 0) {
+      return;
+    }
     let given: Set<number> | undefined = new Set();
     try {
       root.dump(
@@ -340,28 +543,30 @@ export class NetlinkReader implements Reader {
         },
         () => given!.clear(),
       );
+      for (const h of handles) {
+        if (h.ns.nsid !== undefined) {
+          given.delete(h.ns.nsid);
+        }
+      }
     } catch {
       given = undefined; // the list cannot be had: every namespace is asked
     }
+    const none = (h: Handle) => {
+      if (h.cookie !== undefined) {
+        this.known.learnRootNsid(h.cookie, -1);
+      }
+    };
     if (given?.size === 0) {
+      ask.forEach(none);
       return;
     }
-    const ask: Handle[] = [];
-    for (const h of handles) {
-      if (h.ns.isRoot || h.ns.unprivileged || h.ns.error || h.ns.notNamespace) {
-        continue;
-      }
-      const known = h.cookie === undefined ? undefined : this.known.rootNsid(h.cookie);
-      if (known !== undefined && (!given || given.has(known))) {
-        h.ns.nsid = known;
-        given?.delete(known);
-      } else {
-        ask.push(h);
-      }
-    }
+    // Ids are given here: from the next read on, every namespace's cookie is read, so that the
+    // namespaces found without one need not be asked again.
+    this.cookiesForAll = true;
     for (const h of ask) {
       if (given?.size === 0) {
-        return;
+        none(h);
+        continue;
       }
       if (!this.ensureFd(h)) {
         continue;
@@ -372,13 +577,15 @@ export class NetlinkReader implements Reader {
       } catch {
         continue; // without an nsid the namespace still reads fine (ip netns list shows none either)
       }
-      if (id >= 0) {
-        h.ns.nsid = id;
-        given?.delete(id);
-        const cookie = this.cookieOfHandle(h);
-        if (cookie !== undefined) {
-          this.known.learnRootNsid(cookie, id);
-        }
+      if (id < 0) {
+        none(h);
+        continue;
+      }
+      h.ns.nsid = id;
+      given?.delete(id);
+      const cookie = this.cookieOfHandle(h);
+      if (cookie !== undefined) {
+        this.known.learnRootNsid(cookie, id);
       }
     }
   }

@@ -13,12 +13,13 @@ import {
   NLMSG_NOOP,
   NLMSG_OVERRUN,
   NLM_F_DUMP_INTR,
+  NLMSG_HDRLEN,
   parseErrorMessage,
   setSeq,
   splitMessages,
   type NlMessage,
 } from '../pure/rtnetlink';
-import { check, MSG_DONTWAIT, MSG_TRUNC, SysError, type Libc } from './libc';
+import { check, EAGAIN, ENOBUFS, MSG_DONTWAIT, MSG_TRUNC, SysError, type Libc } from './libc';
 
 /** Big enough for the kernel's largest dump chunk (32 kB) and any single answer. */
 const SLOT_SIZE = 64 * 1024;
@@ -43,7 +44,9 @@ interface RecvArea {
 }
 
 let area: RecvArea | undefined;
-let seqCounter = 1;
+/** Sequence numbers below this are the reader's fixed ones (see Capture). */
+export const FIXED_SEQS = 1000;
+let seqCounter = FIXED_SEQS;
 
 function recvArea(libc: Libc): RecvArea {
   if (area) {
@@ -71,9 +74,51 @@ function recvArea(libc: Libc): RecvArea {
 function nextSeq(): number {
   const seq = seqCounter++;
   if (seqCounter > 0x7fffffff) {
-    seqCounter = 1;
+    seqCounter = FIXED_SEQS;
   }
   return seq;
+}
+
+/**
+ * The datagrams of a few exchanges, copied out of the receive area back to back (each datagram is
+ * whole messages, so the copy reads as one stream), with each message's port id zeroed: what
+ * is left depends only on the kernel's state and the requests' sequence numbers, so two captures of
+ * an unchanged namespace made with the same fixed numbers are equal byte for byte.
+ */
+export class Capture {
+  private buf = Buffer.alloc(16 * 1024);
+  private len = 0;
+
+  reset(): void {
+    this.len = 0;
+  }
+
+  /** Drops what was appended after `len` bytes. */
+  truncate(len: number): void {
+    this.len = Math.min(this.len, len);
+  }
+
+  get bytes(): Buffer {
+    return this.buf.subarray(0, this.len);
+  }
+
+  append(d: Buffer): void {
+    if (this.len + d.length > this.buf.length) {
+      const bigger = Buffer.alloc(Math.max(2 * this.buf.length, this.len + d.length));
+      this.buf.copy(bigger, 0, 0, this.len);
+      this.buf = bigger;
+    }
+    d.copy(this.buf, this.len);
+    for (let off = this.len; off + NLMSG_HDRLEN <= this.len + d.length; ) {
+      const n = this.buf.readUInt32LE(off);
+      if (n < NLMSG_HDRLEN) {
+        break; // splitMessages reports it when the capture is read
+      }
+      this.buf.writeUInt32LE(0, off + 12);
+      off += (n + 3) & ~3;
+    }
+    this.len += d.length;
+  }
 }
 
 /**
@@ -168,6 +213,43 @@ export class NetlinkSocket {
   }
 
   /**
+   * Sends req as it is (its sequence numbers set by the caller) and copies the answers into `into`
+   * until the dump numbered dumpSeq is done (single requests in req are answered before it). An
+   * NLMSG_ERROR for the dump throws; true when the kernel marked the dump interrupted.
+   */
+  capture(req: Buffer, dumpSeq: number, into: Capture): boolean {
+    this.send(req);
+    let interrupted = false;
+    for (;;) {
+      let done = false;
+      for (const buf of this.receive()) {
+        if (done) {
+          break;
+        }
+        for (const m of splitMessages(buf)) {
+          if (m.seq !== dumpSeq) {
+            continue;
+          }
+          if (m.flags & NLM_F_DUMP_INTR) {
+            interrupted = true;
+          }
+          if (m.type === NLMSG_ERROR) {
+            const errno = parseErrorMessage(buf, m);
+            throw new SysError('netlink dump', errno, this.libc.strerror(errno));
+          }
+          if (m.type === NLMSG_DONE) {
+            done = true;
+          }
+        }
+        into.append(buf);
+      }
+      if (done) {
+        return interrupted;
+      }
+    }
+  }
+
+  /**
    * Sends a single request and passes its answer to onAnswer; an NLMSG_ERROR answer throws.
    * The answer's bytes are only valid during the callback.
    */
@@ -186,6 +268,34 @@ export class NetlinkSocket {
             throw new SysError('netlink request', errno, this.libc.strerror(errno));
           }
           return onAnswer(buf, m);
+        }
+      }
+    }
+  }
+
+  /**
+   * Reads every message queued now (on a socket that joined multicast groups) without waiting.
+   * False when the queue overflowed since the last drain: some messages were lost.
+   */
+  drain(onMessage: (buf: Buffer, m: NlMessage) => void): boolean {
+    let lost = false;
+    for (;;) {
+      let bufs: Buffer[];
+      try {
+        bufs = this.receive();
+      } catch (e) {
+        if (e instanceof SysError && e.errno === EAGAIN) {
+          return !lost;
+        }
+        if (e instanceof SysError && e.errno === ENOBUFS) {
+          lost = true;
+          continue;
+        }
+        throw e;
+      }
+      for (const buf of bufs) {
+        for (const m of splitMessages(buf)) {
+          onMessage(buf, m);
         }
       }
     }

@@ -10,7 +10,7 @@
 export class NsidKnowledge {
   /** Namespace -> nsid -> the namespace that nsid names there. */
   private readonly names = new Map<bigint, Map<number, bigint>>();
-  /** Namespace -> the nsid the root namespace gives it. */
+  /** Namespace -> the nsid the root namespace gives it; -1 for none (as of the last new nsid). */
   private readonly rootIds = new Map<bigint, number>();
 
   /** The namespace that `nsid` names inside namespace `from`, when learnt. */
@@ -26,12 +26,25 @@ export class NsidKnowledge {
     m.set(nsid, to);
   }
 
+  /** The nsid the root namespace gives `ns`, -1 for none, undefined when not known. */
   rootNsid(ns: bigint): number | undefined {
     return this.rootIds.get(ns);
   }
 
   learnRootNsid(ns: bigint, nsid: number): void {
     this.rootIds.set(ns, nsid);
+  }
+
+  /**
+   * The root namespace gave a new nsid (or its messages were lost): a namespace known to have
+   * none may have it now. Those it had stay (an nsid lasts while its namespace lives).
+   */
+  forgetNoRootNsid(): void {
+    for (const [k, v] of this.rootIds) {
+      if (v < 0) {
+        this.rootIds.delete(k);
+      }
+    }
   }
 
   /**

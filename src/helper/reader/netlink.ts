@@ -36,9 +36,9 @@ import {
   splitMessages,
 } from '../pure/rtnetlink';
 import { netconfAllRequest, parseNetconfForwarding, parseNetemQdisc, qdiscDumpRequest, RTM_NEWNETCONF, RTM_NEWQDISC } from '../pure/tcNetlink';
-import { listNetnsNames, netnsInode, netnsPath, notNamespaceKind, rootNetnsPath } from '../netnsDir';
+import { listNetnsNames, NETNS_RUN_DIR, netnsInode, netnsPath, notNamespaceKind, rootNetnsPath } from '../netnsDir';
 import { processNetnsInodes } from '../procNetns';
-import { AF_NETLINK, HomeNetns, SysError, loadLibc, NETLINK_ROUTE, openNetnsFile, NETLINK_GET_STRICT_CHK, SO_NETNS_COOKIE, SOCK_CLOEXEC, SOCK_RAW, SOL_NETLINK, SOL_SOCKET, check, type Libc } from './libc';
+import { AF_NETLINK, HomeNetns, SysError, loadLibc, NETLINK_ROUTE, O_CLOEXEC, O_DIRECTORY, O_RDONLY, openNetnsAt, openNetnsFile, NETLINK_GET_STRICT_CHK, SO_NETNS_COOKIE, SOCK_CLOEXEC, SOCK_RAW, SOL_NETLINK, SOL_SOCKET, check, type Libc } from './libc';
 import { Capture, NetlinkSocket, RequestBatch } from './netlinkSocket';
 import { NsidKnowledge } from './nsidKnowledge';
 import type { ReadOptions, Reader } from './types';
@@ -113,6 +113,8 @@ export class NetlinkReader implements Reader {
   private nsidEvents?: NetlinkSocket | null;
   /** Set once the root namespace is seen giving nsids: then every namespace's cookie is read. */
   private cookiesForAll = false;
+  /** /run/netns, open during a read (-1 otherwise, or where it is not there). */
+  private dirFd = -1;
   /** How many namespaces may keep their fd and socket open during a read (two fds each). */
   private readonly keepOpen = fdBudget();
 
@@ -137,6 +139,7 @@ export class NetlinkReader implements Reader {
     const nsidsChanged = this.rootNsidsChanged();
     const root = this.socket(this.home.fd, false);
     const handles: Handle[] = [];
+    this.dirFd = this.libc.open(NETNS_RUN_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     try {
       const result: Namespace[] = [];
       const rootNs: Namespace = {
@@ -176,6 +179,10 @@ export class NetlinkReader implements Reader {
         this.release(h);
       }
       root.close();
+      if (this.dirFd >= 0) {
+        this.libc.close(this.dirFd);
+        this.dirFd = -1;
+      }
     }
   }
 
@@ -225,7 +232,10 @@ export class NetlinkReader implements Reader {
 
   /** Opens /run/netns/NAME into h.fd (the same namespace as before, on a second open). */
   private openNetns(h: Handle): number | undefined {
-    const opened = openNetnsFile(h.ns.path, h.ns.inode || undefined);
+    const opened =
+      this.dirFd >= 0 && h.ns.name !== null && !h.ns.name.includes('/')
+        ? openNetnsAt(this.libc, this.dirFd, h.ns.name, h.ns.inode || undefined)
+        : openNetnsFile(h.ns.path, h.ns.inode || undefined);
     if (opened) {
       h.fd = opened.fd;
     }

@@ -58,6 +58,9 @@ const SEQ_ADDRS = 4;
 const SEQ_MAIN_ROUTES = 5;
 const SEQ_ROUTES = 6;
 
+/** The id of a name that is not (or no longer) a namespace. */
+const NO_ID = netnsId(0);
+
 /** What a namespace's answers say, before it becomes the model (shared by reads: never changed). */
 interface RawContents {
   links: RawLink[];
@@ -194,7 +197,7 @@ export class NetlinkReader implements Reader {
 
   /** Reads one named namespace; onEntered is called once the thread has left its namespace. */
   private readNamed(name: string, keep: boolean, onEntered: () => void): Handle {
-    const ns: Namespace = { name, path: netnsPath(name), inode: 0, id: netnsId(0), isRoot: false, interfaces: [] };
+    const ns: Namespace = { name, path: netnsPath(name), inode: 0, id: NO_ID, isRoot: false, interfaces: [] };
     const h: Handle = { ns, fd: -1 };
     const inode = this.openNetns(h);
     if (inode === undefined) {

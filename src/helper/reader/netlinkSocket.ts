@@ -102,24 +102,48 @@ export class Capture {
     return this.buf.subarray(0, this.len);
   }
 
-  append(d: Buffer): void {
-    if (this.len + d.length > this.buf.length) {
-      const bigger = Buffer.alloc(Math.max(2 * this.buf.length, this.len + d.length));
+  /**
+   * Appends a datagram (len bytes of src from start) and looks at its messages numbered seq:
+   * returns CAPTURE_DONE when one ends the dump, CAPTURE_INTR when one is marked interrupted, and
+   * throws for an error (the datagram is then not kept).
+   */
+  append(src: Buffer, start: number, len: number, seq: number, libc: Libc): number {
+    if (this.len + len > this.buf.length) {
+      const bigger = Buffer.alloc(Math.max(2 * this.buf.length, this.len + len));
       this.buf.copy(bigger, 0, 0, this.len);
       this.buf = bigger;
     }
-    d.copy(this.buf, this.len);
-    for (let off = this.len; off + NLMSG_HDRLEN <= this.len + d.length; ) {
-      const n = this.buf.readUInt32LE(off);
+    const buf = this.buf;
+    src.copy(buf, this.len, start, start + len);
+    const end = this.len + len;
+    let status = 0;
+    for (let off = this.len; off + NLMSG_HDRLEN <= end; ) {
+      const n = buf.readUInt32LE(off);
       if (n < NLMSG_HDRLEN) {
         break; // splitMessages reports it when the capture is read
       }
-      this.buf.writeUInt32LE(0, off + 12);
+      buf.writeUInt32LE(0, off + 12);
+      if (buf.readUInt32LE(off + 8) === seq) {
+        const type = buf.readUInt16LE(off + 4);
+        if (buf.readUInt16LE(off + 6) & NLM_F_DUMP_INTR) {
+          status |= CAPTURE_INTR;
+        }
+        if (type === NLMSG_DONE) {
+          status |= CAPTURE_DONE;
+        } else if (type === NLMSG_ERROR) {
+          const errno = n >= NLMSG_HDRLEN + 4 ? -buf.readInt32LE(off + NLMSG_HDRLEN) : 0;
+          throw new SysError('netlink dump', errno, libc.strerror(errno));
+        }
+      }
       off += (n + 3) & ~3;
     }
-    this.len += d.length;
+    this.len = end;
+    return status;
   }
 }
+
+const CAPTURE_DONE = 1;
+const CAPTURE_INTR = 2;
 
 /**
  * Requests sent in one datagram: single requests (answered while the kernel reads the datagram,
@@ -219,34 +243,23 @@ export class NetlinkSocket {
    */
   capture(req: Buffer, dumpSeq: number, into: Capture): boolean {
     this.send(req);
-    let interrupted = false;
-    for (;;) {
-      let done = false;
-      for (const buf of this.receive()) {
-        if (done) {
-          break;
-        }
-        for (const m of splitMessages(buf)) {
-          if (m.seq !== dumpSeq) {
-            continue;
-          }
-          if (m.flags & NLM_F_DUMP_INTR) {
-            interrupted = true;
-          }
-          if (m.type === NLMSG_ERROR) {
-            const errno = parseErrorMessage(buf, m);
-            throw new SysError('netlink dump', errno, this.libc.strerror(errno));
-          }
-          if (m.type === NLMSG_DONE) {
-            done = true;
-          }
-        }
-        into.append(buf);
+    let status = 0;
+    while (!(status & CAPTURE_DONE)) {
+      const { data, vec } = this.area;
+      if (!vec) {
+        const n = check(this.libc, 'recv', this.libc.recv(this.fd, data, data.length, MSG_DONTWAIT));
+        status |= into.append(data, 0, n, dumpSeq, this.libc);
+        continue;
       }
-      if (done) {
-        return interrupted;
+      const k = check(this.libc, 'recvmmsg', this.libc.recvmmsg(this.fd, vec, SLOTS, MSG_DONTWAIT, null));
+      for (let i = 0; i < k && !(status & CAPTURE_DONE); i++) {
+        if (vec.readInt32LE(i * MMSG_SIZE + MMSG_FLAGS) & MSG_TRUNC) {
+          throw new SysError('recvmmsg', 0, `a netlink message was larger than ${SLOT_SIZE} bytes`);
+        }
+        status |= into.append(data, i * SLOT_SIZE, vec.readUInt32LE(i * MMSG_SIZE + MMSG_LEN), dumpSeq, this.libc);
       }
     }
+    return (status & CAPTURE_INTR) !== 0;
   }
 
   /**

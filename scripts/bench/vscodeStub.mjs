@@ -71,3 +71,21 @@ export const workspace = {
   getConfiguration: () => ({ get: (_key, dflt) => dflt }),
   onDidChangeConfiguration: () => ({ dispose() {} }),
 };
+
+/** Only what the tree's rows use: Uri.from and Uri.parse, compared by their text. */
+export class Uri {
+  constructor(scheme, path) {
+    this.scheme = scheme;
+    this.path = path;
+  }
+  static from({ scheme, path = '' }) {
+    return new Uri(scheme, path);
+  }
+  static parse(text) {
+    const i = text.indexOf(':');
+    return new Uri(text.slice(0, i), text.slice(i + 1));
+  }
+  toString() {
+    return `${this.scheme}:${this.path}`;
+  }
+}

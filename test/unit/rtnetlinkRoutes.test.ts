@@ -9,6 +9,11 @@ import {
   NetlinkFormatError,
   parseRoute,
   routeDumpRequest,
+  mainRouteDumpRequest,
+  nsidDumpRequest,
+  RTM_GETNSID,
+  RTA_TABLE,
+  RT_TABLE_MAIN,
   routeFlagNames,
   RTM_GETROUTE,
   RTM_NEWROUTE,
@@ -74,6 +79,21 @@ describe('rtnetlink route messages', () => {
     assert.equal(m.seq, 7);
     assert.equal(m.end - m.start, 12, 'an rtmsg');
     assert.equal(req[16], 0, 'AF_UNSPEC');
+  });
+
+  it('encodes the main-table dump with RTA_TABLE (filtered by a kernel checking dumps strictly)', () => {
+    const req = mainRouteDumpRequest(8);
+    const [m] = splitMessages(req);
+    assert.equal(m.type, RTM_GETROUTE);
+    assert.equal(m.flags, NLM_F_REQUEST | NLM_F_DUMP);
+    assert.equal(m.seq, 8);
+    assert.equal(req[16], 0, 'AF_UNSPEC');
+    assert.deepEqual([req.readUInt16LE(28), req.readUInt16LE(30), req.readUInt32LE(32)], [8, RTA_TABLE, RT_TABLE_MAIN]);
+  });
+
+  it('encodes the nsid dump as a bare rtgenmsg', () => {
+    const [m] = splitMessages(nsidDumpRequest(9));
+    assert.deepEqual([m.type, m.flags, m.seq, m.end - m.start], [RTM_GETNSID, NLM_F_REQUEST | NLM_F_DUMP, 9, 4]);
   });
 
   it('reads the main table of a real dump exactly as ip -d -j route show prints it', () => {

@@ -40,6 +40,8 @@ export const RTMGRP_IPV4_IFADDR = 0x10;
 export const RTMGRP_IPV6_IFADDR = 0x100;
 export const RTMGRP_IPV4_ROUTE = 0x40;
 export const RTMGRP_IPV6_ROUTE = 0x400;
+/** RTNLGRP_NSID (28): RTM_NEWNSID / RTM_DELNSID when the socket's namespace gives or drops an nsid. */
+export const RTMGRP_NSID = 1 << (28 - 1);
 
 export const AF_UNSPEC = 0;
 export const AF_INET = 2;
@@ -240,9 +242,22 @@ export function routeDumpRequest(seq = 0): Buffer {
   return encodeMessage({ type: RTM_GETROUTE, flags: NLM_F_REQUEST | NLM_F_DUMP, seq, header: rtmsg({ family: AF_UNSPEC }) });
 }
 
+/**
+ * RTM_GETROUTE dump of the main table of every family: with strict checking on the socket
+ * (NETLINK_GET_STRICT_CHK) the kernel walks that table alone, not the local table as well.
+ */
+export function mainRouteDumpRequest(seq = 0): Buffer {
+  return encodeMessage({ type: RTM_GETROUTE, flags: NLM_F_REQUEST | NLM_F_DUMP, seq, header: rtmsg({ family: AF_UNSPEC }), attrs: [u32Attr(RTA_TABLE, RT_TABLE_MAIN)] });
+}
+
 /** RTM_GETNSID for the namespace behind an open fd: asks, never assigns an id. */
 export function nsidByFdRequest(fd: number, seq = 0): Buffer {
   return encodeMessage({ type: RTM_GETNSID, flags: NLM_F_REQUEST, seq, header: rtgenmsg(), attrs: [u32Attr(NETNSA_FD, fd)] });
+}
+
+/** RTM_GETNSID dump: every nsid the socket's namespace has given (only the ids, not to whom). */
+export function nsidDumpRequest(seq = 0): Buffer {
+  return encodeMessage({ type: RTM_GETNSID, flags: NLM_F_REQUEST | NLM_F_DUMP, seq, header: rtgenmsg() });
 }
 
 /** RTM_GETLINK of one link (by ifindex) in the namespace known here under `nsid`. */

@@ -1,0 +1,243 @@
+// The netlink reader keeps what it learnt of nsids from one read to the next. These tests change
+// the kernel between two reads by the same reader and compare its second read with a fresh
+// reader's and with what the kernel says: veths re-created between other namespaces, a veth moved,
+// an interface renamed, a namespace deleted and made again under its name, a peer whose namespace
+// lost its name, and an nsid the root namespace gives between two reads.
+
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import { after, afterEach, before, describe, it } from 'node:test';
+import type { Namespace } from '../../src/core/model';
+import { createNetlinkReader, type NetlinkReader } from '../../src/helper/reader/netlink';
+import { cleanupOnExit, cleanupPrefix, IP, ip, ipTry, netnsNames, uniquePrefix } from '../support/kernel';
+
+const P = uniquePrefix();
+cleanupOnExit(P);
+
+// Fresh namespaces number their first veth 2 at both ends: only nsids tell these pairs apart.
+const NS = ['a', 'b', 'c', 'd'].map((x) => `${P}${x}`);
+const [A, B, C, D] = NS;
+
+let kept: NetlinkReader;
+
+type Peers = Record<string, { name?: string; netns?: string | null; netnsInode?: number } | undefined>;
+
+/** Every veth end of our namespaces (host included) -> where its peer was placed. */
+function peers(list: Namespace[]): Peers {
+  const out: Peers = {};
+  for (const ns of list) {
+    for (const i of ns.interfaces) {
+      if (i.kind === 'veth' && (ns.name !== null || i.name.startsWith(P))) {
+        out[`${ns.name ?? 'host'}/${i.name}`] = i.peer && { name: i.peer.name, netns: i.peer.netns, netnsInode: i.peer.netnsInode };
+      }
+    }
+  }
+  return out;
+}
+
+/** Reads with the kept reader and with a fresh one; both must agree on every peer and nsid. */
+function readTwice(names = NS): { warm: Namespace[]; fresh: Namespace[] } {
+  const warm = kept.readSync({ names, includeRoot: true });
+  const reader = createNetlinkReader();
+  try {
+    const fresh = reader.readSync({ names, includeRoot: true });
+    assert.deepEqual(peers(warm), peers(fresh), 'the kept reader places every peer as a fresh one does');
+    assert.deepEqual(
+      warm.map((n) => [n.name, n.inode, n.nsid]),
+      fresh.map((n) => [n.name, n.inode, n.nsid]),
+      'and gives the same inodes and nsids',
+    );
+    // Everything else too (the host's own interfaces change with others' work: only ours there).
+    assert.deepStrictEqual(warm.slice(1), fresh.slice(1), 'and reads the same namespaces');
+    return { warm, fresh };
+  } finally {
+    reader.dispose();
+  }
+}
+
+/** The kept reader's view of one namespace, checked against a fresh reader's. */
+function readOne(name: string): Namespace {
+  const { warm } = readTwice();
+  const ns = warm.find((n) => n.name === name);
+  assert.ok(ns);
+  return ns;
+}
+
+/** A deleted namespace takes its veths along a little later (the kernel cleans up in the background). */
+async function gone(ns: string, ifname: string): Promise<void> {
+  for (let i = 0; i < 250 && ipTry(['-n', ns, 'link', 'show', ifname]).status === 0; i++) {
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const inode = (name: string) => fs.statSync(`/run/netns/${name}`).ino;
+const at = (name: string, ifname: string) => ({ name: ifname, netns: name, netnsInode: inode(name) });
+
+describe('netlink reader across reads while the kernel changes', () => {
+  before(() => {
+    kept = createNetlinkReader();
+    for (const n of NS) {
+      ip(['netns', 'add', n]);
+    }
+  });
+
+  afterEach(() => {
+    // Every test starts from the four namespaces without veths.
+    for (const n of NS) {
+      if (!fs.existsSync(`/run/netns/${n}`)) {
+        ip(['netns', 'add', n]);
+      }
+      for (const l of JSON.parse(ip(['-n', n, '-j', 'link', 'show'])) as { ifname: string }[]) {
+        if (l.ifname !== 'lo') {
+          ipTry(['-n', n, 'link', 'delete', l.ifname]);
+        }
+      }
+    }
+  });
+
+  after(() => {
+    kept?.dispose();
+    cleanupPrefix(P);
+    assert.deepEqual(
+      netnsNames().filter((n) => n.startsWith(P)),
+      [],
+      'every namespace made by the test is gone',
+    );
+  });
+
+  it('places peers again when the veths are made anew between other namespaces', () => {
+    ip(['link', 'add', 'x', 'netns', A, 'type', 'veth', 'peer', 'name', 'y', 'netns', B]);
+    ip(['link', 'add', 'x', 'netns', C, 'type', 'veth', 'peer', 'name', 'y', 'netns', D]);
+    let { warm } = readTwice();
+    assert.deepEqual(peers(warm)[`${A}/x`], at(B, 'y'));
+    assert.deepEqual(peers(warm)[`${C}/x`], at(D, 'y'));
+    ip(['-n', A, 'link', 'delete', 'x']);
+    ip(['-n', C, 'link', 'delete', 'x']);
+    // The same names, ifindexes and (in A and C) the same nsids' numbers, but crossed over.
+    ip(['link', 'add', 'x', 'netns', A, 'type', 'veth', 'peer', 'name', 'y', 'netns', D]);
+    ip(['link', 'add', 'x', 'netns', C, 'type', 'veth', 'peer', 'name', 'y', 'netns', B]);
+    ({ warm } = readTwice());
+    assert.deepEqual(peers(warm)[`${A}/x`], at(D, 'y'));
+    assert.deepEqual(peers(warm)[`${D}/y`], at(A, 'x'));
+    assert.deepEqual(peers(warm)[`${C}/x`], at(B, 'y'));
+    assert.deepEqual(peers(warm)[`${B}/y`], at(C, 'x'));
+  });
+
+  it('follows a veth end moved to another namespace and an end renamed', () => {
+    ip(['link', 'add', 'x', 'netns', A, 'type', 'veth', 'peer', 'name', 'y', 'netns', B]);
+    ip(['link', 'add', 'x', 'netns', C, 'type', 'veth', 'peer', 'name', 'y', 'netns', D]);
+    readTwice();
+    ip(['-n', B, 'link', 'set', 'y', 'netns', C, 'name', 'moved']);
+    ip(['-n', D, 'link', 'set', 'y', 'name', 'renamed']);
+    const { warm } = readTwice();
+    assert.deepEqual(peers(warm)[`${A}/x`], at(C, 'moved'));
+    assert.deepEqual(peers(warm)[`${C}/moved`], at(A, 'x'));
+    assert.deepEqual(peers(warm)[`${C}/x`], at(D, 'renamed'));
+    assert.equal(peers(warm)[`${B}/y`], undefined, 'nothing is left in B');
+  });
+
+  it('places peers in a namespace deleted and made again under the same name (a new namespace)', async () => {
+    ip(['link', 'add', 'x', 'netns', A, 'type', 'veth', 'peer', 'name', 'y', 'netns', B]);
+    ip(['link', 'add', 'x', 'netns', C, 'type', 'veth', 'peer', 'name', 'y', 'netns', D]);
+    readTwice();
+    const before = inode(B);
+    ip(['netns', 'delete', B]);
+    ip(['netns', 'delete', D]);
+    ip(['netns', 'add', D]);
+    ip(['netns', 'add', B]);
+    await gone(A, 'x');
+    await gone(C, 'x');
+    // Made again in the other order, so an inode number freed by one may go to the other.
+    ip(['link', 'add', 'x', 'netns', A, 'type', 'veth', 'peer', 'name', 'y', 'netns', D]);
+    ip(['link', 'add', 'x', 'netns', C, 'type', 'veth', 'peer', 'name', 'y', 'netns', B]);
+    const { warm } = readTwice();
+    assert.deepEqual(peers(warm)[`${A}/x`], at(D, 'y'));
+    assert.deepEqual(peers(warm)[`${C}/x`], at(B, 'y'));
+    assert.deepEqual(peers(warm)[`${B}/y`], at(C, 'x'));
+    console.log(`inode of ${B}: ${before} before, ${inode(B)} after`);
+  });
+
+  it('places a peer whose namespace lost its name between reads by inode, and back when it is named again', async () => {
+    ip(['link', 'add', 'x', 'netns', A, 'type', 'veth', 'peer', 'name', 'y', 'netns', B]);
+    ip(['link', 'add', 'x', 'netns', C, 'type', 'veth', 'peer', 'name', 'y', 'netns', D]);
+    readTwice();
+    const bInode = inode(B);
+    const sleeper = spawn(IP, ['netns', 'exec', B, '/bin/sleep', '600'], { stdio: 'ignore' });
+    try {
+      const pid = sleeper.pid!;
+      const comm = () => (fs.existsSync(`/proc/${pid}/comm`) ? fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim() : '');
+      for (let i = 0; i < 250 && comm() !== 'sleep'; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      ip(['netns', 'delete', B]);
+      const names = [A, C, D];
+      const { warm } = readTwice(names);
+      assert.deepEqual(peers(warm)[`${A}/x`], { name: 'y', netns: undefined, netnsInode: bInode });
+      assert.deepEqual(peers(warm)[`${C}/x`], at(D, 'y'));
+      // Named again (ip netns attach): read as a named namespace once more.
+      ip(['netns', 'attach', B, String(pid)]);
+      const again = readTwice();
+      assert.equal(inode(B), bInode);
+      assert.deepEqual(peers(again.warm)[`${A}/x`], at(B, 'y'));
+    } finally {
+      sleeper.kill('SIGKILL');
+    }
+  });
+
+  it('sees addresses, routes, link state, forwarding, mtu and names changed between reads', () => {
+    ip(['link', 'add', 'x', 'netns', A, 'type', 'veth', 'peer', 'name', 'y', 'netns', B]);
+    let a = readOne(A);
+    assert.deepEqual(a.interfaces.find((i) => i.name === 'x')?.addresses, []);
+    ip(['-n', A, 'address', 'add', '10.77.0.1/30', 'dev', 'x']);
+    ip(['-n', A, 'link', 'set', 'x', 'up']);
+    ip(['-n', A, 'link', 'set', 'lo', 'up']);
+    a = readOne(A);
+    const x = () => a.interfaces.find((i) => i.name === 'x');
+    assert.deepEqual(
+      x()?.addresses.filter((ad) => ad.family === 4),
+      [{ family: 4, address: '10.77.0.1', prefixLen: 30, scope: 'global' }],
+    );
+    assert.ok(x()?.flags.includes('UP'));
+    ip(['-n', A, 'route', 'add', '10.88.0.0/16', 'via', '10.77.0.2']);
+    ip(['netns', 'exec', A, 'sysctl', '-qw', 'net.ipv4.ip_forward=1']);
+    ip(['-n', A, 'link', 'set', 'x', 'mtu', '1400']);
+    a = readOne(A);
+    assert.ok(a.routes?.some((r) => r.destination === '10.88.0.0/16' && r.gateway === '10.77.0.2'));
+    assert.equal(a.forwarding?.ipv4, true);
+    assert.equal(x()?.mtu, 1400);
+    ip(['-n', A, 'address', 'delete', '10.77.0.1/30', 'dev', 'x']);
+    ip(['-n', A, 'link', 'set', 'x', 'down']);
+    ip(['-n', A, 'link', 'set', 'x', 'name', 'z']);
+    ip(['netns', 'exec', A, 'sysctl', '-qw', 'net.ipv4.ip_forward=0']);
+    a = readOne(A);
+    assert.equal(x(), undefined);
+    const z = a.interfaces.find((i) => i.name === 'z');
+    assert.deepEqual(z?.addresses.filter((ad) => ad.family === 4), []);
+    assert.ok(!z?.flags.includes('UP'));
+    assert.equal(a.forwarding?.ipv4, false);
+    assert.ok(!a.routes?.some((r) => r.destination === '10.88.0.0/16'));
+    assert.deepEqual(peers([a])[`${A}/z`], at(B, 'y'));
+  });
+
+  it('gives the nsid the root namespace gives a namespace between two reads', () => {
+    const host = `${P}h`;
+    readTwice();
+    const before = JSON.parse(ip(['-j', 'netns', 'list']) || '[]') as { name: string; id?: number }[];
+    assert.equal(before.find((e) => e.name === C)?.id, undefined, 'no nsid to begin with');
+    // A veth from the host into C makes the host give C an nsid.
+    ip(['link', 'add', host, 'type', 'veth', 'peer', 'name', 'y', 'netns', C]);
+    try {
+      const { warm } = readTwice();
+      const listed = (JSON.parse(ip(['-j', 'netns', 'list'])) as { name: string; id?: number }[]).find((e) => e.name === C)?.id;
+      assert.notEqual(listed, undefined);
+      assert.equal(warm.find((n) => n.name === C)?.nsid, listed);
+      assert.deepEqual(peers(warm)[`host/${host}`], at(C, 'y'));
+      assert.deepEqual(peers(warm)[`${C}/y`], { name: host, netns: null, netnsInode: warm[0].inode });
+      // Kept from one read to the next while C lives.
+      assert.equal(readTwice().warm.find((n) => n.name === C)?.nsid, listed);
+    } finally {
+      ipTry(['link', 'delete', host]);
+    }
+  });
+});

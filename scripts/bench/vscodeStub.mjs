@@ -71,3 +71,17 @@ export const workspace = {
   getConfiguration: () => ({ get: (_key, dflt) => dflt }),
   onDidChangeConfiguration: () => ({ dispose() {} }),
 };
+
+/** Row URIs (the check marks' resourceUri): only built, never opened. */
+export class Uri {
+  constructor(scheme, path) {
+    this.scheme = scheme;
+    this.path = path;
+  }
+  static from({ scheme, path = '' }) {
+    return new Uri(scheme, path);
+  }
+  toString() {
+    return `${this.scheme}:${this.path}`;
+  }
+}

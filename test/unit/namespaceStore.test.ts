@@ -241,4 +241,55 @@ describe('namespace store', () => {
     assert.equal(store.processes, undefined);
     assert.deepEqual(changes, [{ all: true, names: true, namespaces: [], processes: true }]);
   });
+
+  it('reads only the names the helper says came or went, without listing every name', async () => {
+    const { client, store, changes } = setup();
+    client.add(
+      namespace('ns1', 11, [veth('r', 2, { ifindex: 3, name: 'l', netns: 'ns2', netnsInode: 12, linkNetnsid: 0 })]),
+      namespace('ns2', 12, [veth('l', 3, { ifindex: 2, name: 'r', netns: 'ns1', netnsInode: 11, linkNetnsid: 0 })]),
+      namespace('ns10', 13),
+    );
+    await store.refresh();
+    client.calls.length = 0;
+    changes.length = 0;
+    client.add(namespace('ns3', 14));
+    client.named.delete('ns2');
+    client.add(namespace('ns1', 11));
+    store.applyEvent({ event: 'changed', names: true, added: ['ns3'], removed: ['ns2'], netns: [] });
+    await flush();
+    assert.deepEqual(client.ops(), ['snapshot', 'processes'], 'no listNames');
+    // ns3 (new) and ns1 (its veth led into ns2, which is gone), not ns10.
+    assert.deepEqual(snapshots(client), [{ names: ['ns1', 'ns3'], includeRoot: false }]);
+    assert.deepEqual(store.names(), ['ns1', 'ns3', 'ns10']);
+    assert.equal(store.has('ns2'), false);
+    assert.deepEqual(store.get('ns1')?.interfaces, []);
+    assert.equal(changes.length, 1);
+    assert.equal(changes[0].names, true);
+  });
+
+  it('keeps the names in counting order as they come and go one by one', async () => {
+    const { client, store } = setup();
+    client.add(namespace('b10', 1), namespace('b2', 2));
+    await store.refresh();
+    for (const [name, inode] of [['b1', 3], ['b100', 4], ['a', 5], ['b11', 6]] as const) {
+      client.add(namespace(name, inode));
+      store.applyEvent({ event: 'changed', names: true, added: [name], removed: [], netns: [] });
+      await flush();
+    }
+    client.named.delete('b10');
+    store.applyEvent({ event: 'changed', names: true, added: [], removed: ['b10'], netns: [] });
+    await flush();
+    assert.deepEqual(store.names(), ['a', 'b1', 'b2', 'b11', 'b100']);
+  });
+
+  it('finds the processes of a namespace by inode, and none for one the list leaves out', async () => {
+    const { client, store } = setup();
+    client.add(namespace('ns1', 11), namespace('ns2', 12));
+    client.processList = [{ inode: 11, id: 'net:[11]', name: 'ns1', processes: [{ pid: 7, command: 'sleep', user: 'root', uid: 0 }] }];
+    await store.refresh();
+    assert.deepEqual(store.processesOf(11)?.processes.map((p) => p.pid), [7]);
+    assert.deepEqual(store.processesOf(12), { inode: 12, id: 'net:[12]', processes: [] });
+    assert.equal(store.refOfInode(12), 'ns2');
+    assert.equal(store.refOfInode(1), null);
+  });
 });

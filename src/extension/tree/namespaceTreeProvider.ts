@@ -150,10 +150,8 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
         this.changed.fire(undefined);
         return;
       }
-      const differ = c.processInodes && new Set(c.processInodes);
-      for (const node of this.namespaceNodes.values()) {
-        const inode = this.model.get(node.netns)?.inode;
-        if ((node.interfaces.size > 0 || node.netns === null) && (!differ || (inode !== undefined && differ.has(inode)))) {
+      const visit = (node: NamespaceNode, inode: number | undefined) => {
+        if (node.interfaces.size > 0 || node.netns === null) {
           nodes.push(node.processes);
         }
         // A container found (or gone) in a named namespace changes its row's description.
@@ -161,10 +159,28 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
         if (shown !== undefined && inode !== undefined && shown !== containerKey(this.model.processesOf(inode)?.container)) {
           nodes.push(node);
         }
-      }
-      const named = new Set(this.model.all().map((ns) => ns.inode));
-      if (hasUnnamed && (!differ || [...differ].some((inode) => !named.has(inode)))) {
-        nodes.push(this.unnamedGroup);
+      };
+      if (c.processInodes) {
+        // Only the namespaces whose processes differ: the cost follows the change, not the number of rows.
+        let unnamedChanged = false;
+        for (const inode of c.processInodes) {
+          const ref = this.model.refOfInode(inode);
+          const node = ref === undefined ? undefined : this.namespaceNodes.get(netnsKey(ref));
+          if (node) {
+            visit(node, inode);
+          }
+          unnamedChanged ||= ref === undefined;
+        }
+        if (hasUnnamed && unnamedChanged) {
+          nodes.push(this.unnamedGroup);
+        }
+      } else {
+        for (const node of this.namespaceNodes.values()) {
+          visit(node, this.model.get(node.netns)?.inode);
+        }
+        if (hasUnnamed) {
+          nodes.push(this.unnamedGroup);
+        }
       }
     }
     if (nodes.length > 0) {

@@ -1,10 +1,10 @@
-// Which network namespaces exist and what holds each: every /proc/PID/ns/net (the processes
-// inside), the nsfs bind mounts of each mount namespace (read once per mount namespace, not per
-// process), the descriptors processes keep open on a namespace, and threads in another namespace
-// than their process. Each namespace is identified by the nsfs device and inode, named through
-// /run/netns where a name exists, and given the container it belongs to (from the cgroup of a
-// process inside) where it is one. For an ordinary user, only what /proc shows them (see
-// processView.ts and docs/policy.md).
+// Which network namespaces exist and what holds each (a named one only where something besides
+// its name does): every /proc/PID/ns/net (the processes inside), the nsfs bind mounts of each
+// mount namespace (read once per mount namespace, not per process), the descriptors processes
+// keep open on a namespace, and threads in another namespace than their process. Each namespace
+// is identified by the nsfs device and inode, named through /run/netns where a name exists, and
+// given the container it belongs to (from the cgroup of a process inside) where it is one. For an
+// ordinary user, only what /proc shows them (see processView.ts and docs/policy.md).
 
 import * as fs from 'node:fs';
 import { netnsId, type ContainerInfo, type NamespaceHolder, type ProcessInfo, type ProcessNamespace } from '../../core/model';
@@ -339,5 +339,8 @@ export async function processes(ctx: HelperContext): Promise<Result<'processes'>
       );
     }
   }
-  return { namespaces: [...groups.values()] };
+  // A named namespace that nothing else holds is left out (the client reads that as "no
+  // processes"): the list grows with what runs, not with the number of names.
+  const held = [...groups.values()].filter((g) => typeof g.name !== 'string' || g.processes.length > 0 || g.holders !== undefined || g.container !== undefined);
+  return { namespaces: held };
 }

@@ -104,6 +104,10 @@ export class KernelWatcher {
   private readonly coalesceMs: number;
   private readonly changed = new Set<NetnsRef>();
   private namesChanged = false;
+  /** Since the last report: each name that appeared (or was replaced) or vanished, the last change winning. */
+  private readonly nameChanges = new Map<string, 'added' | 'removed'>();
+  /** Set when a report must say "any name may have changed" (the epoll wait failed). */
+  private namesUnknown = false;
   private processesChanged = false;
   private lastProcessFlush = 0;
   /** When the current run of process events began (none more than CHURN_GAP_MS after its socket was armed). */
@@ -212,6 +216,7 @@ export class KernelWatcher {
         // /run/netns is still watched.
         this.failed = true;
         this.namesChanged = true;
+        this.namesUnknown = true;
         this.scheduleFlush();
         return;
       }
@@ -275,7 +280,13 @@ export class KernelWatcher {
       if (this.disposed || (this.changed.size === 0 && !this.namesChanged && !this.processesChanged)) {
         return;
       }
-      const e = { netns: [...this.changed], names: this.namesChanged, processes: this.processesChanged };
+      const e: Parameters<ChangeSink>[0] = { netns: [...this.changed], names: this.namesChanged, processes: this.processesChanged };
+      if (this.namesChanged && !this.namesUnknown && this.nameChanges.size > 0) {
+        e.added = [...this.nameChanges].filter(([, c]) => c === 'added').map(([n]) => n);
+        e.removed = [...this.nameChanges].filter(([, c]) => c === 'removed').map(([n]) => n);
+      }
+      this.nameChanges.clear();
+      this.namesUnknown = false;
       if (this.processesChanged) {
         this.lastProcessFlush = Date.now();
         this.armProcessSocket();
@@ -318,6 +329,7 @@ export class KernelWatcher {
       for (const name of [...this.namesSeen.keys()]) {
         if (!present.has(name)) {
           this.forget(name);
+          this.noteName(name, 'removed');
           changed = true;
         }
       }
@@ -336,6 +348,7 @@ export class KernelWatcher {
         unmountedChanged ||= before !== '?';
       } else if (now !== before) {
         changed = true;
+        this.noteName(name, now === undefined ? 'removed' : 'added');
       }
     }
     if (unmounted.length > 0 && this.mountRetries < MOUNT_RETRIES) {
@@ -348,12 +361,20 @@ export class KernelWatcher {
         this.namesSeen.delete(n);
       });
       this.scheduleSync(MOUNT_RETRY_MS);
-    } else {
-      changed ||= unmountedChanged;
+    } else if (unmountedChanged) {
+      // Given up waiting for a mount: shown as it is (a file that is not a namespace).
+      changed = true;
+      unmounted.forEach((n) => this.noteName(n, 'added'));
     }
     if (changed && this.started) {
       this.namesChanged = true;
       this.scheduleFlush();
+    }
+  }
+
+  private noteName(name: string, change: 'added' | 'removed'): void {
+    if (this.started) {
+      this.nameChanges.set(name, change);
     }
   }
 

@@ -222,6 +222,13 @@ async function main() {
         checks.labPlan = { steps: lab.steps, conflicts: lab.conflicts };
       }
       for (let i = 0; i < 3; i++) {
+        const c = await m.coldStart(helperPath, names);
+        add('coldNode', c.bare);
+        add('coldHello', c.hello);
+        add('coldSnap', c.firstSnap);
+        add('coldWarmSnap', c.warmSnap);
+      }
+      for (let i = 0; i < 3; i++) {
         const { ms, count } = await m.listNames(clientA);
         checks.listNamesCount = count;
         add('listNames', ms);

@@ -257,7 +257,8 @@ describe('namespace store', () => {
     client.add(namespace('ns1', 11));
     store.applyEvent({ event: 'changed', names: true, added: ['ns3'], removed: ['ns2'], netns: [] });
     await flush();
-    assert.deepEqual(client.ops(), ['snapshot', 'processes'], 'no listNames');
+    // Nothing but their names held ns2 and ns3: no process list changed either.
+    assert.deepEqual(client.ops(), ['snapshot'], 'no listNames, no process list');
     // ns3 (new) and ns1 (its veth led into ns2, which is gone), not ns10.
     assert.deepEqual(snapshots(client), [{ names: ['ns1', 'ns3'], includeRoot: false }]);
     assert.deepEqual(store.names(), ['ns1', 'ns3', 'ns10']);
@@ -265,6 +266,20 @@ describe('namespace store', () => {
     assert.deepEqual(store.get('ns1')?.interfaces, []);
     assert.equal(changes.length, 1);
     assert.equal(changes[0].names, true);
+  });
+
+  it('reads the process list again when a namespace that lost its name is held by a process', async () => {
+    const { client, store } = setup();
+    client.add(namespace('ns1', 11), namespace('ns2', 12));
+    client.processList = [{ inode: 11, id: 'net:[11]', name: 'ns1', processes: [{ pid: 7, command: 'sleep', user: 'root', uid: 0 }] }];
+    await store.refresh();
+    client.calls.length = 0;
+    client.named.delete('ns1');
+    client.processList = [{ inode: 11, id: 'net:[11]', processes: [{ pid: 7, command: 'sleep', user: 'root', uid: 0 }] }];
+    store.applyEvent({ event: 'changed', names: true, added: [], removed: ['ns1'], netns: [] });
+    await flush();
+    assert.deepEqual(client.ops(), ['processes']);
+    assert.deepEqual(store.unnamed().map((p) => p.inode), [11], 'it is shown as unnamed now');
   });
 
   it('keeps the names in counting order as they come and go one by one', async () => {

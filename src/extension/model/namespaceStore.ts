@@ -273,9 +273,19 @@ export class NamespaceStore implements Disposable {
     const started = Date.now();
     const change: ModelChange = { all: false, names: false, namespaces: [], processes: false };
     const toRead = new Set(work.netns);
+    /**
+     * Whether the process list must be read again for the names that came and went: when names
+     * were listed anew, or a namespace that got or lost a name is one the list holds (something
+     * besides its name keeps it: it may now be unnamed, or no longer). A namespace made by
+     * `ip netns add` or deleted with nothing in it changes no process list.
+     */
+    let namesTouchProcesses = work.names || !this.procs;
     if (!work.names && work.nameChanges.size > 0) {
       // The helper said which names changed: only those are looked at.
       const removed = new Set<NetnsRef>([...work.nameChanges].filter(([n, c]) => c === 'removed' && this.byName.has(n)).map(([n]) => n));
+      for (const n of removed) {
+        namesTouchProcesses ||= this.procs?.byInode.has(this.byName.get(n as string)!.inode) ?? true;
+      }
       for (const n of this.joinedByVeth(removed)) {
         toRead.add(n);
       }
@@ -331,6 +341,10 @@ export class NamespaceStore implements Disposable {
         peersLost ||= hasNewUnresolvedPeer(old, ns);
         if (old && old.inode !== ns.inode) {
           change.names = true; // the name now stands for another namespace
+          namesTouchProcesses = true;
+        }
+        if (ns.name !== null && !old) {
+          namesTouchProcesses ||= this.procs?.byInode.has(ns.inode) ?? true;
         }
         this.put(ns);
         if (changedSet.has(ns.name) || !sameContent(old, ns)) {
@@ -350,7 +364,7 @@ export class NamespaceStore implements Disposable {
       // trigger this.
       this.pending.all = true;
     }
-    if (work.processes || change.names) {
+    if (work.processes || (change.names && namesTouchProcesses)) {
       try {
         const { namespaces } = await this.client.request('processes', {});
         const before = this.procs?.list;

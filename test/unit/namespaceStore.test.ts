@@ -282,6 +282,24 @@ describe('namespace store', () => {
     assert.deepEqual(store.unnamed().map((p) => p.inode), [11], 'it is shown as unnamed now');
   });
 
+  it("keeps where a neighbour's other veths lead when it is read along, instead of reading everything", async () => {
+    const { client, store } = setup();
+    const toZ = veth('z0', 7, { ifindex: 8, name: 'a0', netns: 'z', netnsInode: 30, linkNetnsid: 5 });
+    client.add(
+      namespace('z', 30, [veth('a0', 8, { ifindex: 7, name: 'z0', netns: 'a', netnsInode: 31, linkNetnsid: 1 })]),
+      namespace('a', 31, [toZ, veth('b0', 9, { ifindex: 10, name: 'a1', netns: 'b', netnsInode: 32, linkNetnsid: 2 })]),
+      namespace('b', 32, [veth('a1', 10, { ifindex: 9, name: 'b0', netns: 'a', netnsInode: 31, linkNetnsid: 3 })]),
+    );
+    await store.refresh();
+    client.calls.length = 0;
+    // Read with b only, a's veth into z comes back unplaced (z was not read with it).
+    client.add(namespace('a', 31, [{ ...toZ, peer: { ifindex: 8, linkNetnsid: 5 } }, veth('b0', 9, { ifindex: 10, name: 'a1', netns: 'b', netnsInode: 32, linkNetnsid: 2 })]));
+    store.applyEvent({ event: 'changed', names: false, netns: ['b'] });
+    await flush();
+    assert.deepEqual(snapshots(client), [{ names: ['b', 'a'], includeRoot: false }], 'no read of everything');
+    assert.deepEqual(store.get('a')?.interfaces[0].peer, { ifindex: 8, name: 'a0', netns: 'z', netnsInode: 30, linkNetnsid: 5 });
+  });
+
   it('keeps the names in counting order as they come and go one by one', async () => {
     const { client, store } = setup();
     client.add(namespace('b10', 1), namespace('b2', 2));

@@ -338,6 +338,7 @@ export class NamespaceStore implements Disposable {
         if (ns.name !== null && !old) {
           change.names = true;
         }
+        keepPeerPlaces(old, ns, (n) => n === undefined || (!toRead.has(n) && this.has(n)));
         peersLost ||= hasNewUnresolvedPeer(old, ns);
         if (old && old.inode !== ns.inode) {
           change.names = true; // the name now stands for another namespace
@@ -491,6 +492,30 @@ function sortedIndex(names: string[], name: string): number {
     }
   }
   return lo;
+}
+
+/**
+ * A veth of `next` whose peer is in a namespace not read with it comes back unplaced (the helper
+ * places peers among the namespaces it reads together). Where the namespace was read before with
+ * the same veth (same ifindex, same peer ifindex and link-netnsid: the same pair, as both stay
+ * while both namespaces exist), the place it had is kept, so reading a namespace with its veth
+ * neighbours does not need everything read again for the neighbours' other veths.
+ */
+function keepPeerPlaces(prev: Namespace | undefined, next: Namespace, stillThere: (netns: NetnsRef | undefined) => boolean): void {
+  if (!prev) {
+    return;
+  }
+  for (const i of next.interfaces) {
+    const p = i.peer;
+    if (i.kind !== 'veth' || !p || p.linkNetnsid === undefined || p.netns !== undefined || p.netnsInode !== undefined) {
+      continue;
+    }
+    const before = prev.interfaces.find((x) => x.ifindex === i.ifindex && x.name === i.name)?.peer;
+    const placed = before !== undefined && (before.netns !== undefined || before.netnsInode !== undefined);
+    if (placed && before.ifindex === p.ifindex && before.linkNetnsid === p.linkNetnsid && stillThere(before.netns)) {
+      i.peer = { ...p, netns: before.netns, netnsInode: before.netnsInode, name: p.name ?? before.name };
+    }
+  }
 }
 
 /** True when `next` has a veth whose peer elsewhere is unplaced and was not unplaced before. */

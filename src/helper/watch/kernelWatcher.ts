@@ -79,7 +79,7 @@ export const PROCESS_INTERVAL_MS = 120;
 export const PROCESS_CHURN_INTERVAL_MS = 500;
 const CHURN_AFTER_MS = 1000;
 /** A process must have lived this long (ms) to be reported as started: shorter ones come and go unseen. */
-const PROCESS_MIN_AGE_MS = 40;
+const PROCESS_MIN_AGE_MS = 80;
 /** No process event for this long after the socket was armed again: the churn is over. */
 const CHURN_GAP_MS = 2 * PROCESS_INTERVAL_MS;
 

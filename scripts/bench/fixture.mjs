@@ -109,12 +109,16 @@ export function buildLines(names) {
 }
 
 /**
- * Creates the namespaces with one `ip -batch`, then puts the addresses on with one
+ * Creates the namespaces with `ip -batch`, then puts the addresses on with one
  * `nsenter --net=... ip -batch -` per namespace (nsenter only calls setns; `ip -n` would remount
  * /sys each time), two at a time.
  */
 export async function createFixture(names) {
-  await ip(['-batch', '-'], buildLines(names).join('\n') + '\n');
+  // In runs of 2000 lines: ip (6.1) keeps a descriptor open for each namespace a line names.
+  const lines = buildLines(names);
+  for (let i = 0; i < lines.length; i += 2000) {
+    await ip(['-batch', '-'], lines.slice(i, i + 2000).join('\n') + '\n');
+  }
   if (!NSENTER) {
     throw new Error('nsenter (util-linux) is needed to put addresses on the veths');
   }

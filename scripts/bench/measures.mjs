@@ -237,6 +237,71 @@ export async function buildViaSpawns(names) {
   return ms;
 }
 
+/** Namespaces added and deleted one after the other for the CPU cost of an event. */
+const EVENT_PAIRS = 10;
+
+/** The resident memory of a process, in MB. */
+export function rssMb(pid) {
+  const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+/**
+ * Start costs, one sample each: bare Node (spawned until its first byte of output), the helper
+ * (spawned until its answer to hello), and that new helper's first snapshot of `names` and host,
+ * then its second (warm) one.
+ */
+export async function coldStart(helperPath, names) {
+  const bare = await firstOutput([process.execPath, '-e', 'process.stdout.write("x")']);
+  const child = spawn(process.execPath, [helperPath], { stdio: ['pipe', 'pipe', 'ignore'] });
+  try {
+    let buf = '';
+    const waiting = [];
+    child.stdout.on('data', (d) => {
+      buf += d;
+      for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
+        const line = buf.slice(0, i);
+        buf = buf.slice(i + 1);
+        waiting.shift()?.(JSON.parse(line));
+      }
+    });
+    let id = 0;
+    const request = (op, params = {}) =>
+      new Promise((resolve, reject) => {
+        waiting.push((m) => (m.ok ? resolve(m.result) : reject(new Error(m.error?.message))));
+        child.stdin.write(JSON.stringify({ id: ++id, op, ...params }) + '\n');
+      });
+    let t0 = now();
+    await request('hello');
+    const hello = now() - t0;
+    t0 = now();
+    const first = await request('snapshot', { names, includeRoot: true });
+    const firstSnap = now() - t0;
+    t0 = now();
+    await request('snapshot', { names, includeRoot: true });
+    const warmSnap = now() - t0;
+    if (first.namespaces.length !== names.length + 1) {
+      throw new Error(`the first snapshot of a new helper held ${first.namespaces.length} namespaces`);
+    }
+    return { bare, hello, firstSnap, warmSnap };
+  } finally {
+    child.stdin.end();
+    child.kill();
+  }
+}
+
+/** Time from spawning argv until its first output. */
+function firstOutput(argv) {
+  return new Promise((resolve, reject) => {
+    const t0 = now();
+    const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'ignore'] });
+    let at;
+    child.stdout.once('data', () => (at = now()));
+    child.on('error', reject);
+    child.on('close', () => (at === undefined ? reject(new Error(`${argv.join(' ')} printed nothing`)) : resolve(at - t0)));
+  });
+}
+
 /** utime + stime of a process, in ms. */
 export function cpuMs(pid) {
   const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -327,18 +392,63 @@ export async function live(ctx, round) {
       tree.dispose();
     }
 
-    // A namespace made in a shell.
+    // A namespace made in a shell: when the helper's event names it, and when the model has it.
     const added = `${prefix}-live${round}`;
+    const named = (key, name) => new Promise((resolve) => {
+      const sub = client.onEvent((e) => {
+        if (e[key]?.includes(name)) {
+          sub.dispose();
+          resolve(now());
+        }
+      });
+    });
     t0 = now();
+    let seen = named('added', added);
     await execFileP(IP, ['netns', 'add', added]);
     await waitForModel(store, () => store.has(added));
     out.liveAdd = now() - t0;
+    out.eventAdd = (await seen) - t0;
     await modelQuiet(store);
     t0 = now();
+    seen = named('removed', added);
     await execFileP(IP, ['netns', 'delete', added]);
     await waitForModel(store, () => !store.has(added));
     out.liveDel = now() - t0;
+    out.eventDel = (await seen) - t0;
     await modelQuiet(store);
+
+    // What one add and one delete cost the helper and the client (model and tree included), over
+    // EVENT_PAIRS of them made one after the other.
+    {
+      const tree = new ctx.NamespaceTreeProvider(store);
+      const redraw = tree.onDidChangeTreeData(async (node) => {
+        // As VS Code does on a change of the top level: every row again.
+        if (node === undefined) {
+          for (const n of await tree.getChildren()) {
+            tree.getTreeItem(n);
+          }
+        }
+      });
+      try {
+        const cpu0 = cpuMs(pid);
+        const own0 = process.cpuUsage();
+        for (let i = 0; i < EVENT_PAIRS; i++) {
+          const name = `${prefix}-ev${round}x${i}`;
+          await execFileP(IP, ['netns', 'add', name]);
+          await waitForModel(store, () => store.has(name));
+          await execFileP(IP, ['netns', 'delete', name]);
+          await waitForModel(store, () => !store.has(name));
+        }
+        await modelQuiet(store);
+        const own = process.cpuUsage(own0);
+        out.eventCpuHelper = (cpuMs(pid) - cpu0) / EVENT_PAIRS;
+        out.eventCpuClient = (own.user + own.system) / 1000 / EVENT_PAIRS;
+      } finally {
+        redraw.dispose();
+        tree.dispose();
+      }
+    }
+    out.helperRss = rssMb(pid);
 
     // A veth end moved from the host into a namespace.
     const [a, b] = [`${prefix}mv${round}a`, `${prefix}mv${round}b`];

@@ -29,6 +29,21 @@ export const FIGURES = [
     target: (f, all) => ({ text: '≤1.2x {cBound}', met: !(ratio(all.cBound, f) < 1 / 1.2) }),
   },
   { key: 'snapIp', label: "helper snapshot, reader: 'ip' (the fallback)", ref: 'loop' },
+  { key: 'coldNode', label: 'bare Node started (`node -e`, spawn → first output)' },
+  {
+    key: 'coldHello',
+    label: 'helper started: spawn → answer to hello',
+    ref: 'coldNode',
+    target: (f, all) => ({ text: '≤1.3x {coldNode}', met: f.median <= 1.3 * all.coldNode?.median }),
+  },
+  {
+    key: 'coldSnap',
+    label: "that helper's first snapshot of the {N} + host",
+    ref: 'coldWarmSnap',
+    target: (f, all) => ({ text: '≤1.3x {coldWarmSnap}', met: f.median <= 1.3 * all.coldWarmSnap?.median }),
+  },
+  { key: 'coldWarmSnap', label: 'its second snapshot (warm)' },
+  { key: 'helperRss', label: 'helper memory (RSS) after the live part, watching the {N}', unit: 'MB', target: (f) => ({ text: '< 300 MB', met: f.median < 300 }) },
   { key: 'listNames', label: 'names only (listNames round trip): first paint', target: (f) => ({ text: '< 30 ms', met: f.median < 30 }) },
   { key: 'processes', label: 'process list (`processes` round trip: /proc, holders, containers) with the {N} named' },
   { key: 'firstLoad', label: 'view shown → model loaded (start helper, watch, full read)' },
@@ -36,6 +51,14 @@ export const FIGURES = [
   { key: 'treeExpand', label: 'tree provider: one namespace expanded', target: (f) => ({ text: '< 100 ms', met: f.median < 100 }) },
   { key: 'liveAdd', label: '`ip netns add X` in a shell → model has X', target: (f) => ({ text: '≤ 200 ms', met: f.median <= 200 }) },
   { key: 'liveDel', label: '`ip netns delete X` in a shell → model drops X', target: (f) => ({ text: '≤ 200 ms', met: f.median <= 200 }) },
+  { key: 'eventAdd', label: 'the same add → the helper\'s event naming X (at the client)' },
+  { key: 'eventDel', label: 'the same delete → the helper\'s event naming X (at the client)' },
+  {
+    key: 'eventCpuHelper',
+    label: 'helper CPU per `ip netns add` + `ip netns delete` with the model live (its reads included)',
+    unit: 'ms CPU/event',
+  },
+  { key: 'eventCpuClient', label: 'client CPU for the same (client, model, tree top level redrawn)', unit: 'ms CPU/event' },
   { key: 'liveMove', label: '`ip link set X netns Y` → model shows X in Y', target: (f) => ({ text: '≤ 200 ms', met: f.median <= 200 }) },
   { key: 'opSpawn', label: '`ip netns add` + `ip netns delete`, spawned' },
   {
@@ -98,6 +121,12 @@ function fmtValue(v, unit) {
   }
   if (unit === 'KB') {
     return `${v.toFixed(0)} KB`;
+  }
+  if (unit === 'MB') {
+    return `${v.toFixed(0)} MB`;
+  }
+  if (unit === 'ms CPU/event') {
+    return `${v.toFixed(1)} ms`;
   }
   if (unit === 'ms CPU') {
     return `${v.toFixed(0)} ms`;

@@ -72,7 +72,7 @@ export const workspace = {
   onDidChangeConfiguration: () => ({ dispose() {} }),
 };
 
-/** Only what the tree's rows use: Uri.from and Uri.parse, compared by their text. */
+/** Row URIs (the check marks' resourceUri): Uri.from and Uri.parse, compared by their text, never opened. */
 export class Uri {
   constructor(scheme, path) {
     this.scheme = scheme;

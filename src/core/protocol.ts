@@ -71,6 +71,13 @@ export interface ChangeEvent {
   netns: NetnsRef[];
   /** True when namespaces were added to or removed from /run/netns. */
   names: boolean;
+  /**
+   * With `names`, when the helper knows exactly which: the names that appeared (or now name another
+   * namespace) and those that vanished, so the client reads only those instead of every name.
+   * Absent when any name may have changed.
+   */
+  added?: string[];
+  removed?: string[];
   /** True when processes started or ended (reported at most every 120 ms, every 500 ms under lasting churn): the process lists changed. */
   processes?: boolean;
 }

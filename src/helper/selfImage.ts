@@ -5,7 +5,7 @@
 // running as the user may change it after the one authentication; what gets installed as root
 // must be what root was asked to run, not what the folder holds now.
 
-import * as crypto from 'node:crypto';
+import type * as Crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -27,6 +27,10 @@ export interface SelfImage {
 }
 
 let taken: SelfImage | undefined;
+/** The files' bytes as read at the start, until they are hashed (after the first answers, or when asked). */
+let unhashed: { files: (Omit<ImageFile, 'sha256'> & { bytes: Buffer })[]; image: SelfImage } | undefined;
+/** How long after the start the bytes are hashed and let go, if nothing asked before. */
+const HASH_AFTER_MS = 2000;
 
 /** Reads a regular file through one O_NOFOLLOW descriptor: a symlink in its place is refused. */
 export function readNoFollow(file: string): { bytes: Buffer; mode: number } {
@@ -42,11 +46,13 @@ export function readNoFollow(file: string): { bytes: Buffer; mode: number } {
   }
 }
 
-export const sha256 = (bytes: Buffer): string => crypto.createHash('sha256').update(bytes).digest('hex');
+/** Loaded when first needed: nothing at the start hashes, and the first answer need not wait for it. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const sha256 = (bytes: Buffer): string => (require('node:crypto') as typeof Crypto).createHash('sha256').update(bytes).digest('hex');
 
-function imageFile(source: string, target: string): ImageFile {
+function imageFile(source: string, target: string): Omit<ImageFile, 'sha256'> & { bytes: Buffer } {
   const { bytes, mode } = readNoFollow(source);
-  return { source, target, sha256: sha256(bytes), executable: (mode & 0o111) !== 0 };
+  return { source, target, bytes, executable: (mode & 0o111) !== 0 };
 }
 
 /**
@@ -76,11 +82,15 @@ function koffiFiles(): { source: string; target: string }[] {
   return out;
 }
 
-/** Takes the image once, right after the helper loaded what it runs (main.ts). */
+/**
+ * Takes the image once, right after the helper loaded what it runs (main.ts): the files are read
+ * now; their hashes are worked out a little later (or when first asked for).
+ */
 export function takeSelfImage(bundle: string): void {
   const image: SelfImage = { files: [] };
+  const files: (Omit<ImageFile, 'sha256'> & { bytes: Buffer })[] = [];
   try {
-    image.files.push(imageFile(bundle, 'helper.js'));
+    files.push(imageFile(bundle, 'helper.js'));
   } catch (e) {
     taken = { files: [], error: (e as Error).message };
     return;
@@ -90,13 +100,24 @@ export function takeSelfImage(bundle: string): void {
     if (koffi.length === 0) {
       image.koffiMissing = 'koffi was not loaded (the helper uses the ip reader)';
     }
-    image.files.push(...koffi);
+    files.push(...koffi);
   } catch (e) {
     image.koffiMissing = (e as Error).message;
   }
-  taken = image;
+  unhashed = { files, image };
+  setTimeout(hashImage, HASH_AFTER_MS).unref();
+}
+
+function hashImage(): void {
+  if (unhashed) {
+    const { files, image } = unhashed;
+    unhashed = undefined;
+    image.files = files.map(({ bytes, ...f }) => ({ ...f, sha256: sha256(bytes) }));
+    taken = image;
+  }
 }
 
 export function selfImage(): SelfImage | undefined {
+  hashImage();
   return taken;
 }

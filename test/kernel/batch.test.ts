@@ -2,6 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { MAX_BATCH_LINES } from '../../src/helper/ops/batch';
 import { HelperProcess } from '../support/helperProcess';
 import { cleanupOnExit, cleanupPrefix, ip, linkNames, netnsNames, uniquePrefix } from '../support/kernel';
 
@@ -31,6 +32,25 @@ describe('batched writes', () => {
     assert.equal(netnsNames().filter((n) => n.startsWith(`${P}b`)).length, 40);
     assert.deepEqual(linkNames(`${P}b5`).sort(), ['lo', `${P}l5`, `${P}r4`].sort());
     assert.ok(h.stderr.includes('ip -batch -'), 'went through one ip -batch process');
+  });
+
+  it('runs more lines than one ip -batch takes in several, all or nothing', async () => {
+    const ns = `${P}many`;
+    ip(['netns', 'add', ns]);
+    ip(['-n', ns, 'link', 'add', 'd0', 'type', 'veth', 'peer', 'name', 'd1']);
+    const n = MAX_BATCH_LINES + 5;
+    const address = (i: number) => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}/32`;
+    const requests: Record<string, unknown>[] = Array.from({ length: n }, (_, i) => ({ op: 'addAddress', netns: ns, name: 'd0', address: address(i + 1) }));
+    const from = h.stderr.length;
+    assert.equal((await h.ok<{ done: number }>('batch', { requests })).done, n);
+    const count = () => (JSON.parse(ip(['-n', ns, '-j', 'addr', 'show', 'dev', 'd0'])) as { addr_info: unknown[] }[])[0].addr_info.length;
+    assert.equal(count(), n, 'every address is on');
+    assert.equal(h.stderr.slice(from).match(/-batch - \(/g)?.length, 2, 'in two ip processes');
+    // The same again plus one that fails at the end: the addresses of both runs are taken off again.
+    ip(['-n', ns, 'addr', 'flush', 'dev', 'd0']);
+    const failing = [...requests, { op: 'addAddress', netns: ns, name: 'd0', address: address(1) }];
+    assert.ok((await h.call('batch', { requests: failing })).error, 'the duplicate fails');
+    assert.equal(count(), 0, 'everything before it was undone');
   });
 
   it('undoes the adds before a failing item and says which failed', async () => {

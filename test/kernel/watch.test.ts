@@ -20,6 +20,8 @@ interface Seen {
   at: number;
   netns: NetnsRef[];
   names: boolean;
+  added?: string[];
+  removed?: string[];
 }
 
 let watcher: KernelWatcher;
@@ -30,14 +32,22 @@ let wake: (() => void) | undefined;
  * Runs the change and waits until the events that followed it cover every expected namespace
  * (and names, if expected). Returns the latency from the start of the command.
  */
-async function expectEvent(what: string, change: () => void, want: { netns?: NetnsRef[]; names?: boolean }): Promise<number> {
+async function expectEvent(what: string, change: () => void, want: { netns?: NetnsRef[]; names?: boolean; added?: string[]; removed?: string[] }): Promise<number> {
   const start = performance.now();
   const from = seen.length;
   change();
   const covered = () => {
     const after = seen.slice(from);
     const netns = new Set(after.flatMap((e) => e.netns));
-    return (want.netns ?? []).every((n) => netns.has(n)) && (!want.names || after.some((e) => e.names));
+    // Others' namespaces on the machine may come and go in the same events: only ours are looked for.
+    const added = new Set(after.flatMap((e) => e.added ?? []));
+    const removed = new Set(after.flatMap((e) => e.removed ?? []));
+    return (
+      (want.netns ?? []).every((n) => netns.has(n)) &&
+      (!want.names || after.some((e) => e.names)) &&
+      (want.added ?? []).every((n) => added.has(n)) &&
+      (want.removed ?? []).every((n) => removed.has(n))
+    );
   };
   const deadline = start + 1000;
   while (!covered()) {
@@ -78,10 +88,12 @@ describe('kernel watcher', () => {
     assert.ok(watcher.watched().includes(null));
   });
 
-  it('reports ip netns add as a names change and starts watching the namespace', async () => {
-    await expectEvent('ip netns add', () => ip(['netns', 'add', A]), { names: true });
+  it('reports ip netns add as a names change, naming it, and starts watching the namespace', async () => {
+    const from = seen.length;
+    await expectEvent('ip netns add', () => ip(['netns', 'add', A]), { names: true, added: [A] });
+    assert.ok(!seen.slice(from).some((e) => e.removed?.includes(A)), 'not reported as removed');
     assert.ok(watcher.watched().includes(A), 'a socket is open in the new namespace');
-    await expectEvent('ip netns add (second)', () => ip(['netns', 'add', B]), { names: true });
+    await expectEvent('ip netns add (second)', () => ip(['netns', 'add', B]), { names: true, added: [B] });
     assert.ok(watcher.watched().includes(B));
   });
 
@@ -119,8 +131,8 @@ describe('kernel watcher', () => {
     assert.ok(ms < 50, `idle CPU ${ms} ms`);
   });
 
-  it('reports ip netns del as a names change and stops watching the namespace', async () => {
-    await expectEvent('ip netns del', () => ip(['netns', 'delete', B]), { names: true, netns: [A] });
+  it('reports ip netns del as a names change, naming it, and stops watching the namespace', async () => {
+    await expectEvent('ip netns del', () => ip(['netns', 'delete', B]), { names: true, netns: [A], removed: [B] });
     assert.ok(!watcher.watched().includes(B), 'its socket is closed');
   });
 

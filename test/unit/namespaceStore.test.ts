@@ -241,4 +241,88 @@ describe('namespace store', () => {
     assert.equal(store.processes, undefined);
     assert.deepEqual(changes, [{ all: true, names: true, namespaces: [], processes: true }]);
   });
+
+  it('reads only the names the helper says came or went, without listing every name', async () => {
+    const { client, store, changes } = setup();
+    client.add(
+      namespace('ns1', 11, [veth('r', 2, { ifindex: 3, name: 'l', netns: 'ns2', netnsInode: 12, linkNetnsid: 0 })]),
+      namespace('ns2', 12, [veth('l', 3, { ifindex: 2, name: 'r', netns: 'ns1', netnsInode: 11, linkNetnsid: 0 })]),
+      namespace('ns10', 13),
+    );
+    await store.refresh();
+    client.calls.length = 0;
+    changes.length = 0;
+    client.add(namespace('ns3', 14));
+    client.named.delete('ns2');
+    client.add(namespace('ns1', 11));
+    store.applyEvent({ event: 'changed', names: true, added: ['ns3'], removed: ['ns2'], netns: [] });
+    await flush();
+    // Nothing but their names held ns2 and ns3: no process list changed either.
+    assert.deepEqual(client.ops(), ['snapshot'], 'no listNames, no process list');
+    // ns3 (new) and ns1 (its veth led into ns2, which is gone), not ns10.
+    assert.deepEqual(snapshots(client), [{ names: ['ns1', 'ns3'], includeRoot: false }]);
+    assert.deepEqual(store.names(), ['ns1', 'ns3', 'ns10']);
+    assert.equal(store.has('ns2'), false);
+    assert.deepEqual(store.get('ns1')?.interfaces, []);
+    assert.equal(changes.length, 1);
+    assert.equal(changes[0].names, true);
+  });
+
+  it('reads the process list again when a namespace that lost its name is held by a process', async () => {
+    const { client, store } = setup();
+    client.add(namespace('ns1', 11), namespace('ns2', 12));
+    client.processList = [{ inode: 11, id: 'net:[11]', name: 'ns1', processes: [{ pid: 7, command: 'sleep', user: 'root', uid: 0 }] }];
+    await store.refresh();
+    client.calls.length = 0;
+    client.named.delete('ns1');
+    client.processList = [{ inode: 11, id: 'net:[11]', processes: [{ pid: 7, command: 'sleep', user: 'root', uid: 0 }] }];
+    store.applyEvent({ event: 'changed', names: true, added: [], removed: ['ns1'], netns: [] });
+    await flush();
+    assert.deepEqual(client.ops(), ['processes']);
+    assert.deepEqual(store.unnamed().map((p) => p.inode), [11], 'it is shown as unnamed now');
+  });
+
+  it("keeps where a neighbour's other veths lead when it is read along, instead of reading everything", async () => {
+    const { client, store } = setup();
+    const toZ = veth('z0', 7, { ifindex: 8, name: 'a0', netns: 'z', netnsInode: 30, linkNetnsid: 5 });
+    client.add(
+      namespace('z', 30, [veth('a0', 8, { ifindex: 7, name: 'z0', netns: 'a', netnsInode: 31, linkNetnsid: 1 })]),
+      namespace('a', 31, [toZ, veth('b0', 9, { ifindex: 10, name: 'a1', netns: 'b', netnsInode: 32, linkNetnsid: 2 })]),
+      namespace('b', 32, [veth('a1', 10, { ifindex: 9, name: 'b0', netns: 'a', netnsInode: 31, linkNetnsid: 3 })]),
+    );
+    await store.refresh();
+    client.calls.length = 0;
+    // Read with b only, a's veth into z comes back unplaced (z was not read with it).
+    client.add(namespace('a', 31, [{ ...toZ, peer: { ifindex: 8, linkNetnsid: 5 } }, veth('b0', 9, { ifindex: 10, name: 'a1', netns: 'b', netnsInode: 32, linkNetnsid: 2 })]));
+    store.applyEvent({ event: 'changed', names: false, netns: ['b'] });
+    await flush();
+    assert.deepEqual(snapshots(client), [{ names: ['b', 'a'], includeRoot: false }], 'no read of everything');
+    assert.deepEqual(store.get('a')?.interfaces[0].peer, { ifindex: 8, name: 'a0', netns: 'z', netnsInode: 30, linkNetnsid: 5 });
+  });
+
+  it('keeps the names in counting order as they come and go one by one', async () => {
+    const { client, store } = setup();
+    client.add(namespace('b10', 1), namespace('b2', 2));
+    await store.refresh();
+    for (const [name, inode] of [['b1', 3], ['b100', 4], ['a', 5], ['b11', 6]] as const) {
+      client.add(namespace(name, inode));
+      store.applyEvent({ event: 'changed', names: true, added: [name], removed: [], netns: [] });
+      await flush();
+    }
+    client.named.delete('b10');
+    store.applyEvent({ event: 'changed', names: true, added: [], removed: ['b10'], netns: [] });
+    await flush();
+    assert.deepEqual(store.names(), ['a', 'b1', 'b2', 'b11', 'b100']);
+  });
+
+  it('finds the processes of a namespace by inode, and none for one the list leaves out', async () => {
+    const { client, store } = setup();
+    client.add(namespace('ns1', 11), namespace('ns2', 12));
+    client.processList = [{ inode: 11, id: 'net:[11]', name: 'ns1', processes: [{ pid: 7, command: 'sleep', user: 'root', uid: 0 }] }];
+    await store.refresh();
+    assert.deepEqual(store.processesOf(11)?.processes.map((p) => p.pid), [7]);
+    assert.deepEqual(store.processesOf(12), { inode: 12, id: 'net:[12]', processes: [] });
+    assert.equal(store.refOfInode(12), 'ns2');
+    assert.equal(store.refOfInode(1), null);
+  });
 });

@@ -7,7 +7,7 @@
 // and work that piles up while a read is in flight is merged into the next read.
 
 import type { NetnsClient } from '../../client/types';
-import type { Namespace, NetnsRef, ProcessNamespace } from '../../core/model';
+import { netnsId, type Namespace, type NetnsRef, type ProcessNamespace } from '../../core/model';
 import type { ChangeEvent } from '../../core/protocol';
 import { compareNames } from './compareNames';
 import { Emitter, type Disposable } from './emitter';
@@ -30,13 +30,16 @@ export interface ModelChange {
 
 interface Work {
   all: boolean;
+  /** The list of names is read again (which names changed is not known). */
   names: boolean;
+  /** Names the helper said appeared (or were replaced) or vanished, the last change winning. */
+  nameChanges: Map<string, 'added' | 'removed'>;
   netns: Set<NetnsRef>;
   processes: boolean;
 }
 
-const noWork = (): Work => ({ all: false, names: false, netns: new Set(), processes: false });
-const isEmpty = (w: Work) => !w.all && !w.names && w.netns.size === 0 && !w.processes;
+const noWork = (): Work => ({ all: false, names: false, nameChanges: new Map(), netns: new Set(), processes: false });
+const isEmpty = (w: Work) => !w.all && !w.names && w.nameChanges.size === 0 && w.netns.size === 0 && !w.processes;
 
 export type StoreLog = (level: 'debug' | 'info' | 'warn' | 'error', msg: string) => void;
 
@@ -44,7 +47,16 @@ export class NamespaceStore implements Disposable {
   private rootNs: Namespace | undefined;
   private byName = new Map<string, Namespace>();
   private sorted: string[] | undefined;
-  private procs: { list: ProcessNamespace[]; at: number } | undefined;
+  private procs: { list: ProcessNamespace[]; byInode: Map<number, ProcessNamespace>; at: number } | undefined;
+  /**
+   * The veths between namespaces, both ways: the namespaces each one's veths lead to, and those
+   * whose veths lead to it (kept as namespaces are put and removed, so finding the neighbours of a
+   * changed namespace costs its own veths, not every namespace's).
+   */
+  private readonly vethTo = new Map<NetnsRef, Set<NetnsRef>>();
+  private readonly vethFrom = new Map<NetnsRef, Set<NetnsRef>>();
+  /** Each namespace held by its inode. */
+  private readonly byInode = new Map<number, NetnsRef>();
   private pending = noWork();
   private running: Promise<void> | undefined;
   private isLoaded = false;
@@ -86,6 +98,11 @@ export class NamespaceStore implements Disposable {
     return this.sorted;
   }
 
+  /** The namespace with this inode, if the model holds it. */
+  refOfInode(inode: number): NetnsRef | undefined {
+    return this.byInode.get(inode);
+  }
+
   get(ns: NetnsRef): Namespace | undefined {
     return ns === null ? this.rootNs : this.byName.get(ns);
   }
@@ -111,8 +128,15 @@ export class NamespaceStore implements Disposable {
     return this.procs ? Date.now() - this.procs.at : Infinity;
   }
 
+  /**
+   * The processes and holders of a namespace. The helper lists only namespaces that something
+   * holds besides their name: once the list is read, any other namespace has none.
+   */
   processesOf(inode: number): ProcessNamespace | undefined {
-    return this.procs?.list.find((p) => p.inode === inode);
+    if (!this.procs) {
+      return undefined;
+    }
+    return this.procs.byInode.get(inode) ?? { inode, id: netnsId(inode), processes: [] };
   }
 
   /** Namespaces that processes are in but that have no name and are not the host's. */
@@ -129,7 +153,8 @@ export class NamespaceStore implements Disposable {
   applyEvent(e: ChangeEvent): void {
     // Before the first full read completes this becomes another full read (see perform), so a
     // change that raced the first read is not lost.
-    void this.schedule({ names: e.names, netns: e.netns, processes: e.processes });
+    const known = e.names && (e.added !== undefined || e.removed !== undefined);
+    void this.schedule({ names: e.names && !known, added: known ? e.added : undefined, removed: known ? e.removed : undefined, netns: e.netns, processes: e.processes });
   }
 
   /** Change events are being missed (view hidden, helper stopped): the next look reads everything. */
@@ -171,16 +196,25 @@ export class NamespaceStore implements Disposable {
     this.byName.clear();
     this.sorted = undefined;
     this.procs = undefined;
+    this.vethTo.clear();
+    this.vethFrom.clear();
+    this.byInode.clear();
     this.isLoaded = false;
     this.isStale = true;
     this.changed.fire({ all: true, names: true, namespaces: [], processes: true });
   }
 
-  private schedule(w: { all?: boolean; names?: boolean; netns?: Iterable<NetnsRef>; processes?: boolean }): Promise<void> {
+  private schedule(w: { all?: boolean; names?: boolean; added?: string[]; removed?: string[]; netns?: Iterable<NetnsRef>; processes?: boolean }): Promise<void> {
     const p = this.pending;
     p.all ||= !!w.all;
     p.names ||= !!w.names;
     p.processes ||= !!w.processes;
+    for (const n of w.removed ?? []) {
+      p.nameChanges.set(n, 'removed');
+    }
+    for (const n of w.added ?? []) {
+      p.nameChanges.set(n, 'added');
+    }
     for (const n of w.netns ?? []) {
       p.netns.add(n);
     }
@@ -219,12 +253,15 @@ export class NamespaceStore implements Disposable {
       ]);
       this.byName.clear();
       this.rootNs = undefined;
+      this.vethTo.clear();
+      this.vethFrom.clear();
+      this.byInode.clear();
+      this.sorted = undefined;
       for (const ns of snap.namespaces) {
         this.put(ns);
       }
-      this.sorted = undefined;
       if (procs) {
-        this.procs = { list: procs.namespaces, at: Date.now() };
+        this.setProcesses(procs.namespaces);
       }
       this.isLoaded = true;
       this.isStale = false;
@@ -236,6 +273,33 @@ export class NamespaceStore implements Disposable {
     const started = Date.now();
     const change: ModelChange = { all: false, names: false, namespaces: [], processes: false };
     const toRead = new Set(work.netns);
+    /**
+     * Whether the process list must be read again for the names that came and went: when names
+     * were listed anew, or a namespace that got or lost a name is one the list holds (something
+     * besides its name keeps it: it may now be unnamed, or no longer). A namespace made by
+     * `ip netns add` or deleted with nothing in it changes no process list.
+     */
+    let namesTouchProcesses = work.names || !this.procs;
+    if (!work.names && work.nameChanges.size > 0) {
+      // The helper said which names changed: only those are looked at.
+      const removed = new Set<NetnsRef>([...work.nameChanges].filter(([n, c]) => c === 'removed' && this.byName.has(n)).map(([n]) => n));
+      for (const n of removed) {
+        namesTouchProcesses ||= this.procs?.byInode.has(this.byName.get(n as string)!.inode) ?? true;
+      }
+      for (const n of this.joinedByVeth(removed)) {
+        toRead.add(n);
+      }
+      for (const old of removed) {
+        this.remove(old as string);
+        toRead.delete(old);
+        change.names = true;
+      }
+      for (const [n, c] of work.nameChanges) {
+        if (c === 'added') {
+          toRead.add(n);
+        }
+      }
+    }
     if (work.names) {
       const { names } = await this.client.request('listNames', {});
       const now = new Set(names);
@@ -274,7 +338,15 @@ export class NamespaceStore implements Disposable {
         if (ns.name !== null && !old) {
           change.names = true;
         }
+        keepPeerPlaces(old, ns, (n) => n === undefined || (!toRead.has(n) && this.has(n)));
         peersLost ||= hasNewUnresolvedPeer(old, ns);
+        if (old && old.inode !== ns.inode) {
+          change.names = true; // the name now stands for another namespace
+          namesTouchProcesses = true;
+        }
+        if (ns.name !== null && !old) {
+          namesTouchProcesses ||= this.procs?.byInode.has(ns.inode) ?? true;
+        }
         this.put(ns);
         if (changedSet.has(ns.name) || !sameContent(old, ns)) {
           change.namespaces.push(ns.name);
@@ -293,14 +365,11 @@ export class NamespaceStore implements Disposable {
       // trigger this.
       this.pending.all = true;
     }
-    if (change.names) {
-      this.sorted = undefined;
-    }
-    if (work.processes || change.names) {
+    if (work.processes || (change.names && namesTouchProcesses)) {
       try {
         const { namespaces } = await this.client.request('processes', {});
         const before = this.procs?.list;
-        this.procs = { list: namespaces, at: Date.now() };
+        this.setProcesses(namespaces);
         // Processes come and go all the time (each ip command is one): after a process event, only
         // a difference is a change. A names change redraws everything anyway.
         const differ = before && !change.names ? changedProcessLists(before, namespaces) : undefined;
@@ -324,16 +393,15 @@ export class NamespaceStore implements Disposable {
   /** Namespaces holding the other end of a veth in `set`, or holding a veth whose other end is in it. */
   private joinedByVeth(set: Set<NetnsRef>): NetnsRef[] {
     const out = new Set<NetnsRef>();
-    for (const ns of this.all()) {
-      for (const i of ns.interfaces) {
-        const peerNs = i.peer?.netns;
-        if (i.kind !== 'veth' || peerNs === undefined || peerNs === ns.name) {
-          continue;
+    for (const n of set) {
+      for (const to of this.vethTo.get(n) ?? []) {
+        if (!set.has(to) && this.has(to)) {
+          out.add(to);
         }
-        if (set.has(ns.name) && !set.has(peerNs) && this.has(peerNs)) {
-          out.add(peerNs);
-        } else if (set.has(peerNs) && !set.has(ns.name)) {
-          out.add(ns.name);
+      }
+      for (const from of this.vethFrom.get(n) ?? []) {
+        if (!set.has(from) && this.has(from)) {
+          out.add(from);
         }
       }
     }
@@ -341,23 +409,112 @@ export class NamespaceStore implements Disposable {
   }
 
   private put(ns: Namespace): void {
+    const old = this.get(ns.name);
+    if (old && this.byInode.get(old.inode) === ns.name) {
+      this.byInode.delete(old.inode);
+    }
     if (ns.name === null) {
+      this.unlinkVeths(null);
       this.rootNs = ns;
     } else {
-      if (!this.byName.has(ns.name)) {
-        this.sorted = undefined;
+      if (!old && this.sorted) {
+        // Placed where it sorts, in a new array (a caller may still be going through the old one).
+        const at = sortedIndex(this.sorted, ns.name);
+        this.sorted = [...this.sorted.slice(0, at), ns.name, ...this.sorted.slice(at)];
       }
+      this.unlinkVeths(ns.name);
       this.byName.set(ns.name, ns);
+    }
+    if (ns.inode !== 0) {
+      this.byInode.set(ns.inode, ns.name);
+    }
+    let to: Set<NetnsRef> | undefined;
+    for (const i of ns.interfaces) {
+      const peerNs = i.peer?.netns;
+      if (i.kind === 'veth' && peerNs !== undefined && peerNs !== ns.name) {
+        (to ??= new Set()).add(peerNs);
+        let from = this.vethFrom.get(peerNs);
+        if (!from) {
+          this.vethFrom.set(peerNs, (from = new Set()));
+        }
+        from.add(ns.name);
+      }
+    }
+    if (to) {
+      this.vethTo.set(ns.name, to);
     }
   }
 
+  /** Forgets where a namespace's own veths lead (those leading to it stay: their namespaces still say so). */
+  private unlinkVeths(name: NetnsRef): void {
+    for (const peerNs of this.vethTo.get(name) ?? []) {
+      const from = this.vethFrom.get(peerNs);
+      from?.delete(name);
+      if (from?.size === 0) {
+        this.vethFrom.delete(peerNs);
+      }
+    }
+    this.vethTo.delete(name);
+  }
+
   private remove(name: string): boolean {
-    this.sorted = undefined;
+    if (this.sorted && this.byName.has(name)) {
+      const at = sortedIndex(this.sorted, name);
+      this.sorted = this.sorted[at] === name ? [...this.sorted.slice(0, at), ...this.sorted.slice(at + 1)] : undefined;
+    }
+    this.unlinkVeths(name);
+    const old = this.byName.get(name);
+    if (old && this.byInode.get(old.inode) === name) {
+      this.byInode.delete(old.inode);
+    }
     return this.byName.delete(name);
+  }
+
+  private setProcesses(list: ProcessNamespace[]): void {
+    this.procs = { list, byInode: new Map(list.map((p) => [p.inode, p])), at: Date.now() };
   }
 
   dispose(): void {
     this.changed.dispose();
+  }
+}
+
+/** Where `name` is, or would go, in the sorted list `names`. */
+function sortedIndex(names: string[], name: string): number {
+  let lo = 0;
+  let hi = names.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (compareNames(names[mid], name) < 0) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  return lo;
+}
+
+/**
+ * A veth of `next` whose peer is in a namespace not read with it comes back unplaced (the helper
+ * places peers among the namespaces it reads together). Where the namespace was read before with
+ * the same veth (same ifindex, same peer ifindex and link-netnsid: the same pair, as both stay
+ * while both namespaces exist), the place it had is kept, so reading a namespace with its veth
+ * neighbours does not need everything read again for the neighbours' other veths.
+ */
+function keepPeerPlaces(prev: Namespace | undefined, next: Namespace, stillThere: (netns: NetnsRef | undefined) => boolean): void {
+  if (!prev) {
+    return;
+  }
+  for (const i of next.interfaces) {
+    const p = i.peer;
+    if (i.kind !== 'veth' || !p || p.linkNetnsid === undefined || p.netns !== undefined || p.netnsInode !== undefined) {
+      continue;
+    }
+    const before = prev.interfaces.find((x) => x.ifindex === i.ifindex && x.name === i.name)?.peer;
+    const placed = before !== undefined && (before.netns !== undefined || before.netnsInode !== undefined);
+    if (placed && before.ifindex === p.ifindex && before.linkNetnsid === p.linkNetnsid && stillThere(before.netns)) {
+      i.peer = { ...p, netns: before.netns, netnsInode: before.netnsInode, name: p.name ?? before.name };
+    }
   }
 }
 

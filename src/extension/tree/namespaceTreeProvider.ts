@@ -72,6 +72,13 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
   private readonly labNodes = new Map<string, LabFileNode>();
   /** Whether the Labs group was shown last time the top level was built. */
   private hadLabs = false;
+  /** netns.view.showLoopback, read once per change of the setting rather than once per row. */
+  private showLoopback = config.showLoopback();
+  /**
+   * Each namespace row's item with what it was made from: a change of the top level (a namespace
+   * added or removed) asks for every row again, and most are as they were.
+   */
+  private readonly rowItems = new WeakMap<NamespaceNode, { ns: Namespace | undefined; visible: number; container: string; sockets: string | undefined; item: vscode.TreeItem }>();
 
   constructor(
     private readonly model: NamespaceStore,
@@ -85,6 +92,7 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
       { dispose: model.onDidChange((c) => this.onModelChange(c)).dispose },
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('netns.view')) {
+          this.showLoopback = config.showLoopback();
           this.changed.fire(undefined);
         }
       }),
@@ -150,10 +158,8 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
         this.changed.fire(undefined);
         return;
       }
-      const differ = c.processInodes && new Set(c.processInodes);
-      for (const node of this.namespaceNodes.values()) {
-        const inode = this.model.get(node.netns)?.inode;
-        if ((node.interfaces.size > 0 || node.netns === null) && (!differ || (inode !== undefined && differ.has(inode)))) {
+      const visit = (node: NamespaceNode, inode: number | undefined) => {
+        if (node.interfaces.size > 0 || node.netns === null) {
           nodes.push(node.processes);
         }
         // A container found (or gone) in a named namespace changes its row's description.
@@ -161,10 +167,28 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
         if (shown !== undefined && inode !== undefined && shown !== containerKey(this.model.processesOf(inode)?.container)) {
           nodes.push(node);
         }
-      }
-      const named = new Set(this.model.all().map((ns) => ns.inode));
-      if (hasUnnamed && (!differ || [...differ].some((inode) => !named.has(inode)))) {
-        nodes.push(this.unnamedGroup);
+      };
+      if (c.processInodes) {
+        // Only the namespaces whose processes differ: the cost follows the change, not the number of rows.
+        let unnamedChanged = false;
+        for (const inode of c.processInodes) {
+          const ref = this.model.refOfInode(inode);
+          const node = ref === undefined ? undefined : this.namespaceNodes.get(netnsKey(ref));
+          if (node) {
+            visit(node, inode);
+          }
+          unnamedChanged ||= ref === undefined;
+        }
+        if (hasUnnamed && unnamedChanged) {
+          nodes.push(this.unnamedGroup);
+        }
+      } else {
+        for (const node of this.namespaceNodes.values()) {
+          visit(node, this.model.get(node.netns)?.inode);
+        }
+        if (hasUnnamed) {
+          nodes.push(this.unnamedGroup);
+        }
       }
     }
     if (nodes.length > 0) {
@@ -234,8 +258,18 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
       case 'namespace': {
         const ns = this.model.get(node.netns);
         const container = ns && node.netns !== null ? this.model.processesOf(ns.inode)?.container : undefined;
-        this.shownContainer.set(node.id, containerKey(container));
-        return namespaceItem(node, ns, ns ? this.visibleInterfaces(ns).length : 0, container, socketsDescription(this.sockets?.get(node.netns)));
+        const key = containerKey(container);
+        this.shownContainer.set(node.id, key);
+        const visible = ns ? this.visibleInterfaces(ns).length : 0;
+        const sockets = socketsDescription(this.sockets?.get(node.netns));
+        const last = this.rowItems.get(node);
+        if (last && last.ns === ns && last.visible === visible && last.container === key && last.sockets === sockets) {
+          last.item.tooltip = undefined; // set by resolveTreeItem: made again on the next hover
+          return last.item;
+        }
+        const item = namespaceItem(node, ns, visible, container, sockets);
+        this.rowItems.set(node, { ns, visible, container: key, sockets, item });
+        return item;
       }
       case 'interface':
         return interfaceItem(node, node.ports.length, node.parent instanceof InterfaceNode ? node.parent.name : undefined);
@@ -404,7 +438,7 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
   }
 
   private visibleInterfaces(ns: Namespace) {
-    return config.showLoopback() ? ns.interfaces : ns.interfaces.filter((i) => i.kind !== 'loopback');
+    return this.showLoopback ? ns.interfaces : ns.interfaces.filter((i) => i.kind !== 'loopback');
   }
 
   /**

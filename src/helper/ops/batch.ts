@@ -14,6 +14,13 @@ import { ProtocolError } from '../../core/protocol';
 import { admit } from '../admit';
 import type { HelperContext } from '../context';
 
+/**
+ * Lines per `ip -batch` process. iproute2 (6.1) keeps open a descriptor for every namespace a
+ * line names (`link add ... netns NS`) until it exits, so one process for ten thousand veths runs
+ * out of descriptors; a new process per this many lines costs a few milliseconds.
+ */
+export const MAX_BATCH_LINES = 2000;
+
 /** Words ip -batch splits and reads back unchanged: no quotes, spaces, '#' or a leading '-'. */
 const BATCH_SAFE = /^[A-Za-z0-9_.@+/][A-Za-z0-9_.@+/-]*$/;
 
@@ -76,7 +83,7 @@ function segments(ctx: HelperContext, items: BatchItem[]): Segment[] {
       continue;
     }
     const last = out[out.length - 1];
-    if (last && 'lines' in last && last.options.join('\0') === split.options.join('\0')) {
+    if (last && 'lines' in last && last.lines.length < MAX_BATCH_LINES && last.options.join('\0') === split.options.join('\0')) {
       last.lines.push(split.rest.join(' '));
       last.items.push(it);
     } else {

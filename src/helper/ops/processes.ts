@@ -1,10 +1,10 @@
-// Which network namespaces exist and what holds each: every /proc/PID/ns/net (the processes
-// inside), the nsfs bind mounts of each mount namespace (read once per mount namespace, not per
-// process), the descriptors processes keep open on a namespace, and threads in another namespace
-// than their process. Each namespace is identified by the nsfs device and inode, named through
-// /run/netns where a name exists, and given the container it belongs to (from the cgroup of a
-// process inside) where it is one. For an ordinary user, only what /proc shows them (see
-// processView.ts and docs/policy.md).
+// Which network namespaces exist and what holds each (a named one only where something besides
+// its name does): every /proc/PID/ns/net (the processes inside), the nsfs bind mounts of each
+// mount namespace (read once per mount namespace, not per process), the descriptors processes
+// keep open on a namespace, and threads in another namespace than their process. Each namespace
+// is identified by the nsfs device and inode, named through /run/netns where a name exists, and
+// given the container it belongs to (from the cgroup of a process inside) where it is one. For an
+// ordinary user, only what /proc shows them (see processView.ts and docs/policy.md).
 
 import * as fs from 'node:fs';
 import { netnsId, type ContainerInfo, type NamespaceHolder, type ProcessInfo, type ProcessNamespace } from '../../core/model';
@@ -12,8 +12,10 @@ import { parsePasswd } from '../pure/passwd';
 import type { Result } from '../../core/protocol';
 import type { HelperContext } from '../context';
 import { ContainerNames } from '../containers';
-import { listNetnsNames, netnsPath, nsfsDevice } from '../netnsDir';
+import { NETNS_RUN_DIR, netnsPath, nsfsDevice } from '../netnsDir';
+import { validateNamespaceName } from '../../core/validate';
 import { parseCgroupContainer, parseNsfsMounts, type CgroupContainer, type NsfsMount } from '../pure/nsfs';
+import { MountTables } from '../mountTables';
 import { processView } from '../processView';
 
 /** Descriptors and threads looked at per process, mount namespaces read, holders kept per namespace. */
@@ -56,6 +58,7 @@ function commandOf(pid: string): string {
 }
 
 const keyOf = (dev: number, inode: number) => `${dev}:${inode}`;
+const NETNS_PREFIX = `${NETNS_RUN_DIR}/`;
 
 function statNs(file: string): { dev: number; ino: number } | undefined {
   try {
@@ -99,7 +102,15 @@ function readlink(file: string): string | undefined {
   }
 }
 
-function readNsfsMounts(pid: string): NsfsMount[] {
+/** The mount tables, kept open to be read again only when they change; null when that cannot be done here. */
+let tables: MountTables | null | undefined;
+
+/** The nsfs mounts of mount namespace `key` (a /proc/PID/ns/mnt link), read through process `pid`. */
+function readNsfsMounts(key: string, pid: string): NsfsMount[] {
+  tables ??= MountTables.open() ?? null;
+  if (tables) {
+    return tables.get(key, pid);
+  }
   try {
     return parseNsfsMounts(fs.readFileSync(`/proc/${pid}/mountinfo`, 'utf8'));
   } catch {
@@ -176,16 +187,53 @@ function scanHolders(pid: string, net: { dev: number; ino: number }, fdCount: nu
   return scan;
 }
 
+let lastNames: { mounts: NsfsMount[]; names: Map<string, string>; nameMounts: Set<NsfsMount> } | undefined;
+
+/**
+ * The names in /run/netns by "dev:inode", and the mounts that are those names' own (not holders),
+ * from the helper's mount table; worked out again only when the table was read again.
+ */
+function namesOf(mounts: NsfsMount[], nsDev: number): { names: Map<string, string>; nameMounts: Set<NsfsMount> } {
+  if (lastNames?.mounts === mounts) {
+    return lastNames;
+  }
+  const names = new Map<string, string>();
+  const nameMounts = new Set<NsfsMount>();
+  for (const m of mounts) {
+    const name = m.path.startsWith(NETNS_PREFIX) ? m.path.slice(NETNS_PREFIX.length) : undefined;
+    if (name !== undefined && m.dev === nsDev && validateNamespaceName(name) === undefined) {
+      nameMounts.add(m);
+      const key = keyOf(m.dev, m.inode);
+      // Two names for one namespace: the first in order, as a sorted listing would give.
+      if (!names.has(key) || name < names.get(key)!) {
+        names.set(key, name);
+      }
+    }
+  }
+  lastNames = { mounts, names, nameMounts };
+  return lastNames;
+}
+
 export async function processes(ctx: HelperContext): Promise<Result<'processes'>> {
   const users = readUsers();
   const caller = ctx.caller.uid;
   const view = processView(caller);
+  const nsDev = nsfsDevice();
+  // The helper's own mount table names what /run/netns holds, without a readdir or a stat per
+  // name. Names are given to the namespaces found below, so the list does not grow with them.
+  const hostMnt = readlink('/proc/self/ns/mnt') ?? '';
+  const hostMounts = readNsfsMounts(hostMnt, 'self');
+  const { names, nameMounts } = namesOf(hostMounts, nsDev);
   const groups = new Map<string, ProcessNamespace>();
   const group = (dev: number, inode: number): ProcessNamespace => {
     const key = keyOf(dev, inode);
     let g = groups.get(key);
     if (!g) {
       groups.set(key, (g = { inode, dev, id: netnsId(inode), processes: [] }));
+      const name = names.get(key);
+      if (name !== undefined) {
+        g.name = name;
+      }
     }
     return g;
   };
@@ -198,24 +246,11 @@ export async function processes(ctx: HelperContext): Promise<Result<'processes'>
     }
   };
 
-  const nsDev = nsfsDevice();
-  // The helper's own mount table names what /run/netns holds, without a stat per name; a name
-  // not in it (being mounted right now) is looked at directly.
-  const hostMounts = readNsfsMounts('self');
-  const mounted = new Map(hostMounts.map((m) => [m.path, { dev: m.dev, ino: m.inode }]));
-  for (const name of listNetnsNames()) {
-    const st = mounted.get(netnsPath(name)) ?? statNs(netnsPath(name));
-    if (st && st.dev === nsDev) {
-      const g = group(st.dev, st.ino);
-      g.name ??= name;
-    }
-  }
   const self = statNs('/proc/self/ns/net');
   const rootKey = keyOf(self?.dev ?? nsDev, ctx.rootInode);
   group(self?.dev ?? nsDev, ctx.rootInode).name = null;
   const isRoot = (dev: number, inode: number) => keyOf(dev, inode) === rootKey;
 
-  const hostMnt = readlink('/proc/self/ns/mnt') ?? '';
   /** One process per mount namespace (the caller's own where there is one), to read its mountinfo. */
   const mountNs = new Map<string, { pid: string; own: boolean }>([[hostMnt, { pid: 'self', own: true }]]);
 
@@ -282,8 +317,8 @@ export async function processes(ctx: HelperContext): Promise<Result<'processes'>
   // propagated into other mount namespaces is listed once, by the path the host sees.
   const mountPaths = new Map<ProcessNamespace, Set<string>>();
   for (const [key, { pid }] of mountNs) {
-    for (const m of key === hostMnt ? hostMounts : readNsfsMounts(pid)) {
-      if (isRoot(m.dev, m.inode)) {
+    for (const m of key === hostMnt ? hostMounts : readNsfsMounts(key, pid)) {
+      if (isRoot(m.dev, m.inode) || nameMounts.has(m)) {
         continue;
       }
       const g = group(m.dev, m.inode);
@@ -296,6 +331,8 @@ export async function processes(ctx: HelperContext): Promise<Result<'processes'>
       hold(g, key === hostMnt ? { kind: 'mount', path: m.path } : { kind: 'mount', path: m.path, pid: Number(pid) });
     }
   }
+
+  tables?.prune(new Set(mountNs.keys()));
 
   // Containers: from the cgroup of the (visible) processes inside a namespace other than the host's.
   const found: { g: ProcessNamespace; c: CgroupContainer }[] = [];
@@ -339,5 +376,8 @@ export async function processes(ctx: HelperContext): Promise<Result<'processes'>
       );
     }
   }
-  return { namespaces: [...groups.values()] };
+  // A named namespace that nothing else holds is left out (the client reads that as "no
+  // processes"): the list grows with what runs, not with the number of names.
+  const held = [...groups.values()].filter((g) => typeof g.name !== 'string' || g.processes.length > 0 || g.holders !== undefined || g.container !== undefined);
+  return { namespaces: held };
 }

@@ -1,7 +1,7 @@
 // Read-only operations: hello, names, snapshots.
 
 import { part } from '../../core/messages';
-import pkg from '../../../package.json';
+import { version } from '../../../package.json';
 import { PROTOCOL_VERSION, ProtocolError, type HelloResult, type Request, type Result } from '../../core/protocol';
 import { bound } from '../caller';
 import type { HelperContext } from '../context';
@@ -10,7 +10,7 @@ import { listNetnsNames } from '../netnsDir';
 export function hello(ctx: HelperContext): HelloResult {
   const result: HelloResult = {
     name: 'vscode-netns-helper',
-    version: pkg.version,
+    version,
     protocol: PROTOCOL_VERSION,
     pid: process.pid,
     uid: process.getuid?.() ?? -1,

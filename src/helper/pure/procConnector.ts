@@ -63,3 +63,72 @@ export function countProcessChanges(buf: Buffer, n: number): number {
   }
   return count;
 }
+
+/**
+ * What the process events since the last report add up to. A process that started and ended
+ * between two reports (a shell loop's /bin/true, `ip` run by a script) changes no process list, so
+ * it is not a change; a process that is still there after `minAgeMs`, one that existed before and
+ * ended, or one that existed before and ran another program (exec) is. A process younger than that
+ * is looked at again a little later: a loop of short processes nearly always has one in flight.
+ */
+export class ProcessChanges {
+  /** Processes started since the last report, with the kernel's time of their fork (ns, monotonic); their exits cancel them out. */
+  private readonly born = new Map<number, bigint>();
+  private other = false;
+
+  /** Adds the events in `n` bytes of `buf`. */
+  add(buf: Buffer, n: number): void {
+    for (let off = 0; off + DATA + 8 <= n; ) {
+      const len = buf.readUInt32LE(off);
+      if (len < NLMSG_HDRLEN) {
+        break;
+      }
+      const what = buf.readUInt32LE(off + EVENT);
+      const d = off + DATA;
+      if (what === PROC_EVENT_FORK && off + DATA + 16 <= n) {
+        const child = buf.readUInt32LE(d + 8);
+        if (child === buf.readUInt32LE(d + 12)) {
+          this.born.set(child, buf.readBigUInt64LE(off + EVENT + 8));
+        }
+      } else if (what === PROC_EVENT_EXEC) {
+        if (!this.born.has(buf.readUInt32LE(d + 4))) {
+          this.other = true;
+        }
+      } else if (what === PROC_EVENT_EXIT) {
+        const pid = buf.readUInt32LE(d + 4);
+        if (buf.readUInt32LE(d) === pid && !this.born.delete(pid)) {
+          this.other = true;
+        }
+      }
+      off += (len + 3) & ~3;
+    }
+  }
+
+  /** Events were lost (the socket's buffer overflowed): anything may have changed. */
+  lost(): void {
+    this.other = true;
+  }
+
+  /**
+   * At monotonic time `nowNs`: whether the process lists differ from the last report (then it
+   * counts anew), or else in how many ms to look again for processes still too young to tell.
+   */
+  take(nowNs: bigint, minAgeMs: number): { changed: boolean; retryMs?: number } {
+    const minAge = BigInt(Math.round(minAgeMs * 1e6));
+    let youngest: bigint | undefined;
+    let changed = this.other;
+    for (const at of this.born.values()) {
+      if (nowNs - at >= minAge) {
+        changed = true;
+        break;
+      }
+      youngest = youngest === undefined || at > youngest ? at : youngest;
+    }
+    if (changed) {
+      this.born.clear();
+      this.other = false;
+      return { changed };
+    }
+    return youngest === undefined ? { changed } : { changed, retryMs: Math.max(1, Number(youngest + minAge - nowNs) / 1e6) };
+  }
+}

@@ -69,6 +69,7 @@ const PROCESS_TOKEN = 0xffffffff;
  * Process changes are reported at most this often (ms), so a shell loop of short processes does
  * not flood the client; until then the process socket is not even waited on (EPOLLONESHOT, armed
  * again at the report), and the kernel queues the events or drops them when its buffer fills.
+ * Processes that started and ended between two reports are no change (see ProcessChanges).
  */
 export const PROCESS_INTERVAL_MS = 120;
 /**
@@ -77,6 +78,8 @@ export const PROCESS_INTERVAL_MS = 120;
  */
 export const PROCESS_CHURN_INTERVAL_MS = 500;
 const CHURN_AFTER_MS = 1000;
+/** A process must have lived this long (ms) to be reported as started: shorter ones come and go unseen. */
+const PROCESS_MIN_AGE_MS = 80;
 /** No process event for this long after the socket was armed again: the churn is over. */
 const CHURN_GAP_MS = 2 * PROCESS_INTERVAL_MS;
 
@@ -104,6 +107,10 @@ export class KernelWatcher {
   private readonly coalesceMs: number;
   private readonly changed = new Set<NetnsRef>();
   private namesChanged = false;
+  /** Since the last report: each name that appeared (or was replaced) or vanished, the last change winning. */
+  private readonly nameChanges = new Map<string, 'added' | 'removed'>();
+  /** Set when a report must say "any name may have changed" (the epoll wait failed). */
+  private namesUnknown = false;
   private processesChanged = false;
   private lastProcessFlush = 0;
   /** When the current run of process events began (none more than CHURN_GAP_MS after its socket was armed). */
@@ -112,6 +119,8 @@ export class KernelWatcher {
   /** Undefined when the kernel's process connector could not be used. */
   private readonly processSocket?: ProcessEventSocket;
   private flushTimer?: NodeJS.Timeout;
+  /** Set while waiting to look again at processes too young to tell about. */
+  private processRetry?: NodeJS.Timeout;
   private syncTimer?: NodeJS.Timeout;
   private mountRetries = 0;
   /** Set after the first look at /run/netns, which is the baseline rather than a change. */
@@ -182,6 +191,7 @@ export class KernelWatcher {
     this.disposed = true;
     this.stopDir();
     clearTimeout(this.flushTimer);
+    clearTimeout(this.processRetry);
     clearTimeout(this.syncTimer);
     if (this.waiting) {
       // The waiter closes everything once it is back on the main thread.
@@ -212,6 +222,7 @@ export class KernelWatcher {
         // /run/netns is still watched.
         this.failed = true;
         this.namesChanged = true;
+        this.namesUnknown = true;
         this.scheduleFlush();
         return;
       }
@@ -226,12 +237,11 @@ export class KernelWatcher {
             if (Date.now() - this.processArmedAt > CHURN_GAP_MS) {
               this.processBurstStart = Date.now(); // after a quiet while: a new run begins
             }
-            if (this.processSocket?.drain(this.drainBuf)) {
-              this.processesChanged = true;
-              this.scheduleFlush(); // arms the socket again when it reports
-            } else {
-              this.armProcessSocket();
-            }
+            // Whether they add up to a change is decided at the report (see scheduleFlush), which
+            // also arms the socket again: until then the kernel queues what comes.
+            this.processSocket?.drain(this.drainBuf);
+            this.processesChanged = true;
+            this.scheduleFlush();
             continue;
           }
           const w = this.byToken.get(token);
@@ -263,19 +273,49 @@ export class KernelWatcher {
     }
   }
 
-  private scheduleFlush(): void {
+  private scheduleFlush(now = false): void {
     if (this.flushTimer) {
       return;
     }
     // Process changes alone wait until PROCESS_INTERVAL_MS after the last report of them.
     const onlyProcesses = this.changed.size === 0 && !this.namesChanged;
-    const wait = onlyProcesses ? Math.max(this.coalesceMs, this.lastProcessFlush + this.processInterval() - Date.now()) : this.coalesceMs;
+    const wait = now ? 0 : onlyProcesses ? Math.max(this.coalesceMs, this.lastProcessFlush + this.processInterval() - Date.now()) : this.coalesceMs;
     this.flushTimer = setTimeout(() => {
       this.flushTimer = undefined;
-      if (this.disposed || (this.changed.size === 0 && !this.namesChanged && !this.processesChanged)) {
+      if (this.disposed) {
         return;
       }
-      const e = { netns: [...this.changed], names: this.namesChanged, processes: this.processesChanged };
+      if (this.processesChanged && this.processSocket) {
+        // What came meanwhile (the socket is not waited on until this report): processes that
+        // started and ended since the last report cancel out, and are no change.
+        this.processSocket.drain(this.drainBuf);
+        const { changed, retryMs } = this.processSocket.changes.take(process.hrtime.bigint(), PROCESS_MIN_AGE_MS);
+        if (!changed) {
+          this.processesChanged = false;
+          if (retryMs !== undefined) {
+            // A process too young to tell whether it stays: look again once it is old enough
+            // (the socket stays unwatched; the kernel queues what comes).
+            this.processRetry = setTimeout(() => {
+              this.processRetry = undefined;
+              this.processesChanged = true;
+              this.scheduleFlush(true);
+            }, retryMs);
+          } else {
+            this.lastProcessFlush = Date.now(); // looked: the next look keeps to the interval
+            this.armProcessSocket();
+          }
+        }
+      }
+      if (this.changed.size === 0 && !this.namesChanged && !this.processesChanged) {
+        return;
+      }
+      const e: Parameters<ChangeSink>[0] = { netns: [...this.changed], names: this.namesChanged, processes: this.processesChanged };
+      if (this.namesChanged && !this.namesUnknown && this.nameChanges.size > 0) {
+        e.added = [...this.nameChanges].filter(([, c]) => c === 'added').map(([n]) => n);
+        e.removed = [...this.nameChanges].filter(([, c]) => c === 'removed').map(([n]) => n);
+      }
+      this.nameChanges.clear();
+      this.namesUnknown = false;
       if (this.processesChanged) {
         this.lastProcessFlush = Date.now();
         this.armProcessSocket();
@@ -318,6 +358,7 @@ export class KernelWatcher {
       for (const name of [...this.namesSeen.keys()]) {
         if (!present.has(name)) {
           this.forget(name);
+          this.noteName(name, 'removed');
           changed = true;
         }
       }
@@ -336,6 +377,7 @@ export class KernelWatcher {
         unmountedChanged ||= before !== '?';
       } else if (now !== before) {
         changed = true;
+        this.noteName(name, now === undefined ? 'removed' : 'added');
       }
     }
     if (unmounted.length > 0 && this.mountRetries < MOUNT_RETRIES) {
@@ -348,12 +390,20 @@ export class KernelWatcher {
         this.namesSeen.delete(n);
       });
       this.scheduleSync(MOUNT_RETRY_MS);
-    } else {
-      changed ||= unmountedChanged;
+    } else if (unmountedChanged) {
+      // Given up waiting for a mount: shown as it is (a file that is not a namespace).
+      changed = true;
+      unmounted.forEach((n) => this.noteName(n, 'added'));
     }
     if (changed && this.started) {
       this.namesChanged = true;
       this.scheduleFlush();
+    }
+  }
+
+  private noteName(name: string, change: 'added' | 'removed'): void {
+    if (this.started) {
+      this.nameChanges.set(name, change);
     }
   }
 

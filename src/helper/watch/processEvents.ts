@@ -1,7 +1,7 @@
 // A socket on the kernel's process connector, for the kernel watcher's epoll set: tells that
 // processes came or went, so the extension reads the process lists again without polling.
 
-import { CN_IDX_PROC, countProcessChanges, listenRequest, NETLINK_CONNECTOR } from '../pure/procConnector';
+import { CN_IDX_PROC, listenRequest, NETLINK_CONNECTOR, ProcessChanges } from '../pure/procConnector';
 import { AF_NETLINK, check, ENOBUFS, MSG_DONTWAIT, SOCK_CLOEXEC, SOCK_NONBLOCK, type Libc } from '../reader/libc';
 
 const SOCK_DGRAM = 2;
@@ -25,20 +25,22 @@ export class ProcessEventSocket {
     }
   }
 
-  /** Reads every queued event; true when processes came or went (or events were lost). */
-  drain(buf: Buffer): boolean {
-    let changed = false;
+  /** What the events read so far add up to (see ProcessChanges). */
+  readonly changes = new ProcessChanges();
+
+  /** Reads every queued event into `changes`. */
+  drain(buf: Buffer): void {
     for (;;) {
       const n = this.libc.recv(this.fd, buf, buf.length, MSG_DONTWAIT);
       if (n > 0) {
-        changed = countProcessChanges(buf, n) > 0 || changed;
+        this.changes.add(buf, n);
         continue;
       }
       if (n < 0 && this.libc.errno() === ENOBUFS) {
-        changed = true; // too many to keep up with: something changed all the same
+        this.changes.lost(); // too many to keep up with: something changed all the same
         continue;
       }
-      return changed;
+      return;
     }
   }
 

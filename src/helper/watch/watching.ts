@@ -4,8 +4,11 @@
 import type { NetnsRef } from '../../core/model';
 import { watchNetnsDirEntries } from './netnsDirWatch';
 
-/** Where change events go: namespaces whose interfaces changed, whether names came or went, and whether processes did. */
-export type ChangeSink = (e: { netns: NetnsRef[]; names: boolean; processes?: boolean }) => void;
+/**
+ * Where change events go: namespaces whose interfaces changed, whether names came or went (and
+ * which, when known), and whether processes did.
+ */
+export type ChangeSink = (e: { netns: NetnsRef[]; names: boolean; added?: string[]; removed?: string[]; processes?: boolean }) => void;
 
 export interface Watching {
   /** False when only /run/netns is watched (the kernel watcher could not load or stopped). */

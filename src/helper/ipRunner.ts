@@ -2,8 +2,6 @@
 // argv array: never a shell, never PATH. At most MAX_IP_PROCESSES of them run at once across the
 // whole helper, whichever program they are; the rest wait their turn.
 
-import { spawn } from 'node:child_process';
-
 /** Root ip processes one helper may have at a time (2 cores gain nothing beyond a few). */
 export const MAX_IP_PROCESSES = 8;
 
@@ -44,90 +42,11 @@ export interface RunBounds {
 }
 
 
-/** After a timeout's SIGTERM, how long a program has to end before SIGKILL. */
-const KILL_AFTER_MS = 5000;
+let execaLoaded: Promise<typeof import('execa')> | undefined;
 
-/**
- * Runs `file` with argv (no shell, a fixed environment), stdin ignored or fed `input`, stdout and
- * stderr collected up to `maxBytes` each; ended when over the time or size bound. Never rejects.
- */
-function execBounded(file: string, argv: string[], input: string | undefined, timeoutMs: number, maxBytes: number): Promise<IpResult> {
-  return new Promise((resolve) => {
-    let child: ReturnType<typeof spawn>;
-    try {
-      child = spawn(file, argv, {
-        stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-        env: { LC_ALL: 'C', PATH: '/usr/sbin:/usr/bin:/sbin:/bin' },
-      });
-    } catch (e) {
-      resolve({ ok: false, stdout: '', stderr: (e as Error).message });
-      return;
-    }
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    let outBytes = 0;
-    let errBytes = 0;
-    let timedOut = false;
-    let truncated = false;
-    let spawnError: Error | undefined;
-    let killTimer: NodeJS.Timeout | undefined;
-    const end = () => {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        killTimer ??= setTimeout(() => child.kill('SIGKILL'), KILL_AFTER_MS);
-      }
-    };
-    const timer = setTimeout(() => {
-      timedOut = true;
-      end();
-    }, timeoutMs);
-    const collect = (chunks: Buffer[], isOut: boolean) => (d: Buffer) => {
-      const have = isOut ? outBytes : errBytes;
-      if (have >= maxBytes) {
-        return;
-      }
-      const part = have + d.length > maxBytes ? d.subarray(0, maxBytes - have) : d;
-      chunks.push(part);
-      if (isOut) {
-        outBytes += part.length;
-      } else {
-        errBytes += part.length;
-      }
-      if (part.length < d.length) {
-        truncated = true;
-        end();
-      }
-    };
-    child.stdout!.on('data', collect(out, true));
-    child.stderr!.on('data', collect(err, false));
-    child.on('error', (e) => (spawnError = e));
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      clearTimeout(killTimer);
-      const stdout = Buffer.concat(out).toString();
-      const stderr = Buffer.concat(err).toString();
-      const ok = code === 0 && !spawnError && !timedOut && !truncated;
-      const why = spawnError
-        ? spawnError.message
-        : timedOut
-          ? `Command timed out after ${timeoutMs} milliseconds: ${file}`
-          : signal
-            ? `Command was killed with ${signal}: ${file}`
-            : `Command failed with exit code ${code}: ${file}`;
-      const result: IpResult = { ok, stdout, stderr: stderr || (ok ? '' : why) };
-      if (timedOut) {
-        result.timedOut = true;
-      }
-      if (truncated) {
-        result.truncated = true;
-      }
-      resolve(result);
-    });
-    if (input !== undefined) {
-      child.stdin!.on('error', () => undefined); // the program may exit without reading it all
-      child.stdin!.end(input);
-    }
-  });
+/** execa is loaded on the first run of a program: the helper's first answers need none. */
+function loadExeca(): Promise<typeof import('execa')> {
+  return (execaLoaded ??= import('execa'));
 }
 
 export class IpRunner {
@@ -139,6 +58,27 @@ export class IpRunner {
 
   /** `input` is text for ip's stdin (ip -batch -). */
   run(argv: string[], input?: string, bounds?: RunBounds): Promise<IpResult> {
-    return slot(() => execBounded(this.path, argv, input, bounds?.timeoutMs ?? 60_000, bounds?.maxBytes ?? 256 * 1024 * 1024));
+    return slot(async () => {
+      const { execa } = await loadExeca();
+      const r = await execa(this.path, argv, {
+        reject: false,
+        input,
+        stdin: input === undefined ? 'ignore' : 'pipe',
+        env: { LC_ALL: 'C', PATH: '/usr/sbin:/usr/bin:/sbin:/bin' },
+        extendEnv: false,
+        timeout: bounds?.timeoutMs ?? 60_000,
+        maxBuffer: bounds?.maxBytes ?? 256 * 1024 * 1024,
+      });
+      const stdout = String(r.stdout ?? '');
+      const stderr = String(r.stderr ?? '');
+      const result: IpResult = { ok: r.exitCode === 0, stdout, stderr: stderr || (r.exitCode === 0 ? '' : String(r.message)) };
+      if (r.timedOut) {
+        result.timedOut = true;
+      }
+      if (r.isMaxBuffer) {
+        result.truncated = true;
+      }
+      return result;
+    });
   }
 }

@@ -27,6 +27,9 @@ export interface TopologyWords {
   graphLabel: string;
 }
 
+/** Moments of a first draw (Date.now(), the same clock on both sides), by name: where the time went. */
+export type Clock = Record<string, number>;
+
 /** The settings the view draws with. */
 export interface TopologyOptions {
   /** From this many namespaces on, the cheap grid layout and the large-graph rendering are used. */
@@ -37,7 +40,7 @@ export interface TopologyOptions {
 
 export type ToWebview =
   /** The whole graph (first draw, or after a full read): positions the user moved come with it. */
-  | { type: 'graph'; graph: TopoGraph; positions: Record<string, { x: number; y: number }>; words: TopologyWords; options: TopologyOptions; seq: number }
+  | { type: 'graph'; graph: TopoGraph; positions: Record<string, { x: number; y: number }>; words: TopologyWords; options: TopologyOptions; seq: number; clock?: Clock }
   /** What changed since the last graph or diff: everything else keeps its place. */
   | { type: 'diff'; diff: GraphDiff; seq: number }
   /** The context values of elements (null: none any more), for the webview/context menus. */
@@ -71,7 +74,7 @@ export type FromWebview =
   /** The webview's script runs and can take the graph. */
   | { type: 'ready' }
   /** The first draw of a 'graph' is on screen: how long it took in the webview, from the message. */
-  | { type: 'drawn'; seq: number; ms: number; layoutMs: number; nodes: number; edges: number; large: boolean; phases: Record<string, number> }
+  | { type: 'drawn'; seq: number; ms: number; layoutMs: number; nodes: number; edges: number; large: boolean; phases: Record<string, number>; clock?: Clock }
   /** A click on a node or an edge (reveal it in the tree). */
   | { type: 'select'; id: string }
   /** A double click (or Enter) on a node: its terminal for a namespace. */

@@ -203,14 +203,15 @@ export class TopologyPanel implements vscode.Disposable {
   }
 
   /** Sends the whole graph; returns about how many bytes it was (for the log). */
-  private sendFull(): number {
+  private sendFull(clock?: Record<string, number>): number {
     if (!this.panel) {
       return 0;
     }
+    const built = Date.now();
     const g = this.graph();
     this.sent = g;
     const largeGraph = vscode.workspace.getConfiguration('netns').get<number>('topology.largeGraph', 100);
-    const m: ToWebview = { type: 'graph', graph: g, positions: this.positions(), words: this.words(), options: { largeGraph }, seq: ++this.seq };
+    const m: ToWebview = { type: 'graph', graph: g, positions: this.positions(), words: this.words(), options: { largeGraph }, seq: ++this.seq, clock: { ...clock, build: built, posted: Date.now() } };
     void this.post(m);
     // The menus' context values are needed only at the first right click: they follow the picture.
     setTimeout(() => {
@@ -276,11 +277,15 @@ export class TopologyPanel implements vscode.Disposable {
     switch (m.type) {
       case 'ready': {
         const t0 = Date.now();
-        const bytes = this.sendFull();
+        const bytes = this.sendFull({ opened: this.openedAt, readyIn: t0 });
         this.ctx.log.write('debug', `Topology page ready ${t0 - this.openedAt} ms after it was opened; graph sent in ${Date.now() - t0} ms (${Math.round(bytes / 1024)} KB).`);
         break;
       }
       case 'drawn': {
+        if (m.clock) {
+          const c = m.clock;
+          this.ctx.log.write('debug', `Topology first draw: ${Object.entries(c).sort((a, b) => a[1] - b[1]).map(([k, v]) => `${k} +${v - this.openedAt}`).join(', ')} ms after it was opened.`);
+        }
         const report: DrawnReport = { seq: m.seq, sinceOpenMs: Date.now() - this.openedAt, ms: m.ms, layoutMs: m.layoutMs, nodes: m.nodes, edges: m.edges, large: m.large };
         this.lastDrawn = report;
         this.ctx.log.write(

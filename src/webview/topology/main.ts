@@ -9,10 +9,13 @@ import cytoscape, { type Core, type ElementDefinition, type NodeSingular } from 
 import fcose from 'cytoscape-fcose';
 import type { GraphDiff, TopoEdge, TopoGraph, TopoNamespace, TopoPort } from '../../core/topology/graph';
 import { gridLayout, groupOrder, NS_PAD, PORT_GAP, PORT_H, PORT_W } from '../../core/topology/layout';
-import type { DrawnState, FromWebview, TopologyContext, TopologyOptions, TopologyVsCodeApi, TopologyWords, ToWebview } from '../../core/topology/messages';
+import type { Clock, DrawnState, FromWebview, TopologyContext, TopologyOptions, TopologyVsCodeApi, TopologyWords, ToWebview } from '../../core/topology/messages';
 import { readPalette, stylesheet } from './style';
 
 declare function acquireVsCodeApi(): TopologyVsCodeApi;
+
+/** Moments of the first draw (Date.now(): the extension's clock too), for the log and the benchmark. */
+const clock: Clock = { pageStart: Math.round(performance.timeOrigin), scriptStart: Date.now() };
 
 cytoscape.use(fcose);
 
@@ -194,7 +197,8 @@ function drawGraph(g: TopoGraph, saved: Record<string, { x: number; y: number }>
     requestAnimationFrame(() => {
       const ms = performance.now() - receivedAt;
       phase('paint');
-      const info = { seq, ms: Math.round(ms), layoutMs: Math.round(layoutMs), nodes: cy.nodes().length, edges: cy.edges().length, large, phases };
+      clock.painted = Date.now();
+      const info = { seq, ms: Math.round(ms), layoutMs: Math.round(layoutMs), nodes: cy.nodes().length, edges: cy.edges().length, large, phases, clock: { ...clock } };
       document.body.dataset.drawn = JSON.stringify(info);
       drawnOnce = true;
       post({ type: 'drawn', ...info });
@@ -793,6 +797,8 @@ window.addEventListener('message', (ev: MessageEvent<ToWebview>) => {
   try {
     switch (m.type) {
       case 'graph':
+        clock.received = Date.now();
+        Object.assign(clock, m.clock ?? {});
         words = m.words;
         options = m.options;
         seq = m.seq;
@@ -858,4 +864,5 @@ window.addEventListener('message', (ev: MessageEvent<ToWebview>) => {
   }
 });
 
+clock.ready = Date.now();
 post({ type: 'ready' });

@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Interface, Namespace } from '../../src/core/model';
+import { pack } from '../../src/core/topology/compact';
 import { buildGraph, diffGraphs } from '../../src/core/topology/graph';
 import type { DrawnState, TopologyWords } from '../../src/core/topology/messages';
 import { repoRoot } from '../support/codeserver';
@@ -37,7 +38,7 @@ function chain(n: number): Namespace[] {
 
 const words: TopologyWords = {
   search: 'Filter', fit: 'Fit', layout: 'Layout', connect: 'Connect', connectHint: '', zoomIn: '+', zoomOut: '-', exportPicture: 'Export',
-  empty: 'empty', processes: '{0} processes', oneProcess: '1 process', forwarding: 'forwarding', large: '{0} namespaces', graphLabel: 'graph',
+  empty: 'empty', processes: '{0} processes', oneProcess: '1 process', forwarding: 'forwarding', large: '{0} namespaces', graphLabel: 'graph', group: '{0}: {1} namespaces', grouped: '{0} namespaces, {1} groups',
 };
 
 type Post = { postMessage(m: unknown, origin: string): void };
@@ -53,7 +54,7 @@ export async function run(ctx: E2eContext): Promise<void> {
     fs.writeFileSync(
       path.join(dir, 'page.html'),
       `<!DOCTYPE html><html><head><link rel="stylesheet" href="${url('codicon.css')}"><link rel="stylesheet" href="${url('topology.css')}"></head>
-<body class="vscode-dark"><div class="toolbar"><input id="search"><button id="fit"></button><button id="zoomIn"></button><button id="zoomOut"></button><button id="layout"></button><button id="connect"></button><span id="hint"></span><button id="export"></button></div>
+<body class="vscode-dark"><div class="toolbar"><input id="search"><button id="fit"></button><button id="zoomIn"></button><button id="zoomOut"></button><button id="layout"></button><button id="connect"></button><button id="collapse" hidden></button><span id="hint"></span><button id="export"></button></div>
 <div id="graph" tabindex="0"></div><div id="status" hidden></div><div id="menuAnchor" hidden></div>
 <script>window.posted = []; function acquireVsCodeApi() { return { postMessage: (m) => window.posted.push(m), getState() {}, setState() {} }; }</script>
 <script src="${url('topology.js')}"></script></body></html>`,
@@ -63,7 +64,7 @@ export async function run(ctx: E2eContext): Promise<void> {
     await page.goto(`file://${path.join(dir, 'page.html')}`);
     const before = buildGraph(chain(N));
     const t0 = Date.now();
-    await page.evaluate(([graph, w]) => (globalThis as unknown as Post).postMessage({ type: 'graph', graph, positions: {}, words: w, options: { largeGraph: 100 }, seq: 1 }, '*'), [before, words] as const);
+    await page.evaluate(([graph, w]) => (globalThis as unknown as Post).postMessage({ type: 'graph', graph, positions: {}, words: w, options: { largeGraph: 100 }, seq: 1 }, '*'), [pack(before), words] as const);
     const drawn = await waitUntil('the first draw', async () => {
       const d = await page.evaluate(() => (globalThis as unknown as { document: { body: { dataset: { drawn?: string } } } }).document.body.dataset.drawn);
       return d ? (JSON.parse(d) as { ms: number; nodes: number; edges: number; large: boolean; phases: Record<string, number> }) : false;

@@ -72,6 +72,7 @@ export async function run(ctx: E2eContext): Promise<void> {
     fs.writeFileSync(
       path.join(dir, 'page.html'),
       `<!DOCTYPE html><html><head><link rel="stylesheet" href="${url('codicon.css')}"><link rel="stylesheet" href="${url('topology.css')}"></head>
+<style>body { --vscode-editor-background: #1f1f1f; --vscode-editor-foreground: #cccccc; --vscode-sideBar-background: #181818; --vscode-panel-border: #2b2b2b; --vscode-input-background: #313131; --vscode-input-border: #3c3c3c; --vscode-focusBorder: #0078d4; --vscode-charts-blue: #3794ff; --vscode-charts-green: #89d185; --vscode-charts-red: #f14c4c; --vscode-charts-yellow: #cca700; --vscode-font-family: system-ui, sans-serif; --vscode-descriptionForeground: #9d9d9d; --vscode-editorWidget-background: #202020; }</style>
 <body class="vscode-dark"><div class="toolbar"><input id="search"><button id="fit"></button><button id="zoomIn"></button><button id="zoomOut"></button><button id="layout"></button><button id="connect"></button><button id="collapse" hidden></button><span id="hint"></span><button id="export"></button></div>
 <div id="graph" tabindex="0"></div><div id="status" hidden></div><div id="menuAnchor" hidden></div>
 <script>window.posted = []; function acquireVsCodeApi() { return { postMessage: (m) => window.posted.push(m), getState() {}, setState() {} }; }</script>

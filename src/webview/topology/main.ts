@@ -46,7 +46,7 @@ function saveState(): void {
   saveTimer = setTimeout(() => {
     pageState.filter = search.value;
     pageState.expanded = [...expanded];
-    if (drawnOnce) {
+    if (drawnOnce && !restoreViewport) {
       pageState.zoom = cy.zoom();
       pageState.pan = { ...cy.pan() };
     }
@@ -267,13 +267,13 @@ function drawGraph(g: TopoGraph, saved: Record<string, { x: number; y: number }>
   }
   const layoutMs = performance.now() - t0;
   phase('layout');
-  if (restoreViewport && pageState.zoom !== undefined && pageState.pan !== undefined) {
-    // After a reload: where the user was.
+  if (restoreViewport && g.namespaces.length > 0 && pageState.zoom !== undefined && pageState.pan !== undefined) {
+    // After a reload: where the user was (once there is something to show: the model may be read after).
     cy.viewport({ zoom: pageState.zoom, pan: pageState.pan });
+    restoreViewport = false;
   } else {
     fitAll();
   }
-  restoreViewport = false;
   detailShown = true;
   updateDetail();
   phase('fit');
@@ -307,6 +307,9 @@ function drawGraph(g: TopoGraph, saved: Record<string, { x: number; y: number }>
         addProgressively(g, saved);
       } else {
         complete = true;
+        for (const d of heldDiffs.splice(0)) {
+          onDiff(d);
+        }
       }
       const then = afterDraw;
       afterDraw = undefined;

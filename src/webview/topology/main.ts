@@ -489,6 +489,11 @@ function onDiff(d: GraphDiff): void {
     ports: mergeList(whole.ports, d, d.added.ports, d.changed.ports),
     edges: mergeList(whole.edges, d, d.added.edges, d.changed.edges),
   };
+  if (current.namespaces.length === 0) {
+    // Nothing was drawn yet (the model had not been read): laid out whole, where the user was after a reload.
+    onGraph(whole, lastSaved, performance.now());
+    return;
+  }
   const after = shown(whole);
   // Without collapsed groups the graph drawn is the whole one: the diff as it came.
   applyDiff(after === whole && !hasGroups(current) ? d : diffGraphs(current, after));

@@ -96,6 +96,8 @@ export async function run(ctx: E2eContext): Promise<void> {
     await wb.typeInTerminal('echo "in=$NETNS $(readlink /proc/$$/ns/net)"');
     await wb.terminalShows(new RegExp(`in=${n1} ${netInode(n1).replace(/[[\]]/g, '\\$&')}`));
     ctx.log(`the double click's terminal runs in ${n1} (${netInode(n1)})`);
+    // Out of the terminal (it keeps F1), then the panel hidden.
+    await ctx.page.locator('.part.statusbar').click({ position: { x: 600, y: 10 } });
     await wb.runCommand('View: Hide Panel');
 
     // The keyboard: into the picture from the toolbar with Tab, arrows select, Enter, Shift+F10.
@@ -130,6 +132,8 @@ export async function run(ctx: E2eContext): Promise<void> {
     await wb.typeInTerminal('echo "in=$NETNS $(readlink /proc/$$/ns/net)"');
     await wb.terminalShows(new RegExp(`in=${n2} ${netInode(n2).replace(/[[\]]/g, '\\$&')}`));
     ctx.log(`Enter: a terminal in ${n2}`);
+    // Out of the terminal (it keeps F1), then the panel hidden.
+    await ctx.page.locator('.part.statusbar').click({ position: { x: 600, y: 10 } });
     await wb.runCommand('View: Hide Panel');
 
     // High contrast.

@@ -285,9 +285,10 @@ async function main() {
           wb.expand.twistie.forEach((x) => add('expandTwistie', x));
           if (wb.topology && !wb.topology.error) {
             add('topologyDraw', wb.topology.firstDraw);
+            add('topologyInteractive', wb.topology.interactive);
             add('topologyFrame', wb.topology.frameP95);
           } else {
-            notes.topologyDraw = notes.topologyFrame = `topology view: ${wb.topology?.error ?? 'not measured'}`;
+            notes.topologyDraw = notes.topologyFrame = notes.topologyInteractive = `topology view: ${wb.topology?.error ?? 'not measured'}`;
           }
           if (wb.activation !== undefined) {
             add('activation', wb.activation);

@@ -90,9 +90,10 @@ export const FIGURES = [
   { key: 'expandTwistie', label: "click a namespace's twistie → its rows drawn (workbench)", target: (f) => ({ text: '< 100 ms', met: f.median < 100 }) },
   {
     key: 'topologyDraw',
-    label: '"Netns: Show Topology" → first draw of {N}+ namespaces, their ports and veths (workbench)',
+    label: '"Netns: Show Topology" → first frame of {N}+ namespaces (their boxes in the grid; workbench)',
     target: (f) => ({ text: '< 2 s', met: f.median < 2000 }),
   },
+  { key: 'topologyInteractive', label: '"Netns: Show Topology" → the renderer\'s frame (pan, zoom, clicks answer; ports and veths follow)' },
   { key: 'topologyFrame', label: 'the topology view while zooming and panning: time between frames (p95)', target: (f) => ({ text: '< 50 ms', met: f.median < 50 }) },
   { key: 'vsix', label: '.vsix size (npm run package)', unit: 'KB' },
 ];

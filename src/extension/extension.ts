@@ -33,7 +33,7 @@ import { LearnProgress } from './walkthrough/learnProgress';
 import { InspectProvider } from './inspect/inspectProvider';
 import { INSPECT_SCHEME } from './inspect/inspectUri';
 import { SocketStore } from './tree/sockets/socketStore';
-import { TopologyPanel } from './topology/topologyPanel';
+import { TOPOLOGY_VIEW_TYPE, TopologyPanel } from './topology/topologyPanel';
 import type { TreeNode } from './tree/nodes';
 
 export const VIEW_ID = 'netns.namespaces';
@@ -128,6 +128,8 @@ export function activate(context: vscode.ExtensionContext): NetnsApi {
     treeView.onDidChangeVisibility(() => void activation.setVisible(treeView.visible || topology.visible)),
     topology,
     topology.onDidChangeVisibility(() => void activation.setVisible(treeView.visible || topology.visible)),
+    // The topology view comes back after a reload of the window, as it was (zoom, filter, groups).
+    vscode.window.registerWebviewPanelSerializer(TOPOLOGY_VIEW_TYPE, { deserializeWebviewPanel: (panel) => topology.restore(panel) }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('netns.privilege') && client.state.kind === 'running') {
         void host.showInformationMessage(vscode.l10n.t('The new privilege settings apply the next time the helper starts.'));

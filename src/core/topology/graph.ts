@@ -28,6 +28,8 @@ export interface TopoNamespace {
   forwarding?: boolean;
   /** A group it is drawn in when a graph is collapsed (see groupKey). */
   group?: string;
+  /** For a collapsed group's node (groups.ts): how many namespaces it stands for. */
+  members?: number;
 }
 
 export interface TopoPort {
@@ -52,7 +54,8 @@ export interface TopoPort {
   master?: string;
 }
 
-export type TopoEdgeKind = 'veth' | 'port' | 'vlan';
+/** 'group': the lines of a collapsed group's namespaces to one other node, as one (groups.ts). */
+export type TopoEdgeKind = 'veth' | 'port' | 'vlan' | 'group';
 
 export interface TopoEdge {
   /** "veth:A|B" (the two port ids in order), "port:PORT", "vlan:PORT". */
@@ -61,6 +64,8 @@ export interface TopoEdge {
   /** Port ids. For 'port' the target is the bridge, for 'vlan' the parent. */
   source: string;
   target: string;
+  /** For a 'group' edge: how many lines it stands for. */
+  count?: number;
 }
 
 export interface TopoGraph {

@@ -22,6 +22,9 @@ export const PORT_GAP = 16;
 /** Room around the ports inside a namespace box (its label is drawn above it). */
 export const NS_PAD = 14;
 export const EMPTY_NS = 60;
+/** A collapsed group's box (groups.ts). */
+export const GROUP_W = 150;
+export const GROUP_H = 70;
 /** Between namespaces: room for a label above each. */
 const CELL_GAP = 70;
 
@@ -45,7 +48,11 @@ export function gridLayout(g: TopoGraph, order?: (a: string, b: string) => numbe
   if (order) {
     namespaces.sort(order);
   }
+  const groups = new Set(g.namespaces.filter((n) => n.members !== undefined).map((n) => n.id));
   const size = (id: string) => {
+    if (groups.has(id)) {
+      return { w: GROUP_W, h: GROUP_H, cols: 0 };
+    }
     const n = portsOf.get(id)?.length ?? 0;
     if (n === 0) {
       return { w: EMPTY_NS, h: EMPTY_NS, cols: 0 };

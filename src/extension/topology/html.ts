@@ -4,6 +4,7 @@
 
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import type { ToWebview } from '../../core/topology/messages';
 
 export function nonce(): string {
   return randomBytes(16).toString('base64').replace(/[^A-Za-z0-9]/g, '');
@@ -19,6 +20,7 @@ export interface PageText {
   connect: string;
   connectHint: string;
   exportPicture: string;
+  collapse: string;
   graphLabel: string;
 }
 
@@ -34,7 +36,16 @@ export function contentSecurityPolicy(cspSource: string, n: string): string {
   ].join('; ');
 }
 
-export function topologyHtml(webview: vscode.Webview, dist: vscode.Uri, t: PageText): string {
+/**
+ * JSON inside a <script type="application/json"> (data, never run): "<" written as \u003c so no
+ * "</script>" in a name can end it.
+ */
+export function scriptJson(v: unknown): string {
+  return JSON.stringify(v).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+/** The page, with its first graph in it (`first`: the message it would otherwise wait for). */
+export function topologyHtml(webview: vscode.Webview, dist: vscode.Uri, first: ToWebview | undefined, t: PageText): string {
   const n = nonce();
   const uri = (f: string) => webview.asWebviewUri(vscode.Uri.joinPath(dist, f)).toString();
   const button = (id: string, icon: string, label: string, extra = '') =>
@@ -58,6 +69,7 @@ ${button('zoomIn', 'zoom-in', t.zoomIn)}
 ${button('zoomOut', 'zoom-out', t.zoomOut)}
 ${button('layout', 'type-hierarchy', t.layout)}
 ${button('connect', 'plug', t.connect, ' aria-pressed="false"')}
+${button('collapse', 'collapse-all', t.collapse, ' hidden')}
 <span id="hint">${esc(t.connectHint)}</span>
 <span class="spacer"></span>
 ${button('export', 'export', t.exportPicture)}
@@ -65,6 +77,7 @@ ${button('export', 'export', t.exportPicture)}
 <div id="graph" tabindex="0" role="application" aria-label="${esc(t.graphLabel)}"></div>
 <div id="status" role="status" hidden></div>
 <div id="menuAnchor" hidden></div>
+${first ? `<script type="application/json" id="firstGraph">${scriptJson(first)}</script>` : ''}
 <script nonce="${n}" src="${uri('topology.js')}"></script>
 </body>
 </html>`;

@@ -6,6 +6,7 @@
 
 import * as vscode from 'vscode';
 import type { NetnsRef } from '../../core/model';
+import { pack, type PackedGraph } from '../../core/topology/compact';
 import { buildGraph, diffGraphs, isEmptyDiff, type TopoGraph } from '../../core/topology/graph';
 import type { Layout } from '../../core/topology/layout';
 import type { DrawnState, FromWebview, TopologyContext, TopologyWords, ToWebview } from '../../core/topology/messages';
@@ -28,8 +29,10 @@ export interface DrawnReport {
   seq: number;
   /** From the command (or the page load) to the first draw on screen. */
   sinceOpenMs: number;
-  /** In the webview, from the graph message to the frame painted. */
+  /** In the webview, from the graph message to the frame painted (the first frame of a large graph). */
   ms: number;
+  /** In the webview, from the graph message to the renderer's frame (pan, zoom and clicks work). */
+  interactiveMs: number;
   layoutMs: number;
   nodes: number;
   edges: number;
@@ -53,6 +56,10 @@ export class TopologyPanel implements vscode.Disposable {
   private readonly drawnEvents = new vscode.EventEmitter<DrawnReport>();
   private readonly disposables: vscode.Disposable[] = [];
   private panelDisposables: vscode.Disposable[] = [];
+  /** The page has said it is ready: diffs can go to it. */
+  private pageReady = false;
+  /** The menus' context values wait for the first draw (the first right click needs them). */
+  private contextsPending = false;
   /** The last first draw the webview reported (tests, the benchmark). */
   lastDrawn: DrawnReport | undefined;
 
@@ -108,8 +115,33 @@ export class TopologyPanel implements vscode.Disposable {
       TOPOLOGY_VIEW_TYPE,
       vscode.l10n.t('Network Topology'),
       { viewColumn: vscode.ViewColumn.Active, preserveFocus: false },
-      { enableScripts: true, localResourceRoots: [this.dist], retainContextWhenHidden: false },
+      TopologyPanel.webviewOptions(this.dist),
     );
+    return this.adopt(panel);
+  }
+
+  static webviewOptions(dist: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+    return { enableScripts: true, localResourceRoots: [dist], retainContextWhenHidden: false };
+  }
+
+  /**
+   * A panel VS Code kept from before a reload of the window (its WebviewPanelSerializer): drawn
+   * again, the page's zoom, filter and expanded groups coming back from its own state.
+   */
+  restore(panel: vscode.WebviewPanel): Promise<void> {
+    this.openedAt = Date.now();
+    if (this.panel) {
+      // One view at a time: a second one restored is closed.
+      panel.dispose();
+      return Promise.resolve();
+    }
+    panel.webview.options = TopologyPanel.webviewOptions(this.dist);
+    // Not waited for: VS Code shows the page only once this returns.
+    void this.adopt(panel);
+    return Promise.resolve();
+  }
+
+  private async adopt(panel: vscode.WebviewPanel): Promise<DrawnReport | undefined> {
     this.panel = panel;
     panel.iconPath = vscode.Uri.joinPath(this.dist, '..', 'media', 'netns.svg');
     const drawn = new Promise<DrawnReport | undefined>((resolve) => {
@@ -132,7 +164,12 @@ export class TopologyPanel implements vscode.Disposable {
         this.visibility.fire(false);
       }),
     ];
-    panel.webview.html = topologyHtml(panel.webview, this.dist, {
+    this.pageReady = false;
+    // The page comes with its first graph in it: it draws at once, without asking for it first.
+    const t0 = Date.now();
+    const first = this.fullMessage({ opened: this.openedAt });
+    const built = Date.now() - t0;
+    panel.webview.html = topologyHtml(panel.webview, this.dist, first, {
       title: vscode.l10n.t('Network Topology'),
       search: vscode.l10n.t('Filter by name'),
       fit: vscode.l10n.t('Fit to Window (0)'),
@@ -142,8 +179,10 @@ export class TopologyPanel implements vscode.Disposable {
       connect: vscode.l10n.t('Connect: drag from one namespace to another to make a veth pair (C)'),
       connectHint: vscode.l10n.t('Drag from one namespace to another'),
       exportPicture: vscode.l10n.t('Export...'),
+      collapse: vscode.l10n.t('Collapse Groups'),
       graphLabel: vscode.l10n.t('Namespaces and their links. Arrow keys move between them, Enter opens a terminal, Shift+F10 the menu.'),
     });
+    this.ctx.log.write('debug', `Topology page written with its graph (${Math.round(JSON.stringify(first.graph).length / 1024)} KB) in ${built} ms.`);
     this.visibility.fire(true);
     await this.ctx.model.ensureFresh();
     return drawn;
@@ -167,7 +206,7 @@ export class TopologyPanel implements vscode.Disposable {
   }
 
   private onModelChange(_c: ModelChange): void {
-    if (!this.panel || !this.sent) {
+    if (!this.panel || !this.sent || !this.pageReady) {
       return;
     }
     this.changedAt ??= Date.now();
@@ -191,6 +230,11 @@ export class TopologyPanel implements vscode.Disposable {
     if (isEmptyDiff(diff)) {
       return;
     }
+    if (diff.added.namespaces.length > 50 && diff.added.namespaces.length > this.sent.namespaces.length / 2) {
+      // Most of the picture is new (the first read of the model): drawn whole, in its layout.
+      this.sendFull({ opened: Date.now() });
+      return;
+    }
     this.ctx.log.write('debug', `Topology diff: ${diff.removed.length} removed, ${diff.added.namespaces.length + diff.added.ports.length + diff.added.edges.length} added, ${diff.changed.namespaces.length + diff.changed.ports.length + diff.changed.edges.length} changed; built in ${Date.now() - t0} ms, ${since === undefined ? '?' : Date.now() - since} ms after the model changed.`);
     this.sent = next;
     void this.post({ type: 'diff', diff, seq: ++this.seq });
@@ -203,22 +247,34 @@ export class TopologyPanel implements vscode.Disposable {
   }
 
   /** Sends the whole graph; returns about how many bytes it was (for the log). */
-  private sendFull(): number {
+  /** The whole graph as the page takes it (in its compact form); it becomes what was sent. */
+  private fullMessage(clock?: Record<string, number>): ToWebview & { type: 'graph' } {
+    const built = Date.now();
+    const g = this.graph();
+    this.sent = g;
+    const config = vscode.workspace.getConfiguration('netns');
+    const options = { largeGraph: config.get<number>('topology.largeGraph', 100), groupAbove: config.get<number>('topology.groupAbove', 200) };
+    const packed: PackedGraph = pack(g);
+    // The menus' context values are needed only at the first right click: they follow the first draw.
+    this.contextsPending = true;
+    setTimeout(() => this.sendContexts(g), 2000);
+    return { type: 'graph', graph: packed, positions: this.positions(), words: this.words(), options, seq: ++this.seq, clock: { ...clock, build: built, posted: Date.now() } };
+  }
+
+  private sendFull(clock?: Record<string, number>): number {
     if (!this.panel) {
       return 0;
     }
-    const g = this.graph();
-    this.sent = g;
-    const largeGraph = vscode.workspace.getConfiguration('netns').get<number>('topology.largeGraph', 100);
-    const m: ToWebview = { type: 'graph', graph: g, positions: this.positions(), words: this.words(), options: { largeGraph }, seq: ++this.seq };
+    const m = this.fullMessage(clock);
     void this.post(m);
-    // The menus' context values are needed only at the first right click: they follow the picture.
-    setTimeout(() => {
-      if (this.sent === g) {
-        void this.post({ type: 'contexts', contexts: this.contexts(g) });
-      }
-    }, 0);
-    return g.ports.length * 200 + g.namespaces.length * 150;
+    return JSON.stringify(m.graph).length;
+  }
+
+  private sendContexts(g: TopoGraph): void {
+    if (this.contextsPending && this.sent === g) {
+      this.contextsPending = false;
+      void this.post({ type: 'contexts', contexts: this.contexts(g) });
+    }
   }
 
   /** The tree's context values of these elements (all when `only` is not given). */
@@ -258,6 +314,8 @@ export class TopologyPanel implements vscode.Disposable {
       oneProcess: vscode.l10n.t('1 process'),
       forwarding: vscode.l10n.t('forwarding'),
       large: vscode.l10n.t('{0} namespaces: their interfaces and links show as you zoom in.', '{0}'),
+      group: vscode.l10n.t('{0}: {1} namespaces', '{0}', '{1}'),
+      grouped: vscode.l10n.t('{0} namespaces, {1} groups drawn as one node each: click a group to expand it.', '{0}', '{1}'),
       graphLabel: vscode.l10n.t('Network Topology'),
     };
   }
@@ -276,16 +334,30 @@ export class TopologyPanel implements vscode.Disposable {
     switch (m.type) {
       case 'ready': {
         const t0 = Date.now();
-        const bytes = this.sendFull();
+        this.pageReady = true;
+        if (m.have !== undefined && m.have === this.seq) {
+          // It drew the graph it came with: what changed since follows as a diff.
+          this.ctx.log.write('debug', `Topology page ready ${t0 - this.openedAt} ms after it was opened, with its graph.`);
+          this.sendDiff();
+          break;
+        }
+        const bytes = this.sendFull({ opened: this.openedAt, readyIn: t0 });
         this.ctx.log.write('debug', `Topology page ready ${t0 - this.openedAt} ms after it was opened; graph sent in ${Date.now() - t0} ms (${Math.round(bytes / 1024)} KB).`);
         break;
       }
       case 'drawn': {
-        const report: DrawnReport = { seq: m.seq, sinceOpenMs: Date.now() - this.openedAt, ms: m.ms, layoutMs: m.layoutMs, nodes: m.nodes, edges: m.edges, large: m.large };
+        if (m.clock) {
+          const c = m.clock;
+          this.ctx.log.write('debug', `Topology first draw: ${Object.entries(c).sort((a, b) => a[1] - b[1]).map(([k, v]) => `${k} +${v - this.openedAt}`).join(', ')} ms after it was opened.`);
+        }
+        if (this.sent) {
+          this.sendContexts(this.sent);
+        }
+        const report: DrawnReport = { seq: m.seq, sinceOpenMs: Date.now() - this.openedAt, ms: m.ms, interactiveMs: m.interactiveMs, layoutMs: m.layoutMs, nodes: m.nodes, edges: m.edges, large: m.large };
         this.lastDrawn = report;
         this.ctx.log.write(
           'info',
-          `Topology drawn: ${m.nodes} nodes, ${m.edges} edges, ${report.sinceOpenMs} ms after it was opened (${m.ms} ms in the view, layout ${m.layoutMs} ms${m.large ? ', large-graph mode' : ''}).`,
+          `Topology drawn: ${m.nodes} nodes, ${m.edges} edges, ${report.sinceOpenMs} ms after it was opened (${m.ms} ms in the view to the first frame, ${m.interactiveMs} ms to the renderer's, layout ${m.layoutMs} ms${m.large ? ', large-graph mode' : ''}).`,
         );
         this.drawnEvents.fire(report);
         break;

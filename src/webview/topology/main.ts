@@ -7,12 +7,18 @@
 
 import cytoscape, { type Core, type ElementDefinition, type NodeSingular } from 'cytoscape';
 import fcose from 'cytoscape-fcose';
-import type { GraphDiff, TopoEdge, TopoGraph, TopoNamespace, TopoPort } from '../../core/topology/graph';
-import { gridLayout, groupOrder, NS_PAD, PORT_GAP, PORT_H, PORT_W } from '../../core/topology/layout';
-import type { DrawnState, FromWebview, TopologyContext, TopologyOptions, TopologyVsCodeApi, TopologyWords, ToWebview } from '../../core/topology/messages';
+import { unpack } from '../../core/topology/compact';
+import { diffGraphs, type GraphDiff, type TopoEdge, type TopoGraph, type TopoNamespace, type TopoPort } from '../../core/topology/graph';
+import { collapse } from '../../core/topology/groups';
+import { gridLayout, groupOrder, type Layout, NS_PAD, PORT_GAP, PORT_H, PORT_W } from '../../core/topology/layout';
+import type { Clock, DrawnState, FromWebview, TopologyContext, TopologyOptions, TopologyPageState, TopologyVsCodeApi, TopologyWords, ToWebview } from '../../core/topology/messages';
+import { paintFirstFrame, removeFirstFrame } from './firstFrame';
 import { readPalette, stylesheet } from './style';
 
 declare function acquireVsCodeApi(): TopologyVsCodeApi;
+
+/** Moments of the first draw (Date.now(): the extension's clock too), for the log and the benchmark. */
+const clock: Clock = { pageStart: Math.round(performance.timeOrigin), scriptStart: Date.now() };
 
 cytoscape.use(fcose);
 
@@ -24,6 +30,29 @@ const container = $<HTMLDivElement>('graph');
 const search = $<HTMLInputElement>('search');
 const status = $<HTMLDivElement>('status');
 const connectButton = $<HTMLButtonElement>('connect');
+const collapseButton = $<HTMLButtonElement>('collapse');
+
+// ---- what the page keeps across a window reload and a hidden tab ----------------------------------
+
+const pageState: TopologyPageState = { ...((vscode.getState() as TopologyPageState | undefined) ?? {}) };
+/** Groups the user expanded (by key). */
+const expanded = new Set<string>(pageState.expanded ?? []);
+/** The viewport to put back at the first draw after a reload (the user's, not the fit). */
+let restoreViewport = pageState.zoom !== undefined && pageState.pan !== undefined;
+search.value = pageState.filter ?? '';
+let saveTimer: ReturnType<typeof setTimeout> | undefined;
+function saveState(): void {
+  clearTimeout(saveTimer);
+  saveTimer = setTimeout(() => {
+    pageState.filter = search.value;
+    pageState.expanded = [...expanded];
+    if (drawnOnce && !restoreViewport) {
+      pageState.zoom = cy.zoom();
+      pageState.pan = { ...cy.pan() };
+    }
+    vscode.setState(pageState);
+  }, 200);
+}
 
 let words: TopologyWords | undefined;
 let options: TopologyOptions = { largeGraph: 100 };
@@ -91,6 +120,10 @@ function procText(n: number | undefined): string {
 }
 
 function namespaceData(n: TopoNamespace): ElementDefinition['data'] {
+  if (n.members !== undefined) {
+    const label = words ? words.group.replace('{0}', n.label).replace('{1}', String(n.members)) : `${n.label} (${n.members})`;
+    return { id: n.id, kind: 'namespace', group: n.group, label, name: n.label, members: n.members, isRoot: false, forwarding: false, unnamed: true, error: false, flat };
+  }
   const parts = [n.label, procText(n.processes), n.forwarding && words ? words.forwarding : ''].filter(Boolean);
   return {
     id: n.id,
@@ -117,13 +150,13 @@ function portData(p: TopoPort): ElementDefinition['data'] {
 }
 
 function edgeData(e: TopoEdge): ElementDefinition['data'] {
-  return { id: e.id, kind: e.kind, source: e.source, target: e.target };
+  return { id: e.id, kind: e.kind, source: e.source, target: e.target, ...(e.count !== undefined ? { count: e.count, label: e.count > 1 ? String(e.count) : '' } : {}) };
 }
 
 // ---- drawing a whole graph -----------------------------------------------------------------------
 
 function elementsOf(g: TopoGraph): ElementDefinition[] {
-  const ports = new Set(g.ports.map((p) => p.id));
+  const ports = new Set([...g.ports.map((p) => p.id), ...g.namespaces.map((n) => n.id)]);
   return [
     ...g.namespaces.map((n) => ({ group: 'nodes' as const, data: namespaceData(n) })),
     ...g.ports.map((p) => ({ group: 'nodes' as const, data: portData(p), grabbable: !flat })),
@@ -131,15 +164,67 @@ function elementsOf(g: TopoGraph): ElementDefinition[] {
   ];
 }
 
+/** The graph as drawn (groups collapsed), and the whole graph the extension sent. */
 let current: TopoGraph = { namespaces: [], ports: [], edges: [] };
+let whole: TopoGraph = current;
+/** The positions the user moved that came with the last graph (kept for a redraw). */
+let lastSaved: Record<string, { x: number; y: number }> = {};
+/** The graph as drawn: collapsed groups as one node each. */
+function shown(g: TopoGraph): TopoGraph {
+  return collapse(g, { above: options.groupAbove ?? 0, expanded }).graph;
+}
+function groupsNow(): { collapsed: string[]; expanded: string[] } {
+  const all = collapse(whole, { above: options.groupAbove ?? 0 }).groups;
+  return { collapsed: [...all.keys()].filter((k) => !expanded.has(k)), expanded: [...all.keys()].filter((k) => expanded.has(k)) };
+}
 /** When the last graph or diff was applied. */
 let appliedAt = 0;
 let drawnOnce = false;
 
-function drawGraph(g: TopoGraph, saved: Record<string, { x: number; y: number }>, receivedAt: number): void {
-  current = g;
+/**
+ * A whole graph from the extension. A large one gets a first frame at once: its boxes, where the
+ * grid puts them, drawn straight on a canvas over the renderer's (a few milliseconds); the renderer
+ * takes over from the next task and that canvas goes once the renderer's frame is painted.
+ */
+function onGraph(full: TopoGraph, saved: Record<string, { x: number; y: number }>, receivedAt: number): void {
+  whole = full;
+  lastSaved = saved;
+  loading = undefined;
   complete = false;
   heldDiffs.length = 0;
+  const g = shown(full);
+  const job = ++graphJob;
+  if (g.namespaces.length >= options.largeGraph) {
+    const t = performance.now();
+    const layout = gridLayout(g, groupOrder(g));
+    for (const [id, pos] of Object.entries(saved)) {
+      if (layout[id]) {
+        layout[id] = { ...layout[id], ...pos };
+      }
+    }
+    paintFirstFrame(container, g, layout, readPalette(), DETAIL_ZOOM, restoreViewport ? { zoom: pageState.zoom!, pan: pageState.pan! } : undefined);
+    const painted = performance.now() - t;
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        first = { ms: performance.now() - receivedAt, at: Date.now(), paintMs: painted };
+        clock.firstFrame = first.at;
+        document.body.dataset.first = JSON.stringify({ ms: Math.round(first.ms), nodes: g.namespaces.length });
+        if (job === graphJob) {
+          drawGraph(g, saved, receivedAt, layout);
+        }
+      }, 0),
+    );
+  } else {
+    first = undefined;
+    drawGraph(g, saved, receivedAt);
+  }
+}
+let graphJob = 0;
+let first: { ms: number; at: number; paintMs: number } | undefined;
+
+function drawGraph(g: TopoGraph, saved: Record<string, { x: number; y: number }>, receivedAt: number, grid?: Layout): void {
+  current = g;
+  complete = false;
   large = g.namespaces.length >= options.largeGraph;
   flat = large;
   document.body.classList.toggle('large', large);
@@ -162,7 +247,7 @@ function drawGraph(g: TopoGraph, saved: Record<string, { x: number; y: number }>
   cy.endBatch();
   phase('add');
   const t0 = performance.now();
-  seedGrid(g);
+  seedGrid(g, grid);
   runLayout(g);
   // What the user moved stays where it was put.
   cy.startBatch();
@@ -182,7 +267,13 @@ function drawGraph(g: TopoGraph, saved: Record<string, { x: number; y: number }>
   }
   const layoutMs = performance.now() - t0;
   phase('layout');
-  fitAll();
+  if (restoreViewport && g.namespaces.length > 0 && pageState.zoom !== undefined && pageState.pan !== undefined) {
+    // After a reload: where the user was (once there is something to show: the model may be read after).
+    cy.viewport({ zoom: pageState.zoom, pan: pageState.pan });
+    restoreViewport = false;
+  } else {
+    fitAll();
+  }
   detailShown = true;
   updateDetail();
   phase('fit');
@@ -194,15 +285,35 @@ function drawGraph(g: TopoGraph, saved: Record<string, { x: number; y: number }>
     requestAnimationFrame(() => {
       const ms = performance.now() - receivedAt;
       phase('paint');
-      const info = { seq, ms: Math.round(ms), layoutMs: Math.round(layoutMs), nodes: cy.nodes().length, edges: cy.edges().length, large, phases };
+      clock.painted = Date.now();
+      removeFirstFrame(container);
+      const info = {
+        seq,
+        ms: Math.round(first ? first.ms : ms),
+        interactiveMs: Math.round(ms),
+        layoutMs: Math.round(layoutMs),
+        nodes: cy.nodes().length,
+        edges: cy.edges().length,
+        large,
+        phases: first ? { ...phases, firstFrame: Math.round(first.paintMs) } : phases,
+        clock: { ...clock },
+      };
+      first = undefined;
       document.body.dataset.drawn = JSON.stringify(info);
       drawnOnce = true;
+      collapseButton.hidden = groupsNow().collapsed.length + groupsNow().expanded.length === 0;
       post({ type: 'drawn', ...info });
       if (flat) {
         addProgressively(g, saved);
       } else {
         complete = true;
+        for (const d of heldDiffs.splice(0)) {
+          onDiff(d);
+        }
       }
+      const then = afterDraw;
+      afterDraw = undefined;
+      then?.();
     }),
   );
 }
@@ -219,7 +330,7 @@ function addProgressively(g: TopoGraph, saved: Record<string, { x: number; y: nu
   const job = { cancelled: false };
   loading = job;
   const layout = gridLayout(g, groupOrder(g));
-  const ids = new Set(g.ports.map((p) => p.id));
+  const ids = new Set([...g.ports.map((p) => p.id), ...g.namespaces.map((n) => n.id)]);
   const items: ElementDefinition[] = [
     ...g.ports.map((p) => {
       const b = saved[p.id] ?? layout[p.id];
@@ -254,7 +365,7 @@ function addProgressively(g: TopoGraph, saved: Record<string, { x: number; y: nu
     complete = true;
     applyFilter();
     for (const d of heldDiffs.splice(0)) {
-      applyDiff(d);
+      onDiff(d);
     }
   };
   setTimeout(step, 0);
@@ -287,8 +398,8 @@ function runLayout(g: TopoGraph): void {
 }
 
 /** Seeds every leaf with the grid's position (fcose starts from it, instead of at random). */
-function seedGrid(g: TopoGraph): void {
-  const layout = gridLayout(g, groupOrder(g));
+function seedGrid(g: TopoGraph, grid?: Layout): void {
+  const layout = grid ?? gridLayout(g, groupOrder(g));
   cy.startBatch();
   cy.nodes().forEach((n) => {
     const b = layout[n.id()];
@@ -370,6 +481,26 @@ cy.on('drag', 'node[kind="namespace"]', (e) => {
 cy.on('free', 'node', () => (dragging = undefined));
 
 // ---- live changes ----------------------------------------------------------------------------------
+
+/** A diff of the whole graph: what it changes in the graph as drawn. */
+function onDiff(d: GraphDiff): void {
+  whole = {
+    namespaces: mergeList(whole.namespaces, d, d.added.namespaces, d.changed.namespaces),
+    ports: mergeList(whole.ports, d, d.added.ports, d.changed.ports),
+    edges: mergeList(whole.edges, d, d.added.edges, d.changed.edges),
+  };
+  if (current.namespaces.length === 0) {
+    // Nothing was drawn yet (the model had not been read): laid out whole, where the user was after a reload.
+    onGraph(whole, lastSaved, performance.now());
+    return;
+  }
+  const after = shown(whole);
+  // Without collapsed groups the graph drawn is the whole one: the diff as it came.
+  applyDiff(after === whole && !hasGroups(current) ? d : diffGraphs(current, after));
+}
+function hasGroups(g: TopoGraph): boolean {
+  return g.namespaces.some((n) => n.members !== undefined);
+}
 
 function applyDiff(d: GraphDiff): void {
   const next: TopoGraph = {
@@ -453,6 +584,66 @@ function mergeList<T extends { id: string }>(list: T[], d: GraphDiff, added: T[]
   return [...list.filter((x) => !removed.has(x.id)).map((x) => byId.get(x.id) ?? x), ...added];
 }
 
+// ---- groups ---------------------------------------------------------------------------------------
+
+/** Draws a collapsed group's namespaces one by one (the grid again), and shows them. */
+function expandGroup(key: string): void {
+  expanded.add(key);
+  saveState();
+  redraw(() => {
+    const members = cy.nodes().filter((n) => n.data('kind') === 'namespace' && n.data('group') === undefined && n.id().startsWith('ns:') && groupKeyOf(n) === key);
+    if (members.nonempty()) {
+      fitTo(members);
+      selectOnly(members.first());
+    }
+  });
+}
+
+function groupKeyOf(n: NodeSingular): string | undefined {
+  const g = collapse(whole, { above: options.groupAbove ?? 0 }).groups;
+  for (const [key, ids] of g) {
+    if (ids.includes(n.id())) {
+      return key;
+    }
+  }
+  return undefined;
+}
+
+/** Collapses every group again. */
+function collapseGroups(): void {
+  if (expanded.size === 0) {
+    return;
+  }
+  expanded.clear();
+  saveState();
+  redraw();
+}
+
+/** The whole graph drawn again (the groups changed), then `after`. */
+function redraw(after?: () => void): void {
+  afterDraw = after;
+  onGraph(whole, lastSaved, performance.now());
+}
+let afterDraw: (() => void) | undefined;
+
+/** Fits these elements in view (boxes from their positions: cheap for flat graphs). */
+function fitTo(els: cytoscape.NodeCollection): void {
+  let [x1, y1, x2, y2] = [Infinity, Infinity, -Infinity, -Infinity];
+  els.forEach((n) => {
+    const { x, y } = n.position();
+    const [w, h] = [Number(n.data('w') ?? 60), Number(n.data('h') ?? 60)];
+    x1 = Math.min(x1, x - w / 2);
+    x2 = Math.max(x2, x + w / 2);
+    y1 = Math.min(y1, y - h / 2 - 20);
+    y2 = Math.max(y2, y + h / 2);
+  });
+  const pad = 30;
+  const zoom = Math.max(cy.minZoom(), Math.min(cy.maxZoom(), 1.5, (container.clientWidth - 2 * pad) / (x2 - x1), (container.clientHeight - 2 * pad) / (y2 - y1)));
+  cy.viewport({ zoom, pan: { x: container.clientWidth / 2 - (zoom * (x1 + x2)) / 2, y: container.clientHeight / 2 - (zoom * (y1 + y2)) / 2 } });
+}
+
+collapseButton.addEventListener('click', () => collapseGroups());
+
 // ---- search ---------------------------------------------------------------------------------------
 
 function applyFilter(): void {
@@ -470,7 +661,15 @@ function applyFilter(): void {
   cy.endBatch();
 }
 
-search.addEventListener('input', applyFilter);
+search.addEventListener('input', () => {
+  applyFilter();
+  saveState();
+});
+cy.on('viewport', () => {
+  if (drawnOnce) {
+    saveState();
+  }
+});
 search.addEventListener('keydown', (e) => {
   if (e.key === 'Enter') {
     const hit = cy.nodes().not('.faded');
@@ -489,8 +688,9 @@ function showStatus(): void {
   if (!words) {
     return;
   }
-  const n = current.namespaces.length;
-  status.textContent = n === 0 ? words.empty : large ? words.large.replace('{0}', String(n)) : '';
+  const n = whole.namespaces.length;
+  const groups = groupsNow().collapsed.length;
+  status.textContent = n === 0 ? words.empty : groups > 0 ? words.grouped.replace('{0}', String(n)).replace('{1}', String(groups)) : large ? words.large.replace('{0}', String(n)) : '';
   status.hidden = status.textContent === '';
 }
 
@@ -509,10 +709,17 @@ cy.on('tap', 'node, edge', (e) => {
   if (e.target.data('kind') === 'ghost') {
     return;
   }
+  if (e.target.data('group') !== undefined) {
+    expandGroup(e.target.data('group') as string);
+    return;
+  }
   post({ type: 'select', id: e.target.isEdge() ? (e.target.data('source') as string) : id });
 });
 cy.on('dbltap', 'node', (e) => {
   const n = e.target as NodeSingular;
+  if (n.data('group') !== undefined) {
+    return;
+  }
   const ns = n.data('kind') === 'namespace' ? n : cy.getElementById(n.data('ns') as string);
   if (ns.nonempty()) {
     post({ type: 'open', id: ns.id() });
@@ -707,7 +914,9 @@ container.addEventListener('keydown', (e) => {
       break;
     }
     case 'Enter':
-      if (sel.nonempty()) {
+      if (sel.nonempty() && sel.data('group') !== undefined) {
+        expandGroup(sel.data('group') as string);
+      } else if (sel.nonempty()) {
         const ns = namespaceOf(sel);
         if (ns) {
           post({ type: 'open', id: ns.id() });
@@ -770,7 +979,7 @@ function drawnState(): DrawnState {
       const parent = n.data('ns') as string | undefined;
       return {
         id: n.id(),
-        kind: n.data('kind') === 'port' ? (n.data('portKind') as string) : (n.data('kind') as string),
+        kind: n.data('kind') === 'port' ? (n.data('portKind') as string) : n.data('group') !== undefined ? 'group' : (n.data('kind') as string),
         ...(parent ? { parent } : {}),
         position: { ...n.position() },
         rendered: { x: (b.x1 + b.x2) / 2, y: (b.y1 + b.y2) / 2, w: b.w, h: b.h },
@@ -780,6 +989,7 @@ function drawnState(): DrawnState {
     selected: cy.$(':selected').map((x) => x.id()),
     zoom: cy.zoom(),
     seq,
+    groups: groupsNow(),
     appliedAt,
     complete,
   };
@@ -788,25 +998,25 @@ function drawnState(): DrawnState {
 
 // ---- messages ------------------------------------------------------------------------------------
 
-window.addEventListener('message', (ev: MessageEvent<ToWebview>) => {
-  const m = ev.data;
+window.addEventListener('message', (ev: MessageEvent<ToWebview>) => onMessage(ev.data));
+
+function onMessage(m: ToWebview): void {
   try {
     switch (m.type) {
       case 'graph':
+        clock.received = Date.now();
+        Object.assign(clock, m.clock ?? {});
         words = m.words;
         options = m.options;
         seq = m.seq;
         contexts.clear();
-        drawGraph(m.graph, m.positions, performance.now());
+        onGraph(unpack(m.graph), m.positions, performance.now());
         appliedAt = Date.now();
         break;
       case 'diff':
-        if (!drawnOnce) {
-          return;
-        }
         seq = m.seq;
         if (complete) {
-          applyDiff(m.diff);
+          onDiff(m.diff);
         } else {
           heldDiffs.push(m.diff);
         }
@@ -856,6 +1066,15 @@ window.addEventListener('message', (ev: MessageEvent<ToWebview>) => {
   } catch (e) {
     post({ type: 'error', message: e instanceof Error ? `${e.message}\n${e.stack ?? ''}` : String(e) });
   }
-});
+}
 
-post({ type: 'ready' });
+// The page comes with its first graph (see src/extension/topology/html.ts): drawn before anything is asked.
+const embedded = document.getElementById('firstGraph');
+if (embedded?.textContent) {
+  clock.parsed = Date.now();
+  onMessage(JSON.parse(embedded.textContent) as ToWebview);
+  embedded.remove();
+}
+
+clock.ready = Date.now();
+post({ type: 'ready', ...(seq > 0 ? { have: seq } : {}) });

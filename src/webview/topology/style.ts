@@ -3,7 +3,7 @@
 // cytoscape stylesheet, again each time the theme changes.
 
 import type { StylesheetJson } from 'cytoscape';
-import { PORT_H, PORT_W } from '../../core/topology/layout';
+import { GROUP_H, GROUP_W, PORT_H, PORT_W } from '../../core/topology/layout';
 import type { Palette } from '../../core/topology/svg';
 
 function cssVar(name: string, fallback: string): string {
@@ -79,6 +79,12 @@ export function stylesheet(p: Palette, large: boolean): StylesheetJson {
     { selector: 'node[kind="namespace"][?forwarding]', style: { 'border-color': p.edge, 'border-width': 2 } },
     { selector: 'node[kind="namespace"][?unnamed]', style: { 'border-style': 'dashed' } },
     { selector: 'node[kind="namespace"][?error]', style: { 'border-color': p.down, 'border-style': 'dashed' } },
+    // A collapsed group of namespaces: a stack of boxes (a double border), its name and count.
+    {
+      selector: 'node[kind="namespace"][?members]',
+      style: { 'border-style': 'double', 'border-width': 4, 'border-color': p.edge, width: GROUP_W, height: GROUP_H, 'text-valign': 'center', 'text-margin-y': 0, 'text-max-width': '140px', 'font-size': 12 },
+    },
+    { selector: 'node[kind="namespace"][?members][?flat]', style: { width: GROUP_W, height: GROUP_H } },
     {
       selector: 'node[kind="port"]',
       style: {
@@ -112,6 +118,7 @@ export function stylesheet(p: Palette, large: boolean): StylesheetJson {
     },
     { selector: 'edge[kind="port"]', style: { width: 1.5, 'line-style': 'dashed', 'line-dash-pattern': [6, 4] } },
     { selector: 'edge[kind="vlan"]', style: { width: 1.5, 'line-style': 'dotted', 'target-arrow-shape': large ? 'none' : 'triangle', 'target-arrow-color': p.edge } },
+    { selector: 'edge[kind="group"]', style: { width: 3, label: 'data(label)', color: p.foreground, 'font-size': 11, 'text-background-color': p.background, 'text-background-opacity': 1, 'text-background-padding': '2px' } },
     { selector: 'edge[kind="pending"]', style: { 'line-style': 'dashed', 'line-color': focus, width: 2 } },
     { selector: 'node[kind="ghost"]', style: { width: 1, height: 1, 'background-opacity': 0, 'border-width': 0, label: '' } },
     { selector: '.faded', style: { opacity: 0.2 } },

@@ -3,32 +3,13 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Interface, Namespace, ProcessNamespace } from '../../src/core/model';
+import { iface, ns } from '../support/modelRows';
+import type { Namespace, ProcessNamespace } from '../../src/core/model';
 import { buildGraph, diffGraphs, groupKey, isEmptyDiff, vethEdgeId } from '../../src/core/topology/graph';
 import { gridLayout, groupOrder, layoutBounds } from '../../src/core/topology/layout';
 import { toSvg } from '../../src/core/topology/svg';
 import { safeId, toDot, toMermaid } from '../../src/core/topology/text';
 
-const up = ['UP', 'LOWER_UP'];
-const iface = (ifindex: number, name: string, kind: string, extra: Partial<Interface> = {}): Interface => ({
-  ifindex,
-  name,
-  kind,
-  operState: 'UP',
-  flags: up,
-  mtu: 1500,
-  addresses: [],
-  ...extra,
-});
-const ns = (name: string | null, inode: number, interfaces: Interface[], extra: Partial<Namespace> = {}): Namespace => ({
-  name,
-  path: name === null ? '/proc/1/ns/net' : `/run/netns/${name}`,
-  inode,
-  id: `net:[${inode}]`,
-  isRoot: name === null,
-  interfaces,
-  ...extra,
-});
 
 /** The walkthrough lab, a bridge with two ports and a VLAN, a veth into an unnamed namespace. */
 function model(): Namespace[] {

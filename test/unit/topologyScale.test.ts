@@ -3,30 +3,12 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { iface, ns } from '../support/modelRows';
 import type { Interface, Namespace } from '../../src/core/model';
 import { pack, unpack } from '../../src/core/topology/compact';
 import { buildGraph } from '../../src/core/topology/graph';
 import { collapse, groupId, groupsOf } from '../../src/core/topology/groups';
 
-const iface = (ifindex: number, name: string, kind: string, extra: Partial<Interface> = {}): Interface => ({
-  ifindex,
-  name,
-  kind,
-  operState: 'UP',
-  flags: ['UP', 'LOWER_UP'],
-  mtu: 1500,
-  addresses: [],
-  ...extra,
-});
-const ns = (name: string | null, inode: number, interfaces: Interface[], extra: Partial<Namespace> = {}): Namespace => ({
-  name,
-  path: name === null ? '/proc/1/ns/net' : `/run/netns/${name}`,
-  inode,
-  id: `net:[${inode}]`,
-  isRoot: name === null,
-  interfaces,
-  ...extra,
-});
 
 /** Every kind of thing the graph has: a bridge, a VLAN, netem, an unnamed peer, an error, forwarding. */
 function mixed(): Namespace[] {

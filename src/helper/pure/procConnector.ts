@@ -34,37 +34,6 @@ export function listenRequest(portId: number): Buffer {
 }
 
 /**
- * How many of the process events in `n` bytes of `buf` change which processes exist: forks and
- * exits of whole processes (not threads), and execs.
- */
-export function countProcessChanges(buf: Buffer, n: number): number {
-  let count = 0;
-  for (let off = 0; off + DATA + 8 <= n; ) {
-    const len = buf.readUInt32LE(off);
-    if (len < NLMSG_HDRLEN) {
-      break;
-    }
-    const what = buf.readUInt32LE(off + EVENT);
-    const d = off + DATA;
-    if (what === PROC_EVENT_EXEC) {
-      count++;
-    } else if (what === PROC_EVENT_FORK && off + DATA + 16 <= n) {
-      // parent_pid, parent_tgid, child_pid, child_tgid: a new thread has child_pid != child_tgid.
-      if (buf.readUInt32LE(d + 8) === buf.readUInt32LE(d + 12)) {
-        count++;
-      }
-    } else if (what === PROC_EVENT_EXIT) {
-      // process_pid, process_tgid: the whole process ends with its leader.
-      if (buf.readUInt32LE(d) === buf.readUInt32LE(d + 4)) {
-        count++;
-      }
-    }
-    off += (len + 3) & ~3;
-  }
-  return count;
-}
-
-/**
  * What the process events since the last report add up to. A process that started and ended
  * between two reports (a shell loop's /bin/true, `ip` run by a script) changes no process list, so
  * it is not a change; a process that is still there after `minAgeMs`, one that existed before and

@@ -286,14 +286,7 @@ export class NamespaceStore implements Disposable {
       for (const n of removed) {
         namesTouchProcesses ||= this.procs?.byInode.has(this.byName.get(n as string)!.inode) ?? true;
       }
-      for (const n of this.joinedByVeth(removed)) {
-        toRead.add(n);
-      }
-      for (const old of removed) {
-        this.remove(old as string);
-        toRead.delete(old);
-        change.names = true;
-      }
+      this.dropNames(removed, toRead, change);
       for (const [n, c] of work.nameChanges) {
         if (c === 'added') {
           toRead.add(n);
@@ -304,16 +297,7 @@ export class NamespaceStore implements Disposable {
       const { names } = await this.client.request('listNames', {});
       const now = new Set(names);
       const removed = new Set<NetnsRef>([...this.byName.keys()].filter((n) => !now.has(n)));
-      // A veth into a namespace that lost its name now points into an unnamed one (processes may
-      // keep it alive): its namespace is read again so its peer says where it is now.
-      for (const n of this.joinedByVeth(removed)) {
-        toRead.add(n);
-      }
-      for (const old of removed) {
-        this.remove(old as string);
-        toRead.delete(old);
-        change.names = true;
-      }
+      this.dropNames(removed, toRead, change);
       for (const n of names) {
         if (!this.byName.has(n)) {
           toRead.add(n);
@@ -387,6 +371,21 @@ export class NamespaceStore implements Disposable {
     );
     if (change.names || change.namespaces.length > 0 || change.processes) {
       this.changed.fire(change);
+    }
+  }
+
+  /**
+   * Drops the namespaces whose names went. A veth into one of them now points into an unnamed
+   * namespace (processes may keep it alive): its namespace is read again so its peer says where it is now.
+   */
+  private dropNames(removed: Set<NetnsRef>, toRead: Set<NetnsRef>, change: ModelChange): void {
+    for (const n of this.joinedByVeth(removed)) {
+      toRead.add(n);
+    }
+    for (const old of removed) {
+      this.remove(old as string);
+      toRead.delete(old);
+      change.names = true;
     }
   }
 

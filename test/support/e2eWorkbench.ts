@@ -63,15 +63,21 @@ export class Workbench {
 
   /** Runs a command from the palette (F1), clicking the entry with exactly this title. */
   async runCommand(title: string): Promise<void> {
-    await this.page.keyboard.press('F1');
-    if (!(await this.quickInputBox.waitFor({ state: 'visible', timeout: 5000 }).then(() => true, () => false))) {
-      // Focus was somewhere that kept the key (a terminal, a webview): out of it, then again.
-      await this.page.keyboard.press('Escape');
-      await this.page.locator('.part.statusbar').click({ position: { x: 600, y: 10 } });
-      await this.page.keyboard.press('Control+Shift+P');
-      await this.quickInputBox.waitFor({ state: 'visible' });
+    for (let attempt = 1; ; attempt++) {
+      await this.page.keyboard.press('F1');
+      if (!(await this.quickInputBox.waitFor({ state: 'visible', timeout: 5000 }).then(() => true, () => false))) {
+        // Focus was somewhere that kept the key (a terminal, a webview): out of it, then again.
+        await this.page.keyboard.press('Escape');
+        await this.page.locator('.part.statusbar').click({ position: { x: 600, y: 10 } });
+        await this.page.keyboard.press('Control+Shift+P');
+        await this.quickInputBox.waitFor({ state: 'visible' });
+      }
+      // A terminal or webview that takes the focus just after closes the palette again: once more.
+      const filled = await this.quickInputBox.fill(`>${title}`, { timeout: 5000 }).then(() => true, (e: Error) => (attempt < 3 ? false : Promise.reject(e)));
+      if (filled) {
+        break;
+      }
     }
-    await this.quickInputBox.fill(`>${title}`);
     await this.quickPickRow(title).click();
     await this.rest();
   }

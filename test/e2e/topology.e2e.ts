@@ -6,40 +6,13 @@
 
 import * as assert from 'node:assert/strict';
 import type { Frame } from 'playwright-core';
-import type { DrawnState } from '../../src/core/topology/messages';
 import { cleanupOnExit, cleanupPrefix, links, netnsNames, uniquePrefix } from '../support/kernel';
 import { waitUntil, Workbench } from '../support/e2eWorkbench';
+import { colorTheme as theme, drawn, topologyFrame } from '../support/topologyPage';
 import type { E2eContext } from './run';
-
-/** The webview's inner frame: the one whose page has the topology script running. */
-async function topologyFrame(ctx: E2eContext): Promise<Frame> {
-  return waitUntil('the topology webview frame', async () => {
-    for (const f of ctx.page.frames()) {
-      const ok = await f.evaluate(() => typeof (globalThis as unknown as { netnsTopology?: unknown }).netnsTopology === 'object').catch(() => false);
-      if (ok) {
-        return f;
-      }
-    }
-    return false;
-  });
-}
-
-function drawn(frame: Frame): Promise<DrawnState> {
-  return frame.evaluate(() => (globalThis as unknown as { netnsTopology: { state(): DrawnState } }).netnsTopology.state());
-}
 
 type Doc = { document: { body: { classList: { contains(c: string): boolean } } } };
 const bodyHas = (frame: Frame, cls: string) => frame.evaluate((c) => (globalThis as unknown as Doc).document.body.classList.contains(c), cls);
-
-/** Switches the colour theme as a user does: "Preferences: Color Theme", its name, Enter. */
-async function theme(wb: Workbench, name: string): Promise<void> {
-  await wb.runCommand('Preferences: Color Theme');
-  await wb.quickInputBox.fill(name);
-  await wb.quickPickRow(name).waitFor();
-  await wb.quickInputBox.press('Enter');
-  await wb.waitQuickInputClosed();
-  await wb.rest();
-}
 
 export async function run(ctx: E2eContext): Promise<void> {
   const P = uniquePrefix();
@@ -66,7 +39,7 @@ export async function run(ctx: E2eContext): Promise<void> {
 
     // The view's title bar button.
     await ctx.page.locator('.part.sidebar .title-actions, .part.sidebar .pane-header .actions').getByRole('button', { name: 'Show Topology' }).first().click();
-    const frame = await topologyFrame(ctx);
+    const frame = await topologyFrame(ctx.page);
     const state = await waitUntil('our namespaces drawn', async () => {
       const s = await drawn(frame);
       return ours.every((n) => s.nodes.some((x) => x.id === `ns:${n}`)) ? s : false;
@@ -210,7 +183,7 @@ export async function run(ctx: E2eContext): Promise<void> {
     });
     await wb.runCommand('View: Close All Editors');
     await wb.runCommand('Netns: Show Topology');
-    const again = await topologyFrame(ctx);
+    const again = await topologyFrame(ctx.page);
     await waitUntil('the same place after opening again', async () => {
       const p = (await drawn(again)).nodes.find((x) => x.id === port)?.position;
       return p !== undefined && Math.abs(p.x - moved.x) < 1 && Math.abs(p.y - moved.y) < 1;

@@ -7,35 +7,12 @@
 
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import type { Frame } from 'playwright-core';
-import type { DrawnState } from '../../src/core/topology/messages';
 import { cleanupOnExit, cleanupPrefix, ip, uniquePrefix } from '../support/kernel';
 import { waitUntil, Workbench } from '../support/e2eWorkbench';
+import { colorTheme as theme, drawn, topologyFrame } from '../support/topologyPage';
 import type { E2eContext } from './run';
 
-async function topologyFrame(ctx: E2eContext): Promise<Frame> {
-  return waitUntil('the topology webview frame', async () => {
-    for (const f of ctx.page.frames()) {
-      const ok = await f.evaluate(() => typeof (globalThis as unknown as { netnsTopology?: unknown }).netnsTopology === 'object').catch(() => false);
-      if (ok) {
-        return f;
-      }
-    }
-    return false;
-  }, 60_000);
-}
-
-const drawn = (frame: Frame) => frame.evaluate(() => (globalThis as unknown as { netnsTopology: { state(): DrawnState } }).netnsTopology.state());
 type Doc = { document: { body: { classList: { contains(c: string): boolean } }; activeElement: { id: string } | null } };
-
-async function theme(wb: Workbench, name: string): Promise<void> {
-  await wb.runCommand('Preferences: Color Theme');
-  await wb.quickInputBox.fill(name);
-  await wb.quickPickRow(name).waitFor();
-  await wb.quickInputBox.press('Enter');
-  await wb.waitQuickInputClosed();
-  await wb.rest();
-}
 
 /** The namespace's inode, as /proc/PID/ns/net shows it inside it: "net:[INODE]". */
 const netInode = (name: string) => `net:[${fs.statSync(`/run/netns/${name}`).ino}]`;
@@ -62,7 +39,7 @@ export async function run(ctx: E2eContext): Promise<void> {
     if (!open) {
       await wb.runCommand('Netns: Show Topology');
     }
-    let frame = await topologyFrame(ctx);
+    let frame = await topologyFrame(ctx.page, 60_000);
     // Our namespaces with their veth ends (read, not "cannot be read") and the line between them.
     await waitUntil('our namespaces drawn with their ports', async () => {
       const s = await drawn(frame);
@@ -153,7 +130,7 @@ export async function run(ctx: E2eContext): Promise<void> {
     await wb.runCommand('Developer: Reload Window');
     await ctx.page.waitForTimeout(3000);
     await ctx.page.locator('.monaco-workbench .part.editor').first().waitFor({ state: 'visible', timeout: 60_000 });
-    frame = await topologyFrame(ctx);
+    frame = await topologyFrame(ctx.page, 60_000);
     const back = await waitUntil('the view restored', async () => {
       const s = await drawn(frame);
       return s.complete && s.nodes.some((x) => x.id === `ns:${n1}`) ? s : false;

@@ -5,16 +5,11 @@ import type { HelperState, NetnsClient } from '../../src/client/types';
 import type { Namespace, ProcessNamespace } from '../../src/core/model';
 import type { ChangeEvent, HelloResult, Op, Params, Result } from '../../src/core/protocol';
 import { Emitter } from '../../src/extension/model/emitter';
+import { ns } from '../support/modelRows';
 
+/** A namespace with these interfaces and nothing else set (the host when the name is null). */
 export function namespace(name: string | null, inode: number, interfaces: Namespace['interfaces'] = []): Namespace {
-  return {
-    name,
-    path: name === null ? '/proc/1/ns/net' : `/run/netns/${name}`,
-    inode,
-    id: `net:[${inode}]`,
-    isRoot: name === null,
-    interfaces,
-  };
+  return ns(name, inode, interfaces);
 }
 
 export class FakeNetnsClient implements NetnsClient {

@@ -446,21 +446,7 @@ function fitAll(): void {
     cy.fit(undefined, 30);
     return;
   }
-  let [x1, y1, x2, y2] = [Infinity, Infinity, -Infinity, -Infinity];
-  cy.nodes('[kind="namespace"]').forEach((n) => {
-    const { x, y } = n.position();
-    const [w, h] = [Number(n.data('w') ?? 60), Number(n.data('h') ?? 60)];
-    x1 = Math.min(x1, x - w / 2);
-    x2 = Math.max(x2, x + w / 2);
-    y1 = Math.min(y1, y - h / 2 - 20);
-    y2 = Math.max(y2, y + h / 2);
-  });
-  if (!Number.isFinite(x1)) {
-    return;
-  }
-  const pad = 30;
-  const zoom = Math.max(cy.minZoom(), Math.min(cy.maxZoom(), (container.clientWidth - 2 * pad) / (x2 - x1), (container.clientHeight - 2 * pad) / (y2 - y1)));
-  cy.viewport({ zoom, pan: { x: container.clientWidth / 2 - zoom * (x1 + x2) / 2, y: container.clientHeight / 2 - zoom * (y1 + y2) / 2 } });
+  fitBoxes(cy.nodes('[kind="namespace"]'), cy.maxZoom());
 }
 
 cy.on('zoom', () => updateDetail());
@@ -626,8 +612,13 @@ function redraw(after?: () => void): void {
 }
 let afterDraw: (() => void) | undefined;
 
-/** Fits these elements in view (boxes from their positions: cheap for flat graphs). */
+/** Fits these elements in view (boxes from their positions: cheap for flat graphs), zoomed in no further than 1.5. */
 function fitTo(els: cytoscape.NodeCollection): void {
+  fitBoxes(els, 1.5);
+}
+
+/** Fits the boxes of these nodes (their position and their w/h data, a label's room above) in view, zoomed in at most `maxZoom`. */
+function fitBoxes(els: cytoscape.NodeCollection, maxZoom: number): void {
   let [x1, y1, x2, y2] = [Infinity, Infinity, -Infinity, -Infinity];
   els.forEach((n) => {
     const { x, y } = n.position();
@@ -637,8 +628,11 @@ function fitTo(els: cytoscape.NodeCollection): void {
     y1 = Math.min(y1, y - h / 2 - 20);
     y2 = Math.max(y2, y + h / 2);
   });
+  if (!Number.isFinite(x1)) {
+    return;
+  }
   const pad = 30;
-  const zoom = Math.max(cy.minZoom(), Math.min(cy.maxZoom(), 1.5, (container.clientWidth - 2 * pad) / (x2 - x1), (container.clientHeight - 2 * pad) / (y2 - y1)));
+  const zoom = Math.max(cy.minZoom(), Math.min(cy.maxZoom(), maxZoom, (container.clientWidth - 2 * pad) / (x2 - x1), (container.clientHeight - 2 * pad) / (y2 - y1)));
   cy.viewport({ zoom, pan: { x: container.clientWidth / 2 - (zoom * (x1 + x2)) / 2, y: container.clientHeight / 2 - (zoom * (y1 + y2)) / 2 } });
 }
 

@@ -72,13 +72,18 @@ export class Workbench {
         await this.page.keyboard.press('Control+Shift+P');
         await this.quickInputBox.waitFor({ state: 'visible' });
       }
-      // A terminal or webview that takes the focus just after closes the palette again: once more.
-      const filled = await this.quickInputBox.fill(`>${title}`, { timeout: 5000 }).then(() => true, (e: Error) => (attempt < 3 ? false : Promise.reject(e)));
-      if (filled) {
+      // A terminal or webview that takes the focus just after closes the palette again, before
+      // the text is in or before the row is clicked: then all of it once more.
+      const timeout = attempt < 3 ? 5000 : undefined;
+      const done = await this.quickInputBox
+        .fill(`>${title}`, { timeout })
+        .then(() => this.quickPickRow(title).click({ timeout }))
+        .then(() => true, (e: Error) => (attempt < 3 ? false : Promise.reject(e)));
+      if (done) {
         break;
       }
+      this.log(`runCommand: the palette closed before "${title}" was picked; opening it again`);
     }
-    await this.quickPickRow(title).click();
     await this.rest();
   }
 

@@ -209,6 +209,7 @@ async function main() {
         add('snapFast', await m.snapshot(clientA, names, undefined, check));
         if (reader) {
           add('readInProcess', m.readInProcess(reader, names));
+          add('readInProcessStale', m.readInProcessStale(reader, names));
         }
       }
       if (r <= opt.ipRounds) {
@@ -350,7 +351,7 @@ async function main() {
     console.log(`\n${info.date.slice(0, 10)}, N=${opt.n}, ${mc.cores} cores (${mc.cpu}), load ${mc.loadAtStart[0]} → ${mc.loadAtEnd[0]}, ${mc.ip}, node ${mc.node}`);
     const nos = (...keys) => keys.map(figureNo).join(', ');
     console.log(
-      `medians of ${opt.rounds} interleaved rounds (3 samples per round for ${nos('snapFast', 'readInProcess', 'listNames', 'processes', 'opSpawn', 'opHelper')}); ` +
+      `medians of ${opt.rounds} interleaved rounds (3 samples per round for ${nos('snapFast', 'readInProcess', 'readInProcessStale', 'listNames', 'processes', 'opSpawn', 'opHelper')}); ` +
         `${nos('snapIp')}: ${opt.ipRounds} round(s); ${nos('buildSteps', 'buildBatch')}: ${opt.buildRounds} round(s); ${nos('activation', 'firstRow', 'vsix')}: 1 run, ${nos('expand', 'expandTwistie')}: 4 namespaces each\n`,
     );
     console.log(table(rows));

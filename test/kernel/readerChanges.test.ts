@@ -2,10 +2,12 @@
 // the kernel between two reads by the same reader and compare its second read with a fresh
 // reader's and with what the kernel says: veths re-created between other namespaces, a veth moved,
 // an interface renamed, a namespace deleted and made again under its name, a peer whose namespace
-// lost its name, and an nsid the root namespace gives between two reads.
+// lost its name, an nsid the root namespace gives between two reads, and more changes at once than
+// the socket that tells the reader of changes holds. That socket must not keep a namespace alive
+// after its name is deleted.
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { after, afterEach, before, describe, it } from 'node:test';
 import type { Namespace } from '../../src/core/model';
@@ -239,5 +241,27 @@ describe('netlink reader across reads while the kernel changes', () => {
     } finally {
       ipTry(['link', 'delete', host]);
     }
+  });
+
+  it('sees a burst of changes between two reads, more than its change notices can hold', () => {
+    ip(['link', 'add', 'x', 'netns', A, 'type', 'veth', 'peer', 'name', 'y', 'netns', B]);
+    readTwice();
+    const batch = Array.from({ length: 200 }, (_, i) => `address add 10.78.${i}.1/24 dev x`).join('\n');
+    const r = spawnSync(IP, ['-n', A, '-batch', '-'], { input: batch, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const a = readOne(A);
+    assert.equal(a.interfaces.find((i) => i.name === 'x')?.addresses.filter((ad) => ad.family === 4).length, 200);
+    assert.deepEqual(peers([a])[`${A}/x`], at(B, 'y'));
+  });
+
+  it('does not keep a namespace alive once its name is deleted: its veths go as they would without the reader', async () => {
+    ip(['link', 'add', 'x', 'netns', A, 'type', 'veth', 'peer', 'name', 'y', 'netns', B]);
+    readTwice();
+    ip(['netns', 'delete', B]);
+    await gone(A, 'x');
+    assert.notEqual(ipTry(['-n', A, 'link', 'show', 'x']).status, 0, "B's end went with B, and A's end with it");
+    const a = kept.readSync({ names: [A, B], includeRoot: false });
+    assert.ok(a[1].error, 'B is no namespace any more');
+    assert.equal(a[0].interfaces.find((i) => i.name === 'x'), undefined);
   });
 });

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { IP, uniquePrefix } from '../support/kernel';
-import { runInUml, umlMissing } from '../support/uml';
+import { runInUml, secondKernel, umlMissing } from '../support/uml';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 
@@ -51,16 +51,18 @@ describe('kernel features in user-mode Linux', () => {
       });
       continue;
     }
-    it(`${s.file} on a kernel with ${lacking.join(' and ')} (this one has none)`, { skip: umlMissing() ?? false, timeout: 240_000 }, () => {
+    const missing = umlMissing();
+    const kernel = missing ? { name: 'user-mode Linux', slowdown: 1 } : secondKernel();
+    it(`${s.file} on a kernel with ${lacking.join(' and ')} (this one has none)`, { skip: missing ?? false, timeout: 240_000 * kernel.slowdown }, () => {
       const r = runInUml(['/usr/bin/node', '--test', '--test-reporter=tap', path.join('out', 'test', 'kernel', s.file)], {
         modules: s.modules,
         cwd: root,
         env: { NETNS_IN_UML: '1' },
-        timeoutMs: 200_000,
+        timeoutMs: 200_000 * kernel.slowdown,
       });
       const results = r.output.split('\n').filter((l) => /^\s*(not )?ok \d+ - /.test(l) || /^# (pass|fail|skipped) /.test(l) || /RTT|netem:/.test(l));
       // Indented, so that the suite's summary does not count the inner run's "# pass" lines.
-      console.log(`user-mode Linux ran ${s.file}:\n${results.map((l) => `  [uml] ${l}`).join('\n')}`);
+      console.log(`${kernel.name} ran ${s.file}:\n${results.map((l) => `  [uml] ${l}`).join('\n')}`);
       assert.equal(r.status, 0, `exit status ${r.status}\n${r.output.slice(-3000)}\n--- console ---\n${r.console}`);
       assert.match(r.output, /^# fail 0$/m);
       assert.match(r.output, /^# skipped 0$/m, 'nothing was skipped there');

@@ -31,6 +31,7 @@ export const EPOLL_CTL_DEL = 2;
 export const EPOLL_CTL_MOD = 3;
 export const EPOLLONESHOT = 1 << 30;
 export const EPOLLIN = 0x1;
+export const POLLIN = 0x1;
 export const EFD_CLOEXEC = 0o2000000;
 export const EFD_NONBLOCK = 0o4000;
 
@@ -73,6 +74,10 @@ export interface Libc {
    * st_ino (64-bit Linux): cheaper than fs.fstatSync, which builds a Stats object.
    */
   fstat?: Fn<[fd: number, buf: Buffer], number>;
+  /** fstatat, where fstat is bound (same libc, same struct stat): a name's inode without opening it. */
+  fstatat?: Fn<[dirfd: number, path: string, buf: Buffer, flags: number], number>;
+  /** poll over an array of struct pollfd (8 bytes each: int fd, short events, short revents). */
+  poll: Fn<[fds: Buffer, nfds: number, timeout: number], number>;
   /** open and openat without a mode (files are only opened for reading here). */
   open: Fn<[path: string, flags: number], number>;
   openat: Fn<[dirfd: number, path: string, flags: number], number>;
@@ -134,6 +139,7 @@ export function loadLibc(): Libc {
     read: f('intptr_t read(int fd, void *buf, size_t len)'),
     write: f('intptr_t write(int fd, const void *buf, size_t len)'),
     ioctl: f('int ioctl(int fd, unsigned long request)'),
+    poll: f('int poll(void *fds, unsigned long nfds, int timeout)'),
     errno: () => koffi.errno(),
     address: (buf: Buffer) => koffi.address(buf),
     strerror: (n: number) => strerror(n) ?? `errno ${n}`,
@@ -141,6 +147,7 @@ export function loadLibc(): Libc {
   if (os.endianness() === 'LE' && ['x64', 'arm64', 'riscv64', 'loong64'].includes(process.arch)) {
     try {
       libc.fstat = f('int fstat(int fd, void *st)') as Libc['fstat'];
+      libc.fstatat = f('int fstatat(int dirfd, const char *path, void *st, int flags)') as Libc['fstatat'];
     } catch {
       // an older libc (fstat only as __fxstat): fs.fstatSync it is
     }
@@ -183,6 +190,17 @@ export function openNetnsFile(path: string, inode?: number): { fd: number; inode
 export function openNetnsAt(libc: Libc, dirFd: number, name: string, inode?: number): { fd: number; inode: number } | undefined {
   const fd = libc.openat(dirFd, name, O_RDONLY | O_CLOEXEC);
   return fd < 0 ? undefined : checkNetnsFd(fd, inode);
+}
+
+/**
+ * The inode of the namespace mounted on the entry `name` of an open directory, without opening it;
+ * undefined when it is not a namespace, or where fstatat is not bound (then open it instead).
+ */
+export function netnsInodeAt(libc: Libc, dirFd: number, name: string): number | undefined {
+  if (!libc.fstatat || libc.fstatat(dirFd, name, statBuf, 0) !== 0) {
+    return undefined;
+  }
+  return Number(statBuf.readBigUInt64LE(0)) === nsfsDevice() ? Number(statBuf.readBigUInt64LE(8)) : undefined;
 }
 
 /** The fd and its inode when it is a namespace (and the one expected); closed and undefined otherwise. */

@@ -4,11 +4,12 @@
 // in scripts/bench/cbound.c: the forwarding switches go in the same datagram as the link dump, a
 // dump comes back in one recvmmsg, and the thread returns home once per read, not per namespace.
 // What nsids name is learnt once and kept (nsidKnowledge.ts): a warm read matches veth peers
-// without asking the kernel.
+// without asking the kernel. A namespace that has not changed since its last read is not entered
+// at all: its last answers are used again (keptNamespaces.ts says how that is known).
 
 import * as fs from 'node:fs';
 import * as os from 'node:os';
-import { netnsId, type Interface, type Namespace, type NetnsRef } from '../../core/model';
+import { netnsId, type Interface, type Namespace, type Netem, type NetnsRef } from '../../core/model';
 import { ambiguousNamespaces, resolvePeers, type NsidMaps } from '../pure/peers';
 import {
   addrDumpRequest,
@@ -38,7 +39,8 @@ import {
 import { netconfAllRequest, parseNetconfForwarding, parseNetemQdisc, qdiscDumpRequest, RTM_NEWNETCONF, RTM_NEWQDISC } from '../pure/tcNetlink';
 import { listNetnsNames, NETNS_RUN_DIR, netnsInode, netnsPath, notNamespaceKind, rootNetnsPath } from '../netnsDir';
 import { processNetnsInodes } from '../procNetns';
-import { AF_NETLINK, HomeNetns, SysError, loadLibc, NETLINK_ROUTE, O_CLOEXEC, O_DIRECTORY, O_RDONLY, openNetnsAt, openNetnsFile, NETLINK_GET_STRICT_CHK, SO_NETNS_COOKIE, SOCK_CLOEXEC, SOCK_RAW, SOL_NETLINK, SOL_SOCKET, check, type Libc } from './libc';
+import { AF_NETLINK, HomeNetns, SysError, loadLibc, NETLINK_ROUTE, netnsInodeAt, O_CLOEXEC, O_DIRECTORY, O_RDONLY, openNetnsAt, openNetnsFile, NETLINK_GET_STRICT_CHK, SO_NETNS_COOKIE, SOCK_CLOEXEC, SOCK_RAW, SOL_NETLINK, SOL_SOCKET, check, type Libc } from './libc';
+import { KeptNamespaces, ROOT_KEY, type Kept } from './keptNamespaces';
 import { Capture, NetlinkSocket, RequestBatch } from './netlinkSocket';
 import { NsidKnowledge } from './nsidKnowledge';
 import type { ReadOptions, Reader } from './types';
@@ -48,8 +50,8 @@ const NSID_FD_OFFSET = 16 + 4 + 4;
 
 /**
  * Fixed sequence numbers of a namespace's requests on its own fresh socket (nothing else is
- * ever sent there, so no answer can be mistaken for another's), which make an unchanged
- * namespace's answers equal byte for byte from one read to the next.
+ * ever sent there, so no answer can be mistaken for another's): they tell the answers apart in
+ * one capture.
  */
 const SEQ_NETCONF4 = 1;
 const SEQ_NETCONF6 = 2;
@@ -67,6 +69,8 @@ interface RawContents {
   addrs: RawAddr[];
   routes: RawRoute[];
   forwarding: { ipv4: boolean; ipv6: boolean };
+  /** The netem settings of root qdiscs, by ifindex. */
+  netem?: Map<number, Netem>;
 }
 
 /** One namespace being read: its entry, and the fd/socket kept for settling veth peers. */
@@ -79,6 +83,8 @@ interface Handle {
   borrowed?: boolean;
   /** The namespace's cookie, read where it has a veth into another namespace (or an nsid). */
   cookie?: bigint;
+  /** What is kept of it between reads, when it is. */
+  kept?: Kept<RawContents>;
 }
 
 export class NetlinkReader implements Reader {
@@ -103,9 +109,8 @@ export class NetlinkReader implements Reader {
     routes: routeDumpRequest(SEQ_ROUTES),
   };
   private readonly capture = new Capture();
-  /** Each namespace's answers at its last read and what they said: equal answers are not parsed again. */
-  private readonly parsed = new Map<string, { bytes: Buffer; raw: RawContents }>();
-  private readonly parsedNow = new Set<string>();
+  /** Each namespace's last answers, while nothing changed there (by name; the root's under ROOT_KEY). */
+  private readonly kept: KeptNamespaces<RawContents>;
   /** The two forwarding switches (RTM_GETNETCONF of "all") and the link dump, in one datagram. */
   private readonly firstBatch = new RequestBatch([netconfAllRequest(4), netconfAllRequest(6)], this.linkReq);
   private readonly cookieBuf = Buffer.alloc(8);
@@ -125,6 +130,7 @@ export class NetlinkReader implements Reader {
     this.libc = loadLibc();
     // Without root it still reads its own (the host's) namespace, and names and inodes of the rest.
     this.home = new HomeNetns(this.libc, true);
+    this.kept = new KeptNamespaces(this.libc, this.keepOpen, (name) => this.inodeOfName(name));
   }
 
   /** False when it runs without root: named namespaces come with their name and inode only. */
@@ -140,9 +146,13 @@ export class NetlinkReader implements Reader {
   readSync(options: ReadOptions): Namespace[] {
     const names = options.names ?? listNetnsNames();
     const nsidsChanged = this.rootNsidsChanged();
+    this.kept.refresh();
     const root = this.socket(this.home.fd, false);
     const handles: Handle[] = [];
     this.dirFd = this.libc.open(NETNS_RUN_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (this.dirFd >= 0) {
+      this.kept.watch(NETNS_RUN_DIR);
+    }
     try {
       const result: Namespace[] = [];
       const rootNs: Namespace = {
@@ -153,11 +163,13 @@ export class NetlinkReader implements Reader {
         isRoot: true,
         interfaces: [],
       };
-      this.parsedNow.clear();
       if (options.includeRoot) {
-        Object.assign(rootNs, this.contents(root, ''));
+        const h: Handle = { ns: rootNs, fd: this.home.fd, sock: root, borrowed: true };
+        h.kept = this.kept.get(ROOT_KEY)?.contents ? this.kept.get(ROOT_KEY) : this.kept.open(ROOT_KEY, this.home.inode);
+        Object.assign(rootNs, h.kept?.contents ? fromRaw(h.kept.contents) : this.contents(root, h.kept));
+        h.cookie = h.kept?.cookie ?? this.cookieOf(root);
         result.push(rootNs);
-        handles.push({ ns: rootNs, fd: this.home.fd, sock: root, borrowed: true, cookie: this.cookieOf(root) });
+        handles.push(h);
       }
       // Each namespace is entered from the one before; the thread comes home once, at the end.
       let away = false;
@@ -172,10 +184,13 @@ export class NetlinkReader implements Reader {
           this.home.leave();
         }
       }
-      this.forgetParsed(options.names === undefined);
       this.rootNsids(root, handles, nsidsChanged);
       this.matchPeers(handles, options.names === undefined);
       this.placeUnnamedPeers(handles);
+      this.notePeers(handles);
+      if (options.names === undefined) {
+        this.kept.keepOnly(new Set(handles.map((h) => h.ns.name ?? ROOT_KEY)));
+      }
       return result;
     } finally {
       for (const h of handles) {
@@ -192,15 +207,35 @@ export class NetlinkReader implements Reader {
   dispose(): void {
     this.nsidEvents?.close();
     this.nsidEvents = null;
+    this.kept.dispose();
     this.home.dispose();
+  }
+
+  /** The next read dumps every namespace, changed or not (what the bench compares with the C bound). */
+  stale(): void {
+    this.kept.stale();
+  }
+
+  /** Lets go at once of what is kept of a namespace whose name is about to go (or went). */
+  forget(name: string): void {
+    this.kept.forget(name);
   }
 
   /** Reads one named namespace; onEntered is called once the thread has left its namespace. */
   private readNamed(name: string, keep: boolean, onEntered: () => void): Handle {
     const ns: Namespace = { name, path: netnsPath(name), inode: 0, id: NO_ID, isRoot: false, interfaces: [] };
     const h: Handle = { ns, fd: -1 };
+    const kept = this.kept.get(name);
+    if (kept?.contents && this.inodeOfName(name) === kept.inode) {
+      // Nothing changed there since the last read: not even opened.
+      Object.assign(ns, { inode: kept.inode, id: netnsId(kept.inode) }, fromRaw(kept.contents));
+      h.kept = kept;
+      h.cookie = kept.cookie;
+      return h;
+    }
     const inode = this.openNetns(h);
     if (inode === undefined) {
+      this.kept.forget(name);
       const kind = notNamespaceKind(name);
       if (kind) {
         ns.notNamespace = kind;
@@ -219,13 +254,18 @@ export class NetlinkReader implements Reader {
     try {
       this.home.enter(h.fd);
       onEntered();
+      // Its change socket first (kept from an earlier read of the same namespace), then the dumps.
+      h.kept = kept?.inode === inode ? kept : this.kept.open(name, inode);
       h.sock = new NetlinkSocket(this.libc, check(this.libc, 'socket', this.libc.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE)));
-      Object.assign(ns, this.contents(h.sock, name));
-      if (this.cookiesForAll || ns.interfaces.some(isRemoteVeth)) {
+      Object.assign(ns, this.contents(h.sock, h.kept));
+      h.cookie = h.kept?.cookie;
+      if (h.cookie === undefined && (this.cookiesForAll || ns.interfaces.some(isRemoteVeth))) {
         h.cookie = this.cookieOf(h.sock);
       }
     } catch (e) {
       ns.error = `Could not read namespace "${name}": ${(e as Error).message}`;
+      this.kept.forget(name);
+      h.kept = undefined;
     }
     if (!keep || ns.error) {
       this.release(h);
@@ -255,26 +295,26 @@ export class NetlinkReader implements Reader {
 
   /**
    * Links, addresses, the main table's routes and the forwarding switches: three dumps, the
-   * switches' requests riding in the link dump's datagram. The answers are captured whole and
-   * parsed only when they differ from the namespace's last ones (`key` names it: '' the root).
+   * switches' requests riding in the link dump's datagram. The answers are captured whole, then
+   * parsed, and kept in `kept` for the next reads while the namespace does not change.
    */
-  private contents(sock: NetlinkSocket, key: string): Pick<Namespace, 'interfaces' | 'routes' | 'forwarding'> {
+  private contents(sock: NetlinkSocket, kept: Kept<RawContents> | undefined): Pick<Namespace, 'interfaces' | 'routes' | 'forwarding'> {
     const cap = this.capture;
     cap.reset();
     let interrupted = sock.capture(this.fixed.first, SEQ_LINKS, cap);
     interrupted = sock.capture(this.fixed.addrs, SEQ_ADDRS, cap) || interrupted;
     interrupted = this.captureRoutes(sock, cap) || interrupted;
     if (interrupted) {
-      return this.contentsSlow(sock); // changed while dumped: dumped again until it holds still
+      return this.contentsSlow(sock); // changed while dumped: dumped again until it holds still (not kept)
     }
-    this.parsedNow.add(key);
-    const raw = this.parsedOf(key, cap.bytes);
-    const interfaces = buildInterfaces(raw.links, raw.addrs);
+    const raw = parseContents(cap.bytes);
     if (raw.links.some((l) => l.qdisc === 'netem')) {
-      this.addNetem(sock, interfaces);
+      raw.netem = this.netemOf(sock);
     }
-    const names = new Map(interfaces.map((i) => [i.ifindex, i.name]));
-    return { interfaces, routes: buildRoutes(raw.routes, (i) => names.get(i)), forwarding: { ...raw.forwarding } };
+    if (kept) {
+      kept.contents = raw;
+    }
+    return fromRaw(raw);
   }
 
   /** The main table's routes into the capture: filtered by the kernel where it can (see dumpRoutes). */
@@ -297,66 +337,6 @@ export class NetlinkReader implements Reader {
       this.filterRoutes = false;
     }
     return sock.capture(this.fixed.routes, SEQ_ROUTES, cap);
-  }
-
-  /** What the captured answers say: the last read's when they are the same bytes. */
-  private parsedOf(key: string, bytes: Buffer): RawContents {
-    const last = this.parsed.get(key);
-    if (last && last.bytes.equals(bytes)) {
-      return last.raw;
-    }
-    const raw: RawContents = { links: [], addrs: [], routes: [], forwarding: { ipv4: false, ipv6: false } };
-    for (const m of splitMessages(bytes)) {
-      switch (m.seq) {
-        case SEQ_NETCONF4:
-        case SEQ_NETCONF6:
-          // A family the namespace does not have (IPv6 disabled) answers with an error: off.
-          if (m.type === RTM_NEWNETCONF) {
-            try {
-              raw.forwarding[m.seq === SEQ_NETCONF4 ? 'ipv4' : 'ipv6'] = parseNetconfForwarding(bytes, m) ?? false;
-            } catch {
-              // unreadable: shown as off
-            }
-          }
-          break;
-        case SEQ_LINKS:
-          if (m.type === RTM_NEWLINK) {
-            raw.links.push(parseLink(bytes, m));
-          }
-          break;
-        case SEQ_ADDRS:
-          if (m.type === RTM_NEWADDR) {
-            const a = parseAddr(bytes, m);
-            if (a) {
-              raw.addrs.push(a);
-            }
-          }
-          break;
-        case SEQ_MAIN_ROUTES:
-        case SEQ_ROUTES:
-          if (m.type === RTM_NEWROUTE) {
-            const r = parseRoute(bytes, m);
-            if (r) {
-              raw.routes.push(r);
-            }
-          }
-          break;
-      }
-    }
-    this.parsed.set(key, { bytes: Buffer.from(bytes), raw });
-    return raw;
-  }
-
-  /** Forgets the answers of namespaces this read did not see, as NsidKnowledge.prune does. */
-  private forgetParsed(complete: boolean): void {
-    if (!complete && this.parsed.size <= 2 * this.parsedNow.size + 1024) {
-      return;
-    }
-    for (const k of this.parsed.keys()) {
-      if (!this.parsedNow.has(k)) {
-        this.parsed.delete(k);
-      }
-    }
   }
 
   /**
@@ -408,7 +388,12 @@ export class NetlinkReader implements Reader {
     const interfaces = buildInterfaces(links, addrs);
     // IFLA_QDISC names each root qdisc: only a namespace with a netem one is asked for qdiscs.
     if (links.some((l) => l.qdisc === 'netem')) {
-      this.addNetem(sock, interfaces);
+      const netem = this.netemOf(sock);
+      for (const i of interfaces) {
+        if (netem.has(i.ifindex)) {
+          i.netem = netem.get(i.ifindex);
+        }
+      }
     }
     const names = new Map(interfaces.map((i) => [i.ifindex, i.name]));
     return { interfaces, routes: buildRoutes(routes, (i) => names.get(i)), forwarding };
@@ -450,18 +435,57 @@ export class NetlinkReader implements Reader {
     sock.dump(this.routeReq, onMessage, restart);
   }
 
-  /** The settings of each root netem qdisc, onto its interface. */
-  private addNetem(sock: NetlinkSocket, interfaces: Interface[]): void {
-    const byIndex = new Map(interfaces.map((i) => [i.ifindex, i]));
+  /** The settings of each root netem qdisc, by ifindex. */
+  private netemOf(sock: NetlinkSocket): Map<number, Netem> {
+    const byIndex = new Map<number, Netem>();
     sock.dump(this.qdiscReq, (buf, m) => {
       if (m.type === RTM_NEWQDISC) {
         const q = parseNetemQdisc(buf, m);
-        const iface = q && byIndex.get(q.ifindex);
-        if (iface) {
-          iface.netem = q.netem;
+        if (q) {
+          byIndex.set(q.ifindex, q.netem);
         }
       }
     });
+    return byIndex;
+  }
+
+  /**
+   * Where each kept namespace's veth peers were found: a change there can change this one's
+   * dump without a notice here (KeptNamespaces.refresh).
+   */
+  private notePeers(handles: Handle[]): void {
+    for (const h of handles) {
+      if (h.kept) {
+        h.kept.peersIn = h.ns.interfaces.filter(isRemoteVeth).map((i) => i.peer!.netnsInode ?? -1);
+      }
+    }
+  }
+
+  /** The inode of the namespace mounted on /run/netns/NAME now (fstatat: nothing opened). */
+  private inodeOfName(name: string): number | undefined {
+    if (name.includes('/')) {
+      return undefined;
+    }
+    if (this.dirFd >= 0) {
+      return netnsInodeAt(this.libc, this.dirFd, name) ?? (this.libc.fstatat ? undefined : this.inodeByOpening(name));
+    }
+    const dir = this.libc.open(NETNS_RUN_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir < 0) {
+      return undefined;
+    }
+    try {
+      return netnsInodeAt(this.libc, dir, name) ?? (this.libc.fstatat ? undefined : this.inodeByOpening(name));
+    } finally {
+      this.libc.close(dir);
+    }
+  }
+
+  private inodeByOpening(name: string): number | undefined {
+    const opened = openNetnsFile(netnsPath(name));
+    if (opened) {
+      fs.closeSync(opened.fd);
+    }
+    return opened?.inode;
   }
 
   /** The cookie of the socket's namespace; undefined where the kernel has none (before 5.14). */
@@ -868,6 +892,64 @@ export class NetlinkReader implements Reader {
   }
 }
 
+/** What a namespace's captured answers say. */
+function parseContents(bytes: Buffer): RawContents {
+  const raw: RawContents = { links: [], addrs: [], routes: [], forwarding: { ipv4: false, ipv6: false } };
+  for (const m of splitMessages(bytes)) {
+    switch (m.seq) {
+      case SEQ_NETCONF4:
+      case SEQ_NETCONF6:
+        // A family the namespace does not have (IPv6 disabled) answers with an error: off.
+        if (m.type === RTM_NEWNETCONF) {
+          try {
+            raw.forwarding[m.seq === SEQ_NETCONF4 ? 'ipv4' : 'ipv6'] = parseNetconfForwarding(bytes, m) ?? false;
+          } catch {
+            // unreadable: shown as off
+          }
+        }
+        break;
+      case SEQ_LINKS:
+        if (m.type === RTM_NEWLINK) {
+          raw.links.push(parseLink(bytes, m));
+        }
+        break;
+      case SEQ_ADDRS:
+        if (m.type === RTM_NEWADDR) {
+          const a = parseAddr(bytes, m);
+          if (a) {
+            raw.addrs.push(a);
+          }
+        }
+        break;
+      case SEQ_MAIN_ROUTES:
+      case SEQ_ROUTES:
+        if (m.type === RTM_NEWROUTE) {
+          const r = parseRoute(bytes, m);
+          if (r) {
+            raw.routes.push(r);
+          }
+        }
+        break;
+    }
+  }
+  return raw;
+}
+
+/** The model of a namespace's contents, made anew from its answers (each read's own objects). */
+function fromRaw(raw: RawContents): Pick<Namespace, 'interfaces' | 'routes' | 'forwarding'> {
+  const interfaces = buildInterfaces(raw.links, raw.addrs);
+  if (raw.netem) {
+    for (const i of interfaces) {
+      const netem = raw.netem.get(i.ifindex);
+      if (netem) {
+        i.netem = { ...netem };
+      }
+    }
+  }
+  const names = new Map(interfaces.map((i) => [i.ifindex, i.name]));
+  return { interfaces, routes: buildRoutes(raw.routes, (i) => names.get(i)), forwarding: { ...raw.forwarding } };
+}
+
 interface Candidate {
   h: Handle;
   iface: Interface;
@@ -877,7 +959,10 @@ function isRemoteVeth(iface: Interface): boolean {
   return iface.kind === 'veth' && iface.peer !== undefined && iface.peer.linkNetnsid !== undefined;
 }
 
-/** Half of what the open-file limit leaves after a margin for the rest of the helper. */
+/**
+ * A third of what the open-file limit leaves after a margin for the rest of the helper: a
+ * namespace read keeps two fds during a read and one (its change socket) between reads.
+ */
 function fdBudget(): number {
   try {
     const line = fs
@@ -886,7 +971,7 @@ function fdBudget(): number {
       .find((l) => l.startsWith('Max open files'));
     const soft = Number(line?.split(/\s+/)[3]);
     if (Number.isFinite(soft)) {
-      return Math.max(0, Math.floor((soft - 256) / 2));
+      return Math.max(0, Math.floor((soft - 256) / 3));
     }
   } catch {
     // fall through

@@ -10,8 +10,7 @@
 
 import * as fs from 'node:fs';
 import type { NetnsRef } from '../../core/model';
-import { RTMGRP_IPV4_IFADDR, RTMGRP_IPV4_ROUTE, RTMGRP_IPV6_IFADDR, RTMGRP_IPV6_ROUTE, RTMGRP_LINK } from '../pure/rtnetlink';
-import { RTMGRP_IPV4_NETCONF, RTMGRP_IPV6_NETCONF, RTMGRP_TC } from '../pure/tcNetlink';
+import { MODEL_GROUPS } from '../reader/keptNamespaces';
 import { listNetnsNames, netnsPath } from '../netnsDir';
 import {
   AF_NETLINK,
@@ -57,9 +56,6 @@ interface Watched {
 }
 
 const MAX_EVENTS = 64;
-/** Links, addresses, routes, qdiscs (netem set or cleared) and netconf (forwarding switched by sysctl). */
-const GROUPS =
-  RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR | RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_ROUTE | RTMGRP_TC | RTMGRP_IPV4_NETCONF | RTMGRP_IPV6_NETCONF;
 /** `ip netns add` creates the file before mounting the namespace on it: look again shortly. */
 const MOUNT_RETRY_MS = 20;
 const MOUNT_RETRIES = 50;
@@ -460,7 +456,7 @@ export class KernelWatcher {
     try {
       const addr = Buffer.alloc(12); // sockaddr_nl
       addr.writeUInt16LE(AF_NETLINK, 0);
-      addr.writeUInt32LE(GROUPS, 8);
+      addr.writeUInt32LE(MODEL_GROUPS, 8);
       check(this.libc, 'bind', this.libc.bind(sock, addr, addr.length));
       const w: Watched = { ref, inode, sock, token: this.nextToken++ };
       this.epollAdd(sock, w.token);

@@ -1,0 +1,225 @@
+// What the netlink reader keeps of each namespace between reads, and how it knows it still holds.
+// Before a namespace is first dumped, a NETLINK_ROUTE socket is opened in it that joins the
+// multicast groups of everything the reader reads (links, addresses, routes, qdiscs, forwarding,
+// nsids). Nothing is read from that socket but whether anything came: the kernel queues each change
+// notice before the call that made the change returns, so a socket that is still empty at the
+// start of a read means the namespace has not changed since its last dump, and its last answers
+// are used again without entering it. Its receive buffer is the smallest the kernel allows: a
+// burst of changes overflows it, which is a change too.
+//
+// Such a socket holds its namespace alive. A namespace whose name is deleted must go when it would
+// have gone without us, so the names are watched (inotify) and a gone one's socket is closed at
+// once; each read checks the names again.
+
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import { RTMGRP_IPV4_IFADDR, RTMGRP_IPV4_ROUTE, RTMGRP_IPV6_IFADDR, RTMGRP_IPV6_ROUTE, RTMGRP_LINK, RTMGRP_NSID } from '../pure/rtnetlink';
+import { RTMGRP_IPV4_NETCONF, RTMGRP_IPV6_NETCONF, RTMGRP_TC } from '../pure/tcNetlink';
+import { EINTR, ENOBUFS, MSG_DONTWAIT, POLLIN, SO_NETNS_COOKIE, SO_RCVBUF, SOL_SOCKET, AF_NETLINK, NETLINK_ROUTE, SOCK_CLOEXEC, SOCK_RAW, type Libc } from './libc';
+
+/** Links, addresses, routes, qdiscs (netem), netconf (forwarding) and nsids: all the reader reads. */
+export const MODEL_GROUPS =
+  RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR | RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_ROUTE | RTMGRP_TC | RTMGRP_IPV4_NETCONF | RTMGRP_IPV6_NETCONF;
+const GROUPS = MODEL_GROUPS | RTMGRP_NSID;
+
+/** The key of the root namespace ('' is no name in /run/netns). */
+export const ROOT_KEY = '';
+
+export interface Kept<T> {
+  inode: number;
+  /** The change socket's fd. */
+  fd: number;
+  /** The namespace's cookie (SO_NETNS_COOKIE); undefined before Linux 5.14. */
+  cookie?: bigint;
+  /** The last answers; undefined when the namespace must be dumped at the next read. */
+  contents?: T;
+  /**
+   * Inodes of the namespaces its veths' peers were found in at the last read (-1: a peer not
+   * placed). A veth end moved out of one of those changes what this namespace's dump says of its
+   * peer without a notice here, so it is dumped again when one of them changed.
+   */
+  peersIn: number[];
+}
+
+export class KeptNamespaces<T> {
+  private readonly kept = new Map<string, Kept<T>>();
+  private readonly scratch = Buffer.alloc(64);
+  private readonly cookieLen = Buffer.alloc(4);
+  private pollFds = Buffer.alloc(0);
+  private watcher?: fs.FSWatcher;
+
+  constructor(
+    private readonly libc: Libc,
+    /** At most this many namespaces are kept (one fd each); the rest are dumped at every read. */
+    private readonly budget: number,
+    /** The inode now mounted on a name, undefined when there is none. */
+    private readonly inodeOf: (name: string) => number | undefined,
+  ) {}
+
+  get size(): number {
+    return this.kept.size;
+  }
+
+  get(key: string): Kept<T> | undefined {
+    return this.kept.get(key);
+  }
+
+  /**
+   * Opens the change socket of the namespace the calling thread is in, before its dump, so that
+   * nothing said after the dump is missed; undefined when the budget is spent or it cannot be had.
+   */
+  open(key: string, inode: number): Kept<T> | undefined {
+    this.forget(key);
+    if (this.kept.size >= this.budget) {
+      return undefined;
+    }
+    const { libc } = this;
+    const fd = libc.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+    if (fd < 0) {
+      return undefined;
+    }
+    const one = Buffer.alloc(4);
+    one.writeInt32LE(1);
+    const addr = Buffer.alloc(12); // sockaddr_nl
+    addr.writeUInt16LE(AF_NETLINK, 0);
+    addr.writeUInt32LE(GROUPS, 8);
+    if (libc.setsockopt(fd, SOL_SOCKET, SO_RCVBUF, one, 4) < 0 || libc.bind(fd, addr, addr.length) < 0) {
+      libc.close(fd);
+      return undefined;
+    }
+    const cookie = Buffer.alloc(8);
+    this.cookieLen.writeUInt32LE(8);
+    const k: Kept<T> = { inode, fd, peersIn: [] };
+    if (libc.getsockopt(fd, SOL_SOCKET, SO_NETNS_COOKIE, cookie, this.cookieLen) === 0) {
+      k.cookie = os.endianness() === 'LE' ? cookie.readBigUInt64LE(0) : cookie.readBigUInt64BE(0);
+    }
+    this.kept.set(key, k);
+    this.pollFds = Buffer.alloc(0); // built again at the next refresh
+    return k;
+  }
+
+  /**
+   * At the start of a read: every kept namespace whose socket heard something since the last
+   * refresh is to be dumped again (its socket emptied), and so is every one with a veth into such
+   * a namespace or into one not kept. One poll() over all the sockets.
+   */
+  refresh(): void {
+    if (this.kept.size === 0) {
+      return;
+    }
+    const entries = [...this.kept.values()];
+    if (this.pollFds.length !== entries.length * 8) {
+      this.pollFds = Buffer.alloc(entries.length * 8);
+      entries.forEach((k, i) => {
+        this.pollFds.writeInt32LE(k.fd, i * 8);
+        this.pollFds.writeInt16LE(POLLIN, i * 8 + 4);
+      });
+    }
+    let n: number;
+    do {
+      n = this.libc.poll(this.pollFds, entries.length, 0);
+    } while (n < 0 && this.libc.errno() === EINTR);
+    if (n < 0) {
+      entries.forEach((k) => (k.contents = undefined)); // cannot tell: everything is read again
+      return;
+    }
+    if (n > 0) {
+      entries.forEach((k, i) => {
+        if (this.pollFds.readInt16LE(i * 8 + 6) !== 0) {
+          this.pollFds.writeInt16LE(0, i * 8 + 6);
+          this.empty(k.fd);
+          k.contents = undefined;
+        }
+      });
+    }
+    const unchanged = new Set<number>();
+    for (const k of entries) {
+      if (k.contents !== undefined) {
+        unchanged.add(k.inode);
+      }
+    }
+    for (const k of entries) {
+      if (k.contents !== undefined && k.peersIn.some((i) => !unchanged.has(i))) {
+        k.contents = undefined;
+      }
+    }
+  }
+
+  /** Every kept namespace is dumped again at the next read, as after a lost notice. */
+  stale(): void {
+    for (const k of this.kept.values()) {
+      k.contents = undefined;
+    }
+  }
+
+  /** Lets go of the namespace kept under this key (its socket closed). */
+  forget(key: string): void {
+    const k = this.kept.get(key);
+    if (k) {
+      this.libc.close(k.fd);
+      this.kept.delete(key);
+      this.pollFds = Buffer.alloc(0);
+    }
+  }
+
+  /** Lets go of every namespace whose name is gone or now names another namespace. */
+  settle(names: Iterable<string> = this.kept.keys()): void {
+    for (const key of [...names]) {
+      const k = this.kept.get(key);
+      if (k && key !== ROOT_KEY && this.inodeOf(key) !== k.inode) {
+        this.forget(key);
+      }
+    }
+  }
+
+  /** After a read of every name: what it did not see is let go. */
+  keepOnly(keys: Set<string>): void {
+    for (const key of [...this.kept.keys()]) {
+      if (!keys.has(key)) {
+        this.forget(key);
+      }
+    }
+  }
+
+  /**
+   * Watches the directory the names live in, so that a deleted name's namespace is let go as soon
+   * as the name is gone; armed again by the next call after the directory itself went away.
+   */
+  watch(dir: string): void {
+    if (this.watcher) {
+      return;
+    }
+    try {
+      this.watcher = fs.watch(dir, { persistent: false }, (_event, file) => this.settle(file ? [file.toString()] : undefined));
+      this.watcher.on('error', () => this.unwatch());
+      this.watcher.on('close', () => (this.watcher = undefined));
+    } catch {
+      // not there (yet): each read settles the names it reads
+    }
+  }
+
+  dispose(): void {
+    this.unwatch();
+    for (const key of [...this.kept.keys()]) {
+      this.forget(key);
+    }
+  }
+
+  private unwatch(): void {
+    const w = this.watcher;
+    this.watcher = undefined;
+    w?.close();
+  }
+
+  /** Reads and drops what the socket holds (and the overflow error, when it overflowed). */
+  private empty(fd: number): void {
+    for (let i = 0; i < 10_000; i++) {
+      if (this.libc.recv(fd, this.scratch, this.scratch.length, MSG_DONTWAIT) < 0) {
+        const errno = this.libc.errno();
+        if (errno !== ENOBUFS && errno !== EINTR) {
+          return; // EAGAIN: empty
+        }
+      }
+    }
+  }
+}

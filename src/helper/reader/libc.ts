@@ -78,6 +78,9 @@ export interface Libc {
   fstatat?: Fn<[dirfd: number, path: string, buf: Buffer, flags: number], number>;
   /** poll over an array of struct pollfd (8 bytes each: int fd, short events, short revents). */
   poll: Fn<[fds: Buffer, nfds: number, timeout: number], number>;
+  /** getrlimit/setrlimit with struct rlimit (two 64-bit values: soft, hard). */
+  getrlimit: Fn<[resource: number, rlim: Buffer], number>;
+  setrlimit: Fn<[resource: number, rlim: Buffer], number>;
   /** open and openat without a mode (files are only opened for reading here). */
   open: Fn<[path: string, flags: number], number>;
   openat: Fn<[dirfd: number, path: string, flags: number], number>;
@@ -140,6 +143,8 @@ export function loadLibc(): Libc {
     write: f('intptr_t write(int fd, const void *buf, size_t len)'),
     ioctl: f('int ioctl(int fd, unsigned long request)'),
     poll: f('int poll(void *fds, unsigned long nfds, int timeout)'),
+    getrlimit: f('int getrlimit(int resource, void *rlim)'),
+    setrlimit: f('int setrlimit(int resource, const void *rlim)'),
     errno: () => koffi.errno(),
     address: (buf: Buffer) => koffi.address(buf),
     strerror: (n: number) => strerror(n) ?? `errno ${n}`,
@@ -154,6 +159,35 @@ export function loadLibc(): Libc {
   }
   cached = libc;
   return libc;
+}
+
+const RLIMIT_NOFILE = 7;
+
+/**
+ * Raises the open-file limit as far as the kernel lets this process (root: to fs.nr_open, about a
+ * million): a reader and a watcher of ten thousand namespaces hold a socket in each.
+ */
+export function raiseOpenFileLimit(libc: Libc): void {
+  const rlim = Buffer.alloc(16);
+  if (libc.getrlimit(RLIMIT_NOFILE, rlim) !== 0) {
+    return;
+  }
+  let max: bigint;
+  try {
+    max = BigInt(fs.readFileSync('/proc/sys/fs/nr_open', 'utf8').trim());
+  } catch {
+    return;
+  }
+  const hard = rlim.readBigUInt64LE(8);
+  const want = max > hard ? max : hard;
+  rlim.writeBigUInt64LE(want, 0);
+  rlim.writeBigUInt64LE(want, 8);
+  if (libc.setrlimit(RLIMIT_NOFILE, rlim) !== 0) {
+    // not root: the soft limit up to the hard one
+    rlim.writeBigUInt64LE(hard, 0);
+    rlim.writeBigUInt64LE(hard, 8);
+    libc.setrlimit(RLIMIT_NOFILE, rlim);
+  }
 }
 
 /** Throws a SysError for a call that returned a negative value. */

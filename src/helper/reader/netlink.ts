@@ -39,7 +39,7 @@ import {
 import { netconfAllRequest, parseNetconfForwarding, parseNetemQdisc, qdiscDumpRequest, RTM_NEWNETCONF, RTM_NEWQDISC } from '../pure/tcNetlink';
 import { listNetnsNames, NETNS_RUN_DIR, netnsInode, netnsPath, notNamespaceKind, rootNetnsPath } from '../netnsDir';
 import { processNetnsInodes } from '../procNetns';
-import { AF_NETLINK, HomeNetns, SysError, loadLibc, NETLINK_ROUTE, netnsInodeAt, O_CLOEXEC, O_DIRECTORY, O_RDONLY, openNetnsAt, openNetnsFile, NETLINK_GET_STRICT_CHK, SO_NETNS_COOKIE, SOCK_CLOEXEC, SOCK_RAW, SOL_NETLINK, SOL_SOCKET, check, type Libc } from './libc';
+import { AF_NETLINK, HomeNetns, SysError, loadLibc, NETLINK_ROUTE, netnsInodeAt, O_CLOEXEC, O_DIRECTORY, O_RDONLY, openNetnsAt, openNetnsFile, NETLINK_GET_STRICT_CHK, raiseOpenFileLimit, SO_NETNS_COOKIE, SOCK_CLOEXEC, SOCK_RAW, SOL_NETLINK, SOL_SOCKET, check, type Libc } from './libc';
 import { KeptNamespaces, ROOT_KEY, type Kept } from './keptNamespaces';
 import { Capture, NetlinkSocket, RequestBatch } from './netlinkSocket';
 import { NsidKnowledge } from './nsidKnowledge';
@@ -124,13 +124,16 @@ export class NetlinkReader implements Reader {
   /** /run/netns, open during a read (-1 otherwise, or where it is not there). */
   private dirFd = -1;
   /** How many namespaces may keep their fd and socket open during a read (two fds each). */
-  private readonly keepOpen = fdBudget();
+  private readonly keepOpen: number;
 
   constructor() {
     this.libc = loadLibc();
+    raiseOpenFileLimit(this.libc);
+    const quarter = fdQuarter();
+    this.keepOpen = Math.floor(quarter / 2);
     // Without root it still reads its own (the host's) namespace, and names and inodes of the rest.
     this.home = new HomeNetns(this.libc, true);
-    this.kept = new KeptNamespaces(this.libc, this.keepOpen, (name) => this.inodeOfName(name));
+    this.kept = new KeptNamespaces(this.libc, quarter, (name) => this.inodeOfName(name));
   }
 
   /** False when it runs without root: named namespaces come with their name and inode only. */
@@ -960,10 +963,11 @@ function isRemoteVeth(iface: Interface): boolean {
 }
 
 /**
- * A third of what the open-file limit leaves after a margin for the rest of the helper: a
- * namespace read keeps two fds during a read and one (its change socket) between reads.
+ * What the open-file limit leaves after a margin for the rest of the helper, in quarters: half for
+ * the kernel watcher (a socket per namespace), a quarter for the change sockets kept between reads
+ * and a quarter for the fd and socket a read holds open per namespace.
  */
-function fdBudget(): number {
+function fdQuarter(): number {
   try {
     const line = fs
       .readFileSync('/proc/self/limits', 'utf8')
@@ -971,7 +975,7 @@ function fdBudget(): number {
       .find((l) => l.startsWith('Max open files'));
     const soft = Number(line?.split(/\s+/)[3]);
     if (Number.isFinite(soft)) {
-      return Math.max(0, Math.floor((soft - 256) / 3));
+      return Math.max(0, Math.floor((soft - 256) / 4));
     }
   } catch {
     // fall through

@@ -23,7 +23,7 @@ export async function run(ctx: E2eContext): Promise<void> {
   let maximized = false;
   try {
     const lab = vethLab(P, '10.233.4');
-    const captureRow = (state: string): RowRef => ({ label: new RegExp(`^Capture ${escapeRe(`${lab.b}/${lab.vb}`)}, ${state}`), name: `capture ${lab.vb}` });
+    const captureRow = (state: string): RowRef => ({ label: new RegExp(`^Capture ${escapeRe(`${lab.b}/${lab.vb}`)}, ${state}`), name: `${lab.b}/${lab.vb}` });
     await wb.openContainer(/Network Namespaces/);
     await wb.widenSideBar(440);
     await wb.findRow(nsRow(lab.b));

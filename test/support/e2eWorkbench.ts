@@ -26,7 +26,10 @@ export async function waitUntil<T>(what: string, check: () => T | undefined | fa
   }
 }
 
-/** A tree row: its accessible label, and the name typed to find it in the tree. */
+/**
+ * A tree row: its accessible label, and the name typed to find it in the tree: the start of the
+ * row's visible label, without spaces (a space typed into the tree toggles the focused row).
+ */
 export interface RowRef {
   label: RegExp;
   name: string;
@@ -216,6 +219,9 @@ export class Workbench {
    * top instead (focus moves survive refreshes).
    */
   async findRow(ref: RowRef, timeoutMs = 30_000): Promise<Locator> {
+    if (/\s/.test(ref.name)) {
+      throw new Error(`findRow: "${ref.name}" has a space, which would toggle the focused row when typed`);
+    }
     const row = this.row(ref);
     const found = async () => (await row.count()) > 0;
     let attempt = 0;

@@ -81,9 +81,8 @@ function nextSeq(): number {
 
 /**
  * The datagrams of a few exchanges, copied out of the receive area back to back (each datagram is
- * whole messages, so the copy reads as one stream), with each message's port id zeroed: what
- * is left depends only on the kernel's state and the requests' sequence numbers, so two captures of
- * an unchanged namespace made with the same fixed numbers are equal byte for byte.
+ * whole messages, so the copy reads as one stream): the reader parses the whole capture at once,
+ * telling the answers apart by their sequence numbers.
  */
 export class Capture {
   private buf = Buffer.alloc(16 * 1024);
@@ -122,7 +121,6 @@ export class Capture {
       if (n < NLMSG_HDRLEN) {
         break; // splitMessages reports it when the capture is read
       }
-      buf.writeUInt32LE(0, off + 12);
       if (buf.readUInt32LE(off + 8) === seq) {
         const type = buf.readUInt16LE(off + 4);
         if (buf.readUInt16LE(off + 6) & NLM_F_DUMP_INTR) {

@@ -168,7 +168,7 @@ export class NetlinkReader implements Reader {
       };
       if (options.includeRoot) {
         const h: Handle = { ns: rootNs, fd: this.home.fd, sock: root, borrowed: true };
-        h.kept = this.kept.get(ROOT_KEY)?.contents ? this.kept.get(ROOT_KEY) : this.kept.open(ROOT_KEY, this.home.inode);
+        h.kept = this.kept.get(ROOT_KEY) ?? this.kept.open(ROOT_KEY, this.home.inode);
         Object.assign(rootNs, h.kept?.contents ? fromRaw(h.kept.contents) : this.contents(root, h.kept));
         h.cookie = h.kept?.cookie ?? this.cookieOf(root);
         result.push(rootNs);
@@ -217,11 +217,6 @@ export class NetlinkReader implements Reader {
   /** The next read dumps every namespace, changed or not (what the bench compares with the C bound). */
   stale(): void {
     this.kept.stale();
-  }
-
-  /** Lets go at once of what is kept of a namespace whose name is about to go (or went). */
-  forget(name: string): void {
-    this.kept.forget(name);
   }
 
   /** Reads one named namespace; onEntered is called once the thread has left its namespace. */

@@ -12,10 +12,9 @@
 // once; each read checks the names again.
 
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import { RTMGRP_IPV4_IFADDR, RTMGRP_IPV4_ROUTE, RTMGRP_IPV6_IFADDR, RTMGRP_IPV6_ROUTE, RTMGRP_LINK, RTMGRP_NSID } from '../pure/rtnetlink';
 import { RTMGRP_IPV4_NETCONF, RTMGRP_IPV6_NETCONF, RTMGRP_TC } from '../pure/tcNetlink';
-import { EINTR, ENOBUFS, MSG_DONTWAIT, POLLIN, SO_NETNS_COOKIE, SO_RCVBUF, SOL_SOCKET, AF_NETLINK, NETLINK_ROUTE, SOCK_CLOEXEC, SOCK_RAW, type Libc } from './libc';
+import { EINTR, ENOBUFS, MSG_DONTWAIT, netnsCookie, POLLIN, SO_RCVBUF, SOL_SOCKET, AF_NETLINK, NETLINK_ROUTE, SOCK_CLOEXEC, SOCK_RAW, type Libc } from './libc';
 
 /** Links, addresses, routes, qdiscs (netem), netconf (forwarding) and nsids: all the reader reads. */
 export const MODEL_GROUPS =
@@ -44,7 +43,6 @@ export interface Kept<T> {
 export class KeptNamespaces<T> {
   private readonly kept = new Map<string, Kept<T>>();
   private readonly scratch = Buffer.alloc(64);
-  private readonly cookieLen = Buffer.alloc(4);
   private pollFds = Buffer.alloc(0);
   private watcher?: fs.FSWatcher;
 
@@ -55,10 +53,6 @@ export class KeptNamespaces<T> {
     /** The inode now mounted on a name, undefined when there is none. */
     private readonly inodeOf: (name: string) => number | undefined,
   ) {}
-
-  get size(): number {
-    return this.kept.size;
-  }
 
   get(key: string): Kept<T> | undefined {
     return this.kept.get(key);
@@ -87,12 +81,7 @@ export class KeptNamespaces<T> {
       libc.close(fd);
       return undefined;
     }
-    const cookie = Buffer.alloc(8);
-    this.cookieLen.writeUInt32LE(8);
-    const k: Kept<T> = { inode, fd, peersIn: [] };
-    if (libc.getsockopt(fd, SOL_SOCKET, SO_NETNS_COOKIE, cookie, this.cookieLen) === 0) {
-      k.cookie = os.endianness() === 'LE' ? cookie.readBigUInt64LE(0) : cookie.readBigUInt64BE(0);
-    }
+    const k: Kept<T> = { inode, fd, cookie: netnsCookie(libc, fd), peersIn: [] };
     this.kept.set(key, k);
     this.pollFds = Buffer.alloc(0); // built again at the next refresh
     return k;

@@ -226,6 +226,18 @@ export function openNetnsAt(libc: Libc, dirFd: number, name: string, inode?: num
   return fd < 0 ? undefined : checkNetnsFd(fd, inode);
 }
 
+const cookieBuf = Buffer.alloc(8);
+const cookieLen = Buffer.alloc(4);
+
+/** The cookie of the namespace a socket belongs to (SO_NETNS_COOKIE); undefined before Linux 5.14. */
+export function netnsCookie(libc: Libc, fd: number): bigint | undefined {
+  cookieLen.writeUInt32LE(8);
+  if (libc.getsockopt(fd, SOL_SOCKET, SO_NETNS_COOKIE, cookieBuf, cookieLen) < 0) {
+    return undefined;
+  }
+  return os.endianness() === 'LE' ? cookieBuf.readBigUInt64LE(0) : cookieBuf.readBigUInt64BE(0);
+}
+
 /**
  * The inode of the namespace mounted on the entry `name` of an open directory, without opening it;
  * undefined when it is not a namespace, or where fstatat is not bound (then open it instead).

@@ -8,7 +8,6 @@
 // at all: its last answers are used again (keptNamespaces.ts says how that is known).
 
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import { netnsId, type Interface, type Namespace, type Netem, type NetnsRef } from '../../core/model';
 import { ambiguousNamespaces, resolvePeers, type NsidMaps } from '../pure/peers';
 import {
@@ -39,7 +38,7 @@ import {
 import { netconfAllRequest, parseNetconfForwarding, parseNetemQdisc, qdiscDumpRequest, RTM_NEWNETCONF, RTM_NEWQDISC } from '../pure/tcNetlink';
 import { listNetnsNames, NETNS_RUN_DIR, netnsInode, netnsPath, notNamespaceKind, rootNetnsPath } from '../netnsDir';
 import { processNetnsInodes } from '../procNetns';
-import { AF_NETLINK, HomeNetns, SysError, loadLibc, NETLINK_ROUTE, netnsInodeAt, O_CLOEXEC, O_DIRECTORY, O_RDONLY, openNetnsAt, openNetnsFile, NETLINK_GET_STRICT_CHK, raiseOpenFileLimit, SO_NETNS_COOKIE, SOCK_CLOEXEC, SOCK_RAW, SOL_NETLINK, SOL_SOCKET, check, type Libc } from './libc';
+import { AF_NETLINK, HomeNetns, SysError, loadLibc, NETLINK_ROUTE, netnsCookie, netnsInodeAt, O_CLOEXEC, O_DIRECTORY, O_RDONLY, openNetnsAt, openNetnsFile, NETLINK_GET_STRICT_CHK, raiseOpenFileLimit, SOCK_CLOEXEC, SOCK_RAW, SOL_NETLINK, check, type Libc } from './libc';
 import { KeptNamespaces, ROOT_KEY, type Kept } from './keptNamespaces';
 import { Capture, NetlinkSocket, RequestBatch } from './netlinkSocket';
 import { NsidKnowledge } from './nsidKnowledge';
@@ -113,8 +112,6 @@ export class NetlinkReader implements Reader {
   private readonly kept: KeptNamespaces<RawContents>;
   /** The two forwarding switches (RTM_GETNETCONF of "all") and the link dump, in one datagram. */
   private readonly firstBatch = new RequestBatch([netconfAllRequest(4), netconfAllRequest(6)], this.linkReq);
-  private readonly cookieBuf = Buffer.alloc(8);
-  private readonly cookieLen = Buffer.alloc(4);
   /** What nsids name, from earlier reads. */
   private readonly known = new NsidKnowledge();
   /** Hears the root namespace give nsids (undefined before the first read, null where it cannot). */
@@ -170,7 +167,7 @@ export class NetlinkReader implements Reader {
         const h: Handle = { ns: rootNs, fd: this.home.fd, sock: root, borrowed: true };
         h.kept = this.kept.get(ROOT_KEY) ?? this.kept.open(ROOT_KEY, this.home.inode);
         Object.assign(rootNs, h.kept?.contents ? fromRaw(h.kept.contents) : this.contents(root, h.kept));
-        h.cookie = h.kept?.cookie ?? this.cookieOf(root);
+        h.cookie = h.kept?.cookie ?? netnsCookie(this.libc, root.fd);
         result.push(rootNs);
         handles.push(h);
       }
@@ -258,7 +255,7 @@ export class NetlinkReader implements Reader {
       Object.assign(ns, this.contents(h.sock, h.kept));
       h.cookie = h.kept?.cookie;
       if (h.cookie === undefined && (this.cookiesForAll || ns.interfaces.some(isRemoteVeth))) {
-        h.cookie = this.cookieOf(h.sock);
+        h.cookie = netnsCookie(this.libc, h.sock.fd);
       }
     } catch (e) {
       ns.error = `Could not read namespace "${name}": ${(e as Error).message}`;
@@ -459,45 +456,20 @@ export class NetlinkReader implements Reader {
     }
   }
 
-  /** The inode of the namespace mounted on /run/netns/NAME now (fstatat: nothing opened). */
+  /**
+   * The inode of the namespace mounted on /run/netns/NAME now: fstatat on the folder during a
+   * read, nothing opened; a stat of the path otherwise.
+   */
   private inodeOfName(name: string): number | undefined {
     if (name.includes('/')) {
       return undefined;
     }
-    if (this.dirFd >= 0) {
-      return netnsInodeAt(this.libc, this.dirFd, name) ?? (this.libc.fstatat ? undefined : this.inodeByOpening(name));
-    }
-    const dir = this.libc.open(NETNS_RUN_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dir < 0) {
-      return undefined;
-    }
-    try {
-      return netnsInodeAt(this.libc, dir, name) ?? (this.libc.fstatat ? undefined : this.inodeByOpening(name));
-    } finally {
-      this.libc.close(dir);
-    }
-  }
-
-  private inodeByOpening(name: string): number | undefined {
-    const opened = openNetnsFile(netnsPath(name));
-    if (opened) {
-      fs.closeSync(opened.fd);
-    }
-    return opened?.inode;
-  }
-
-  /** The cookie of the socket's namespace; undefined where the kernel has none (before 5.14). */
-  private cookieOf(sock: NetlinkSocket): bigint | undefined {
-    this.cookieLen.writeUInt32LE(8);
-    if (this.libc.getsockopt(sock.fd, SOL_SOCKET, SO_NETNS_COOKIE, this.cookieBuf, this.cookieLen) < 0) {
-      return undefined;
-    }
-    return os.endianness() === 'LE' ? this.cookieBuf.readBigUInt64LE(0) : this.cookieBuf.readBigUInt64BE(0);
+    return this.dirFd >= 0 && this.libc.fstatat ? netnsInodeAt(this.libc, this.dirFd, name) : netnsInode(name);
   }
 
   private cookieOfHandle(h: Handle): bigint | undefined {
     if (h.cookie === undefined && this.ensureSocket(h)) {
-      h.cookie = this.cookieOf(h.sock!);
+      h.cookie = netnsCookie(this.libc, h.sock!.fd);
     }
     return h.cookie;
   }

@@ -57,13 +57,19 @@ let umlBootsHere: boolean | undefined;
 /** Whether user-mode Linux gets as far as its first process on this CPU (asked once, about a second). */
 function umlBoots(): boolean {
   if (umlBootsHere === undefined) {
-    const r = spawnSync(UML, ['mem=64M', 'rootfstype=hostfs', 'rootflags=/', 'ro', 'init=/bin/true', 'con=null', 'con0=fd:0,fd:1'], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: 60_000,
-      killSignal: 'SIGKILL',
-    });
-    umlBootsHere = !/ptrace set fp regs failed/.test(`${r.stdout}${r.stderr}`);
+    // Its control folder (uml_dir, else ~/.uml) goes in a folder of ours: a kernel that panics leaves it.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netns-uml-'));
+    try {
+      const r = spawnSync(UML, ['mem=64M', 'rootfstype=hostfs', 'rootflags=/', 'ro', 'init=/bin/true', 'con=null', 'con0=fd:0,fd:1', `uml_dir=${dir}`], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+        timeout: 60_000,
+        killSignal: 'SIGKILL',
+      });
+      umlBootsHere = !/ptrace set fp regs failed/.test(`${r.stdout}${r.stderr}`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   }
   return umlBootsHere;
 }
@@ -165,7 +171,7 @@ export function runInUml(argv: string[], options: { modules: string[]; env?: Rec
     const mem = options.memMb ?? 1024;
     const [program, args] = guest
       ? [QEMU, qemuArgs(guest, dir, init, mem)]
-      : [UML, [`mem=${mem}M`, 'rootfstype=hostfs', 'rootflags=/', 'rw', `init=${init}`, 'con=null', 'con0=fd:0,fd:1']];
+      : [UML, [`mem=${mem}M`, 'rootfstype=hostfs', 'rootflags=/', 'rw', `init=${init}`, 'con=null', 'con0=fd:0,fd:1', `uml_dir=${dir}`]];
     const r = spawnSync(program, args, {
       cwd: dir,
       encoding: 'utf8',

@@ -70,29 +70,37 @@ export async function run(ctx: E2eContext): Promise<void> {
     });
     ctx.log(`rows: ${rows.filter((l) => /8080|Listening/.test(l)).join(' | ')}`);
 
-    // The context menu's Inspect submenu, then Inspect Namespace.
-    await waitUntil('the Inspect submenu', async () => {
-      await (await wb.findRow(nsRow)).click({ button: 'right', timeout: 2000 });
-      const inspect = ctx.page.getByRole('menuitem', { name: 'Inspect', exact: true });
-      if (!(await inspect.isVisible().catch(() => false))) {
+    // The context menu's Inspect submenu, then Inspect Namespace. A click that lands while the
+    // submenu is still being laid out is not taken, so it is repeated while the entry shows; an
+    // attempt that opened no tab closes every level of the menu before the next right-click.
+    const menu = ctx.page.locator('.context-view .monaco-menu');
+    const closeMenus = () =>
+      waitUntil('the context menu to close', async () => {
+        if (!(await menu.first().isVisible().catch(() => false))) {
+          return true;
+        }
         await ctx.page.keyboard.press('Escape');
+        return false;
+      });
+    const inspect = ctx.page.getByRole('menuitem', { name: 'Inspect', exact: true });
+    const entry = ctx.page.getByRole('menuitem', { name: 'Inspect Namespace', exact: true });
+    const tab = ctx.page.getByRole('tab', { name: new RegExp(`${escapeRe(ns)} \\(inspect\\)`) });
+    await waitUntil('Inspect Namespace from the context menu', async () => {
+      await closeMenus();
+      await (await wb.findRow(nsRow)).click({ button: 'right', timeout: 2000 });
+      if (!(await inspect.waitFor({ state: 'visible', timeout: 3000 }).then(() => true, () => false))) {
         return false;
       }
       await inspect.hover();
-      const entry = ctx.page.getByRole('menuitem', { name: 'Inspect Namespace', exact: true });
-      const shown = await entry.waitFor({ state: 'visible', timeout: 3000 }).then(
-        () => true,
-        () => false,
-      );
-      if (!shown) {
-        await ctx.page.keyboard.press('Escape');
+      if (!(await entry.waitFor({ state: 'visible', timeout: 3000 }).then(() => true, () => false))) {
         return false;
       }
-      await entry.click();
-      return true;
-    });
-    const tab = ctx.page.getByRole('tab', { name: new RegExp(`${escapeRe(ns)} \\(inspect\\)`) });
-    await tab.waitFor({ state: 'visible', timeout: 15_000 });
+      for (let i = 0; i < 10 && (await entry.isVisible().catch(() => false)); i++) {
+        await entry.click({ timeout: 2000 }).catch(() => undefined);
+        await ctx.page.waitForTimeout(200);
+      }
+      return tab.waitFor({ state: 'visible', timeout: 5000 }).then(() => true, () => false);
+    }, 60_000);
     const editor = ctx.page.locator('.editor-instance .monaco-editor .view-lines').first();
     const inView = async () => (await editor.innerText()).replace(/\u00a0/g, ' ');
     const top = await waitUntil('the inspection in the editor', async () => {

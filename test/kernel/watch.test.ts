@@ -1,5 +1,8 @@
 // The kernel watcher against real changes: each must be reported for the right namespace within a
-// second (the measured latency is printed), and nothing may run while nothing changes.
+// second (the measured latency is printed), and nothing may run while nothing changes. All of it
+// twice: with sockets of its own, and sharing the fast reader's change sockets, where a change
+// the reader's read took first must still be reported, and one the watcher took first must still
+// be read.
 
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -7,9 +10,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { NetnsRef } from '../../src/core/model';
+import type { Namespace } from '../../src/core/model';
+import { createNetlinkReader, type NetlinkReader } from '../../src/helper/reader/netlink';
 import { KernelWatcher } from '../../src/helper/watch/kernelWatcher';
 import { watchNetnsDirEntries } from '../../src/helper/watch/netnsDirWatch';
-import { cleanupOnExit, cleanupPrefix, ip, netnsNames, uniquePrefix } from '../support/kernel';
+import { cleanupOnExit, cleanupPrefix, ip, ipTry, netnsNames, uniquePrefix } from '../support/kernel';
 
 const P = uniquePrefix();
 cleanupOnExit(P);
@@ -66,16 +71,41 @@ async function expectEvent(what: string, change: () => void, want: { netns?: Net
   return latency;
 }
 
-describe('kernel watcher', () => {
-  before(() => {
-    watcher = new KernelWatcher((e) => {
-      seen.push({ at: performance.now(), ...e });
-      wake?.();
-    });
+/** The sockets this process has open. */
+const sockets = () =>
+  fs.readdirSync('/proc/self/fd').filter((fd) => {
+    try {
+      return fs.readlinkSync(`/proc/self/fd/${fd}`).startsWith('socket:');
+    } catch {
+      return false; // the directory's own fd, closed by now
+    }
+  }).length;
+
+/** A namespace's addresses as a read gave them. */
+const addrsOf = (list: Namespace[], name: string) => list.find((n) => n.name === name)?.interfaces.flatMap((i) => i.addresses.map((a) => `${i.name} ${a.address}/${a.prefixLen}`)) ?? [];
+
+for (const shared of [false, true]) describe(shared ? "kernel watcher sharing the fast reader's change sockets" : 'kernel watcher', () => {
+  let reader: NetlinkReader | undefined;
+  let base = 0;
+
+  before(async () => {
+    seen.length = 0;
+    // A watcher disposed while it waits closes its sockets once the wait returns.
+    await new Promise((r) => setTimeout(r, 100));
+    base = sockets();
+    reader = shared ? createNetlinkReader() : undefined;
+    watcher = new KernelWatcher(
+      (e) => {
+        seen.push({ at: performance.now(), ...e });
+        wake?.();
+      },
+      { sockets: reader?.changeSockets },
+    );
   });
 
   after(() => {
     watcher?.dispose();
+    reader?.dispose();
     cleanupPrefix(P);
     assert.deepEqual(
       netnsNames().filter((n) => n.startsWith(P)),
@@ -109,6 +139,45 @@ describe('kernel watcher', () => {
     await expectEvent('ip addr add', () => ip(['-n', B, 'addr', 'add', '10.71.0.2/24', 'dev', `${P}v2`]), { netns: [B] });
   });
 
+  if (shared) {
+    it('uses the reader\'s sockets: one per namespace for both', async () => {
+      const list = reader!.readSync({ names: [A, B], includeRoot: true });
+      assert.deepEqual(addrsOf(list, B), [`${P}v2 10.71.0.2/24`]);
+      // Beside one per namespace: the watcher's process events and the reader's nsid events.
+      const watched = watcher.watched().length;
+      const extra = sockets() - base;
+      assert.ok(watched >= 3 && extra <= watched + 2, `${extra} sockets for ${watched} namespaces watched and read`);
+      // A second watcher finds them taken and opens its own.
+      const w = new KernelWatcher(() => undefined, { sockets: reader!.changeSockets });
+      try {
+        assert.ok(sockets() - base >= extra + watched, 'the second watcher has sockets of its own');
+      } finally {
+        w.dispose();
+      }
+      for (let i = 0; i < 50 && sockets() - base !== extra; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      assert.equal(sockets() - base, extra, 'and closes them, leaving the shared ones open');
+    });
+
+    it('reports a change that a read emptied from the socket first', async () => {
+      reader!.readSync({ names: [A, B], includeRoot: true });
+      const t = expectEvent('ip addr add, read at once', () => {
+        ip(['-n', A, 'addr', 'add', '10.71.0.1/24', 'dev', `${P}v1`]);
+        // Before the watcher's turn: the read takes the notice off the shared socket.
+        const list = reader!.readSync({ names: [A, B], includeRoot: true });
+        assert.deepEqual(addrsOf(list, A), [`${P}v1 10.71.0.1/24`], 'the read sees the new address');
+      }, { netns: [A] });
+      await t;
+    });
+
+    it('reads again a namespace whose change the watcher emptied from the socket first', async () => {
+      await expectEvent('ip addr del', () => ip(['-n', A, 'addr', 'del', '10.71.0.1/24', 'dev', `${P}v1`]), { netns: [A] });
+      const list = reader!.readSync({ names: [A, B], includeRoot: true });
+      assert.deepEqual(addrsOf(list, A), [], 'the read sees the address gone');
+    });
+  }
+
   it('reports ip route add and ip route del from outside for that namespace', async () => {
     ip(['-n', B, 'link', 'set', `${P}v2`, 'up']);
     await new Promise((r) => setTimeout(r, 100)); // the up and its routes are reported apart
@@ -131,9 +200,28 @@ describe('kernel watcher', () => {
     assert.ok(ms < 50, `idle CPU ${ms} ms`);
   });
 
+  it('watches a namespace made again under a name that was deleted, also after a read in between', async () => {
+    const C = `${P}c`;
+    await expectEvent('ip netns add C', () => ip(['netns', 'add', C]), { added: [C] });
+    await expectEvent('C deleted and made again', () => {
+      ip(['netns', 'delete', C]);
+      ip(['netns', 'add', C]);
+      // Before the watcher looks: the reader finds the new namespace and opens its socket.
+      reader?.readSync({ names: [C], includeRoot: false });
+    }, { names: true });
+    await new Promise((r) => setTimeout(r, 100));
+    await expectEvent('ip link set lo up in the new C', () => ip(['-n', C, 'link', 'set', 'lo', 'up']), { netns: [C] });
+    ip(['netns', 'delete', C]);
+  });
+
   it('reports ip netns del as a names change, naming it, and stops watching the namespace', async () => {
     await expectEvent('ip netns del', () => ip(['netns', 'delete', B]), { names: true, netns: [A], removed: [B] });
     assert.ok(!watcher.watched().includes(B), 'its socket is closed');
+    // Nothing holds the namespace: it goes, and its veth's other end in A with it.
+    for (let i = 0; i < 250 && ipTry(['-n', A, 'link', 'show', `${P}v1`]).status === 0; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.notEqual(ipTry(['-n', A, 'link', 'show', `${P}v1`]).status, 0, 'the namespace went, taking its veth pair along');
   });
 
   it('stops reporting after dispose', async () => {

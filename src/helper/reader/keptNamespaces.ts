@@ -10,6 +10,12 @@
 // Such a socket holds its namespace alive. A namespace whose name is deleted must go when it would
 // have gone without us, so the names are watched (inotify) and a gone one's socket is closed at
 // once; each read checks the names again.
+//
+// The kernel watcher, which needs a socket in every namespace for the same notices, shares these
+// (share()): one socket per namespace instead of two, so at ten thousand namespaces every one is
+// kept within the open-file limit. Whoever empties a socket first tells the other: the watcher's
+// drain() marks the namespace to be dumped again, and a read's refresh() tells the watcher
+// (SharingWatcher.heard) what it emptied, so neither misses a change the other took.
 
 import * as fs from 'node:fs';
 import { RTMGRP_IPV4_IFADDR, RTMGRP_IPV4_ROUTE, RTMGRP_IPV6_IFADDR, RTMGRP_IPV6_ROUTE, RTMGRP_LINK, RTMGRP_NSID } from '../pure/rtnetlink';
@@ -40,11 +46,37 @@ export interface Kept<T> {
   peersIn: number[];
 }
 
-export class KeptNamespaces<T> {
+/** The kernel watcher, while it uses the kept sockets as its own (see share()). */
+export interface SharingWatcher {
+  /** A read's refresh() emptied this namespace's socket: report the change. */
+  heard(key: string): void;
+  /** The socket is about to be closed: take it out of the epoll set first. */
+  closing(key: string, fd: number): void;
+}
+
+/** What the kernel watcher sees of the kept sockets. */
+export interface SharedChangeSockets {
+  /** False when another watcher shares them already (that one keeps them). */
+  share(watcher: SharingWatcher): boolean;
+  unshare(watcher: SharingWatcher): void;
+  /**
+   * The kept socket of this namespace, opened when there is none for this inode (the watcher
+   * opens it in the namespace with `socketIn`); undefined when it cannot be had.
+   */
+  socketFor(key: string, inode: number, socketIn: (type: number, protocol: number) => number): number | undefined;
+  /** Empties the namespace's socket; true when anything was there (it is then dumped again). */
+  drain(key: string): boolean;
+  forget(key: string): void;
+}
+
+export class KeptNamespaces<T> implements SharedChangeSockets {
   private readonly kept = new Map<string, Kept<T>>();
   private readonly scratch = Buffer.alloc(64);
   private pollFds = Buffer.alloc(0);
+  private keys: string[] = [];
   private watcher?: fs.FSWatcher;
+  private sharing?: SharingWatcher;
+  private disposed = false;
 
   constructor(
     private readonly libc: Libc,
@@ -52,7 +84,23 @@ export class KeptNamespaces<T> {
     private readonly budget: number,
     /** The inode now mounted on a name, undefined when there is none. */
     private readonly inodeOf: (name: string) => number | undefined,
+    /** The budget while the kernel watcher shares the sockets (it needs one in every namespace). */
+    private readonly sharedBudget = budget,
   ) {}
+
+  share(watcher: SharingWatcher): boolean {
+    if (this.disposed || (this.sharing && this.sharing !== watcher)) {
+      return false;
+    }
+    this.sharing = watcher;
+    return true;
+  }
+
+  unshare(watcher: SharingWatcher): void {
+    if (this.sharing === watcher) {
+      this.sharing = undefined;
+    }
+  }
 
   get(key: string): Kept<T> | undefined {
     return this.kept.get(key);
@@ -62,13 +110,18 @@ export class KeptNamespaces<T> {
    * Opens the change socket of the namespace the calling thread is in, before its dump, so that
    * nothing said after the dump is missed; undefined when the budget is spent or it cannot be had.
    */
-  open(key: string, inode: number): Kept<T> | undefined {
+  open(key: string, inode: number, socketIn?: (type: number, protocol: number) => number): Kept<T> | undefined {
     this.forget(key);
-    if (this.kept.size >= this.budget) {
+    if (this.kept.size >= (this.sharing ? this.sharedBudget : this.budget)) {
       return undefined;
     }
     const { libc } = this;
-    const fd = libc.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+    let fd: number;
+    try {
+      fd = socketIn ? socketIn(SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE) : libc.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+    } catch {
+      return undefined; // could not enter the namespace
+    }
     if (fd < 0) {
       return undefined;
     }
@@ -87,6 +140,23 @@ export class KeptNamespaces<T> {
     return k;
   }
 
+  socketFor(key: string, inode: number, socketIn: (type: number, protocol: number) => number): number | undefined {
+    if (this.disposed) {
+      return undefined;
+    }
+    const k = this.kept.get(key);
+    return k && k.inode === inode ? k.fd : this.open(key, inode, socketIn)?.fd;
+  }
+
+  drain(key: string): boolean {
+    const k = this.kept.get(key);
+    if (!k || !this.empty(k.fd)) {
+      return false;
+    }
+    k.contents = undefined;
+    return true;
+  }
+
   /**
    * At the start of a read: every kept namespace whose socket heard something since the last
    * refresh is to be dumped again (its socket emptied), and so is every one with a veth into such
@@ -98,6 +168,7 @@ export class KeptNamespaces<T> {
     }
     const entries = [...this.kept.values()];
     if (this.pollFds.length !== entries.length * 8) {
+      this.keys = [...this.kept.keys()];
       this.pollFds = Buffer.alloc(entries.length * 8);
       entries.forEach((k, i) => {
         this.pollFds.writeInt32LE(k.fd, i * 8);
@@ -118,6 +189,7 @@ export class KeptNamespaces<T> {
           this.pollFds.writeInt16LE(0, i * 8 + 6);
           this.empty(k.fd);
           k.contents = undefined;
+          this.sharing?.heard(this.keys[i]);
         }
       });
     }
@@ -145,6 +217,7 @@ export class KeptNamespaces<T> {
   forget(key: string): void {
     const k = this.kept.get(key);
     if (k) {
+      this.sharing?.closing(key, k.fd);
       this.libc.close(k.fd);
       this.kept.delete(key);
       this.pollFds = Buffer.alloc(0);
@@ -161,10 +234,10 @@ export class KeptNamespaces<T> {
     }
   }
 
-  /** After a read of every name: what it did not see is let go. */
+  /** After a read of every name: what it did not see is let go (the root, always there, stays). */
   keepOnly(keys: Set<string>): void {
     for (const key of [...this.kept.keys()]) {
-      if (!keys.has(key)) {
+      if (!keys.has(key) && key !== ROOT_KEY) {
         this.forget(key);
       }
     }
@@ -188,6 +261,7 @@ export class KeptNamespaces<T> {
   }
 
   dispose(): void {
+    this.disposed = true;
     this.unwatch();
     for (const key of [...this.kept.keys()]) {
       this.forget(key);
@@ -200,15 +274,18 @@ export class KeptNamespaces<T> {
     w?.close();
   }
 
-  /** Reads and drops what the socket holds (and the overflow error, when it overflowed). */
-  private empty(fd: number): void {
+  /** Reads and drops what the socket holds (and the overflow error, when it overflowed); true when anything was there. */
+  private empty(fd: number): boolean {
+    let any = false;
     for (let i = 0; i < 10_000; i++) {
       if (this.libc.recv(fd, this.scratch, this.scratch.length, MSG_DONTWAIT) < 0) {
         const errno = this.libc.errno();
         if (errno !== ENOBUFS && errno !== EINTR) {
-          return; // EAGAIN: empty
+          return any; // EAGAIN: empty
         }
       }
+      any = true;
     }
+    return any;
   }
 }

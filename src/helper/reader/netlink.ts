@@ -39,7 +39,7 @@ import { netconfAllRequest, parseNetconfForwarding, parseNetemQdisc, qdiscDumpRe
 import { listNetnsNames, NETNS_RUN_DIR, netnsInode, netnsPath, notNamespaceKind, rootNetnsPath } from '../netnsDir';
 import { processNetnsInodes } from '../procNetns';
 import { AF_NETLINK, HomeNetns, SysError, loadLibc, NETLINK_ROUTE, netnsCookie, netnsInodeAt, O_CLOEXEC, O_DIRECTORY, O_RDONLY, openNetnsAt, openNetnsFile, NETLINK_GET_STRICT_CHK, raiseOpenFileLimit, SOCK_CLOEXEC, SOCK_RAW, SOL_NETLINK, check, type Libc } from './libc';
-import { KeptNamespaces, ROOT_KEY, type Kept } from './keptNamespaces';
+import { KeptNamespaces, ROOT_KEY, type Kept, type SharedChangeSockets } from './keptNamespaces';
 import { Capture, NetlinkSocket, RequestBatch } from './netlinkSocket';
 import { NsidKnowledge } from './nsidKnowledge';
 import type { ReadOptions, Reader } from './types';
@@ -130,7 +130,13 @@ export class NetlinkReader implements Reader {
     this.keepOpen = Math.floor(quarter / 2);
     // Without root it still reads its own (the host's) namespace, and names and inodes of the rest.
     this.home = new HomeNetns(this.libc, true);
-    this.kept = new KeptNamespaces(this.libc, quarter, (name) => this.inodeOfName(name));
+    // Shared with the kernel watcher, the kept sockets take its half of the file limit too.
+    this.kept = new KeptNamespaces(this.libc, quarter, (name) => this.inodeOfName(name), 3 * quarter);
+  }
+
+  /** The change sockets, for the kernel watcher to use as its own; none without root. */
+  get changeSockets(): SharedChangeSockets | undefined {
+    return this.home.canEnter ? this.kept : undefined;
   }
 
   /** False when it runs without root: named namespaces come with their name and inode only. */
@@ -930,9 +936,9 @@ function isRemoteVeth(iface: Interface): boolean {
 }
 
 /**
- * What the open-file limit leaves after a margin for the rest of the helper, in quarters: half for
- * the kernel watcher (a socket per namespace), a quarter for the change sockets kept between reads
- * and a quarter for the fd and socket a read holds open per namespace.
+ * What the open-file limit leaves after a margin for the rest of the helper, in quarters: three for
+ * the change sockets (one per namespace, the kernel watcher's too when it shares them; a quarter
+ * when the reader is alone) and one for the fd and socket a read holds open per namespace.
  */
 function fdQuarter(): number {
   try {

@@ -2,6 +2,7 @@
 // each namespace with setns and dumping rtnetlink through koffi) and the `ip -j` fallback.
 
 import type { Namespace } from '../../core/model';
+import type { SharedChangeSockets } from './keptNamespaces';
 
 export interface ReadOptions {
   /** Named namespaces to read; undefined = every name in /run/netns. */
@@ -18,5 +19,7 @@ export interface Reader {
    * rather than failing the whole read. The root namespace, when included, comes first.
    */
   read(options: ReadOptions): Promise<Namespace[]>;
+  /** Sockets the kernel watcher can share instead of opening its own (the fast reader's). */
+  readonly changeSockets?: SharedChangeSockets;
   dispose(): void;
 }

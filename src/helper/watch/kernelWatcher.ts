@@ -3,14 +3,14 @@
 // starting or ending (the kernel's process connector, throttled).
 //
 // One NETLINK_ROUTE socket per namespace, subscribed to link, address, route, qdisc and netconf
-// (forwarding) notifications and opened
-// inside the namespace with setns; all sockets sit in one epoll set that a koffi async call waits
-// on from a worker thread. Nothing runs while nothing changes: no timer polls. An eventfd in the
-// set wakes the waiter for dispose().
+// (forwarding) notifications and opened inside the namespace with setns: the fast reader's change
+// sockets where it shares them (keptNamespaces.ts), else the watcher's own. All sit in one epoll
+// set that a koffi async call waits on from a worker thread. Nothing runs while nothing changes:
+// no timer polls. An eventfd in the set wakes the waiter for dispose().
 
 import * as fs from 'node:fs';
 import type { NetnsRef } from '../../core/model';
-import { MODEL_GROUPS } from '../reader/keptNamespaces';
+import { MODEL_GROUPS, ROOT_KEY, type SharedChangeSockets, type SharingWatcher } from '../reader/keptNamespaces';
 import { listNetnsNames, netnsPath } from '../netnsDir';
 import {
   AF_NETLINK,
@@ -44,6 +44,8 @@ import type { ChangeSink } from './watching';
 export interface KernelWatcherOptions {
   /** Changes closer together than this are reported as one event (ms). */
   coalesceMs?: number;
+  /** The fast reader's change sockets, used instead of a second socket per namespace. */
+  sockets?: SharedChangeSockets;
 }
 
 /** A namespace being watched: its socket, and the inode it had when the socket was opened. */
@@ -53,7 +55,11 @@ interface Watched {
   sock: number;
   /** Key in the epoll set's data: never reused, unlike fd numbers. */
   token: number;
+  /** The socket is the reader's (it closes it, after telling the watcher). */
+  shared: boolean;
 }
+
+const keyOf = (ref: NetnsRef): string => ref ?? ROOT_KEY;
 
 const MAX_EVENTS = 64;
 /** `ip netns add` creates the file before mounting the namespace on it: look again shortly. */
@@ -79,8 +85,11 @@ const PROCESS_MIN_AGE_MS = 80;
 /** No process event for this long after the socket was armed again: the churn is over. */
 const CHURN_GAP_MS = 2 * PROCESS_INTERVAL_MS;
 
-export class KernelWatcher {
+export class KernelWatcher implements SharingWatcher {
   private readonly libc: Libc;
+  /** The reader's sockets, when this watcher shares them. */
+  private readonly sockets?: SharedChangeSockets;
+  private root?: Watched;
   private readonly home: HomeNetns;
   private readonly epfd: number;
   private readonly evfd: number;
@@ -133,8 +142,9 @@ export class KernelWatcher {
     this.epfd = check(this.libc, 'epoll_create1', this.libc.epoll_create1(EPOLL_CLOEXEC));
     this.evfd = check(this.libc, 'eventfd', this.libc.eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
     this.epollAdd(this.evfd, EVENTFD_TOKEN);
+    this.sockets = options.sockets?.share(this) ? options.sockets : undefined;
     try {
-      this.watch(null, this.home.inode, this.home.fd, false);
+      this.root = this.watch(null, this.home.inode, this.home.fd, false);
       this.syncNames();
       this.processSocket = this.openProcessEvents(log);
       this.started = true;
@@ -254,6 +264,9 @@ export class KernelWatcher {
 
   /** Reads every queued notification; true when there was any (or the queue overflowed). */
   private drain(w: Watched): boolean {
+    if (w.shared) {
+      return this.sockets!.drain(keyOf(w.ref));
+    }
     let any = false;
     for (;;) {
       const n = this.libc.recv(w.sock, this.drainBuf, this.drainBuf.length, MSG_DONTWAIT);
@@ -451,14 +464,22 @@ export class KernelWatcher {
   }
 
   private watch(ref: NetnsRef, inode: number, nsFd: number, enter: boolean): Watched {
-    const type = SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK;
-    const sock = enter ? this.home.socketIn(nsFd, type, NETLINK_ROUTE) : check(this.libc, 'socket', this.libc.socket(AF_NETLINK, type, NETLINK_ROUTE));
+    const socketIn = (type: number, protocol: number) =>
+      enter ? this.home.socketIn(nsFd, type, protocol) : check(this.libc, 'socket', this.libc.socket(AF_NETLINK, type, protocol));
+    const shared = this.sockets?.socketFor(keyOf(ref), inode, socketIn);
+    if (shared !== undefined) {
+      const w: Watched = { ref, inode, sock: shared, token: this.nextToken++, shared: true };
+      this.epollAdd(shared, w.token);
+      this.byToken.set(w.token, w);
+      return w;
+    }
+    const sock = socketIn(SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_ROUTE);
     try {
       const addr = Buffer.alloc(12); // sockaddr_nl
       addr.writeUInt16LE(AF_NETLINK, 0);
       addr.writeUInt32LE(MODEL_GROUPS, 8);
       check(this.libc, 'bind', this.libc.bind(sock, addr, addr.length));
-      const w: Watched = { ref, inode, sock, token: this.nextToken++ };
+      const w: Watched = { ref, inode, sock, token: this.nextToken++, shared: false };
       this.epollAdd(sock, w.token);
       this.byToken.set(w.token, w);
       return w;
@@ -469,9 +490,53 @@ export class KernelWatcher {
   }
 
   private unwatch(w: Watched): void {
-    this.libc.epoll_ctl(this.epfd, EPOLL_CTL_DEL, w.sock, null);
-    this.libc.close(w.sock);
-    this.byToken.delete(w.token);
+    const watched = this.byToken.delete(w.token);
+    if (watched) {
+      this.libc.epoll_ctl(this.epfd, EPOLL_CTL_DEL, w.sock, null);
+    }
+    if (!w.shared) {
+      this.libc.close(w.sock);
+    } else if (watched) {
+      this.sockets!.forget(keyOf(w.ref)); // closes it (closing() then finds it gone)
+    }
+  }
+
+  heard(key: string): void {
+    const w = key === ROOT_KEY ? this.root : this.byName.get(key);
+    if (w?.shared && !this.closed) {
+      this.changed.add(w.ref);
+      this.scheduleFlush();
+    }
+  }
+
+  /**
+   * The reader closes a shared socket: when its name is gone or names another namespace, after a
+   * read that failed there, or at its end. The name is looked at again, and watched again (with a
+   * new socket) if it still stands for a namespace; a gone one is reported as such.
+   */
+  closing(key: string, fd: number): void {
+    const w = key === ROOT_KEY ? this.root : this.byName.get(key);
+    if (!w?.shared || w.sock !== fd || this.closed || !this.byToken.delete(w.token)) {
+      return;
+    }
+    this.libc.epoll_ctl(this.epfd, EPOLL_CTL_DEL, fd, null);
+    if (w === this.root) {
+      this.root = undefined;
+      setImmediate(() => {
+        if (!this.closed && !this.root) {
+          try {
+            this.root = this.watch(null, this.home.inode, this.home.fd, false);
+          } catch {
+            // no socket to be had (the file limit): the next names change tries nothing more, but
+            // the namespaces' own sockets still report
+          }
+        }
+      });
+      return;
+    }
+    this.byName.delete(key);
+    this.pendingNames.add(key);
+    this.scheduleSync(5);
   }
 
   private epollAdd(fd: number, token: number, flags = 0, op = EPOLL_CTL_ADD): void {
@@ -499,8 +564,11 @@ export class KernelWatcher {
       return;
     }
     this.closed = true;
+    this.sockets?.unshare(this);
     for (const w of this.byToken.values()) {
-      this.libc.close(w.sock);
+      if (!w.shared) {
+        this.libc.close(w.sock);
+      }
     }
     this.processSocket?.close();
     this.byToken.clear();

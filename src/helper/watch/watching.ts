@@ -2,6 +2,7 @@
 // address changes inside each namespace (the kernel watcher, when it can load).
 
 import type { NetnsRef } from '../../core/model';
+import type { SharedChangeSockets } from '../reader/keptNamespaces';
 import { watchNetnsDirEntries } from './netnsDirWatch';
 
 /**
@@ -16,12 +17,13 @@ export interface Watching {
   stop(): void;
 }
 
-export function startWatching(sink: ChangeSink, log: (l: string) => void): Watching {
+/** `sockets`: the fast reader's change sockets, shared so that each namespace needs one. */
+export function startWatching(sink: ChangeSink, log: (l: string) => void, sockets?: SharedChangeSockets): Watching {
   try {
     // Loaded lazily: it needs koffi, a native module that may be missing.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { KernelWatcher } = require('./kernelWatcher') as typeof import('./kernelWatcher');
-    const w = new KernelWatcher(sink, {}, log);
+    const w = new KernelWatcher(sink, { sockets }, log);
     return {
       get kernelEvents() {
         return w.kernelEvents;

@@ -84,8 +84,6 @@ export class KeptNamespaces<T> implements SharedChangeSockets {
     private readonly budget: number,
     /** The inode now mounted on a name, undefined when there is none. */
     private readonly inodeOf: (name: string) => number | undefined,
-    /** The budget while the kernel watcher shares the sockets (it needs one in every namespace). */
-    private readonly sharedBudget = budget,
   ) {}
 
   share(watcher: SharingWatcher): boolean {
@@ -112,7 +110,7 @@ export class KeptNamespaces<T> implements SharedChangeSockets {
    */
   open(key: string, inode: number, socketIn?: (type: number, protocol: number) => number): Kept<T> | undefined {
     this.forget(key);
-    if (this.kept.size >= (this.sharing ? this.sharedBudget : this.budget)) {
+    if (this.kept.size >= this.budget) {
       return undefined;
     }
     const { libc } = this;

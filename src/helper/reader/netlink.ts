@@ -130,8 +130,8 @@ export class NetlinkReader implements Reader {
     this.keepOpen = Math.floor(quarter / 2);
     // Without root it still reads its own (the host's) namespace, and names and inodes of the rest.
     this.home = new HomeNetns(this.libc, true);
-    // Shared with the kernel watcher, the kept sockets take its half of the file limit too.
-    this.kept = new KeptNamespaces(this.libc, quarter, (name) => this.inodeOfName(name), 3 * quarter);
+    // Three quarters: the kernel watcher uses the same sockets (see fdQuarter).
+    this.kept = new KeptNamespaces(this.libc, 3 * quarter, (name) => this.inodeOfName(name));
   }
 
   /** The change sockets, for the kernel watcher to use as its own; none without root. */
@@ -937,8 +937,8 @@ function isRemoteVeth(iface: Interface): boolean {
 
 /**
  * What the open-file limit leaves after a margin for the rest of the helper, in quarters: three for
- * the change sockets (one per namespace, the kernel watcher's too when it shares them; a quarter
- * when the reader is alone) and one for the fd and socket a read holds open per namespace.
+ * the change sockets (one per namespace, which the kernel watcher shares) and one for the fd and
+ * socket a read holds open per namespace.
  */
 function fdQuarter(): number {
   try {

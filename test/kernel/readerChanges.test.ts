@@ -11,6 +11,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { after, afterEach, before, describe, it } from 'node:test';
 import type { Namespace } from '../../src/core/model';
+import { loadLibc } from '../../src/helper/reader/libc';
 import { createNetlinkReader, type NetlinkReader } from '../../src/helper/reader/netlink';
 import { cleanupOnExit, cleanupPrefix, IP, ip, ipTry, netnsNames, uniquePrefix } from '../support/kernel';
 
@@ -263,5 +264,70 @@ describe('netlink reader across reads while the kernel changes', () => {
     const a = kept.readSync({ names: [A, B], includeRoot: false });
     assert.ok(a[1].error, 'B is no namespace any more');
     assert.equal(a[0].interfaces.find((i) => i.name === 'x'), undefined);
+  });
+});
+
+// With few files to spare (a quarter of 2: six change sockets kept, one namespace held open during
+// a read, and an open-file limit 24 above what is open), a first read must still place every peer
+// of a chain whose veths all have the same ifindexes, where only nsid questions tell the pairs
+// apart and namespaces are opened again to ask them. At ten thousand namespaces these reopened
+// namespaces once used up the open-file limit and left most peers unplaced.
+describe('netlink reader with few files to spare', () => {
+  const Q = uniquePrefix();
+  const chain = Array.from({ length: 24 }, (_, i) => `${Q}c${i}`);
+  const fdList = () => fs.readdirSync('/proc/self/fd').map(Number);
+  const openFds = () => fdList().length;
+
+  /** Runs f with a soft open-file limit that leaves it this many more files. */
+  function withFilesToSpare<T>(spare: number, f: () => T): T {
+    const libc = loadLibc();
+    const RLIMIT_NOFILE = 7;
+    const rlim = Buffer.alloc(16); // struct rlimit: soft, hard
+    assert.equal(libc.getrlimit(RLIMIT_NOFILE, rlim), 0);
+    const soft = rlim.readBigUInt64LE(0);
+    // The lowest free numbers are given first: count the gaps below the limit too.
+    const open = new Set(fdList());
+    let limit = 0;
+    for (let free = 0; free < spare; limit++) {
+      free += open.has(limit) ? 0 : 1;
+    }
+    rlim.writeBigUInt64LE(BigInt(limit), 0);
+    assert.equal(libc.setrlimit(RLIMIT_NOFILE, rlim), 0);
+    try {
+      return f();
+    } finally {
+      rlim.writeBigUInt64LE(soft, 0);
+      libc.setrlimit(RLIMIT_NOFILE, rlim);
+    }
+  }
+
+  before(() => {
+    cleanupOnExit(Q);
+    const lines = chain.map((n) => `netns add ${n}`);
+    chain.slice(1).forEach((n, i) => lines.push(`link add name r netns ${chain[i]} type veth peer name l netns ${n}`));
+    const r = spawnSync(IP, ['-batch', '-'], { input: lines.join('\n') + '\n', encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+  });
+
+  after(() => {
+    cleanupPrefix(Q);
+  });
+
+  it('places every peer in its first read and the next ones, and leaves no file open', () => {
+    const reader = createNetlinkReader(2);
+    try {
+      const expected: Peers = {};
+      chain.slice(1).forEach((n, i) => {
+        expected[`${chain[i]}/r`] = at(n, 'l');
+        expected[`${n}/l`] = at(chain[i], 'r');
+      });
+      const before = openFds();
+      const reads = withFilesToSpare(24, () => [0, 1, 2].map(() => peers(reader.readSync({ names: chain, includeRoot: false }))));
+      reads.forEach((r, i) => assert.deepEqual(r, expected, `read ${i + 1}`));
+      // The six kept change sockets (and the reader's own nsid socket, opened at its first read).
+      assert.ok(openFds() - before <= 7, `${openFds() - before} files left open`);
+    } finally {
+      reader.dispose();
+    }
   });
 });

@@ -122,12 +122,17 @@ export class NetlinkReader implements Reader {
   private dirFd = -1;
   /** How many namespaces may keep their fd and socket open during a read (two fds each). */
   private readonly keepOpen: number;
+  /** Namespaces opened again after their dumps, in this read (see ensureFd), and how many may stay open. */
+  private reopenedHandles: Handle[] = [];
+  private readonly reopenMax: number;
 
-  constructor() {
+  /** `fileQuarter`: a quarter of the files it may use (default: from the open-file limit; see fdQuarter). */
+  constructor(fileQuarter?: number) {
     this.libc = loadLibc();
     raiseOpenFileLimit(this.libc);
-    const quarter = fdQuarter();
+    const quarter = fileQuarter ?? fdQuarter();
     this.keepOpen = Math.floor(quarter / 2);
+    this.reopenMax = Math.max(2, Math.min(64, this.keepOpen)); // within the fdQuarter margin
     // Without root it still reads its own (the host's) namespace, and names and inodes of the rest.
     this.home = new HomeNetns(this.libc, true);
     // Three quarters: the kernel watcher uses the same sockets (see fdQuarter).
@@ -202,6 +207,7 @@ export class NetlinkReader implements Reader {
       for (const h of handles) {
         this.release(h);
       }
+      this.reopenedHandles = [];
       root.close();
       if (this.dirFd >= 0) {
         this.libc.close(this.dirFd);
@@ -743,7 +749,7 @@ export class NetlinkReader implements Reader {
           if (c.h === h) {
             continue;
           }
-          if (!this.ensureFd(c.h)) {
+          if (!this.ensureFd(c.h, h)) {
             continue;
           }
           let id: number;
@@ -818,7 +824,7 @@ export class NetlinkReader implements Reader {
           continue;
         }
         iface.peer!.netnsInode = inode;
-        const peer = this.linkThroughNsid(h.sock!, iface.peer!.ifindex, nsid);
+        const peer = this.ensureSocket(h) ? this.linkThroughNsid(h.sock!, iface.peer!.ifindex, nsid) : undefined;
         if (peer) {
           iface.peer!.name = peer.name;
         }
@@ -836,8 +842,20 @@ export class NetlinkReader implements Reader {
     }
   }
 
-  private ensureFd(h: Handle): boolean {
-    return h.fd >= 0 || (!h.ns.error && this.openNetns(h) !== undefined);
+  /**
+   * Opens h's namespace again after its dumps (to ask or be asked about nsids); `inUse` is a handle
+   * the caller still needs open. Only reopenMax stay open at a time, the oldest let go first,
+   * so a first read of ten thousand namespaces does not run out of files.
+   */
+  private ensureFd(h: Handle, inUse?: Handle): boolean {
+    if (h.fd >= 0) {
+      return true;
+    }
+    if (h.ns.error || this.openNetns(h) === undefined) {
+      return false;
+    }
+    this.reopened(h, inUse);
+    return true;
   }
 
   private ensureSocket(h: Handle): boolean {
@@ -852,6 +870,15 @@ export class NetlinkReader implements Reader {
       return true;
     } catch {
       return false;
+    }
+  }
+
+  private reopened(h: Handle, inUse?: Handle): void {
+    const open = this.reopenedHandles;
+    open.push(h);
+    while (open.length > this.reopenMax) {
+      const i = open.findIndex((x) => x !== h && x !== inUse);
+      this.release(open.splice(i, 1)[0]);
     }
   }
 
@@ -957,6 +984,6 @@ function fdQuarter(): number {
 }
 
 /** The fast reader; throws, saying why, where it cannot work (no koffi, not root...). */
-export function createNetlinkReader(): NetlinkReader {
-  return new NetlinkReader();
+export function createNetlinkReader(fileQuarter?: number): NetlinkReader {
+  return new NetlinkReader(fileQuarter);
 }

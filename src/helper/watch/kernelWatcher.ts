@@ -124,6 +124,8 @@ export class KernelWatcher implements SharingWatcher {
   /** Undefined when the kernel's process connector could not be used. */
   private readonly processSocket?: ProcessEventSocket;
   private flushTimer?: NodeJS.Timeout;
+  /** When flushTimer fires (Date.now() time). */
+  private flushDue = 0;
   /** Set while waiting to look again at processes too young to tell about. */
   private processRetry?: NodeJS.Timeout;
   private syncTimer?: NodeJS.Timeout;
@@ -283,12 +285,18 @@ export class KernelWatcher implements SharingWatcher {
   }
 
   private scheduleFlush(now = false): void {
-    if (this.flushTimer) {
-      return;
-    }
-    // Process changes alone wait until PROCESS_INTERVAL_MS after the last report of them.
+    // Process changes alone wait until PROCESS_INTERVAL_MS after the last report of them; a
+    // namespace or name change that comes meanwhile does not wait with them (the processes go
+    // along in its report).
     const onlyProcesses = this.changed.size === 0 && !this.namesChanged;
     const wait = now ? 0 : onlyProcesses ? Math.max(this.coalesceMs, this.lastProcessFlush + this.processInterval() - Date.now()) : this.coalesceMs;
+    if (this.flushTimer) {
+      if (Date.now() + wait >= this.flushDue) {
+        return;
+      }
+      clearTimeout(this.flushTimer);
+    }
+    this.flushDue = Date.now() + wait;
     this.flushTimer = setTimeout(() => {
       this.flushTimer = undefined;
       if (this.disposed) {

@@ -84,153 +84,155 @@ const sockets = () =>
 /** A namespace's addresses as a read gave them. */
 const addrsOf = (list: Namespace[], name: string) => list.find((n) => n.name === name)?.interfaces.flatMap((i) => i.addresses.map((a) => `${i.name} ${a.address}/${a.prefixLen}`)) ?? [];
 
-for (const shared of [false, true]) describe(shared ? "kernel watcher sharing the fast reader's change sockets" : 'kernel watcher', () => {
-  let reader: NetlinkReader | undefined;
-  let base = 0;
+for (const shared of [false, true]) {
+  describe(shared ? "kernel watcher sharing the fast reader's change sockets" : 'kernel watcher', () => {
+    let reader: NetlinkReader | undefined;
+    let base = 0;
 
-  before(async () => {
-    seen.length = 0;
-    // A watcher disposed while it waits closes its sockets once the wait returns.
-    await new Promise((r) => setTimeout(r, 100));
-    base = sockets();
-    reader = shared ? createNetlinkReader() : undefined;
-    watcher = new KernelWatcher(
-      (e) => {
-        seen.push({ at: performance.now(), ...e });
-        wake?.();
-      },
-      { sockets: reader?.changeSockets },
-    );
-  });
+    before(async () => {
+      seen.length = 0;
+      // A watcher disposed while it waits closes its sockets once the wait returns.
+      await new Promise((r) => setTimeout(r, 100));
+      base = sockets();
+      reader = shared ? createNetlinkReader() : undefined;
+      watcher = new KernelWatcher(
+        (e) => {
+          seen.push({ at: performance.now(), ...e });
+          wake?.();
+        },
+        { sockets: reader?.changeSockets },
+      );
+    });
 
-  after(() => {
-    watcher?.dispose();
-    reader?.dispose();
-    cleanupPrefix(P);
-    assert.deepEqual(
-      netnsNames().filter((n) => n.startsWith(P)),
-      [],
-      'every namespace made by the test is gone',
-    );
-  });
+    after(() => {
+      watcher?.dispose();
+      reader?.dispose();
+      cleanupPrefix(P);
+      assert.deepEqual(
+        netnsNames().filter((n) => n.startsWith(P)),
+        [],
+        'every namespace made by the test is gone',
+      );
+    });
 
-  it('watches the root namespace from the start', () => {
-    assert.ok(watcher.watched().includes(null));
-  });
+    it('watches the root namespace from the start', () => {
+      assert.ok(watcher.watched().includes(null));
+    });
 
-  it('reports ip netns add as a names change, naming it, and starts watching the namespace', async () => {
-    const from = seen.length;
-    await expectEvent('ip netns add', () => ip(['netns', 'add', A]), { names: true, added: [A] });
-    assert.ok(!seen.slice(from).some((e) => e.removed?.includes(A)), 'not reported as removed');
-    assert.ok(watcher.watched().includes(A), 'a socket is open in the new namespace');
-    await expectEvent('ip netns add (second)', () => ip(['netns', 'add', B]), { names: true, added: [B] });
-    assert.ok(watcher.watched().includes(B));
-  });
+    it('reports ip netns add as a names change, naming it, and starts watching the namespace', async () => {
+      const from = seen.length;
+      await expectEvent('ip netns add', () => ip(['netns', 'add', A]), { names: true, added: [A] });
+      assert.ok(!seen.slice(from).some((e) => e.removed?.includes(A)), 'not reported as removed');
+      assert.ok(watcher.watched().includes(A), 'a socket is open in the new namespace');
+      await expectEvent('ip netns add (second)', () => ip(['netns', 'add', B]), { names: true, added: [B] });
+      assert.ok(watcher.watched().includes(B));
+    });
 
-  it('reports ip link add inside a namespace for that namespace', async () => {
-    await expectEvent('ip link add', () => ip(['-n', A, 'link', 'add', `${P}v1`, 'type', 'veth', 'peer', 'name', `${P}v2`]), { netns: [A] });
-  });
+    it('reports ip link add inside a namespace for that namespace', async () => {
+      await expectEvent('ip link add', () => ip(['-n', A, 'link', 'add', `${P}v1`, 'type', 'veth', 'peer', 'name', `${P}v2`]), { netns: [A] });
+    });
 
-  it('reports ip link set X netns Y for both namespaces', async () => {
-    await expectEvent('ip link set netns', () => ip(['-n', A, 'link', 'set', `${P}v2`, 'netns', B]), { netns: [A, B] });
-  });
+    it('reports ip link set X netns Y for both namespaces', async () => {
+      await expectEvent('ip link set netns', () => ip(['-n', A, 'link', 'set', `${P}v2`, 'netns', B]), { netns: [A, B] });
+    });
 
-  it('reports ip addr add for the namespace of the link', async () => {
-    await expectEvent('ip addr add', () => ip(['-n', B, 'addr', 'add', '10.71.0.2/24', 'dev', `${P}v2`]), { netns: [B] });
-  });
+    it('reports ip addr add for the namespace of the link', async () => {
+      await expectEvent('ip addr add', () => ip(['-n', B, 'addr', 'add', '10.71.0.2/24', 'dev', `${P}v2`]), { netns: [B] });
+    });
 
-  if (shared) {
-    it('uses the reader\'s sockets: one per namespace for both', async () => {
-      const list = reader!.readSync({ names: [A, B], includeRoot: true });
-      assert.deepEqual(addrsOf(list, B), [`${P}v2 10.71.0.2/24`]);
-      // Beside one per namespace: the watcher's process events and the reader's nsid events.
-      const watched = watcher.watched().length;
-      const extra = sockets() - base;
-      assert.ok(watched >= 3 && extra <= watched + 2, `${extra} sockets for ${watched} namespaces watched and read`);
-      // A second watcher finds them taken and opens its own.
-      const w = new KernelWatcher(() => undefined, { sockets: reader!.changeSockets });
-      try {
-        assert.ok(sockets() - base >= extra + watched, 'the second watcher has sockets of its own');
-      } finally {
-        w.dispose();
-      }
-      for (let i = 0; i < 50 && sockets() - base !== extra; i++) {
+    if (shared) {
+      it('uses the reader\'s sockets: one per namespace for both', async () => {
+        const list = reader!.readSync({ names: [A, B], includeRoot: true });
+        assert.deepEqual(addrsOf(list, B), [`${P}v2 10.71.0.2/24`]);
+        // Beside one per namespace: the watcher's process events and the reader's nsid events.
+        const watched = watcher.watched().length;
+        const extra = sockets() - base;
+        assert.ok(watched >= 3 && extra <= watched + 2, `${extra} sockets for ${watched} namespaces watched and read`);
+        // A second watcher finds them taken and opens its own.
+        const w = new KernelWatcher(() => undefined, { sockets: reader!.changeSockets });
+        try {
+          assert.ok(sockets() - base >= extra + watched, 'the second watcher has sockets of its own');
+        } finally {
+          w.dispose();
+        }
+        for (let i = 0; i < 50 && sockets() - base !== extra; i++) {
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        assert.equal(sockets() - base, extra, 'and closes them, leaving the shared ones open');
+      });
+
+      it('reports a change that a read emptied from the socket first', async () => {
+        reader!.readSync({ names: [A, B], includeRoot: true });
+        const t = expectEvent('ip addr add, read at once', () => {
+          ip(['-n', A, 'addr', 'add', '10.71.0.1/24', 'dev', `${P}v1`]);
+          // Before the watcher's turn: the read takes the notice off the shared socket.
+          const list = reader!.readSync({ names: [A, B], includeRoot: true });
+          assert.deepEqual(addrsOf(list, A), [`${P}v1 10.71.0.1/24`], 'the read sees the new address');
+        }, { netns: [A] });
+        await t;
+      });
+
+      it('reads again a namespace whose change the watcher emptied from the socket first', async () => {
+        await expectEvent('ip addr del', () => ip(['-n', A, 'addr', 'del', '10.71.0.1/24', 'dev', `${P}v1`]), { netns: [A] });
+        const list = reader!.readSync({ names: [A, B], includeRoot: true });
+        assert.deepEqual(addrsOf(list, A), [], 'the read sees the address gone');
+      });
+    }
+
+    it('reports ip route add and ip route del from outside for that namespace', async () => {
+      ip(['-n', B, 'link', 'set', `${P}v2`, 'up']);
+      await new Promise((r) => setTimeout(r, 100)); // the up and its routes are reported apart
+      await expectEvent('ip route add', () => ip(['-n', B, 'route', 'add', '10.72.0.0/16', 'dev', `${P}v2`]), { netns: [B] });
+      await expectEvent('ip -6 route add', () => ip(['-n', B, '-6', 'route', 'add', 'fd72::/64', 'dev', `${P}v2`]), { netns: [B] });
+      await expectEvent('ip route del', () => ip(['-n', B, 'route', 'del', '10.72.0.0/16']), { netns: [B] });
+    });
+
+    it('reports link changes in the root namespace as null', async () => {
+      await expectEvent('ip link add in root', () => ip(['link', 'add', `${P}r0`, 'type', 'veth', 'peer', 'name', `${P}r1`, 'netns', A]), { netns: [null, A] });
+      await expectEvent('ip link set up in root', () => ip(['link', 'set', `${P}r0`, 'up']), { netns: [null] });
+    });
+
+    it('uses no CPU while nothing changes', async () => {
+      const before = process.cpuUsage();
+      await new Promise((r) => setTimeout(r, 500));
+      const used = process.cpuUsage(before);
+      const ms = (used.user + used.system) / 1000;
+      console.log(`CPU used in 500 ms idle: ${ms.toFixed(1)} ms`);
+      assert.ok(ms < 50, `idle CPU ${ms} ms`);
+    });
+
+    it('watches a namespace made again under a name that was deleted, also after a read in between', async () => {
+      const C = `${P}c`;
+      await expectEvent('ip netns add C', () => ip(['netns', 'add', C]), { added: [C] });
+      await expectEvent('C deleted and made again', () => {
+        ip(['netns', 'delete', C]);
+        ip(['netns', 'add', C]);
+        // Before the watcher looks: the reader finds the new namespace and opens its socket.
+        reader?.readSync({ names: [C], includeRoot: false });
+      }, { names: true });
+      await new Promise((r) => setTimeout(r, 100));
+      await expectEvent('ip link set lo up in the new C', () => ip(['-n', C, 'link', 'set', 'lo', 'up']), { netns: [C] });
+      ip(['netns', 'delete', C]);
+    });
+
+    it('reports ip netns del as a names change, naming it, and stops watching the namespace', async () => {
+      await expectEvent('ip netns del', () => ip(['netns', 'delete', B]), { names: true, netns: [A], removed: [B] });
+      assert.ok(!watcher.watched().includes(B), 'its socket is closed');
+      // Nothing holds the namespace: it goes, and its veth's other end in A with it.
+      for (let i = 0; i < 250 && ipTry(['-n', A, 'link', 'show', `${P}v1`]).status === 0; i++) {
         await new Promise((r) => setTimeout(r, 20));
       }
-      assert.equal(sockets() - base, extra, 'and closes them, leaving the shared ones open');
+      assert.notEqual(ipTry(['-n', A, 'link', 'show', `${P}v1`]).status, 0, 'the namespace went, taking its veth pair along');
     });
 
-    it('reports a change that a read emptied from the socket first', async () => {
-      reader!.readSync({ names: [A, B], includeRoot: true });
-      const t = expectEvent('ip addr add, read at once', () => {
-        ip(['-n', A, 'addr', 'add', '10.71.0.1/24', 'dev', `${P}v1`]);
-        // Before the watcher's turn: the read takes the notice off the shared socket.
-        const list = reader!.readSync({ names: [A, B], includeRoot: true });
-        assert.deepEqual(addrsOf(list, A), [`${P}v1 10.71.0.1/24`], 'the read sees the new address');
-      }, { netns: [A] });
-      await t;
+    it('stops reporting after dispose', async () => {
+      const w = new KernelWatcher(() => assert.fail('no event after dispose'));
+      w.dispose();
+      ip(['-n', A, 'link', 'set', `${P}r1`, 'up']);
+      await new Promise((r) => setTimeout(r, 100));
     });
-
-    it('reads again a namespace whose change the watcher emptied from the socket first', async () => {
-      await expectEvent('ip addr del', () => ip(['-n', A, 'addr', 'del', '10.71.0.1/24', 'dev', `${P}v1`]), { netns: [A] });
-      const list = reader!.readSync({ names: [A, B], includeRoot: true });
-      assert.deepEqual(addrsOf(list, A), [], 'the read sees the address gone');
-    });
-  }
-
-  it('reports ip route add and ip route del from outside for that namespace', async () => {
-    ip(['-n', B, 'link', 'set', `${P}v2`, 'up']);
-    await new Promise((r) => setTimeout(r, 100)); // the up and its routes are reported apart
-    await expectEvent('ip route add', () => ip(['-n', B, 'route', 'add', '10.72.0.0/16', 'dev', `${P}v2`]), { netns: [B] });
-    await expectEvent('ip -6 route add', () => ip(['-n', B, '-6', 'route', 'add', 'fd72::/64', 'dev', `${P}v2`]), { netns: [B] });
-    await expectEvent('ip route del', () => ip(['-n', B, 'route', 'del', '10.72.0.0/16']), { netns: [B] });
   });
-
-  it('reports link changes in the root namespace as null', async () => {
-    await expectEvent('ip link add in root', () => ip(['link', 'add', `${P}r0`, 'type', 'veth', 'peer', 'name', `${P}r1`, 'netns', A]), { netns: [null, A] });
-    await expectEvent('ip link set up in root', () => ip(['link', 'set', `${P}r0`, 'up']), { netns: [null] });
-  });
-
-  it('uses no CPU while nothing changes', async () => {
-    const before = process.cpuUsage();
-    await new Promise((r) => setTimeout(r, 500));
-    const used = process.cpuUsage(before);
-    const ms = (used.user + used.system) / 1000;
-    console.log(`CPU used in 500 ms idle: ${ms.toFixed(1)} ms`);
-    assert.ok(ms < 50, `idle CPU ${ms} ms`);
-  });
-
-  it('watches a namespace made again under a name that was deleted, also after a read in between', async () => {
-    const C = `${P}c`;
-    await expectEvent('ip netns add C', () => ip(['netns', 'add', C]), { added: [C] });
-    await expectEvent('C deleted and made again', () => {
-      ip(['netns', 'delete', C]);
-      ip(['netns', 'add', C]);
-      // Before the watcher looks: the reader finds the new namespace and opens its socket.
-      reader?.readSync({ names: [C], includeRoot: false });
-    }, { names: true });
-    await new Promise((r) => setTimeout(r, 100));
-    await expectEvent('ip link set lo up in the new C', () => ip(['-n', C, 'link', 'set', 'lo', 'up']), { netns: [C] });
-    ip(['netns', 'delete', C]);
-  });
-
-  it('reports ip netns del as a names change, naming it, and stops watching the namespace', async () => {
-    await expectEvent('ip netns del', () => ip(['netns', 'delete', B]), { names: true, netns: [A], removed: [B] });
-    assert.ok(!watcher.watched().includes(B), 'its socket is closed');
-    // Nothing holds the namespace: it goes, and its veth's other end in A with it.
-    for (let i = 0; i < 250 && ipTry(['-n', A, 'link', 'show', `${P}v1`]).status === 0; i++) {
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    assert.notEqual(ipTry(['-n', A, 'link', 'show', `${P}v1`]).status, 0, 'the namespace went, taking its veth pair along');
-  });
-
-  it('stops reporting after dispose', async () => {
-    const w = new KernelWatcher(() => assert.fail('no event after dispose'));
-    w.dispose();
-    ip(['-n', A, 'link', 'set', `${P}r1`, 'up']);
-    await new Promise((r) => setTimeout(r, 100));
-  });
-});
+}
 
 describe('watching a namespace folder that does not exist yet', () => {
   it('waits for the folder, then reports its entries, also after it is removed and made again', async () => {

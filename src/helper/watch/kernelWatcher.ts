@@ -94,6 +94,8 @@ export class KernelWatcher implements SharingWatcher {
   private readonly epfd: number;
   private readonly evfd: number;
   private readonly events = Buffer.alloc(MAX_EVENTS * EPOLL_EVENT_SIZE);
+  /** For collectReady(), on the main thread while the waiting thread fills `events`. */
+  private readonly readyEvents = Buffer.alloc(MAX_EVENTS * EPOLL_EVENT_SIZE);
   private readonly drainBuf = Buffer.alloc(64 * 1024);
   private readonly byToken = new Map<number, Watched>();
   private readonly byName = new Map<string, Watched>();
@@ -234,34 +236,54 @@ export class KernelWatcher implements SharingWatcher {
         this.scheduleFlush();
         return;
       }
-      if (n > 0) {
-        for (let i = 0; i < n; i++) {
-          const token = this.events.readUInt32LE(i * EPOLL_EVENT_SIZE + EPOLL_DATA_OFFSET);
-          if (token === EVENTFD_TOKEN) {
-            this.libc.read(this.evfd, this.drainBuf, 8);
-            continue;
-          }
-          if (token === PROCESS_TOKEN) {
-            if (Date.now() - this.processArmedAt > CHURN_GAP_MS) {
-              this.processBurstStart = Date.now(); // after a quiet while: a new run begins
-            }
-            // Whether they add up to a change is decided at the report (see scheduleFlush), which
-            // also arms the socket again: until then the kernel queues what comes.
-            this.processSocket?.drain(this.drainBuf);
-            this.processesChanged = true;
-            this.scheduleFlush();
-            continue;
-          }
-          const w = this.byToken.get(token);
-          if (w && this.drain(w)) {
-            this.changed.add(w.ref);
-            this.scheduleFlush();
-          }
+      for (let i = 0; i < n; i++) {
+        const token = this.events.readUInt32LE(i * EPOLL_EVENT_SIZE + EPOLL_DATA_OFFSET);
+        if (token === EVENTFD_TOKEN) {
+          this.libc.read(this.evfd, this.drainBuf, 8);
+        } else if (this.ready(token)) {
+          this.scheduleFlush();
         }
       }
       // After EINTR too: wait again.
       this.wait();
     });
+  }
+
+  /** One socket the epoll set found readable; true when it told of a change. */
+  private ready(token: number): boolean {
+    if (token === PROCESS_TOKEN) {
+      if (Date.now() - this.processArmedAt > CHURN_GAP_MS) {
+        this.processBurstStart = Date.now(); // after a quiet while: a new run begins
+      }
+      // Whether they add up to a change is decided at the report (see scheduleFlush), which
+      // also arms the socket again: until then the kernel queues what comes.
+      this.processSocket?.drain(this.drainBuf);
+      this.processesChanged = true;
+      return true;
+    }
+    const w = this.byToken.get(token);
+    if (w && this.drain(w)) {
+      this.changed.add(w.ref);
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Just before a report: whatever else is readable now goes in it. The waiting thread hands its
+   * wakeups to the main thread, which may be busy (a read) while a timer is due, so the second
+   * half of one change (a veth moved: its old namespace, then its new one) could otherwise miss
+   * the report and the client would read the first half alone. A wait of 0 ms, on the main
+   * thread; the eventfd is left for the waiting thread.
+   */
+  private collectReady(): void {
+    const n = this.libc.epoll_wait(this.epfd, this.readyEvents, MAX_EVENTS, 0);
+    for (let i = 0; i < n; i++) {
+      const token = this.readyEvents.readUInt32LE(i * EPOLL_EVENT_SIZE + EPOLL_DATA_OFFSET);
+      if (token !== EVENTFD_TOKEN) {
+        this.ready(token);
+      }
+    }
   }
 
   /** Reads every queued notification; true when there was any (or the queue overflowed). */
@@ -302,6 +324,7 @@ export class KernelWatcher implements SharingWatcher {
       if (this.disposed) {
         return;
       }
+      this.collectReady();
       if (this.processesChanged && this.processSocket) {
         // What came meanwhile (the socket is not waited on until this report): processes that
         // started and ended since the last report cancel out, and are no change.

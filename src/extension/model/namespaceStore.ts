@@ -7,7 +7,7 @@
 // and work that piles up while a read is in flight is merged into the next read.
 
 import type { NetnsClient } from '../../client/types';
-import { netnsId, type Namespace, type NetnsRef, type ProcessNamespace } from '../../core/model';
+import { netnsId, type Interface, type Namespace, type NetnsRef, type ProcessNamespace } from '../../core/model';
 import type { ChangeEvent } from '../../core/protocol';
 import { compareNames } from './compareNames';
 import { Emitter, type Disposable } from './emitter';
@@ -41,6 +41,9 @@ interface Work {
 const noWork = (): Work => ({ all: false, names: false, nameChanges: new Map(), netns: new Set(), processes: false });
 const isEmpty = (w: Work) => !w.all && !w.names && w.nameChanges.size === 0 && w.netns.size === 0 && !w.processes;
 
+/** How long a moved veth's peer may stay unplaced before everything is read to place it (ms). */
+const PEER_GRACE_MS = 300;
+
 export type StoreLog = (level: 'debug' | 'info' | 'warn' | 'error', msg: string) => void;
 
 export class NamespaceStore implements Disposable {
@@ -59,6 +62,14 @@ export class NamespaceStore implements Disposable {
   private readonly byInode = new Map<number, NetnsRef>();
   private pending = noWork();
   private running: Promise<void> | undefined;
+  /**
+   * Veths (namespace -> ifindexes) that were just found pointing into a namespace not read with
+   * them: a veth end moved there. The kernel tells of the move in the new namespace a little later
+   * than in the old one (tens of milliseconds on a busy machine), so they are read again with what
+   * the next events name; only when PEER_GRACE_MS pass without placing them is everything read.
+   */
+  private readonly lostPeers = new Map<NetnsRef, Set<number>>();
+  private lostPeersTimer: ReturnType<typeof setTimeout> | undefined;
   private isLoaded = false;
   private isStale = true;
   private failure: unknown;
@@ -218,7 +229,11 @@ export class NamespaceStore implements Disposable {
     for (const n of w.netns ?? []) {
       p.netns.add(n);
     }
-    // Work merged into a queue that is draining is picked up by its next round.
+    // Work merged into a queue that is draining is picked up by its next round. Nothing to do
+    // starts no drain: one that ends without awaiting would clear `running` before it is set.
+    if (!this.running && isEmpty(p)) {
+      return Promise.resolve();
+    }
     this.running ??= this.drain();
     return this.running;
   }
@@ -257,6 +272,7 @@ export class NamespaceStore implements Disposable {
       this.vethFrom.clear();
       this.byInode.clear();
       this.sorted = undefined;
+      this.forgetLostPeers();
       for (const ns of snap.namespaces) {
         this.put(ns);
       }
@@ -273,6 +289,11 @@ export class NamespaceStore implements Disposable {
     const started = Date.now();
     const change: ModelChange = { all: false, names: false, namespaces: [], processes: false };
     const toRead = new Set(work.netns);
+    for (const n of this.lostPeers.keys()) {
+      if (this.has(n)) {
+        toRead.add(n);
+      }
+    }
     /**
      * Whether the process list must be read again for the names that came and went: when names
      * were listed anew, or a namespace that got or lost a name is one the list holds (something
@@ -312,7 +333,6 @@ export class NamespaceStore implements Disposable {
     }
     const named = [...toRead].filter((n): n is string => n !== null);
     const includeRoot = toRead.has(null);
-    let peersLost = false;
     if (named.length > 0 || includeRoot) {
       const snap = await this.client.request('snapshot', { names: named, includeRoot });
       const seen = new Set<NetnsRef>();
@@ -323,7 +343,12 @@ export class NamespaceStore implements Disposable {
           change.names = true;
         }
         keepPeerPlaces(old, ns, (n) => n === undefined || (!toRead.has(n) && this.has(n)));
-        peersLost ||= hasNewUnresolvedPeer(old, ns);
+        const lost = new Set([...newUnresolvedPeers(old, ns), ...[...(this.lostPeers.get(ns.name) ?? [])].filter((i) => isUnplaced(ns, i))]);
+        if (lost.size > 0) {
+          this.lostPeers.set(ns.name, lost);
+        } else {
+          this.lostPeers.delete(ns.name);
+        }
         if (old && old.inode !== ns.inode) {
           change.names = true; // the name now stands for another namespace
           namesTouchProcesses = true;
@@ -343,11 +368,23 @@ export class NamespaceStore implements Disposable {
         }
       }
     }
-    if (peersLost) {
-      // A veth now points into a namespace not read with it (it was just moved there): only a
-      // read of everything can place its peer. Rare: steady unresolved peers (containers) do not
-      // trigger this.
-      this.pending.all = true;
+    for (const n of this.lostPeers.keys()) {
+      if (!this.has(n)) {
+        this.lostPeers.delete(n);
+      }
+    }
+    const peersLost = this.lostPeers.size > 0;
+    if (!peersLost) {
+      this.forgetLostPeers();
+    } else if (!this.lostPeersTimer) {
+      // Steady unresolved peers (containers) do not come here: only a veth that just changed.
+      this.lostPeersTimer = setTimeout(() => {
+        this.lostPeersTimer = undefined;
+        if (this.lostPeers.size > 0) {
+          this.log('debug', `A moved veth's peer was not placed within ${PEER_GRACE_MS} ms: reading everything.`);
+          void this.schedule({ all: true });
+        }
+      }, PEER_GRACE_MS);
     }
     if (work.processes || (change.names && namesTouchProcesses)) {
       try {
@@ -367,7 +404,7 @@ export class NamespaceStore implements Disposable {
     }
     this.log(
       'debug',
-      `Read ${named.length + (includeRoot ? 1 : 0)} namespaces (${change.namespaces.map((n) => n ?? 'host').join(', ') || 'none'} changed${change.names ? ', names changed' : ''}${peersLost ? ', a veth peer moved: reading everything' : ''}) in ${Date.now() - started} ms.`,
+      `Read ${named.length + (includeRoot ? 1 : 0)} namespaces (${change.namespaces.map((n) => n ?? 'host').join(', ') || 'none'} changed${change.names ? ', names changed' : ''}${peersLost ? `, a veth peer moved: waiting for its namespace (${[...this.lostPeers.keys()].map((n) => n ?? 'host').join(', ')})` : ''}) in ${Date.now() - started} ms.`,
     );
     if (change.names || change.namespaces.length > 0 || change.processes) {
       this.changed.fire(change);
@@ -473,7 +510,14 @@ export class NamespaceStore implements Disposable {
     this.procs = { list, byInode: new Map(list.map((p) => [p.inode, p])), at: Date.now() };
   }
 
+  private forgetLostPeers(): void {
+    this.lostPeers.clear();
+    clearTimeout(this.lostPeersTimer);
+    this.lostPeersTimer = undefined;
+  }
+
   dispose(): void {
+    this.forgetLostPeers();
     this.changed.dispose();
   }
 }
@@ -518,19 +562,23 @@ function keepPeerPlaces(prev: Namespace | undefined, next: Namespace, stillThere
 }
 
 /** True when `next` has a veth whose peer elsewhere is unplaced and was not unplaced before. */
-function hasNewUnresolvedPeer(prev: Namespace | undefined, next: Namespace): boolean {
-  for (const i of next.interfaces) {
-    const p = i.peer;
-    if (i.kind !== 'veth' || !p || p.linkNetnsid === undefined || p.netns !== undefined || p.netnsInode !== undefined) {
-      continue;
-    }
-    const before = prev?.interfaces.find((x) => x.name === i.name && x.ifindex === i.ifindex)?.peer;
-    const alreadyUnplaced = before !== undefined && before.netns === undefined && before.ifindex === p.ifindex;
-    if (!alreadyUnplaced) {
-      return true;
-    }
-  }
-  return false;
+/** The ifindexes of veths whose peer is in another namespace that no read placed. */
+function unplacedPeers(ns: Namespace): Interface[] {
+  return ns.interfaces.filter((i) => i.kind === 'veth' && i.peer?.linkNetnsid !== undefined && i.peer.netns === undefined && i.peer.netnsInode === undefined);
+}
+
+function isUnplaced(ns: Namespace, ifindex: number): boolean {
+  return unplacedPeers(ns).some((i) => i.ifindex === ifindex);
+}
+
+/** Veths unplaced now that were placed, or not there, before (steady unplaced ones are not news). */
+function newUnresolvedPeers(prev: Namespace | undefined, next: Namespace): number[] {
+  return unplacedPeers(next)
+    .filter((i) => {
+      const before = prev?.interfaces.find((x) => x.name === i.name && x.ifindex === i.ifindex)?.peer;
+      return !(before !== undefined && before.netns === undefined && before.ifindex === i.peer!.ifindex);
+    })
+    .map((i) => i.ifindex);
 }
 
 /** Whether a namespace read again along with a changed one actually differs. */

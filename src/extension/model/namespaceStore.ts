@@ -561,8 +561,7 @@ function keepPeerPlaces(prev: Namespace | undefined, next: Namespace, stillThere
   }
 }
 
-/** True when `next` has a veth whose peer elsewhere is unplaced and was not unplaced before. */
-/** The ifindexes of veths whose peer is in another namespace that no read placed. */
+/** The veths whose peer is in another namespace that no read placed. */
 function unplacedPeers(ns: Namespace): Interface[] {
   return ns.interfaces.filter((i) => i.kind === 'veth' && i.peer?.linkNetnsid !== undefined && i.peer.netns === undefined && i.peer.netnsInode === undefined);
 }
@@ -571,7 +570,7 @@ function isUnplaced(ns: Namespace, ifindex: number): boolean {
   return unplacedPeers(ns).some((i) => i.ifindex === ifindex);
 }
 
-/** Veths unplaced now that were placed, or not there, before (steady unplaced ones are not news). */
+/** The ifindexes of veths unplaced now that were placed, or not there, before (steady unplaced ones are not news). */
 function newUnresolvedPeers(prev: Namespace | undefined, next: Namespace): number[] {
   return unplacedPeers(next)
     .filter((i) => {

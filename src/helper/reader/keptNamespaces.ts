@@ -100,6 +100,11 @@ export class KeptNamespaces<T> implements SharedChangeSockets {
     }
   }
 
+  /** How many namespaces are kept. */
+  get count(): number {
+    return this.kept.size;
+  }
+
   get(key: string): Kept<T> | undefined {
     return this.kept.get(key);
   }

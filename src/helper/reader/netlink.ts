@@ -622,7 +622,7 @@ export class NetlinkReader implements Reader {
         byCookie.set(h.cookie, h);
       }
     }
-    this.known.prune(new Set(byCookie.keys()), complete);
+    this.known.prune(new Set(byCookie.keys()), complete, this.kept.count);
     const settled = new Set<Interface>();
     const indexes = new Map<Handle, Map<number, Interface>>();
     const byIndex = (h: Handle) => {

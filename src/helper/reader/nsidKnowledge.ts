@@ -49,10 +49,11 @@ export class NsidKnowledge {
 
   /**
    * Forgets namespaces that are not among `alive` (the cookies of a read): always after a read of
-   * every namespace, and after a partial read once what is kept has grown well past what was read.
+   * every namespace, and after a partial read once what is kept has grown well past the
+   * `namespaces` there are (so a read of two among ten thousand does not forget the rest).
    */
-  prune(alive: ReadonlySet<bigint>, complete: boolean): void {
-    const limit = 2 * alive.size + 1024;
+  prune(alive: ReadonlySet<bigint>, complete: boolean, namespaces = alive.size): void {
+    const limit = 2 * Math.max(alive.size, namespaces) + 1024;
     if (!complete && this.names.size <= limit && this.rootIds.size <= limit) {
       return;
     }

@@ -20,7 +20,25 @@
 import * as fs from 'node:fs';
 import { RTMGRP_IPV4_IFADDR, RTMGRP_IPV4_ROUTE, RTMGRP_IPV6_IFADDR, RTMGRP_IPV6_ROUTE, RTMGRP_LINK, RTMGRP_NSID } from '../pure/rtnetlink';
 import { RTMGRP_IPV4_NETCONF, RTMGRP_IPV6_NETCONF, RTMGRP_TC } from '../pure/tcNetlink';
-import { EINTR, ENOBUFS, MSG_DONTWAIT, netnsCookie, POLLIN, SO_RCVBUF, SOL_SOCKET, AF_NETLINK, NETLINK_ROUTE, SOCK_CLOEXEC, SOCK_RAW, type Libc } from './libc';
+import {
+  AF_NETLINK,
+  EINTR,
+  ENOBUFS,
+  EPOLL_CLOEXEC,
+  EPOLL_CTL_ADD,
+  EPOLL_CTL_DEL,
+  EPOLL_DATA_OFFSET,
+  EPOLL_EVENT_SIZE,
+  EPOLLIN,
+  MSG_DONTWAIT,
+  netnsCookie,
+  NETLINK_ROUTE,
+  SO_RCVBUF,
+  SOCK_CLOEXEC,
+  SOCK_RAW,
+  SOL_SOCKET,
+  type Libc,
+} from './libc';
 
 /** Links, addresses, routes, qdiscs (netem), netconf (forwarding) and nsids: all the reader reads. */
 export const MODEL_GROUPS =
@@ -34,6 +52,8 @@ export interface Kept<T> {
   inode: number;
   /** The change socket's fd. */
   fd: number;
+  /** Its key in the epoll set (never reused, unlike fds). */
+  token: number;
   /** The namespace's cookie (SO_NETNS_COOKIE); undefined before Linux 5.14. */
   cookie?: bigint;
   /** The last answers; undefined when the namespace must be dumped at the next read. */
@@ -41,10 +61,13 @@ export interface Kept<T> {
   /**
    * Inodes of the namespaces its veths' peers were found in at the last read (-1: a peer not
    * placed). A veth end moved out of one of those changes what this namespace's dump says of its
-   * peer without a notice here, so it is dumped again when one of them changed.
+   * peer without a notice here, so it is dumped again when one of them changed (setPeers()).
    */
   peersIn: number[];
 }
+
+/** Readable sockets taken from the epoll set per call. */
+const READY_BATCH = 256;
 
 /** The kernel watcher, while it uses the kept sockets as its own (see share()). */
 export interface SharingWatcher {
@@ -72,8 +95,22 @@ export interface SharedChangeSockets {
 export class KeptNamespaces<T> implements SharedChangeSockets {
   private readonly kept = new Map<string, Kept<T>>();
   private readonly scratch = Buffer.alloc(64);
-  private pollFds = Buffer.alloc(0);
-  private keys: string[] = [];
+  /**
+   * Every kept socket is in this epoll set, so a refresh costs what changed, not what is kept: an
+   * epoll_wait of 0 ms lists the sockets that heard something.
+   */
+  private epfd = -1;
+  private readonly ready = Buffer.alloc(READY_BATCH * EPOLL_EVENT_SIZE);
+  private readonly byToken = new Map<number, string>();
+  private nextToken = 1;
+  /** Inode -> the key of the kept namespace. */
+  private readonly byInode = new Map<number, string>();
+  /** Inode -> keys of kept namespaces with a veth into it. */
+  private readonly dependents = new Map<number, Set<string>>();
+  /** Keys with a veth into a namespace not kept, or not placed: dumped at every read. */
+  private readonly outside = new Set<string>();
+  /** Inodes that changed, or whose namespace is new or let go, since the last refresh. */
+  private readonly dirty = new Set<number>();
   private watcher?: fs.FSWatcher;
   private sharing?: SharingWatcher;
   private disposed = false;
@@ -137,9 +174,22 @@ export class KeptNamespaces<T> implements SharedChangeSockets {
       libc.close(fd);
       return undefined;
     }
-    const k: Kept<T> = { inode, fd, cookie: netnsCookie(libc, fd), peersIn: [] };
+    if (this.epfd < 0) {
+      this.epfd = libc.epoll_create1(EPOLL_CLOEXEC);
+    }
+    const token = this.nextToken++;
+    const ev = Buffer.alloc(EPOLL_EVENT_SIZE);
+    ev.writeUInt32LE(EPOLLIN, 0);
+    ev.writeUInt32LE(token, EPOLL_DATA_OFFSET);
+    if (this.epfd < 0 || libc.epoll_ctl(this.epfd, EPOLL_CTL_ADD, fd, ev) < 0) {
+      libc.close(fd);
+      return undefined;
+    }
+    const k: Kept<T> = { inode, fd, token, cookie: netnsCookie(libc, fd), peersIn: [] };
     this.kept.set(key, k);
-    this.pollFds = Buffer.alloc(0); // built again at the next refresh
+    this.byToken.set(token, key);
+    this.byInode.set(inode, key);
+    this.dirty.add(inode);
     return k;
   }
 
@@ -157,54 +207,87 @@ export class KeptNamespaces<T> implements SharedChangeSockets {
       return false;
     }
     k.contents = undefined;
+    this.dirty.add(k.inode);
     return true;
   }
 
   /**
    * At the start of a read: every kept namespace whose socket heard something since the last
    * refresh is to be dumped again (its socket emptied), and so is every one with a veth into such
-   * a namespace or into one not kept. One poll() over all the sockets.
+   * a namespace, into one that came or went, or into one not kept. What it costs grows with what
+   * changed: the epoll set lists the sockets that heard something.
    */
   refresh(): void {
-    if (this.kept.size === 0) {
-      return;
-    }
-    const entries = [...this.kept.values()];
-    if (this.pollFds.length !== entries.length * 8) {
-      this.keys = [...this.kept.keys()];
-      this.pollFds = Buffer.alloc(entries.length * 8);
-      entries.forEach((k, i) => {
-        this.pollFds.writeInt32LE(k.fd, i * 8);
-        this.pollFds.writeInt16LE(POLLIN, i * 8 + 4);
-      });
-    }
-    let n: number;
-    do {
-      n = this.libc.poll(this.pollFds, entries.length, 0);
-    } while (n < 0 && this.libc.errno() === EINTR);
-    if (n < 0) {
-      entries.forEach((k) => (k.contents = undefined)); // cannot tell: everything is read again
-      return;
-    }
-    if (n > 0) {
-      entries.forEach((k, i) => {
-        if (this.pollFds.readInt16LE(i * 8 + 6) !== 0) {
-          this.pollFds.writeInt16LE(0, i * 8 + 6);
-          this.empty(k.fd);
-          k.contents = undefined;
-          this.sharing?.heard(this.keys[i]);
+    if (this.epfd >= 0) {
+      for (;;) {
+        const n = this.libc.epoll_wait(this.epfd, this.ready, READY_BATCH, 0);
+        if (n < 0 && this.libc.errno() === EINTR) {
+          continue;
         }
-      });
-    }
-    const unchanged = new Set<number>();
-    for (const k of entries) {
-      if (k.contents !== undefined) {
-        unchanged.add(k.inode);
+        if (n < 0) {
+          this.stale(); // cannot tell: everything is read again
+          return;
+        }
+        for (let i = 0; i < n; i++) {
+          const key = this.byToken.get(this.ready.readUInt32LE(i * EPOLL_EVENT_SIZE + EPOLL_DATA_OFFSET));
+          const k = key === undefined ? undefined : this.kept.get(key);
+          if (k) {
+            this.empty(k.fd);
+            k.contents = undefined;
+            this.dirty.add(k.inode);
+            this.sharing?.heard(key!);
+          }
+        }
+        if (n < READY_BATCH) {
+          break;
+        }
       }
     }
-    for (const k of entries) {
-      if (k.contents !== undefined && k.peersIn.some((i) => !unchanged.has(i))) {
+    for (const inode of this.dirty) {
+      for (const key of this.dependents.get(inode) ?? []) {
+        const k = this.kept.get(key);
+        if (k) {
+          k.contents = undefined;
+        }
+      }
+    }
+    this.dirty.clear();
+    for (const key of this.outside) {
+      const k = this.kept.get(key);
+      if (k) {
         k.contents = undefined;
+      }
+    }
+  }
+
+  /** Where a kept namespace's veths lead, as its last read found (see Kept.peersIn). */
+  setPeers(k: Kept<T>, inodes: number[]): void {
+    const key = this.byInode.get(k.inode);
+    if (key === undefined || this.kept.get(key) !== k) {
+      return;
+    }
+    this.unindexPeers(key, k);
+    k.peersIn = inodes;
+    for (const i of inodes) {
+      if (i < 0 || !this.byInode.has(i)) {
+        this.outside.add(key);
+        continue;
+      }
+      let set = this.dependents.get(i);
+      if (!set) {
+        this.dependents.set(i, (set = new Set()));
+      }
+      set.add(key);
+    }
+  }
+
+  private unindexPeers(key: string, k: Kept<T>): void {
+    this.outside.delete(key);
+    for (const i of k.peersIn) {
+      const set = this.dependents.get(i);
+      set?.delete(key);
+      if (set?.size === 0) {
+        this.dependents.delete(i);
       }
     }
   }
@@ -221,9 +304,19 @@ export class KeptNamespaces<T> implements SharedChangeSockets {
     const k = this.kept.get(key);
     if (k) {
       this.sharing?.closing(key, k.fd);
+      this.libc.epoll_ctl(this.epfd, EPOLL_CTL_DEL, k.fd, null);
       this.libc.close(k.fd);
       this.kept.delete(key);
-      this.pollFds = Buffer.alloc(0);
+      this.byToken.delete(k.token);
+      this.unindexPeers(key, k);
+      if (this.byInode.get(k.inode) === key) {
+        this.byInode.delete(k.inode);
+        // Those with a veth into it are no longer told when it changes.
+        for (const d of this.dependents.get(k.inode) ?? []) {
+          this.outside.add(d);
+        }
+        this.dirty.add(k.inode);
+      }
     }
   }
 
@@ -268,6 +361,10 @@ export class KeptNamespaces<T> implements SharedChangeSockets {
     this.unwatch();
     for (const key of [...this.kept.keys()]) {
       this.forget(key);
+    }
+    if (this.epfd >= 0) {
+      this.libc.close(this.epfd);
+      this.epfd = -1;
     }
   }
 

@@ -31,7 +31,6 @@ export const EPOLL_CTL_DEL = 2;
 export const EPOLL_CTL_MOD = 3;
 export const EPOLLONESHOT = 1 << 30;
 export const EPOLLIN = 0x1;
-export const POLLIN = 0x1;
 export const EFD_CLOEXEC = 0o2000000;
 export const EFD_NONBLOCK = 0o4000;
 
@@ -76,8 +75,6 @@ export interface Libc {
   fstat?: Fn<[fd: number, buf: Buffer], number>;
   /** fstatat, where fstat is bound (same libc, same struct stat): a name's inode without opening it. */
   fstatat?: Fn<[dirfd: number, path: string, buf: Buffer, flags: number], number>;
-  /** poll over an array of struct pollfd (8 bytes each: int fd, short events, short revents). */
-  poll: Fn<[fds: Buffer, nfds: number, timeout: number], number>;
   /** getrlimit/setrlimit with struct rlimit (two 64-bit values: soft, hard). */
   getrlimit: Fn<[resource: number, rlim: Buffer], number>;
   setrlimit: Fn<[resource: number, rlim: Buffer], number>;
@@ -142,7 +139,6 @@ export function loadLibc(): Libc {
     read: f('intptr_t read(int fd, void *buf, size_t len)'),
     write: f('intptr_t write(int fd, const void *buf, size_t len)'),
     ioctl: f('int ioctl(int fd, unsigned long request)'),
-    poll: f('int poll(void *fds, unsigned long nfds, int timeout)'),
     getrlimit: f('int getrlimit(int resource, void *rlim)'),
     setrlimit: f('int setrlimit(int resource, const void *rlim)'),
     errno: () => koffi.errno(),

@@ -463,7 +463,7 @@ export class NetlinkReader implements Reader {
   private notePeers(handles: Handle[]): void {
     for (const h of handles) {
       if (h.kept) {
-        h.kept.peersIn = h.ns.interfaces.filter(isRemoteVeth).map((i) => i.peer!.netnsInode ?? -1);
+        this.kept.setPeers(h.kept, h.ns.interfaces.filter(isRemoteVeth).map((i) => i.peer!.netnsInode ?? -1));
       }
     }
   }

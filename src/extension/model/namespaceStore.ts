@@ -7,7 +7,7 @@
 // and work that piles up while a read is in flight is merged into the next read.
 
 import type { NetnsClient } from '../../client/types';
-import { netnsId, type Interface, type Namespace, type NetnsRef, type ProcessNamespace } from '../../core/model';
+import { netnsId, type Namespace, type NetnsRef, type ProcessNamespace } from '../../core/model';
 import type { ChangeEvent } from '../../core/protocol';
 import { compareNames } from './compareNames';
 import { Emitter, type Disposable } from './emitter';
@@ -343,7 +343,7 @@ export class NamespaceStore implements Disposable {
           change.names = true;
         }
         keepPeerPlaces(old, ns, (n) => n === undefined || (!toRead.has(n) && this.has(n)));
-        const lost = new Set([...newUnresolvedPeers(old, ns), ...[...(this.lostPeers.get(ns.name) ?? [])].filter((i) => isUnplaced(ns, i))]);
+        const lost = lostPeersOf(old, ns, this.lostPeers.get(ns.name));
         if (lost.size > 0) {
           this.lostPeers.set(ns.name, lost);
         } else {
@@ -561,23 +561,25 @@ function keepPeerPlaces(prev: Namespace | undefined, next: Namespace, stillThere
   }
 }
 
-/** The veths whose peer is in another namespace that no read placed. */
-function unplacedPeers(ns: Namespace): Interface[] {
-  return ns.interfaces.filter((i) => i.kind === 'veth' && i.peer?.linkNetnsid !== undefined && i.peer.netns === undefined && i.peer.netnsInode === undefined);
-}
-
-function isUnplaced(ns: Namespace, ifindex: number): boolean {
-  return unplacedPeers(ns).some((i) => i.ifindex === ifindex);
-}
-
-/** The ifindexes of veths unplaced now that were placed, or not there, before (steady unplaced ones are not news). */
-function newUnresolvedPeers(prev: Namespace | undefined, next: Namespace): number[] {
-  return unplacedPeers(next)
-    .filter((i) => {
-      const before = prev?.interfaces.find((x) => x.name === i.name && x.ifindex === i.ifindex)?.peer;
-      return !(before !== undefined && before.netns === undefined && before.ifindex === i.peer!.ifindex);
-    })
-    .map((i) => i.ifindex);
+/**
+ * The ifindexes of `next`'s veths whose peer, in another namespace, no read placed: those already
+ * lost before (`lost`) that still are, and those placed, or not there, in `prev` (a veth steadily
+ * unplaced, a container's, is no news).
+ */
+function lostPeersOf(prev: Namespace | undefined, next: Namespace, lost: ReadonlySet<number> | undefined): Set<number> {
+  const out = new Set<number>();
+  for (const i of next.interfaces) {
+    const p = i.peer;
+    if (i.kind !== 'veth' || p?.linkNetnsid === undefined || p.netns !== undefined || p.netnsInode !== undefined) {
+      continue;
+    }
+    const before = prev?.interfaces.find((x) => x.name === i.name && x.ifindex === i.ifindex)?.peer;
+    const steady = before !== undefined && before.netns === undefined && before.ifindex === p.ifindex;
+    if (lost?.has(i.ifindex) || !steady) {
+      out.add(i.ifindex);
+    }
+  }
+  return out;
 }
 
 /** Whether a namespace read again along with a changed one actually differs. */

@@ -23,14 +23,13 @@ import { RTMGRP_IPV4_NETCONF, RTMGRP_IPV6_NETCONF, RTMGRP_TC } from '../pure/tcN
 import {
   AF_NETLINK,
   EINTR,
-  ENOBUFS,
+  emptySocket,
   EPOLL_CLOEXEC,
-  EPOLL_CTL_ADD,
   EPOLL_CTL_DEL,
   EPOLL_DATA_OFFSET,
   EPOLL_EVENT_SIZE,
   EPOLLIN,
-  MSG_DONTWAIT,
+  epollSet,
   netnsCookie,
   NETLINK_ROUTE,
   SO_RCVBUF,
@@ -178,10 +177,7 @@ export class KeptNamespaces<T> implements SharedChangeSockets {
       this.epfd = libc.epoll_create1(EPOLL_CLOEXEC);
     }
     const token = this.nextToken++;
-    const ev = Buffer.alloc(EPOLL_EVENT_SIZE);
-    ev.writeUInt32LE(EPOLLIN, 0);
-    ev.writeUInt32LE(token, EPOLL_DATA_OFFSET);
-    if (this.epfd < 0 || libc.epoll_ctl(this.epfd, EPOLL_CTL_ADD, fd, ev) < 0) {
+    if (this.epfd < 0 || epollSet(libc, this.epfd, fd, EPOLLIN, token) < 0) {
       libc.close(fd);
       return undefined;
     }
@@ -203,7 +199,7 @@ export class KeptNamespaces<T> implements SharedChangeSockets {
 
   drain(key: string): boolean {
     const k = this.kept.get(key);
-    if (!k || !this.empty(k.fd)) {
+    if (!k || !emptySocket(this.libc, k.fd, this.scratch)) {
       return false;
     }
     k.contents = undefined;
@@ -230,12 +226,9 @@ export class KeptNamespaces<T> implements SharedChangeSockets {
         }
         for (let i = 0; i < n; i++) {
           const key = this.byToken.get(this.ready.readUInt32LE(i * EPOLL_EVENT_SIZE + EPOLL_DATA_OFFSET));
-          const k = key === undefined ? undefined : this.kept.get(key);
-          if (k) {
-            this.empty(k.fd);
-            k.contents = undefined;
-            this.dirty.add(k.inode);
-            this.sharing?.heard(key!);
+          // Found empty: the watcher emptied it since, and its drain() marked it already.
+          if (key !== undefined && this.drain(key)) {
+            this.sharing?.heard(key);
           }
         }
         if (n < READY_BATCH) {
@@ -372,20 +365,5 @@ export class KeptNamespaces<T> implements SharedChangeSockets {
     const w = this.watcher;
     this.watcher = undefined;
     w?.close();
-  }
-
-  /** Reads and drops what the socket holds (and the overflow error, when it overflowed); true when anything was there. */
-  private empty(fd: number): boolean {
-    let any = false;
-    for (let i = 0; i < 10_000; i++) {
-      if (this.libc.recv(fd, this.scratch, this.scratch.length, MSG_DONTWAIT) < 0) {
-        const errno = this.libc.errno();
-        if (errno !== ENOBUFS && errno !== EINTR) {
-          return any; // EAGAIN: empty
-        }
-      }
-      any = true;
-    }
-    return any;
   }
 }

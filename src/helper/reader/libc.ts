@@ -186,6 +186,36 @@ export function raiseOpenFileLimit(libc: Libc): void {
   }
 }
 
+/** Puts fd in an epoll set (or, with op, changes it there), its readiness carrying `token`; epoll_ctl's result. */
+export function epollSet(libc: Libc, epfd: number, fd: number, events: number, token: number, op = EPOLL_CTL_ADD): number {
+  const ev = Buffer.alloc(EPOLL_EVENT_SIZE);
+  ev.writeUInt32LE(events, 0);
+  ev.writeUInt32LE(token, EPOLL_DATA_OFFSET);
+  return libc.epoll_ctl(epfd, op, fd, ev);
+}
+
+/**
+ * Reads and drops what a socket holds, without waiting; an overflow (ENOBUFS: notices were lost)
+ * counts as something. True when anything was there. Bounded, so a socket filled faster than it
+ * is read cannot hold the thread.
+ */
+export function emptySocket(libc: Libc, fd: number, buf: Buffer): boolean {
+  let any = false;
+  for (let i = 0; i < 10_000; i++) {
+    if (libc.recv(fd, buf, buf.length, MSG_DONTWAIT) < 0) {
+      const errno = libc.errno();
+      if (errno === EINTR) {
+        continue;
+      }
+      if (errno !== ENOBUFS) {
+        return any; // EAGAIN: empty
+      }
+    }
+    any = true;
+  }
+  return any;
+}
+
 /** Throws a SysError for a call that returned a negative value. */
 export function check(libc: Libc, call: string, r: number): number {
   if (r < 0) {

@@ -16,7 +16,6 @@ import {
   AF_NETLINK,
   check,
   EINTR,
-  ENOBUFS,
   EFD_CLOEXEC,
   EFD_NONBLOCK,
   EPOLL_CLOEXEC,
@@ -27,9 +26,10 @@ import {
   EPOLL_EVENT_SIZE,
   EPOLLIN,
   EPOLLONESHOT,
+  emptySocket,
+  epollSet,
   HomeNetns,
   loadLibc,
-  MSG_DONTWAIT,
   NETLINK_ROUTE,
   openNetnsFile,
   SOCK_CLOEXEC,
@@ -288,22 +288,7 @@ export class KernelWatcher implements SharingWatcher {
 
   /** Reads every queued notification; true when there was any (or the queue overflowed). */
   private drain(w: Watched): boolean {
-    if (w.shared) {
-      return this.sockets!.drain(keyOf(w.ref));
-    }
-    let any = false;
-    for (;;) {
-      const n = this.libc.recv(w.sock, this.drainBuf, this.drainBuf.length, MSG_DONTWAIT);
-      if (n > 0) {
-        any = true;
-        continue;
-      }
-      if (n < 0 && this.libc.errno() === ENOBUFS) {
-        any = true; // notifications were lost: something changed all the same
-        continue;
-      }
-      return any;
-    }
+    return w.shared ? this.sockets!.drain(keyOf(w.ref)) : emptySocket(this.libc, w.sock, this.drainBuf);
   }
 
   private scheduleFlush(now = false): void {
@@ -499,10 +484,7 @@ export class KernelWatcher implements SharingWatcher {
       enter ? this.home.socketIn(nsFd, type, protocol) : check(this.libc, 'socket', this.libc.socket(AF_NETLINK, type, protocol));
     const shared = this.sockets?.socketFor(keyOf(ref), inode, socketIn);
     if (shared !== undefined) {
-      const w: Watched = { ref, inode, sock: shared, token: this.nextToken++, shared: true };
-      this.epollAdd(shared, w.token);
-      this.byToken.set(w.token, w);
-      return w;
+      return this.track({ ref, inode, sock: shared, token: this.nextToken++, shared: true });
     }
     const sock = socketIn(SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_ROUTE);
     try {
@@ -510,14 +492,23 @@ export class KernelWatcher implements SharingWatcher {
       addr.writeUInt16LE(AF_NETLINK, 0);
       addr.writeUInt32LE(MODEL_GROUPS, 8);
       check(this.libc, 'bind', this.libc.bind(sock, addr, addr.length));
-      const w: Watched = { ref, inode, sock, token: this.nextToken++, shared: false };
-      this.epollAdd(sock, w.token);
-      this.byToken.set(w.token, w);
-      return w;
+      return this.track({ ref, inode, sock, token: this.nextToken++, shared: false });
     } catch (e) {
       this.libc.close(sock);
       throw e;
     }
+  }
+
+  /** Puts a namespace's socket in the epoll set. */
+  private track(w: Watched): Watched {
+    this.epollAdd(w.sock, w.token);
+    this.byToken.set(w.token, w);
+    return w;
+  }
+
+  /** The namespace watched under the reader's key. */
+  private watchedAt(key: string): Watched | undefined {
+    return key === ROOT_KEY ? this.root : this.byName.get(key);
   }
 
   private unwatch(w: Watched): void {
@@ -533,7 +524,7 @@ export class KernelWatcher implements SharingWatcher {
   }
 
   heard(key: string): void {
-    const w = key === ROOT_KEY ? this.root : this.byName.get(key);
+    const w = this.watchedAt(key);
     if (w?.shared && !this.closed) {
       this.changed.add(w.ref);
       this.scheduleFlush();
@@ -546,7 +537,7 @@ export class KernelWatcher implements SharingWatcher {
    * new socket) if it still stands for a namespace; a gone one is reported as such.
    */
   closing(key: string, fd: number): void {
-    const w = key === ROOT_KEY ? this.root : this.byName.get(key);
+    const w = this.watchedAt(key);
     if (!w?.shared || w.sock !== fd || this.closed || !this.byToken.delete(w.token)) {
       return;
     }
@@ -571,10 +562,7 @@ export class KernelWatcher implements SharingWatcher {
   }
 
   private epollAdd(fd: number, token: number, flags = 0, op = EPOLL_CTL_ADD): void {
-    const ev = Buffer.alloc(EPOLL_EVENT_SIZE);
-    ev.writeUInt32LE(EPOLLIN | flags, 0);
-    ev.writeUInt32LE(token, EPOLL_DATA_OFFSET);
-    check(this.libc, 'epoll_ctl', this.libc.epoll_ctl(this.epfd, op, fd, ev));
+    check(this.libc, 'epoll_ctl', epollSet(this.libc, this.epfd, fd, EPOLLIN | flags, token, op));
   }
 
   /** How long after the last process report the next may go out. */

@@ -299,8 +299,11 @@ async function main() {
             add('topologyDraw', wb.topology.firstDraw);
             add('topologyInteractive', wb.topology.interactive);
             add('topologyFrame', wb.topology.frameP95);
+            if (wb.topology.dragFrameP95 !== undefined) {
+              add('topologyDragFrame', wb.topology.dragFrameP95);
+            }
           } else {
-            notes.topologyDraw = notes.topologyFrame = notes.topologyInteractive = `topology view: ${wb.topology?.error ?? 'not measured'}`;
+            notes.topologyDraw = notes.topologyFrame = notes.topologyDragFrame = notes.topologyInteractive = `topology view: ${wb.topology?.error ?? 'not measured'}`;
           }
           if (wb.activation !== undefined) {
             add('activation', wb.activation);

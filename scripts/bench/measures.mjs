@@ -411,9 +411,13 @@ export async function live(ctx, round) {
     t0 = now();
     let seen = named('added', added);
     await execFileP(IP, ['netns', 'add', added]);
+    // ip's own part (it grows with the mounts under /run/netns), and ours after it.
+    const ipDone = now();
     await waitForModel(store, () => store.has(added));
     out.liveAdd = now() - t0;
     out.eventAdd = (await seen) - t0;
+    out.ipAdd = ipDone - t0;
+    out.eventAfterIp = Math.max(0, (await seen) - ipDone);
     await modelQuiet(store);
     t0 = now();
     seen = named('removed', added);

@@ -59,6 +59,8 @@ export const FIGURES = [
   { key: 'liveDel', label: '`ip netns delete X` in a shell → model drops X', target: (f) => ({ text: '≤ 200 ms', met: f.median <= 200 }) },
   { key: 'eventAdd', label: 'the same add → the helper\'s event naming X (at the client)' },
   { key: 'eventDel', label: 'the same delete → the helper\'s event naming X (at the client)' },
+  { key: 'ipAdd', label: 'row {eventAdd}, its first part: `ip netns add` itself, spawn → exit' },
+  { key: 'eventAfterIp', label: 'row {eventAdd}, the rest: ip exited → the event (30 ms of it wait for changes that come together, to send one event)' },
   {
     key: 'eventCpuHelper',
     label: 'helper CPU per `ip netns add` + `ip netns delete` with the model live (its reads included)',
@@ -160,7 +162,8 @@ export function summarize(samples, notes, vars) {
   const rows = [];
   FIGURES.forEach((def, i) => {
     const f = all[def.key];
-    const label = def.label.replace(/\{(\w+)\}/g, (_, k) => String(vars[k]));
+    // {N} and the like from vars; any other name is a figure's key, written as its row number.
+    const label = def.label.replace(/\{(\w+)\}/g, (_, k) => String(vars[k] ?? figureNo(k)));
     const row = { n: i + 1, key: def.key, label, unit: def.unit ?? 'ms', note: notes[def.key] };
     if (f) {
       Object.assign(row, f);

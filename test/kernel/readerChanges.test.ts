@@ -109,6 +109,27 @@ describe('netlink reader across reads while the kernel changes', () => {
     );
   });
 
+  it('enters again only what changed: not every namespace of its first read, but one changed and those its veths come from', () => {
+    // A chain a - b - c - d.
+    for (let i = 0; i + 1 < NS.length; i++) {
+      ip(['-n', NS[i], 'link', 'add', `${P}r${i}`, 'type', 'veth', 'peer', 'name', `${P}l${i + 1}`, 'netns', NS[i + 1]]);
+    }
+    const reader = createNetlinkReader();
+    try {
+      reader.readSync({ names: NS, includeRoot: true });
+      assert.equal(reader.dumped, NS.length + 1, 'the first read dumps each namespace and the host');
+      // Each namespace's change socket was opened in the first read: none of that is a change.
+      reader.readSync({ names: NS, includeRoot: true });
+      assert.equal(reader.dumped, 0, 'nothing changed: nothing is entered');
+      ip(['-n', C, 'addr', 'add', '10.99.0.1/32', 'dev', 'lo']);
+      const third = reader.readSync({ names: NS, includeRoot: true });
+      assert.equal(reader.dumped, 3, `${C} changed: it is dumped, and ${B} and ${D}, whose veths lead there`);
+      assert.ok(third.find((n) => n.name === C)?.interfaces.some((i) => i.addresses.some((a) => a.address === '10.99.0.1')));
+    } finally {
+      reader.dispose();
+    }
+  });
+
   it('places peers again when the veths are made anew between other namespaces', () => {
     ip(['link', 'add', 'x', 'netns', A, 'type', 'veth', 'peer', 'name', 'y', 'netns', B]);
     ip(['link', 'add', 'x', 'netns', C, 'type', 'veth', 'peer', 'name', 'y', 'netns', D]);

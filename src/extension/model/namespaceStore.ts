@@ -7,7 +7,7 @@
 // and work that piles up while a read is in flight is merged into the next read.
 
 import type { NetnsClient } from '../../client/types';
-import { netnsId, type Namespace, type NetnsRef, type ProcessNamespace } from '../../core/model';
+import { netnsId, type ContainerInfo, type Namespace, type NetnsRef, type ProcessNamespace } from '../../core/model';
 import type { ChangeEvent } from '../../core/protocol';
 import { compareNames } from './compareNames';
 import { Emitter, type Disposable } from './emitter';
@@ -148,6 +148,11 @@ export class NamespaceStore implements Disposable {
       return undefined;
     }
     return this.procs.byInode.get(inode) ?? { inode, id: netnsId(inode), processes: [] };
+  }
+
+  /** The container whose namespace this is, if the process list names one (nothing made per call: asked per row). */
+  containerOf(inode: number): ContainerInfo | undefined {
+    return this.procs?.byInode.get(inode)?.container;
   }
 
   /** Namespaces that processes are in but that have no name and are not the host's. */

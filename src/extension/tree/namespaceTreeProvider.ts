@@ -164,7 +164,7 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
         }
         // A container found (or gone) in a named namespace changes its row's description.
         const shown = this.shownContainer.get(node.id);
-        if (shown !== undefined && inode !== undefined && shown !== containerKey(this.model.processesOf(inode)?.container)) {
+        if (shown !== undefined && inode !== undefined && shown !== containerKey(this.model.containerOf(inode))) {
           nodes.push(node);
         }
       };
@@ -257,7 +257,7 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     switch (node.kind) {
       case 'namespace': {
         const ns = this.model.get(node.netns);
-        const container = ns && node.netns !== null ? this.model.processesOf(ns.inode)?.container : undefined;
+        const container = ns && node.netns !== null ? this.model.containerOf(ns.inode) : undefined;
         const key = containerKey(container);
         this.shownContainer.set(node.id, key);
         const visible = ns ? this.visibleInterfaces(ns).length : 0;

@@ -185,7 +185,12 @@ export class KeptNamespaces<T> implements SharedChangeSockets {
     this.kept.set(key, k);
     this.byToken.set(token, key);
     this.byInode.set(inode, key);
-    this.dirty.add(inode);
+    // Namespaces whose veths were found leading here before: dumped again. (Those the same read
+    // finds doing so are indexed after it, and one that leads to a namespace not kept is dumped
+    // at every read anyway, so a first read's namespaces do not all count as changed at the next.)
+    if (this.dependents.has(inode)) {
+      this.dirty.add(inode);
+    }
     return k;
   }
 
@@ -199,7 +204,8 @@ export class KeptNamespaces<T> implements SharedChangeSockets {
 
   drain(key: string): boolean {
     const k = this.kept.get(key);
-    if (!k || !emptySocket(this.libc, k.fd, this.scratch)) {
+    // The root's new nsids are news: they are the nsids the view shows for the other namespaces.
+    if (!k || !emptySocket(this.libc, k.fd, this.scratch, key === ROOT_KEY)) {
       return false;
     }
     k.contents = undefined;

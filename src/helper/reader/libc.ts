@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { nsfsDevice } from '../netnsDir';
+import { NLMSG_HDRLEN, RTM_NEWNSID } from '../pure/rtnetlink';
 
 export const CLONE_NEWNET = 0x40000000;
 export const AF_NETLINK = 16;
@@ -196,13 +197,19 @@ export function epollSet(libc: Libc, epfd: number, fd: number, events: number, t
 
 /**
  * Reads and drops what a socket holds, without waiting; an overflow (ENOBUFS: notices were lost)
- * counts as something. True when anything was there. Bounded, so a socket filled faster than it
- * is read cannot hold the thread.
+ * counts as something. True when anything was there, except notices of a new nsid when
+ * `nsidIsNews` is false: a namespace's first dump gives an nsid to each namespace its veths lead
+ * to (the kernel's peernet2id_alloc) and tells the namespace's own socket, so without that every
+ * namespace would look changed after its first read. Its links, addresses and routes are as the
+ * dump found them, and an nsid given stays while both namespaces live (a dropped one, DELNSID, is
+ * news). Bounded, so a socket filled faster than it is read cannot hold the thread. `buf` needs
+ * room for a message header only: the rest of a longer message is dropped by recv.
  */
-export function emptySocket(libc: Libc, fd: number, buf: Buffer): boolean {
+export function emptySocket(libc: Libc, fd: number, buf: Buffer, nsidIsNews = true): boolean {
   let any = false;
   for (let i = 0; i < 10_000; i++) {
-    if (libc.recv(fd, buf, buf.length, MSG_DONTWAIT) < 0) {
+    const n = libc.recv(fd, buf, buf.length, MSG_DONTWAIT);
+    if (n < 0) {
       const errno = libc.errno();
       if (errno === EINTR) {
         continue;
@@ -210,8 +217,11 @@ export function emptySocket(libc: Libc, fd: number, buf: Buffer): boolean {
       if (errno !== ENOBUFS) {
         return any; // EAGAIN: empty
       }
+      any = true;
+      continue;
     }
-    any = true;
+    // A notice is one message per datagram: its type is in the header's first 6 bytes.
+    any ||= nsidIsNews || n < NLMSG_HDRLEN || buf.readUInt16LE(4) !== RTM_NEWNSID;
   }
   return any;
 }

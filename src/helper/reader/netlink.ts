@@ -126,6 +126,9 @@ export class NetlinkReader implements Reader {
   private reopenedHandles: Handle[] = [];
   private readonly reopenMax: number;
 
+  /** How many namespaces the last read entered and dumped (the rest were as their last dump found them). */
+  dumped = 0;
+
   /** `fileQuarter`: a quarter of the files it may use (default: from the open-file limit; see fdQuarter). */
   constructor(fileQuarter?: number) {
     this.libc = loadLibc();
@@ -157,6 +160,7 @@ export class NetlinkReader implements Reader {
   readSync(options: ReadOptions): Namespace[] {
     const names = options.names ?? listNetnsNames();
     const nsidsChanged = this.rootNsidsChanged();
+    this.dumped = 0;
     this.kept.refresh();
     const root = this.socket(this.home.fd, false);
     const handles: Handle[] = [];
@@ -306,6 +310,7 @@ export class NetlinkReader implements Reader {
    * parsed, and kept in `kept` for the next reads while the namespace does not change.
    */
   private contents(sock: NetlinkSocket, kept: Kept<RawContents> | undefined): Pick<Namespace, 'interfaces' | 'routes' | 'forwarding'> {
+    this.dumped++;
     const cap = this.capture;
     cap.reset();
     let interrupted = sock.capture(this.fixed.first, SEQ_LINKS, cap);

@@ -288,7 +288,7 @@ export class KernelWatcher implements SharingWatcher {
 
   /** Reads every queued notification; true when there was any (or the queue overflowed). */
   private drain(w: Watched): boolean {
-    return w.shared ? this.sockets!.drain(keyOf(w.ref)) : emptySocket(this.libc, w.sock, this.drainBuf);
+    return w.shared ? this.sockets!.drain(keyOf(w.ref)) : emptySocket(this.libc, w.sock, this.drainBuf, w.ref === null);
   }
 
   private scheduleFlush(now = false): void {

@@ -8,6 +8,10 @@ import { codeSpan, escapeMarkdown, markdown } from '../markdown';
 import { rowUri } from '../../diagnose/checkMarks';
 import type { NamespaceNode } from '../nodes';
 
+// One of each for every row (a ThemeIcon is only an id): ten thousand rows make ten thousand items.
+const HOME_ICON = new vscode.ThemeIcon('home');
+const NAMESPACE_ICON = new vscode.ThemeIcon('symbol-namespace');
+
 /** A name in /run/netns that is a plain file (or folder): shown so it can be deleted, nothing more. */
 function notNamespaceItem(node: NamespaceNode, kind: NotNamespace): vscode.TreeItem {
   const item = new vscode.TreeItem(String(node.netns), vscode.TreeItemCollapsibleState.None);
@@ -70,7 +74,7 @@ export function namespaceItem(node: NamespaceNode, ns: Namespace | undefined, vi
     const fwd = forwardingLabel(ns);
     const withSockets = sockets ? `${base} · ${sockets}` : base;
     item.description = fwd ? `${withSockets} · ${fwd}` : withSockets;
-    item.iconPath = new vscode.ThemeIcon(isRoot ? 'home' : 'symbol-namespace');
+    item.iconPath = isRoot ? HOME_ICON : NAMESPACE_ICON;
   }
   item.accessibilityInformation = {
     label: isRoot

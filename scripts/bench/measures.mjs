@@ -415,9 +415,10 @@ export async function live(ctx, round) {
     const ipDone = now();
     await waitForModel(store, () => store.has(added));
     out.liveAdd = now() - t0;
-    out.eventAdd = (await seen) - t0;
+    const eventAt = await seen;
+    out.eventAdd = eventAt - t0;
     out.ipAdd = ipDone - t0;
-    out.eventAfterIp = Math.max(0, (await seen) - ipDone);
+    out.eventAfterIp = Math.max(0, eventAt - ipDone);
     await modelQuiet(store);
     t0 = now();
     seen = named('removed', added);

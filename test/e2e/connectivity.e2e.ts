@@ -61,8 +61,9 @@ export async function run(ctx: E2eContext): Promise<void> {
     await wb.runCommand('Netns: Check All veth Links');
     // Every pair on the machine is checked: another suite's lab may be there too, so the count is
     // at least ours (2 of 4) and the table is read for our rows.
-    const summary = await wb.notification(/\d+ of \d+ veth link checks got no reply/, 60_000);
-    const [, failed, all] = /(\d+) of (\d+) veth link checks/.exec(summary) ?? [];
+    const noReply = /(\d+) of (\d+) veth link checks got no reply/;
+    const summary = await wb.notification(noReply, 60_000);
+    const [, failed, all] = noReply.exec(summary) ?? [];
     assert.ok(Number(failed) >= 2 && Number(all) >= 4 && Number(all) - Number(failed) >= 2, summary);
     const preview = ctx.page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
     const table = preview.locator('table');

@@ -29,7 +29,7 @@ export class HelperServer {
   private readonly sessionBase: Omit<Session, 'captures'> = {
     watch: () => {
       // A second watch (a client resuming after a restart of its own) keeps the running watcher.
-      this.watching ??= startWatching((e) => this.send({ event: 'changed', ...e }), this.ctx.log, this.ctx.reader.changeSockets);
+      this.watching ??= startWatching((e) => this.send({ event: 'changed', ...e }), this.ctx.log, this.ctx.reader.sharedChanges);
       return { watching: true, kernelEvents: this.watching.kernelEvents };
     },
     unwatch: () => {

@@ -100,7 +100,7 @@ for (const shared of [false, true]) {
           seen.push({ at: performance.now(), ...e });
           wake?.();
         },
-        { sockets: reader?.changeSockets },
+        { sockets: reader?.sharedChanges },
       );
     });
 
@@ -149,7 +149,7 @@ for (const shared of [false, true]) {
         const extra = sockets() - base;
         assert.ok(watched >= 3 && extra <= watched + 2, `${extra} sockets for ${watched} namespaces watched and read`);
         // A second watcher finds them taken and opens its own.
-        const w = new KernelWatcher(() => undefined, { sockets: reader!.changeSockets });
+        const w = new KernelWatcher(() => undefined, { sockets: reader!.sharedChanges });
         try {
           assert.ok(sockets() - base >= extra + watched, 'the second watcher has sockets of its own');
         } finally {

@@ -255,6 +255,11 @@ export function nsidByFdRequest(fd: number, seq = 0): Buffer {
   return encodeMessage({ type: RTM_GETNSID, flags: NLM_F_REQUEST, seq, header: rtgenmsg(), attrs: [u32Attr(NETNSA_FD, fd)] });
 }
 
+/** RTM_NEWNSID: gives the namespace behind an open fd the id `nsid` in the socket's namespace (acked). */
+export function newNsidRequest(fd: number, nsid: number, seq = 0): Buffer {
+  return encodeMessage({ type: RTM_NEWNSID, flags: NLM_F_REQUEST | NLM_F_ACK, seq, header: rtgenmsg(), attrs: [s32Attr(NETNSA_NSID, nsid), u32Attr(NETNSA_FD, fd)] });
+}
+
 /** RTM_GETNSID dump: every nsid the socket's namespace has given (only the ids, not to whom). */
 export function nsidDumpRequest(seq = 0): Buffer {
   return encodeMessage({ type: RTM_GETNSID, flags: NLM_F_REQUEST | NLM_F_DUMP, seq, header: rtgenmsg() });

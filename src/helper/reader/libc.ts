@@ -24,6 +24,7 @@ export const O_RDONLY = 0;
 export const O_DIRECTORY = 0o200000;
 export const O_CLOEXEC = 0o2000000;
 export const SOL_NETLINK = 270;
+export const NETLINK_LISTEN_ALL_NSID = 8;
 /** setsockopt: dump requests are checked strictly and may filter (Linux 4.20+). */
 export const NETLINK_GET_STRICT_CHK = 12;
 export const EPOLL_CLOEXEC = 0o2000000;
@@ -38,6 +39,7 @@ export const EFD_NONBLOCK = 0o4000;
 export const EPERM = 1;
 export const EINTR = 4;
 export const EAGAIN = 11;
+export const EEXIST = 17;
 export const ENOBUFS = 105;
 
 /** struct epoll_event is packed on x86-64 (12 bytes) and naturally aligned elsewhere (16). */
@@ -50,6 +52,7 @@ type Fn<A extends unknown[], R> = ((...args: A) => R) & {
 
 export interface Libc {
   setns: Fn<[fd: number, nstype: number], number>;
+  unshare: Fn<[flags: number], number>;
   socket: Fn<[domain: number, type: number, protocol: number], number>;
   bind: Fn<[fd: number, addr: Buffer, len: number], number>;
   send: Fn<[fd: number, buf: Buffer, len: number, flags: number], number>;
@@ -123,6 +126,7 @@ export function loadLibc(): Libc {
   const strerror = lib.func('const char *strerror(int errnum)') as unknown as (n: number) => string;
   const libc = {
     setns: f('int setns(int fd, int nstype)'),
+    unshare: f('int unshare(int flags)'),
     socket: f('int socket(int domain, int type, int protocol)'),
     bind: f('int bind(int fd, const void *addr, uint32_t len)'),
     send: f('intptr_t send(int fd, const void *buf, size_t len, int flags)'),
@@ -162,7 +166,8 @@ const RLIMIT_NOFILE = 7;
 
 /**
  * Raises the open-file limit as far as the kernel lets this process (root: to fs.nr_open, about a
- * million): a reader and a watcher of ten thousand namespaces hold a socket in each.
+ * million): a read holds many namespaces open at once, and a watcher that cannot share the
+ * reader's change hub holds a socket in each.
  */
 export function raiseOpenFileLimit(libc: Libc): void {
   const rlim = Buffer.alloc(16);
@@ -358,6 +363,26 @@ export class HomeNetns {
       throw new SysError('socket', errno, this.libc.strerror(errno));
     }
     return fd;
+  }
+
+  /**
+   * Opens `count` sockets in a network namespace made for them (unshare), which they alone then
+   * hold, and returns home before returning, also when that fails.
+   */
+  socketsInNew(count: number, type: number, protocol: number): number[] {
+    check(this.libc, 'unshare', this.libc.unshare(CLONE_NEWNET));
+    const fds: number[] = [];
+    try {
+      while (fds.length < count) {
+        fds.push(check(this.libc, 'socket', this.libc.socket(AF_NETLINK, type, protocol)));
+      }
+      return fds;
+    } catch (e) {
+      fds.forEach((fd) => this.libc.close(fd));
+      throw e;
+    } finally {
+      this.restore();
+    }
   }
 
   /**

@@ -39,7 +39,7 @@ import { netconfAllRequest, parseNetconfForwarding, parseNetemQdisc, qdiscDumpRe
 import { listNetnsNames, NETNS_RUN_DIR, netnsInode, netnsPath, notNamespaceKind, rootNetnsPath } from '../netnsDir';
 import { processNetnsInodes } from '../procNetns';
 import { AF_NETLINK, HomeNetns, SysError, loadLibc, NETLINK_ROUTE, netnsCookie, netnsInodeAt, O_CLOEXEC, O_DIRECTORY, O_RDONLY, openNetnsAt, openNetnsFile, NETLINK_GET_STRICT_CHK, raiseOpenFileLimit, SOCK_CLOEXEC, SOCK_RAW, SOL_NETLINK, check, type Libc } from './libc';
-import { KeptNamespaces, ROOT_KEY, type Kept, type SharedChangeSockets } from './keptNamespaces';
+import { KeptNamespaces, ROOT_KEY, type Kept, type SharedChanges } from './keptNamespaces';
 import { Capture, NetlinkSocket, RequestBatch } from './netlinkSocket';
 import { NsidKnowledge } from './nsidKnowledge';
 import type { ReadOptions, Reader } from './types';
@@ -129,21 +129,19 @@ export class NetlinkReader implements Reader {
   /** How many namespaces the last read entered and dumped (the rest were as their last dump found them). */
   dumped = 0;
 
-  /** `fileQuarter`: a quarter of the files it may use (default: from the open-file limit; see fdQuarter). */
-  constructor(fileQuarter?: number) {
+  /** `files`: how many files a read may hold open (default: from the open-file limit; see readFiles). */
+  constructor(files?: number) {
     this.libc = loadLibc();
     raiseOpenFileLimit(this.libc);
-    const quarter = fileQuarter ?? fdQuarter();
-    this.keepOpen = Math.floor(quarter / 2);
-    this.reopenMax = Math.max(2, Math.min(64, this.keepOpen)); // within the fdQuarter margin
+    this.keepOpen = Math.floor((files ?? readFiles()) / 2);
+    this.reopenMax = Math.max(2, Math.min(64, this.keepOpen)); // within the readFiles margin
     // Without root it still reads its own (the host's) namespace, and names and inodes of the rest.
     this.home = new HomeNetns(this.libc, true);
-    // Three quarters: the kernel watcher uses the same sockets (see fdQuarter).
-    this.kept = new KeptNamespaces(this.libc, 3 * quarter, (name) => this.inodeOfName(name));
+    this.kept = new KeptNamespaces(this.libc, this.home);
   }
 
-  /** The change sockets, for the kernel watcher to use as its own; none without root. */
-  get changeSockets(): SharedChangeSockets | undefined {
+  /** The kept namespaces and their change hub, for the kernel watcher to use as its own; none without root. */
+  get sharedChanges(): SharedChanges | undefined {
     return this.home.canEnter ? this.kept : undefined;
   }
 
@@ -165,9 +163,6 @@ export class NetlinkReader implements Reader {
     const root = this.socket(this.home.fd, false);
     const handles: Handle[] = [];
     this.dirFd = this.libc.open(NETNS_RUN_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (this.dirFd >= 0) {
-      this.kept.watch(NETNS_RUN_DIR);
-    }
     try {
       const result: Namespace[] = [];
       const rootNs: Namespace = {
@@ -180,9 +175,12 @@ export class NetlinkReader implements Reader {
       };
       if (options.includeRoot) {
         const h: Handle = { ns: rootNs, fd: this.home.fd, sock: root, borrowed: true };
-        h.kept = this.kept.get(ROOT_KEY) ?? this.kept.open(ROOT_KEY, this.home.inode);
+        h.kept = this.kept.get(ROOT_KEY) ?? this.kept.open(ROOT_KEY, this.home.inode, this.home.fd);
         Object.assign(rootNs, h.kept?.contents ? fromRaw(h.kept.contents) : this.contents(root, h.kept));
         h.cookie = h.kept?.cookie ?? netnsCookie(this.libc, root.fd);
+        if (h.kept) {
+          h.kept.cookie = h.cookie;
+        }
         result.push(rootNs);
         handles.push(h);
       }
@@ -265,13 +263,16 @@ export class NetlinkReader implements Reader {
     try {
       this.home.enter(h.fd);
       onEntered();
-      // Its change socket first (kept from an earlier read of the same namespace), then the dumps.
-      h.kept = kept?.inode === inode ? kept : this.kept.open(name, inode);
+      // Kept first (from an earlier read of the same namespace), then the dumps.
+      h.kept = kept?.inode === inode ? kept : this.kept.open(name, inode, h.fd);
       h.sock = new NetlinkSocket(this.libc, check(this.libc, 'socket', this.libc.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE)));
       Object.assign(ns, this.contents(h.sock, h.kept));
       h.cookie = h.kept?.cookie;
-      if (h.cookie === undefined && (this.cookiesForAll || ns.interfaces.some(isRemoteVeth))) {
+      if (h.cookie === undefined && (h.kept || this.cookiesForAll || ns.interfaces.some(isRemoteVeth))) {
         h.cookie = netnsCookie(this.libc, h.sock.fd);
+        if (h.kept) {
+          h.kept.cookie = h.cookie; // for the reads that use its answers again
+        }
       }
     } catch (e) {
       ns.error = `Could not read namespace "${name}": ${(e as Error).message}`;
@@ -968,11 +969,11 @@ function isRemoteVeth(iface: Interface): boolean {
 }
 
 /**
- * What the open-file limit leaves after a margin for the rest of the helper, in quarters: three for
- * the change sockets (one per namespace, which the kernel watcher shares) and one for the fd and
- * socket a read holds open per namespace.
+ * The files a read may hold open (an fd and a socket per namespace): half of what the open-file
+ * limit leaves after a margin for the rest of the helper. The other half is for a kernel watcher
+ * that cannot share the reader's change hub and opens a socket in each namespace.
  */
-function fdQuarter(): number {
+function readFiles(): number {
   try {
     const line = fs
       .readFileSync('/proc/self/limits', 'utf8')
@@ -980,15 +981,15 @@ function fdQuarter(): number {
       .find((l) => l.startsWith('Max open files'));
     const soft = Number(line?.split(/\s+/)[3]);
     if (Number.isFinite(soft)) {
-      return Math.max(0, Math.floor((soft - 256) / 4));
+      return Math.max(0, Math.floor((soft - 256) / 2));
     }
   } catch {
     // fall through
   }
-  return 256;
+  return 512;
 }
 
 /** The fast reader; throws, saying why, where it cannot work (no koffi, not root...). */
-export function createNetlinkReader(fileQuarter?: number): NetlinkReader {
-  return new NetlinkReader(fileQuarter);
+export function createNetlinkReader(files?: number): NetlinkReader {
+  return new NetlinkReader(files);
 }

@@ -2,7 +2,7 @@
 // each namespace with setns and dumping rtnetlink through koffi) and the `ip -j` fallback.
 
 import type { Namespace } from '../../core/model';
-import type { SharedChangeSockets } from './keptNamespaces';
+import type { SharedChanges } from './keptNamespaces';
 
 export interface ReadOptions {
   /** Named namespaces to read; undefined = every name in /run/netns. */
@@ -20,6 +20,6 @@ export interface Reader {
    */
   read(options: ReadOptions): Promise<Namespace[]>;
   /** Sockets the kernel watcher can share instead of opening its own (the fast reader's). */
-  readonly changeSockets?: SharedChangeSockets;
+  readonly sharedChanges?: SharedChanges;
   dispose(): void;
 }

@@ -2,15 +2,15 @@
 // /run/netns, link, address or route changes inside each namespace (root included), and processes
 // starting or ending (the kernel's process connector, throttled).
 //
-// One NETLINK_ROUTE socket per namespace, subscribed to link, address, route, qdisc and netconf
-// (forwarding) notifications and opened inside the namespace with setns: the fast reader's change
-// sockets where it shares them (keptNamespaces.ts), else the watcher's own. All sit in one epoll
+// Link, address, route, qdisc and netconf (forwarding) notifications of every namespace: the fast
+// reader's change hub where the watcher shares it (one socket for all; changeHub.ts), else a
+// NETLINK_ROUTE socket of its own per namespace, opened inside it with setns. They sit in one epoll
 // set that a koffi async call waits on from a worker thread. Nothing runs while nothing changes:
 // no timer polls. An eventfd in the set wakes the waiter for dispose().
 
 import * as fs from 'node:fs';
 import type { NetnsRef } from '../../core/model';
-import { MODEL_GROUPS, ROOT_KEY, type SharedChangeSockets, type SharingWatcher } from '../reader/keptNamespaces';
+import { MODEL_GROUPS, ROOT_KEY, type SharedChanges, type SharingWatcher } from '../reader/keptNamespaces';
 import { listNetnsNames, netnsPath } from '../netnsDir';
 import {
   AF_NETLINK,
@@ -44,19 +44,21 @@ import type { ChangeSink } from './watching';
 export interface KernelWatcherOptions {
   /** Changes closer together than this are reported as one event (ms). */
   coalesceMs?: number;
-  /** The fast reader's change sockets, used instead of a second socket per namespace. */
-  sockets?: SharedChangeSockets;
+  /** The fast reader's change hub, used instead of a socket per namespace. */
+  sockets?: SharedChanges;
 }
 
-/** A namespace being watched: its socket, and the inode it had when the socket was opened. */
+/** A namespace being watched, and the inode it had when its watch began. */
 interface Watched {
   ref: NetnsRef;
   inode: number;
+  /** Its own socket and that socket's key in the epoll set (never reused, unlike fd numbers); -1 and 0 when the hub hears it. */
   sock: number;
-  /** Key in the epoll set's data: never reused, unlike fd numbers. */
   token: number;
-  /** The socket is the reader's (it closes it, after telling the watcher). */
+  /** Kept by the reader, whose hub hears it (the reader lets it go after telling the watcher). */
   shared: boolean;
+  /** Let go by the watcher itself. */
+  gone?: boolean;
 }
 
 const keyOf = (ref: NetnsRef): string => ref ?? ROOT_KEY;
@@ -67,6 +69,7 @@ const MOUNT_RETRY_MS = 20;
 const MOUNT_RETRIES = 50;
 const EVENTFD_TOKEN = 0;
 const PROCESS_TOKEN = 0xffffffff;
+const HUB_TOKEN = 0xfffffffe;
 /**
  * Process changes are reported at most this often (ms), so a shell loop of short processes does
  * not flood the client; until then the process socket is not even waited on (EPOLLONESHOT, armed
@@ -87,8 +90,8 @@ const CHURN_GAP_MS = 2 * PROCESS_INTERVAL_MS;
 
 export class KernelWatcher implements SharingWatcher {
   private readonly libc: Libc;
-  /** The reader's sockets, when this watcher shares them. */
-  private readonly sockets?: SharedChangeSockets;
+  /** The reader's change hub and kept namespaces, when this watcher shares them. */
+  private readonly sockets?: SharedChanges;
   private root?: Watched;
   private readonly home: HomeNetns;
   private readonly epfd: number;
@@ -148,6 +151,9 @@ export class KernelWatcher implements SharingWatcher {
     this.epollAdd(this.evfd, EVENTFD_TOKEN);
     this.sockets = options.sockets?.share(this) ? options.sockets : undefined;
     try {
+      if (this.sockets) {
+        this.epollAdd(this.sockets.fd, HUB_TOKEN);
+      }
       this.root = this.watch(null, this.home.inode, this.home.fd, false);
       this.syncNames();
       this.processSocket = this.openProcessEvents(log);
@@ -184,9 +190,9 @@ export class KernelWatcher implements SharingWatcher {
     return this.processSocket !== undefined && !this.failed;
   }
 
-  /** Namespaces with an open socket (null = root), for tests and logs. */
+  /** Namespaces being watched (null = root), for tests and logs. */
   watched(): NetnsRef[] {
-    return [...this.byToken.values()].map((w) => w.ref);
+    return [this.root, ...this.byName.values()].filter((w) => w !== undefined).map((w) => w.ref);
   }
 
   /** False once waiting for kernel events failed (then only /run/netns changes are reported). */
@@ -261,8 +267,13 @@ export class KernelWatcher implements SharingWatcher {
       this.processesChanged = true;
       return true;
     }
+    if (token === HUB_TOKEN) {
+      const before = this.changed.size;
+      this.sockets?.drain(); // each namespace it heard from comes back through heard()
+      return this.changed.size > before;
+    }
     const w = this.byToken.get(token);
-    if (w && this.drain(w)) {
+    if (w && emptySocket(this.libc, w.sock, this.drainBuf, w.ref === null)) {
       this.changed.add(w.ref);
       return true;
     }
@@ -284,11 +295,6 @@ export class KernelWatcher implements SharingWatcher {
         this.ready(token);
       }
     }
-  }
-
-  /** Reads every queued notification; true when there was any (or the queue overflowed). */
-  private drain(w: Watched): boolean {
-    return w.shared ? this.sockets!.drain(keyOf(w.ref)) : emptySocket(this.libc, w.sock, this.drainBuf, w.ref === null);
   }
 
   private scheduleFlush(now = false): void {
@@ -480,13 +486,11 @@ export class KernelWatcher implements SharingWatcher {
   }
 
   private watch(ref: NetnsRef, inode: number, nsFd: number, enter: boolean): Watched {
-    const socketIn = (type: number, protocol: number) =>
-      enter ? this.home.socketIn(nsFd, type, protocol) : check(this.libc, 'socket', this.libc.socket(AF_NETLINK, type, protocol));
-    const shared = this.sockets?.socketFor(keyOf(ref), inode, socketIn);
-    if (shared !== undefined) {
-      return this.track({ ref, inode, sock: shared, token: this.nextToken++, shared: true });
+    if (this.sockets?.keep(keyOf(ref), inode, nsFd)) {
+      return { ref, inode, sock: -1, token: 0, shared: true };
     }
-    const sock = socketIn(SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_ROUTE);
+    const type = SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK;
+    const sock = enter ? this.home.socketIn(nsFd, type, NETLINK_ROUTE) : check(this.libc, 'socket', this.libc.socket(AF_NETLINK, type, NETLINK_ROUTE));
     try {
       const addr = Buffer.alloc(12); // sockaddr_nl
       addr.writeUInt16LE(AF_NETLINK, 0);
@@ -499,7 +503,7 @@ export class KernelWatcher implements SharingWatcher {
     }
   }
 
-  /** Puts a namespace's socket in the epoll set. */
+  /** Puts a namespace's own socket in the epoll set. */
   private track(w: Watched): Watched {
     this.epollAdd(w.sock, w.token);
     this.byToken.set(w.token, w);
@@ -512,14 +516,12 @@ export class KernelWatcher implements SharingWatcher {
   }
 
   private unwatch(w: Watched): void {
-    const watched = this.byToken.delete(w.token);
-    if (watched) {
+    w.gone = true;
+    if (w.shared) {
+      this.sockets!.forget(keyOf(w.ref)); // closing() then finds it gone
+    } else if (this.byToken.delete(w.token)) {
       this.libc.epoll_ctl(this.epfd, EPOLL_CTL_DEL, w.sock, null);
-    }
-    if (!w.shared) {
       this.libc.close(w.sock);
-    } else if (watched) {
-      this.sockets!.forget(keyOf(w.ref)); // closes it (closing() then finds it gone)
     }
   }
 
@@ -532,16 +534,16 @@ export class KernelWatcher implements SharingWatcher {
   }
 
   /**
-   * The reader closes a shared socket: when its name is gone or names another namespace, after a
-   * read that failed there, or at its end. The name is looked at again, and watched again (with a
-   * new socket) if it still stands for a namespace; a gone one is reported as such.
+   * The reader lets go of a shared namespace: when its name is gone or names another namespace,
+   * after a read that failed there, or at its end. The name is looked at again, and watched again
+   * if it still stands for a namespace; a gone one is reported as such.
    */
-  closing(key: string, fd: number): void {
+  closing(key: string): void {
     const w = this.watchedAt(key);
-    if (!w?.shared || w.sock !== fd || this.closed || !this.byToken.delete(w.token)) {
+    if (!w?.shared || w.gone || this.closed) {
       return;
     }
-    this.libc.epoll_ctl(this.epfd, EPOLL_CTL_DEL, fd, null);
+    w.gone = true;
     if (w === this.root) {
       this.root = undefined;
       setImmediate(() => {

@@ -2,7 +2,7 @@
 // address changes inside each namespace (the kernel watcher, when it can load).
 
 import type { NetnsRef } from '../../core/model';
-import type { SharedChangeSockets } from '../reader/keptNamespaces';
+import type { SharedChanges } from '../reader/keptNamespaces';
 import { watchNetnsDirEntries } from './netnsDirWatch';
 
 /**
@@ -17,8 +17,8 @@ export interface Watching {
   stop(): void;
 }
 
-/** `sockets`: the fast reader's change sockets, shared so that each namespace needs one. */
-export function startWatching(sink: ChangeSink, log: (l: string) => void, sockets?: SharedChangeSockets): Watching {
+/** `sockets`: the fast reader's change hub and kept namespaces, shared so that one socket hears them all. */
+export function startWatching(sink: ChangeSink, log: (l: string) => void, sockets?: SharedChanges): Watching {
   try {
     // Loaded lazily: it needs koffi, a native module that may be missing.
     // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -29,7 +29,8 @@ describe('the helper without root', () => {
       }
     }
     fs.chmodSync(path.join(dir, 'node_modules'), 0o755);
-    h = new HelperProcess({}, ['/usr/sbin/runuser', '-u', 'nobody', '--', process.execPath, path.join(dir, 'helper.js')]);
+    // Started in that folder too: a working folder closed to nobody (a private checkout) fails its start.
+    h = new HelperProcess({}, ['/usr/sbin/runuser', '-u', 'nobody', '--', process.execPath, path.join(dir, 'helper.js')], dir);
   });
   after(async () => {
     await h.close();

@@ -19,8 +19,8 @@ export class HelperProcess {
   readonly unsolicited: unknown[] = [];
   stderr = '';
 
-  constructor(env: NodeJS.ProcessEnv = {}, command: string[] = [process.execPath, helperPath]) {
-    this.child = spawn(command[0], command.slice(1), { env: { ...process.env, ...env }, stdio: 'pipe' });
+  constructor(env: NodeJS.ProcessEnv = {}, command: string[] = [process.execPath, helperPath], cwd?: string) {
+    this.child = spawn(command[0], command.slice(1), { env: { ...process.env, ...env }, stdio: 'pipe', cwd });
     this.child.stdout.on('data', (d: Buffer) => {
       this.buf += d.toString();
       let nl: number;

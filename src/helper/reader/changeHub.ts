@@ -11,13 +11,20 @@
 // inside a namespace, does not keep its namespace alive. The kernel still finds a notice's nsid by
 // walking the ids given there, a cheaper walk than one over sockets.
 
-import * as os from 'node:os';
 import { NLMSG_HDRLEN, newNsidRequest, nsidByFdRequest, parseNsid, RTM_DELNSID } from '../pure/rtnetlink';
 import {
   EAGAIN,
   EEXIST,
   EINTR,
   ENOBUFS,
+  IOV_SIZE,
+  LP64LE,
+  MMSG_CONTROL,
+  MMSG_CONTROLLEN,
+  MMSG_IOV,
+  MMSG_IOVLEN,
+  MMSG_LEN,
+  MMSG_SIZE,
   MSG_DONTWAIT,
   NETLINK_LISTEN_ALL_NSID,
   NETLINK_ROUTE,
@@ -33,14 +40,7 @@ import {
 } from './libc';
 import { NetlinkSocket } from './netlinkSocket';
 
-/** struct mmsghdr, iovec and cmsghdr on 64-bit little-endian Linux. */
-const MMSG_SIZE = 64;
-const MMSG_IOV = 16;
-const MMSG_IOVLEN = 24;
-const MMSG_CONTROL = 32;
-const MMSG_CONTROLLEN = 40;
-const MMSG_LEN = 56;
-const IOV_SIZE = 16;
+/** Where a struct cmsghdr's data starts. */
 const CMSG_DATA = 16;
 /** CMSG_SPACE(sizeof(int)). */
 const CONTROL_SIZE = 24;
@@ -82,10 +82,10 @@ export class ChangeHub {
 
   /**
    * A hub listening to `groups`, or undefined where one cannot be made: without root, on a
-   * 32-bit or big-endian machine (the structs above), or where the kernel refuses.
+   * 32-bit or big-endian machine (LP64LE), or where the kernel refuses.
    */
   static open(libc: Libc, home: HomeNetns, groups: number): ChangeHub | undefined {
-    if (!home.canEnter || os.endianness() !== 'LE' || !['x64', 'arm64', 'riscv64', 'loong64'].includes(process.arch)) {
+    if (!home.canEnter || !LP64LE) {
       return undefined;
     }
     let fds: number[];

@@ -43,6 +43,21 @@ export const EEXIST = 17;
 export const ENOBUFS = 105;
 
 /** struct epoll_event is packed on x86-64 (12 bytes) and naturally aligned elsewhere (16). */
+/**
+ * 64-bit little-endian Linux (x86-64, arm64, riscv64, loong64): the layouts of struct stat,
+ * mmsghdr, iovec and cmsghdr this folder writes by hand.
+ */
+export const LP64LE = os.endianness() === 'LE' && ['x64', 'arm64', 'riscv64', 'loong64'].includes(process.arch);
+/** struct mmsghdr (a msghdr, then the length received) and struct iovec there. */
+export const MMSG_SIZE = 64;
+export const MMSG_IOV = 16;
+export const MMSG_IOVLEN = 24;
+export const MMSG_CONTROL = 32;
+export const MMSG_CONTROLLEN = 40;
+export const MMSG_FLAGS = 48;
+export const MMSG_LEN = 56;
+export const IOV_SIZE = 16;
+
 export const EPOLL_EVENT_SIZE = process.arch === 'x64' ? 12 : 16;
 export const EPOLL_DATA_OFFSET = process.arch === 'x64' ? 4 : 8;
 
@@ -150,7 +165,7 @@ export function loadLibc(): Libc {
     address: (buf: Buffer) => koffi.address(buf),
     strerror: (n: number) => strerror(n) ?? `errno ${n}`,
   } as Libc;
-  if (os.endianness() === 'LE' && ['x64', 'arm64', 'riscv64', 'loong64'].includes(process.arch)) {
+  if (LP64LE) {
     try {
       libc.fstat = f('int fstat(int fd, void *st)') as Libc['fstat'];
       libc.fstatat = f('int fstatat(int dirfd, const char *path, void *st, int flags)') as Libc['fstatat'];

@@ -6,7 +6,6 @@
 // the kernel queue the next one before the call returns, so a small dump (a namespace's links)
 // comes back whole, NLMSG_DONE included, in one recvmmsg.
 
-import * as os from 'node:os';
 import {
   NLMSG_DONE,
   NLMSG_ERROR,
@@ -19,7 +18,7 @@ import {
   splitMessages,
   type NlMessage,
 } from '../pure/rtnetlink';
-import { check, EAGAIN, ENOBUFS, MSG_DONTWAIT, MSG_TRUNC, SysError, type Libc } from './libc';
+import { check, EAGAIN, ENOBUFS, IOV_SIZE, LP64LE, MMSG_FLAGS, MMSG_IOV, MMSG_IOVLEN, MMSG_LEN, MMSG_SIZE, MSG_DONTWAIT, MSG_TRUNC, SysError, type Libc } from './libc';
 
 /** Big enough for the kernel's largest dump chunk (32 kB) and any single answer. */
 const SLOT_SIZE = 64 * 1024;
@@ -28,13 +27,6 @@ const SLOTS = 8;
 /** A dump the kernel marks as interrupted by a concurrent change is restarted this many times. */
 const DUMP_RETRIES = 3;
 
-/** struct mmsghdr and struct iovec on 64-bit little-endian Linux (x86-64, arm64, riscv64...). */
-const MMSG_SIZE = 64;
-const MMSG_IOV = 16;
-const MMSG_IOVLEN = 24;
-const MMSG_FLAGS = 48;
-const MMSG_LEN = 56;
-const IOV_SIZE = 16;
 
 /** The receive buffers, and the mmsghdr vector pointing into them where recvmmsg can be used. */
 interface RecvArea {
@@ -52,8 +44,7 @@ function recvArea(libc: Libc): RecvArea {
   if (area) {
     return area;
   }
-  const lp64le = os.endianness() === 'LE' && ['x64', 'arm64', 'riscv64', 'loong64'].includes(process.arch);
-  if (!lp64le) {
+  if (!LP64LE) {
     return (area = { data: Buffer.alloc(SLOT_SIZE) });
   }
   const data = Buffer.alloc(SLOTS * SLOT_SIZE);

@@ -65,8 +65,8 @@ export interface SharedChanges {
 export class KeptNamespaces<T> implements SharedChanges {
   private readonly kept = new Map<string, Kept<T>>();
   private readonly hub?: ChangeHub;
-  /** Nsid -> the key of the kept namespace. */
-  private readonly byNsid = new Map<number, string>();
+  /** Nsid -> the keys of the kept namespace (one namespace may have two names). */
+  private readonly byNsid = new Map<number, Set<string>>();
   /** Inode -> the key of the kept namespace. */
   private readonly byInode = new Map<number, string>();
   /** Inode -> keys of kept namespaces with a veth into it. */
@@ -123,7 +123,7 @@ export class KeptNamespaces<T> implements SharedChanges {
     }
     const k: Kept<T> = { inode, nsid, peersIn: [] };
     this.kept.set(key, k);
-    this.byNsid.set(nsid, key);
+    this.byNsid.set(nsid, (this.byNsid.get(nsid) ?? new Set()).add(key));
     this.byInode.set(inode, key);
     // Namespaces whose veths were found leading here before: dumped again. (Those the same read
     // finds doing so are indexed after it, and one that leads to a namespace not kept is dumped
@@ -145,12 +145,13 @@ export class KeptNamespaces<T> implements SharedChanges {
     }
     const heard = new Set<string>();
     const complete = this.hub.drain((nsid, type) => {
-      const key = this.byNsid.get(nsid);
-      // The root's new nsids are news: they are the nsids the view shows for the other namespaces.
-      // Elsewhere a new nsid comes from a first dump (peernet2id_alloc gives one to each namespace a
-      // veth leads to), and an nsid given stays while both namespaces live (a dropped one is news).
-      if (key !== undefined && (type !== RTM_NEWNSID || key === ROOT_KEY)) {
-        heard.add(key);
+      for (const key of this.byNsid.get(nsid) ?? []) {
+        // The root's new nsids are news: they are the nsids the view shows for the other namespaces.
+        // Elsewhere a new nsid comes from a first dump (peernet2id_alloc gives one to each namespace a
+        // veth leads to), and an nsid given stays while both namespaces live (a dropped one is news).
+        if (type !== RTM_NEWNSID || key === ROOT_KEY) {
+          heard.add(key);
+        }
       }
     });
     if (!complete) {
@@ -232,7 +233,11 @@ export class KeptNamespaces<T> implements SharedChanges {
     const k = this.kept.get(key);
     if (k) {
       this.kept.delete(key);
-      this.byNsid.delete(k.nsid);
+      const keys = this.byNsid.get(k.nsid);
+      keys?.delete(key);
+      if (keys?.size === 0) {
+        this.byNsid.delete(k.nsid);
+      }
       this.unindexPeers(key, k);
       if (this.byInode.get(k.inode) === key) {
         this.byInode.delete(k.inode);

@@ -340,7 +340,10 @@ export class KernelWatcher implements SharingWatcher {
       if (this.changed.size === 0 && !this.namesChanged && !this.processesChanged) {
         return;
       }
-      const e: Parameters<ChangeSink>[0] = { netns: [...this.changed], names: this.namesChanged, processes: this.processesChanged };
+      // A name deleted is reported as gone, not as changed: the hub still hears its namespace
+      // (being torn down, or kept by a process) until the name's removal is seen.
+      const netns = [...this.changed].filter((ref) => ref === null || this.namesSeen.has(ref));
+      const e: Parameters<ChangeSink>[0] = { netns, names: this.namesChanged, processes: this.processesChanged };
       if (this.namesChanged && !this.namesUnknown && this.nameChanges.size > 0) {
         e.added = [...this.nameChanges].filter(([, c]) => c === 'added').map(([n]) => n);
         e.removed = [...this.nameChanges].filter(([, c]) => c === 'removed').map(([n]) => n);

@@ -243,6 +243,29 @@ describe('netlink reader across reads while the kernel changes', () => {
     assert.deepEqual(peers([a])[`${A}/z`], at(B, 'y'));
   });
 
+  it('reads a namespace with two names again under both when it changes', () => {
+    const E = `${P}e`;
+    // A second name for A, as `ip netns attach` makes one: its file bind-mounted again.
+    fs.writeFileSync(`/run/netns/${E}`, '');
+    const m = spawnSync('/usr/bin/mount', ['--bind', `/run/netns/${A}`, `/run/netns/${E}`], { encoding: 'utf8' });
+    try {
+      assert.equal(m.status, 0, m.stderr);
+      kept.readSync({ names: [A, E], includeRoot: false });
+      ip(['-n', A, 'link', 'add', 'x', 'type', 'veth', 'peer', 'name', 'y']);
+      const both = kept.readSync({ names: [A, E], includeRoot: false });
+      assert.deepEqual(
+        both.map((n) => [n.name, n.interfaces.some((i) => i.name === 'x')]),
+        [
+          [A, true],
+          [E, true],
+        ],
+        'the new veth under both names',
+      );
+    } finally {
+      ipTry(['netns', 'delete', E]);
+    }
+  });
+
   it('gives the nsid the root namespace gives a namespace between two reads', () => {
     const host = `${P}h`;
     readTwice();

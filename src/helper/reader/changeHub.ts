@@ -12,7 +12,7 @@
 // walking the ids given there, a cheaper walk than one over sockets.
 
 import { NLMSG_HDRLEN, newNsidRequest, nsidByFdRequest, parseNsid, RTM_DELNSID } from '../pure/rtnetlink';
-import {
+import { netlinkAddr,
   EAGAIN,
   EEXIST,
   EINTR,
@@ -100,9 +100,7 @@ export class ChangeHub {
       b.writeInt32LE(v);
       return b;
     };
-    const addr = Buffer.alloc(12); // sockaddr_nl
-    addr.writeUInt16LE(16 /* AF_NETLINK */, 0);
-    addr.writeUInt32LE(groups >>> 0, 8);
+    const addr = netlinkAddr(groups);
     if (libc.setsockopt(listen, SOL_SOCKET, SO_RCVBUFFORCE, int(RECEIVE_BUFFER), 4) < 0) {
       libc.setsockopt(listen, SOL_SOCKET, SO_RCVBUF, int(RECEIVE_BUFFER), 4);
     }

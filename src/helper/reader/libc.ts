@@ -246,6 +246,14 @@ export function emptySocket(libc: Libc, fd: number, buf: Buffer, nsidIsNews = tr
   return any;
 }
 
+/** A struct sockaddr_nl joining these multicast groups, the port left for the kernel to choose. */
+export function netlinkAddr(groups: number): Buffer {
+  const addr = Buffer.alloc(12);
+  addr.writeUInt16LE(AF_NETLINK, 0);
+  addr.writeUInt32LE(groups >>> 0, 8);
+  return addr;
+}
+
 /** Throws a SysError for a call that returned a negative value. */
 export function check(libc: Libc, call: string, r: number): number {
   if (r < 0) {

@@ -38,7 +38,7 @@ import {
 import { netconfAllRequest, parseNetconfForwarding, parseNetemQdisc, qdiscDumpRequest, RTM_NEWNETCONF, RTM_NEWQDISC } from '../pure/tcNetlink';
 import { listNetnsNames, NETNS_RUN_DIR, netnsInode, netnsPath, notNamespaceKind, rootNetnsPath } from '../netnsDir';
 import { processNetnsInodes } from '../procNetns';
-import { AF_NETLINK, HomeNetns, SysError, loadLibc, NETLINK_ROUTE, netnsCookie, netnsInodeAt, O_CLOEXEC, O_DIRECTORY, O_RDONLY, openNetnsAt, openNetnsFile, NETLINK_GET_STRICT_CHK, raiseOpenFileLimit, SOCK_CLOEXEC, SOCK_RAW, SOL_NETLINK, check, type Libc } from './libc';
+import { netlinkAddr, AF_NETLINK, HomeNetns, SysError, loadLibc, NETLINK_ROUTE, netnsCookie, netnsInodeAt, O_CLOEXEC, O_DIRECTORY, O_RDONLY, openNetnsAt, openNetnsFile, NETLINK_GET_STRICT_CHK, raiseOpenFileLimit, SOCK_CLOEXEC, SOCK_RAW, SOL_NETLINK, check, type Libc } from './libc';
 import { KeptNamespaces, ROOT_KEY, type Kept, type SharedChanges } from './keptNamespaces';
 import { Capture, NetlinkSocket, RequestBatch } from './netlinkSocket';
 import { NsidKnowledge } from './nsidKnowledge';
@@ -503,9 +503,7 @@ export class NetlinkReader implements Reader {
       let fd = -1;
       try {
         fd = check(this.libc, 'socket', this.libc.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE));
-        const addr = Buffer.alloc(12); // sockaddr_nl
-        addr.writeUInt16LE(AF_NETLINK, 0);
-        addr.writeUInt32LE(RTMGRP_NSID, 8);
+        const addr = netlinkAddr(RTMGRP_NSID);
         check(this.libc, 'bind', this.libc.bind(fd, addr, addr.length));
         this.nsidEvents = new NetlinkSocket(this.libc, fd);
       } catch {

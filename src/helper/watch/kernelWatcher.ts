@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import type { NetnsRef } from '../../core/model';
 import { MODEL_GROUPS, ROOT_KEY, type SharedChanges, type SharingWatcher } from '../reader/keptNamespaces';
 import { listNetnsNames, netnsPath } from '../netnsDir';
-import {
+import { netlinkAddr,
   AF_NETLINK,
   check,
   EINTR,
@@ -495,9 +495,7 @@ export class KernelWatcher implements SharingWatcher {
     const type = SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK;
     const sock = enter ? this.home.socketIn(nsFd, type, NETLINK_ROUTE) : check(this.libc, 'socket', this.libc.socket(AF_NETLINK, type, NETLINK_ROUTE));
     try {
-      const addr = Buffer.alloc(12); // sockaddr_nl
-      addr.writeUInt16LE(AF_NETLINK, 0);
-      addr.writeUInt32LE(MODEL_GROUPS, 8);
+      const addr = netlinkAddr(MODEL_GROUPS);
       check(this.libc, 'bind', this.libc.bind(sock, addr, addr.length));
       return this.track({ ref, inode, sock, token: this.nextToken++, shared: false });
     } catch (e) {

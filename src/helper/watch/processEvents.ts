@@ -2,7 +2,7 @@
 // processes came or went, so the extension reads the process lists again without polling.
 
 import { CN_IDX_PROC, listenRequest, NETLINK_CONNECTOR, ProcessChanges } from '../pure/procConnector';
-import { AF_NETLINK, check, ENOBUFS, MSG_DONTWAIT, SOCK_CLOEXEC, SOCK_NONBLOCK, type Libc } from '../reader/libc';
+import { netlinkAddr, AF_NETLINK, check, ENOBUFS, MSG_DONTWAIT, SOCK_CLOEXEC, SOCK_NONBLOCK, type Libc } from '../reader/libc';
 
 const SOCK_DGRAM = 2;
 
@@ -13,9 +13,7 @@ export class ProcessEventSocket {
   constructor(private readonly libc: Libc) {
     this.fd = check(libc, 'socket(NETLINK_CONNECTOR)', libc.socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_CONNECTOR));
     try {
-      const addr = Buffer.alloc(12); // sockaddr_nl, port chosen by the kernel
-      addr.writeUInt16LE(AF_NETLINK, 0);
-      addr.writeUInt32LE(CN_IDX_PROC, 8);
+      const addr = netlinkAddr(CN_IDX_PROC);
       check(libc, 'bind(CN_IDX_PROC)', libc.bind(this.fd, addr, addr.length));
       const req = listenRequest(0);
       check(libc, 'send(PROC_CN_MCAST_LISTEN)', libc.send(this.fd, req, req.length, 0));

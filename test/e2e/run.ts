@@ -190,6 +190,8 @@ async function main(): Promise<number> {
         if (shot) {
           console.log(`  screenshot: ${shot}`);
         }
+        // The extension's own account of the failing module, before later modules add theirs.
+        console.log(`--- extension log at the failure (last lines) ---\n${extensionLogTail(server)}`);
       } finally {
         // The workbench restores the editors a module left open (the topology view too) in the
         // next one: closed here, as a user would before moving on.
@@ -202,7 +204,6 @@ async function main(): Promise<number> {
     }
     if (fail) {
       console.log(`--- code-server log (last lines) ---\n${server.logTail()}`);
-      console.log(`--- extension log (last lines) ---\n${extensionLogTail(server)}`);
     }
   } catch (e) {
     fail++;

@@ -261,14 +261,21 @@ export async function coldStart(helperPath, names) {
   const bare = await firstOutput([process.execPath, '-e', 'process.stdout.write("x")']);
   const child = spawn(process.execPath, [helperPath], { stdio: ['pipe', 'pipe', 'ignore'] });
   try {
-    let buf = '';
+    // Lines are gathered as Buffers and joined once: a string grown chunk by chunk and searched
+    // for its newline at each is quadratic, a second at 10,000 namespaces (10 MB answers).
+    let parts = [];
     const waiting = [];
     child.stdout.on('data', (d) => {
-      buf += d;
-      for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
-        const line = buf.slice(0, i);
-        buf = buf.slice(i + 1);
+      let start = 0;
+      for (let i = d.indexOf(10); i >= 0; i = d.indexOf(10, start)) {
+        parts.push(d.subarray(start, i));
+        const line = Buffer.concat(parts).toString('utf8');
+        parts = [];
+        start = i + 1;
         waiting.shift()?.(JSON.parse(line));
+      }
+      if (start < d.length) {
+        parts.push(d.subarray(start));
       }
     });
     let id = 0;

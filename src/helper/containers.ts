@@ -4,9 +4,9 @@
 // path with an argument list, bounded in time, one at a time. Answers are kept per container id,
 // so a container costs one look-up in its life; "not found" is asked again after a while.
 
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import type { ContainerInfo } from '../core/model';
+import { childProcess } from './lazyModules';
 import type { CgroupContainer } from './pure/nsfs';
 
 /** Where the runtimes keep what names a container; changed by tests only. */
@@ -64,7 +64,7 @@ function readStateFile(file: string): string | undefined {
 
 function runCli(file: string, argv: string[], timeoutMs: number): Promise<string | undefined> {
   return new Promise((resolve) => {
-    execFile(
+    childProcess().execFile(
       file,
       argv,
       { timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 64 * 1024, env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', HOME: '/root', LANG: 'C' } },

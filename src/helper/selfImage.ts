@@ -5,9 +5,9 @@
 // running as the user may change it after the one authentication; what gets installed as root
 // must be what root was asked to run, not what the folder holds now.
 
-import type * as Crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { crypto } from './lazyModules';
 
 export interface ImageFile {
   /** Where the helper loaded it from. */
@@ -46,9 +46,8 @@ export function readNoFollow(file: string): { bytes: Buffer; mode: number } {
   }
 }
 
-/** Loaded when first needed: nothing at the start hashes, and the first answer need not wait for it. */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-export const sha256 = (bytes: Buffer): string => (require('node:crypto') as typeof Crypto).createHash('sha256').update(bytes).digest('hex');
+/** Nothing at the start hashes: the first answer need not wait for crypto. */
+export const sha256 = (bytes: Buffer): string => crypto().createHash('sha256').update(bytes).digest('hex');
 
 function imageFile(source: string, target: string): Omit<ImageFile, 'sha256'> & { bytes: Buffer } {
   const { bytes, mode } = readNoFollow(source);

@@ -9,9 +9,10 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { after, afterEach, before, describe, it } from 'node:test';
-import type { Namespace } from '../../src/core/model';
+import type { Namespace, NetnsRef } from '../../src/core/model';
 import { loadLibc } from '../../src/helper/reader/libc';
 import { createNetlinkReader, type NetlinkReader } from '../../src/helper/reader/netlink';
+import { KernelWatcher } from '../../src/helper/watch/kernelWatcher';
 import { cleanupOnExit, cleanupPrefix, IP, ip, ipTry, netnsNames, uniquePrefix } from '../support/kernel';
 
 const P = uniquePrefix();
@@ -357,7 +358,7 @@ describe('netlink reader with few files to spare', () => {
   });
 
   it('places every peer in its first read and the next ones, and leaves no file open', () => {
-    const reader = createNetlinkReader(2);
+    const reader = createNetlinkReader({ files: 2 });
     try {
       const expected: Peers = {};
       chain.slice(1).forEach((n, i) => {
@@ -371,6 +372,57 @@ describe('netlink reader with few files to spare', () => {
       // namespaces it keeps.
       assert.ok(openFds() - before <= 1, `${openFds() - before} files left open`);
     } finally {
+      reader.dispose();
+    }
+  });
+});
+
+// A reader whose change hubs hold two namespaces each: a read of nine namespaces makes four more
+// hubs on its way, each while the thread is inside the namespace it is about to dump. Each one
+// must still be dumped from inside itself, be heard through its hub afterwards, and the watcher
+// that shares the hubs must hear it too.
+describe('netlink reader with many change hubs', () => {
+  const H = uniquePrefix();
+  const names = Array.from({ length: 9 }, (_, i) => `${H}h${i}`);
+  const linkNames = (ns: Namespace) => ns.interfaces.map((i) => i.name).sort();
+  const kernelLinks = (name: string) => (JSON.parse(ip(['-n', name, '-j', 'link', 'show'])) as { ifname: string }[]).map((l) => l.ifname).sort();
+
+  before(() => {
+    cleanupOnExit(H);
+    // Each namespace has a bridge named for it: a dump made from the wrong namespace shows.
+    const lines = names.flatMap((n, i) => [`netns add ${n}`, `link add name ${H}d${i} netns ${n} type bridge`]);
+    const r = spawnSync(IP, ['-batch', '-'], { input: lines.join('\n') + '\n', encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+  });
+
+  after(() => {
+    cleanupPrefix(H);
+  });
+
+  it('dumps each namespace from inside itself, then only the one that changed', async () => {
+    const reader = createNetlinkReader({ hubSize: 2 });
+    const heard: NetnsRef[] = [];
+    let watcher: KernelWatcher | undefined;
+    try {
+      const first = reader.readSync({ names, includeRoot: true });
+      assert.equal(reader.dumped, names.length + 1);
+      for (const n of names) {
+        assert.deepEqual(linkNames(first.find((x) => x.name === n)!), kernelLinks(n), `${n} as the kernel lists it`);
+      }
+      reader.readSync({ names, includeRoot: true });
+      assert.equal(reader.dumped, 0, 'nothing changed: nothing dumped');
+      watcher = new KernelWatcher((e) => heard.push(...(e.netns ?? [])), { sockets: reader.sharedChanges });
+      const last = names[names.length - 1]; // kept in the last hub
+      ip(['-n', last, 'link', 'add', `${H}x`, 'type', 'bridge']);
+      for (let i = 0; i < 250 && !heard.includes(last); i++) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      assert.ok(heard.includes(last), `the watcher sharing the hubs heard ${last}: ${JSON.stringify(heard)}`);
+      const third = reader.readSync({ names, includeRoot: true });
+      assert.equal(reader.dumped, 1, 'only the namespace that changed is dumped');
+      assert.deepEqual(linkNames(third.find((x) => x.name === last)!), kernelLinks(last));
+    } finally {
+      watcher?.dispose();
       reader.dispose();
     }
   });

@@ -5,7 +5,7 @@
 // does. tcpdump drops root for its own user once the interface is open (its default -Z), and runs
 // under `timeout`, so it ends even if the helper is killed without a chance to stop it.
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import {
   DEFAULT_CAPTURE_BYTES,
   DEFAULT_CAPTURE_SECONDS,
@@ -18,6 +18,7 @@ import type { Request, Result } from '../../core/operations';
 import { ProtocolError, type CaptureEvent } from '../../core/protocol';
 import { findProgram } from '../../platform/programs';
 import type { HelperContext } from '../context';
+import { childProcess } from '../lazyModules';
 import { netnsPath } from '../netnsDir';
 import { checkCaptureInterface } from '../policy/rules';
 import { captureExitMessage, mapCaptureStartError } from '../pure/captureErrors';
@@ -180,7 +181,7 @@ class Capture {
     return new Promise((resolve, reject) => {
       let listening = false;
       // Its own process group, so a kill reaches tcpdump under timeout too.
-      const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], env: ENV, detached: true });
+      const child = childProcess().spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], env: ENV, detached: true });
       this.child = child;
       const startTimer = setTimeout(() => {
         this.signal('SIGKILL');

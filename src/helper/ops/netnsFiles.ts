@@ -3,13 +3,13 @@
 // /etc and what is under it belong to root; still, nothing here follows a symbolic link or writes
 // through a folder that is not root's own: a file is written beside its place and renamed over it.
 
-import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { part } from '../../core/messages';
 import { ProtocolError, type Request, type Result } from '../../core/protocol';
 import { MAX_NETNS_FILE_BYTES } from '../../core/schema';
 import type { HelperContext } from '../context';
+import { crypto } from '../lazyModules';
 
 export const NETNS_ETC = '/etc/netns';
 
@@ -80,7 +80,7 @@ export function setNetnsFile(_ctx: HelperContext, p: Request<'setNetnsFile'>): R
     }
     return { previous };
   }
-  const temp = path.join(dir, `.${p.file}.${randomBytes(6).toString('hex')}.tmp`);
+  const temp = path.join(dir, `.${p.file}.${crypto().randomBytes(6).toString('hex')}.tmp`);
   const fd = fs.openSync(temp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o644);
   try {
     fs.fchmodSync(fd, 0o644);

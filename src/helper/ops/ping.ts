@@ -3,13 +3,13 @@
 // entered into the namespace by nsenter (a path, never a name ip could read as an option), with a
 // bounded count, a reply wait of one second and a deadline.
 
-import { execFile } from 'node:child_process';
 import { part } from '../../core/messages';
 import type { Namespace, NetnsRef } from '../../core/model';
 import type { Request, Result } from '../../core/operations';
 import { ProtocolError } from '../../core/protocol';
 import { findProgram } from '../../platform/programs';
 import type { HelperContext } from '../context';
+import { childProcess } from '../lazyModules';
 import { netnsPath } from '../netnsDir';
 import { checkLocalAddress } from '../policy/rules';
 
@@ -65,7 +65,7 @@ function nsenterPath(): string {
 /** Its output whatever the exit status (ping exits 1 when no reply came), within `timeoutMs`. */
 function run(argv: string[], timeoutMs: number): Promise<string> {
   return new Promise((resolve) => {
-    execFile(argv[0], argv.slice(1), { timeout: timeoutMs, maxBuffer: 64 * 1024, env: { LC_ALL: 'C', PATH: '/usr/sbin:/usr/bin:/sbin:/bin' } }, (_e, stdout, stderr) =>
+    childProcess().execFile(argv[0], argv.slice(1), { timeout: timeoutMs, maxBuffer: 64 * 1024, env: { LC_ALL: 'C', PATH: '/usr/sbin:/usr/bin:/sbin:/bin' } }, (_e, stdout, stderr) =>
       resolve(`${stdout}\n${stderr}`),
     );
   });

@@ -1,6 +1,6 @@
 // What the netlink reader keeps of each namespace between reads, and how it knows it still holds.
-// Before a namespace is first dumped it is given an nsid in the change hub's namespace
-// (changeHub.ts), whose one socket hears the notices of every such namespace: links, addresses,
+// Before a namespace is first dumped it is given an nsid in a change hub's namespace
+// (changeHub.ts, changeHubs.ts), whose one socket hears the notices of every such namespace: links, addresses,
 // routes, qdiscs, forwarding, nsids. The kernel queues each change notice before the call that
 // made the change returns, so a namespace the hub heard nothing from since its last dump has not
 // changed, and its last answers are used again without entering it. A notice lost to a full
@@ -13,7 +13,7 @@
 
 import { RTM_NEWNSID, RTMGRP_IPV4_IFADDR, RTMGRP_IPV4_ROUTE, RTMGRP_IPV6_IFADDR, RTMGRP_IPV6_ROUTE, RTMGRP_LINK, RTMGRP_NSID } from '../pure/rtnetlink';
 import { RTMGRP_IPV4_NETCONF, RTMGRP_IPV6_NETCONF, RTMGRP_TC } from '../pure/tcNetlink';
-import { ChangeHub } from './changeHub';
+import { ChangeHubs } from './changeHubs';
 import type { HomeNetns, Libc } from './libc';
 
 /** Links, addresses, routes, qdiscs (netem), netconf (forwarding) and nsids: all the reader reads. */
@@ -53,7 +53,7 @@ export interface SharedChanges {
   /** False when another watcher shares them already (that one keeps them). */
   share(watcher: SharingWatcher): boolean;
   unshare(watcher: SharingWatcher): void;
-  /** The hub's socket, for the watcher's epoll set: readable when a notice came. */
+  /** For the watcher's epoll set: readable when a notice came (the hubs' own epoll set). */
   readonly fd: number;
   /** Keeps the namespace behind nsFd under this key, when it is not kept already; false when it cannot be. */
   keep(key: string, inode: number, nsFd: number): boolean;
@@ -64,7 +64,7 @@ export interface SharedChanges {
 
 export class KeptNamespaces<T> implements SharedChanges {
   private readonly kept = new Map<string, Kept<T>>();
-  private readonly hub?: ChangeHub;
+  private readonly hub?: ChangeHubs;
   /** Nsid -> the keys of the kept namespace (one namespace may have two names). */
   private readonly byNsid = new Map<number, Set<string>>();
   /** Inode -> the key of the kept namespace. */
@@ -78,12 +78,13 @@ export class KeptNamespaces<T> implements SharedChanges {
   private sharing?: SharingWatcher;
   private disposed = false;
 
-  constructor(libc: Libc, home: HomeNetns) {
+  /** `hubSize`: how many namespaces one hub gives ids to (see changeHubs.ts). */
+  constructor(libc: Libc, home: HomeNetns, hubSize?: number) {
     // Without a hub (not root, or the kernel refuses) nothing is kept: every read dumps everything.
-    this.hub = ChangeHub.open(libc, home, GROUPS);
+    this.hub = ChangeHubs.open(libc, home, GROUPS, hubSize);
   }
 
-  /** The hub's socket; -1 without one. */
+  /** The hubs' epoll set; -1 without one. */
   get fd(): number {
     return this.hub?.fd ?? -1;
   }
@@ -237,6 +238,7 @@ export class KeptNamespaces<T> implements SharedChanges {
       keys?.delete(key);
       if (keys?.size === 0) {
         this.byNsid.delete(k.nsid);
+        this.hub?.release(k.nsid);
       }
       this.unindexPeers(key, k);
       if (this.byInode.get(k.inode) === key) {

@@ -390,21 +390,36 @@ export class HomeNetns {
 
   /**
    * Opens `count` sockets in a network namespace made for them (unshare), which they alone then
-   * hold, and returns home before returning, also when that fails.
+   * hold, and returns the thread to the namespace it was in (a read may be inside another one when
+   * it needs a new change hub), also when that fails.
    */
   socketsInNew(count: number, type: number, protocol: number): number[] {
-    check(this.libc, 'unshare', this.libc.unshare(CLONE_NEWNET));
+    const here = check(this.libc, 'open', this.libc.open('/proc/thread-self/ns/net', O_RDONLY | O_CLOEXEC));
     const fds: number[] = [];
     try {
-      while (fds.length < count) {
-        fds.push(check(this.libc, 'socket', this.libc.socket(AF_NETLINK, type, protocol)));
+      check(this.libc, 'unshare', this.libc.unshare(CLONE_NEWNET));
+      let failure: unknown;
+      try {
+        while (fds.length < count) {
+          fds.push(check(this.libc, 'socket', this.libc.socket(AF_NETLINK, type, protocol)));
+        }
+      } catch (e) {
+        failure = e;
+      }
+      if (this.libc.setns(here, CLONE_NEWNET) < 0) {
+        const errno = this.libc.errno();
+        this.restore();
+        failure ??= new SysError('setns', errno, `${this.libc.strerror(errno)} (returning from the new namespace)`);
+      }
+      if (failure) {
+        throw failure;
       }
       return fds;
     } catch (e) {
       fds.forEach((fd) => this.libc.close(fd));
       throw e;
     } finally {
-      this.restore();
+      this.libc.close(here);
     }
   }
 

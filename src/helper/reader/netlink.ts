@@ -129,15 +129,18 @@ export class NetlinkReader implements Reader {
   /** How many namespaces the last read entered and dumped (the rest were as their last dump found them). */
   dumped = 0;
 
-  /** `files`: how many files a read may hold open (default: from the open-file limit; see readFiles). */
-  constructor(files?: number) {
+  /**
+   * `files`: how many files a read may hold open (default: from the open-file limit; see readFiles).
+   * `hubSize`: how many kept namespaces one change hub hears (default HUB_SIZE; see changeHubs.ts).
+   */
+  constructor({ files, hubSize }: ReaderOptions = {}) {
     this.libc = loadLibc();
     raiseOpenFileLimit(this.libc);
     this.keepOpen = Math.floor((files ?? readFiles()) / 2);
     this.reopenMax = Math.max(2, Math.min(64, this.keepOpen)); // within the readFiles margin
     // Without root it still reads its own (the host's) namespace, and names and inodes of the rest.
     this.home = new HomeNetns(this.libc, true);
-    this.kept = new KeptNamespaces(this.libc, this.home);
+    this.kept = new KeptNamespaces(this.libc, this.home, hubSize);
   }
 
   /** The kept namespaces and their change hub, for the kernel watcher to use as its own; none without root. */
@@ -987,7 +990,12 @@ function readFiles(): number {
   return 512;
 }
 
+export interface ReaderOptions {
+  files?: number;
+  hubSize?: number;
+}
+
 /** The fast reader; throws, saying why, where it cannot work (no koffi, not root...). */
-export function createNetlinkReader(files?: number): NetlinkReader {
-  return new NetlinkReader(files);
+export function createNetlinkReader(options?: ReaderOptions): NetlinkReader {
+  return new NetlinkReader(options);
 }

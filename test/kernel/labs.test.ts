@@ -16,6 +16,33 @@ cleanupOnExit(P);
 
 const json = <T>(args: string[]) => JSON.parse(ip(['-j', ...args])) as T;
 
+interface LinkState {
+  ifname: string;
+  operstate: string;
+  linkinfo?: { info_slave_kind?: string; info_slave_data?: { state?: string } };
+}
+
+/**
+ * Waits until the kernel has every link of these namespaces up and every bridge port forwarding:
+ * it turns carriers on in its own time (the link watch), later on a busy machine, and a ping sent
+ * before that is lost on the way. The batch has answered once every link is set up.
+ */
+async function settled(names: string[]): Promise<void> {
+  let waiting: string[] = [];
+  for (let i = 0; i < 100; i++) {
+    waiting = names.flatMap((ns) =>
+      json<LinkState[]>(['-d', '-n', ns, 'link', 'show'])
+        .filter((l) => l.ifname !== 'lo' && (l.operstate !== 'UP' || (l.linkinfo?.info_slave_kind === 'bridge' && l.linkinfo.info_slave_data?.state !== 'forwarding')))
+        .map((l) => `${ns}/${l.ifname} ${l.operstate} ${l.linkinfo?.info_slave_data?.state ?? ''}`),
+    );
+    if (waiting.length === 0) {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.fail(`links not up after 5 s: ${waiting.join(', ')}`);
+}
+
 describe('example labs', () => {
   let h: HelperProcess;
   before(() => {
@@ -33,6 +60,7 @@ describe('example labs', () => {
       const r = await h.call('batch', { requests: labRequests(lab.spec, prefix) });
       assert.equal(r.error, undefined, JSON.stringify(r.error));
       assert.deepEqual(netnsNames().filter((n) => n.startsWith(prefix)).sort(), [...names].sort());
+      await settled(names);
       const [from, to] = lab.check;
       const ping = await h.call('ping', { netns: `${prefix}${from}`, address: to, count: 3 });
       assert.equal(ping.error, undefined, JSON.stringify(ping.error));

@@ -9,18 +9,12 @@ import { labRequests } from '../../src/core/labs/labPlan';
 import { EXAMPLES, loadedExample } from '../support/exampleLabs';
 import type { PingResult } from '../../src/core/operations';
 import { HelperProcess } from '../support/helperProcess';
-import { cleanupOnExit, cleanupPrefix, ip, netnsNames, uniquePrefix } from '../support/kernel';
+import { cleanupOnExit, cleanupPrefix, ip, links, netnsNames, uniquePrefix } from '../support/kernel';
 
 const P = uniquePrefix();
 cleanupOnExit(P);
 
 const json = <T>(args: string[]) => JSON.parse(ip(['-j', ...args])) as T;
-
-interface LinkState {
-  ifname: string;
-  operstate: string;
-  linkinfo?: { info_slave_kind?: string; info_slave_data?: { state?: string } };
-}
 
 /**
  * Waits until the kernel has every link of these namespaces up and every bridge port forwarding:
@@ -31,7 +25,7 @@ async function settled(names: string[]): Promise<void> {
   let waiting: string[] = [];
   for (let i = 0; i < 100; i++) {
     waiting = names.flatMap((ns) =>
-      json<LinkState[]>(['-d', '-n', ns, 'link', 'show'])
+      links(ns)
         .filter((l) => l.ifname !== 'lo' && (l.operstate !== 'UP' || (l.linkinfo?.info_slave_kind === 'bridge' && l.linkinfo.info_slave_data?.state !== 'forwarding')))
         .map((l) => `${ns}/${l.ifname} ${l.operstate} ${l.linkinfo?.info_slave_data?.state ?? ''}`),
     );

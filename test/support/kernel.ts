@@ -49,7 +49,7 @@ export interface IpLinkJson {
   link_netnsid?: number;
   address?: string;
   mtu: number;
-  linkinfo?: { info_kind?: string };
+  linkinfo?: { info_kind?: string; info_slave_kind?: string; info_slave_data?: { state?: string } };
   addr_info?: { family: string; local: string; prefixlen: number }[];
 }
 

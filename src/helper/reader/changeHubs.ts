@@ -3,7 +3,7 @@
 // in that hub's namespace (__peernet2id), then tell the id to every socket that listens to nsid
 // notices of all namespaces (NETLINK_LISTEN_ALL_NSID and RTMGRP_NSID), each of which walks its own
 // namespace's ids to see whether it hears the hub's: in one hub, a first read of ten thousand
-// namespaces spent 1.3 s of its 3.5 s in those walks, quadratic in the number kept. So each hub
+// namespaces spent 1.2 s of its 3.3 s in those walks, quadratic in the number kept. So each hub
 // holds at most `size` ids, and only the first hears nsid notices (the root is kept there first,
 // and the root's new nsids are news); the walks at each notice of a change still go over every
 // hub's ids once, as in one hub.

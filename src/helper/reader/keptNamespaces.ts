@@ -1,7 +1,7 @@
 // What the netlink reader keeps of each namespace between reads, and how it knows it still holds.
 // Before a namespace is first dumped it is given an nsid in a change hub's namespace
-// (changeHub.ts, changeHubs.ts), whose one socket hears the notices of every such namespace: links, addresses,
-// routes, qdiscs, forwarding, nsids. The kernel queues each change notice before the call that
+// (changeHub.ts; changeHubs.ts keeps as many hubs as it takes), whose one socket hears the notices
+// of every such namespace: links, addresses, routes, qdiscs, forwarding, nsids. The kernel queues each change notice before the call that
 // made the change returns, so a namespace the hub heard nothing from since its last dump has not
 // changed, and its last answers are used again without entering it. A notice lost to a full
 // queue counts as a change of every namespace.
@@ -26,7 +26,7 @@ export const ROOT_KEY = '';
 
 export interface Kept<T> {
   inode: number;
-  /** Its id in the hub's namespace: the hub's notices from it carry this. */
+  /** Its id among the hubs (ChangeHubs.add): the hubs' notices from it carry this. */
   nsid: number;
   /** The namespace's cookie (SO_NETNS_COOKIE), once a read took it; undefined before Linux 5.14. */
   cookie?: bigint;
@@ -65,7 +65,7 @@ export interface SharedChanges {
 export class KeptNamespaces<T> implements SharedChanges {
   private readonly kept = new Map<string, Kept<T>>();
   private readonly hub?: ChangeHubs;
-  /** Nsid -> the keys of the kept namespace (one namespace may have two names). */
+  /** Id among the hubs -> the keys of the kept namespace (one namespace may have two names). */
   private readonly byNsid = new Map<number, Set<string>>();
   /** Inode -> the key of the kept namespace. */
   private readonly byInode = new Map<number, string>();

@@ -103,25 +103,5 @@ export function cleanupOnExit(prefix: string): void {
   }
 }
 
-/**
- * Why a user other than root and the owner could not read `file`: the first folder on its path
- * closed to others (a checkout in a `mktemp -d` folder, mode 0700), or the file itself; undefined
- * when it can be read. For the tests that run code from the checkout as another user.
- */
-export function closedToOthers(file: string): string | undefined {
-  let at = path.resolve(file);
-  if (!(fs.statSync(at).mode & 0o004)) {
-    return `${at} cannot be read by others`;
-  }
-  while (at !== path.dirname(at)) {
-    at = path.dirname(at);
-    const mode = fs.statSync(at).mode & 0o777;
-    if (!(mode & 0o001)) {
-      return `the folder ${at} (mode ${mode.toString(8).padStart(4, '0')}) is closed to others: chmod o+rx it, or clone the checkout elsewhere`;
-    }
-  }
-  return undefined;
-}
-
 export const repoRoot = path.resolve(__dirname, '..', '..', '..');
 export const helperPath = path.join(repoRoot, 'dist', 'helper.js');

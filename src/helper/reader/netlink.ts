@@ -794,8 +794,14 @@ export class NetlinkReader implements Reader {
     if (candidates.length === 0) {
       return;
     }
-    // A namespace with a name that this read did not include is not unnamed.
-    const named = new Set(listNetnsNames().map((n) => netnsInode(n)));
+    // A namespace with a name that this read did not include is not unnamed (only those names are
+    // looked up: a full read included them all).
+    const readNames = new Set(handles.map((h) => h.ns.name));
+    const named = new Set(
+      listNetnsNames()
+        .filter((n) => !readNames.has(n))
+        .map((n) => netnsInode(n)),
+    );
     const byNsid = new Map<Handle, Map<number, number>>(waiting.map((h) => [h, new Map()]));
     for (const [inode, pid] of candidates) {
       if (named.has(inode)) {

@@ -39,6 +39,10 @@ export interface PingResult {
 export interface RequestMap {
   hello: { params: Record<string, never>; result: HelloResult };
   listNames: { params: Record<string, never>; result: { names: string[] } };
+  /**
+   * Every namespace /run/netns has, or those of `names` it still has (a name deleted since it was
+   * asked for is left out; one that is not a namespace comes back with `notNamespace` or `error`).
+   */
   snapshot: {
     params: { names?: string[]; includeRoot?: boolean; reader?: 'auto' | 'netlink' | 'ip' };
     result: Snapshot;

@@ -47,6 +47,11 @@ export function netnsInode(name: string): number | undefined {
   }
 }
 
+/** True while /run/netns/NAME exists (as anything: the entry itself, not what it points to). */
+export function netnsNameExists(name: string): boolean {
+  return fs.lstatSync(netnsPath(name), { throwIfNoEntry: false }) !== undefined;
+}
+
 /** What /run/netns/NAME is when it exists but is not a namespace mount; undefined otherwise. */
 export function notNamespaceKind(name: string): NotNamespace | undefined {
   let st: fs.Stats;

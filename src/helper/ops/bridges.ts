@@ -12,8 +12,11 @@ import { runIp, type HelperContext } from '../context';
 
 async function interfacesIn(ctx: HelperContext, netns: NetnsRef): Promise<Interface[]> {
   const [read] = await ctx.reader.read(netns === null ? { names: [], includeRoot: true } : { names: [netns], includeRoot: false });
-  if (!read || read.error) {
-    throw new ProtocolError('ENOENT', part('Namespace "{0}" could not be read: {1}', netns ?? 'host', read?.error ?? 'not found'));
+  if (!read) {
+    throw new ProtocolError('ENOENT', part('Namespace "{0}" does not exist. Refresh the view to see the current namespaces.', netns ?? 'host'));
+  }
+  if (read.error) {
+    throw new ProtocolError('ENOENT', part('Namespace "{0}" could not be read: {1}', netns ?? 'host', read.error));
   }
   return read.interfaces;
 }

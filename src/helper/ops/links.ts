@@ -12,10 +12,13 @@ import { netnsInode } from '../netnsDir';
 
 async function namesIn(ctx: HelperContext, ns: NetnsRef): Promise<string[]> {
   const [read] = await ctx.reader.read(ns === null ? { names: [], includeRoot: true } : { names: [ns], includeRoot: false });
-  if (read?.error) {
+  if (!read) {
+    throw new ProtocolError('ENOENT', part('Namespace "{0}" does not exist. Refresh the view to see the current namespaces.', ns ?? 'host'));
+  }
+  if (read.error) {
     throw new ProtocolError('ENOENT', part('Namespace "{0}" could not be read: {1}', ns ?? 'host', read.error));
   }
-  return read ? read.interfaces.map((i) => i.name) : [];
+  return read.interfaces.map((i) => i.name);
 }
 
 /**

@@ -8,7 +8,7 @@ import { toolWords } from '../pure/ipErrors';
 import { parseIpAddrJson, parseIpRouteJson, parseNetnsListJson } from '../pure/ipJson';
 import { ambiguousNamespaces, resolvePeers, type NsidMaps } from '../pure/peers';
 import { IpRunner } from '../ipRunner';
-import { listNetnsNames, netnsInode, netnsPath, notNamespaceKind, rootNetnsInode, rootNetnsPath } from '../netnsDir';
+import { listNetnsNames, netnsInode, netnsNameExists, netnsPath, notNamespaceKind, rootNetnsInode, rootNetnsPath } from '../netnsDir';
 import type { ReadOptions, Reader } from './types';
 
 /** Two spawns at a time: more gains nothing on small machines (ip remounts /sys per call). */
@@ -32,7 +32,7 @@ export class IpReader implements Reader {
       const inode = rootNetnsInode();
       result.push(await this.readOne(null, { name: null, path: rootNetnsPath(), inode, id: netnsId(inode), isRoot: true, interfaces: [] }));
     }
-    const named: Namespace[] = new Array(names.length);
+    const named: (Namespace | undefined)[] = new Array(names.length);
     let next = 0;
     const worker = async () => {
       while (next < names.length) {
@@ -44,15 +44,17 @@ export class IpReader implements Reader {
           base.nsid = nsids.get(name);
         }
         if (inode === undefined) {
+          // A name no longer in /run/netns is left out: the answer holds what the folder has.
           const kind = notNamespaceKind(name);
-          named[i] = kind ? { ...base, notNamespace: kind } : { ...base, error: `Namespace "${name}" does not exist or is not mounted.` };
+          named[i] = kind ? { ...base, notNamespace: kind } : netnsNameExists(name) ? { ...base, error: `/run/netns/${name} could not be opened as a namespace.` } : undefined;
           continue;
         }
-        named[i] = await this.readOne(name, base);
+        const read = await this.readOne(name, base);
+        named[i] = read.error !== undefined && !netnsNameExists(name) ? undefined : read; // deleted while read
       }
     };
     await Promise.all(Array.from({ length: Math.min(CONCURRENCY, names.length) }, worker));
-    result.push(...named);
+    result.push(...named.filter((n) => n !== undefined));
     resolvePeers(result);
     const ambiguous = ambiguousNamespaces(result);
     if (ambiguous.length > 0) {

@@ -36,7 +36,7 @@ import {
   splitMessages,
 } from '../pure/rtnetlink';
 import { netconfAllRequest, parseNetconfForwarding, parseNetemQdisc, qdiscDumpRequest, RTM_NEWNETCONF, RTM_NEWQDISC } from '../pure/tcNetlink';
-import { listNetnsNames, NETNS_RUN_DIR, netnsInode, netnsPath, notNamespaceKind, rootNetnsPath } from '../netnsDir';
+import { listNetnsNames, NETNS_RUN_DIR, netnsInode, netnsNameExists, netnsPath, notNamespaceKind, rootNetnsPath } from '../netnsDir';
 import { processNetnsInodes } from '../procNetns';
 import { netlinkAddr, AF_NETLINK, HomeNetns, SysError, loadLibc, NETLINK_ROUTE, netnsCookie, netnsInodeAt, O_CLOEXEC, O_DIRECTORY, O_RDONLY, openNetnsAt, openNetnsFile, NETLINK_GET_STRICT_CHK, raiseOpenFileLimit, SOCK_CLOEXEC, SOCK_RAW, SOL_NETLINK, check, type Libc } from './libc';
 import { KeptNamespaces, ROOT_KEY, type Kept, type SharedChanges } from './keptNamespaces';
@@ -192,6 +192,9 @@ export class NetlinkReader implements Reader {
       try {
         for (const name of names) {
           const h = this.readNamed(name, handles.length < this.keepOpen, () => (away = true));
+          if (!h) {
+            continue;
+          }
           handles.push(h);
           result.push(h.ns);
         }
@@ -233,8 +236,12 @@ export class NetlinkReader implements Reader {
     this.kept.stale();
   }
 
-  /** Reads one named namespace; onEntered is called once the thread has left its namespace. */
-  private readNamed(name: string, keep: boolean, onEntered: () => void): Handle {
+  /**
+   * Reads one named namespace; onEntered is called once the thread has left its namespace.
+   * Undefined when /run/netns no longer has the name: an answer holds what the folder has, so a
+   * name deleted since it was asked for is gone, not a namespace with an error.
+   */
+  private readNamed(name: string, keep: boolean, onEntered: () => void): Handle | undefined {
     const ns: Namespace = { name, path: netnsPath(name), inode: 0, id: NO_ID, isRoot: false, interfaces: [] };
     const h: Handle = { ns, fd: -1 };
     const kept = this.kept.get(name);
@@ -251,8 +258,10 @@ export class NetlinkReader implements Reader {
       const kind = notNamespaceKind(name);
       if (kind) {
         ns.notNamespace = kind;
+      } else if (netnsNameExists(name)) {
+        ns.error = `/run/netns/${name} could not be opened as a namespace.`;
       } else {
-        ns.error = `Namespace "${name}" does not exist or is not mounted.`;
+        return undefined;
       }
       return h;
     }

@@ -5,6 +5,7 @@
 // read.
 
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -228,6 +229,18 @@ for (const shared of [false, true]) {
       await new Promise((r) => setTimeout(r, 200)); // the notices of its teardown
       // Named as changed, the client would read it by its name and show it as unreadable.
       assert.deepEqual(seen.slice(from).filter((e) => e.netns.includes(D)), [], 'no event names it as changed');
+    });
+
+    it('reports a name whose namespace was unmounted and then deleted as gone', async () => {
+      const E = `${P}e`;
+      await expectEvent('ip netns add E', () => ip(['netns', 'add', E]), { added: [E] });
+      const file = `/run/netns/${E}`;
+      await expectEvent('E unmounted, touched, then deleted', async () => {
+        execFileSync('/usr/bin/umount', [file]);
+        fs.utimesSync(file, new Date(), new Date()); // seen as a file waiting for its mount
+        await new Promise((r) => setTimeout(r, 12));
+        fs.rmSync(file);
+      }, { removed: [E] });
     });
 
     it('reports ip netns del as a names change, naming it, and stops watching the namespace', async () => {

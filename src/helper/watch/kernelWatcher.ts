@@ -409,6 +409,12 @@ export class KernelWatcher implements SharingWatcher {
       if (now === '?') {
         unmounted.push(name);
         unmountedChanged ||= before !== '?';
+        if (typeof before === 'number') {
+          // Its namespace was unmounted (`ip netns del` between umount and unlink): gone now. The
+          // retries below forget what was seen, so a removal not noted here is never reported.
+          changed = true;
+          this.noteName(name, 'removed');
+        }
       } else if (now !== before) {
         changed = true;
         this.noteName(name, now === undefined ? 'removed' : 'added');

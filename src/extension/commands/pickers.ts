@@ -88,12 +88,10 @@ export async function pickNamespace(ctx: CommandContext, opts: NetnsPickOptions)
 
 /** "process 2750 (sleep 600)", or "process 2750" when the process is not found. */
 export async function processLabel(ctx: CommandContext, pid: number): Promise<string> {
-  const find = () => ctx.model.processes?.flatMap((p) => p.processes).find((p) => p.pid === pid)?.command;
-  let command = find();
-  if (command === undefined) {
-    await ctx.model.refreshProcesses(0); // a process started since the list was read
-    command = find();
-  }
+  // Read now: the list held may be older than the process, or than its last exec (the events
+  // that say so are throttled), and would name what it ran before.
+  await ctx.model.refreshProcesses(0);
+  const command = ctx.model.processes?.flatMap((p) => p.processes).find((p) => p.pid === pid)?.command;
   return command === undefined ? vscode.l10n.t('process {0}', pid) : vscode.l10n.t('process {0} ({1})', pid, command);
 }
 

@@ -6,7 +6,8 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { NetnsApi } from '../../../src/extension/api';
 import type { Host } from '../../../src/extension/host';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
 import { cleanupOnExit, cleanupPrefix, ip, IP, linkNames, netnsNames, uniquePrefix } from '../../support/kernel';
 import { EXTENSION_ID, killSleepers, netnsApi, ScriptedHost, sleeper } from './extensionFixture';
 
@@ -77,6 +78,32 @@ describe('command wording', function () {
     assert.match(host.progressTitles[0], new RegExp(`${end}.*${pid} \\(/bin/sleep 600\\)`));
     assert.doesNotMatch(host.progressTitles[0], /: /);
     assert.deepEqual(host.progressMessages, [], 'one interface: its name is in the title already');
+  });
+
+  it('names a process by what it runs now, not by the process list read before its exec', async () => {
+    const ns = `${prefix}mx`;
+    const end = `${prefix}x1`;
+    ip(['netns', 'add', ns]);
+    ip(['link', 'add', end, 'netns', ns, 'type', 'veth', 'peer', 'name', `${prefix}x2`, 'netns', ns]);
+    await api.model.refreshNamespaces([ns], true);
+    // A shell in a namespace of its own that waits for a line, then becomes sleep.
+    const child = spawn('/usr/bin/unshare', ['--net', '/bin/sh', '-c', 'read x; exec /bin/sleep 600'], { stdio: ['pipe', 'ignore', 'ignore'] });
+    try {
+      const comm = () => fs.readFileSync(`/proc/${child.pid}/comm`, 'utf8').trim();
+      for (let i = 0; i < 250 && comm() !== 'sh'; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await api.model.refreshProcesses(0); // the list now holds the shell
+      child.stdin!.write('\n');
+      for (let i = 0; i < 250 && comm() !== 'sleep'; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      host.progressTitles.length = 0;
+      await run('netns.moveInterface', { netns: ns, name: end }, { toPid: child.pid });
+      assert.match(host.progressTitles[0] ?? '', new RegExp(`${end}.*${child.pid} \\(/bin/sleep 600\\)`));
+    } finally {
+      child.kill('SIGKILL');
+    }
   });
 
   it('titles the interface state commands "Set Interface Up" and "Set Interface Down" in the palette', async () => {

@@ -5,21 +5,11 @@
 // kernel's answer (pure/ipErrors.ts).
 
 import { part } from '../../core/messages';
-import type { Interface, NetnsRef } from '../../core/model';
+import type { NetnsRef } from '../../core/model';
 import { ipArgvOf } from '../../core/operations';
 import { ProtocolError, type Request, type Result } from '../../core/protocol';
 import { runIp, type HelperContext } from '../context';
-
-async function interfacesIn(ctx: HelperContext, netns: NetnsRef): Promise<Interface[]> {
-  const [read] = await ctx.reader.read(netns === null ? { names: [], includeRoot: true } : { names: [netns], includeRoot: false });
-  if (!read) {
-    throw new ProtocolError('ENOENT', part('Namespace "{0}" does not exist. Refresh the view to see the current namespaces.', netns ?? 'host'));
-  }
-  if (read.error) {
-    throw new ProtocolError('ENOENT', part('Namespace "{0}" could not be read: {1}', netns ?? 'host', read.error));
-  }
-  return read.interfaces;
-}
+import { interfacesIn } from './interfacesIn';
 
 /** Where else an interface of that name is, for "it is in ns2" (undefined: nowhere found). */
 async function elsewhere(ctx: HelperContext, name: string, not: NetnsRef): Promise<NetnsRef | undefined> {

@@ -9,16 +9,10 @@ import { ProtocolError, type Request, type Result } from '../../core/protocol';
 import { runIp, type HelperContext } from '../context';
 import type { Admitted } from '../handlers';
 import { netnsInode } from '../netnsDir';
+import { interfacesIn } from './interfacesIn';
 
 async function namesIn(ctx: HelperContext, ns: NetnsRef): Promise<string[]> {
-  const [read] = await ctx.reader.read(ns === null ? { names: [], includeRoot: true } : { names: [ns], includeRoot: false });
-  if (!read) {
-    throw new ProtocolError('ENOENT', part('Namespace "{0}" does not exist. Refresh the view to see the current namespaces.', ns ?? 'host'));
-  }
-  if (read.error) {
-    throw new ProtocolError('ENOENT', part('Namespace "{0}" could not be read: {1}', ns ?? 'host', read.error));
-  }
-  return read.interfaces.map((i) => i.name);
+  return (await interfacesIn(ctx, ns)).map((i) => i.name);
 }
 
 /**

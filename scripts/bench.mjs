@@ -242,6 +242,7 @@ async function main() {
         add('coldHello', c.hello);
         add('coldSnap', c.firstSnap);
         add('coldWarmSnap', c.warmSnap);
+        add('coldIds', c.idsSnap);
       }
       for (let i = 0; i < 3; i++) {
         const { ms, count } = await m.listNames(clientA);
@@ -286,13 +287,14 @@ async function main() {
     if (opt.vscode) {
       const missing = workbenchMissing(root);
       if (missing) {
-        notes.activation = notes.firstRow = notes.expand = notes.expandTwistie = notes.firstRowUser = notes.filledUser = missing;
+        notes.activation = notes.firstRow = notes.filled = notes.expand = notes.expandTwistie = notes.firstRowUser = notes.filledUser = missing;
       } else {
         progress('workbench: code-server + chromium, 1 round');
         try {
           const wb = await workbenchInChild(root, prefix);
           info.workbench = wb;
           add('firstRow', wb.firstRow);
+          add('filled', wb.filled);
           wb.expand.row.forEach((x) => add('expand', x));
           wb.expand.twistie.forEach((x) => add('expandTwistie', x));
           if (wb.topology && !wb.topology.error) {
@@ -311,7 +313,7 @@ async function main() {
             notes.activation = wb.activationText;
           }
         } catch (e) {
-          notes.activation = notes.firstRow = notes.expand = notes.expandTwistie = `workbench failed: ${e.message.split('\n')[0]}`;
+          notes.activation = notes.firstRow = notes.filled = notes.expand = notes.expandTwistie = `workbench failed: ${e.message.split('\n')[0]}`;
         }
         progress('workbench as an ordinary user whose sudo asks for a password, 1 round');
         try {
@@ -332,7 +334,7 @@ async function main() {
         add('vsix', vsix.bytes / 1024);
       }
     } else {
-      notes.activation = notes.firstRow = notes.expand = notes.expandTwistie = notes.firstRowUser = notes.filledUser = notes.vsix = 'skipped (--no-vscode)';
+      notes.activation = notes.firstRow = notes.filled = notes.expand = notes.expandTwistie = notes.firstRowUser = notes.filledUser = notes.vsix = 'skipped (--no-vscode)';
     }
   } finally {
     clientA?.dispose();
@@ -366,7 +368,7 @@ async function main() {
     const nos = (...keys) => keys.map(figureNo).join(', ');
     console.log(
       `medians of ${opt.rounds} interleaved rounds (3 samples per round for ${nos('snapFast', 'readInProcess', 'readInProcessStale', 'listNames', 'processes', 'opSpawn', 'opHelper')}); ` +
-        `${nos('snapIp')}: ${opt.ipRounds} round(s); ${nos('buildSteps', 'buildBatch')}: ${opt.buildRounds} round(s); ${nos('activation', 'firstRow', 'vsix')}: 1 run, ${nos('expand', 'expandTwistie')}: 4 namespaces each\n`,
+        `${nos('snapIp')}: ${opt.ipRounds} round(s); ${nos('buildSteps', 'buildBatch')}: ${opt.buildRounds} round(s); ${nos('activation', 'firstRow', 'filled', 'vsix')}: 1 run, ${nos('expand', 'expandTwistie')}: 4 namespaces each\n`,
     );
     console.log(table(rows));
     console.log(

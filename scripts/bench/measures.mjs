@@ -255,52 +255,76 @@ export function rssMb(pid) {
 /**
  * Start costs, one sample each: bare Node (spawned until its first byte of output), the helper
  * (spawned until its answer to hello), and that new helper's first snapshot of `names` and host,
- * then its second (warm) one.
+ * then its second (warm) one; and another new helper's first snapshot of ids only (the view's first
+ * paint as root, before its full read).
  */
 export async function coldStart(helperPath, names) {
   const bare = await firstOutput([process.execPath, '-e', 'process.stdout.write("x")']);
-  const child = spawn(process.execPath, [helperPath], { stdio: ['pipe', 'pipe', 'ignore'] });
+  const a = newHelper(helperPath);
   try {
-    // Lines are gathered as Buffers and joined once: a string grown chunk by chunk and searched
-    // for its newline at each is quadratic, a second at 10,000 namespaces (10 MB answers).
-    let parts = [];
-    const waiting = [];
-    child.stdout.on('data', (d) => {
-      let start = 0;
-      for (let i = d.indexOf(10); i >= 0; i = d.indexOf(10, start)) {
-        parts.push(d.subarray(start, i));
-        const line = Buffer.concat(parts).toString('utf8');
-        parts = [];
-        start = i + 1;
-        waiting.shift()?.(JSON.parse(line));
-      }
-      if (start < d.length) {
-        parts.push(d.subarray(start));
-      }
-    });
-    let id = 0;
-    const request = (op, params = {}) =>
-      new Promise((resolve, reject) => {
-        waiting.push((m) => (m.ok ? resolve(m.result) : reject(new Error(m.error?.message))));
-        child.stdin.write(JSON.stringify({ id: ++id, op, ...params }) + '\n');
-      });
     let t0 = now();
-    await request('hello');
+    await a.request('hello');
     const hello = now() - t0;
     t0 = now();
-    const first = await request('snapshot', { names, includeRoot: true });
+    const first = await a.request('snapshot', { names, includeRoot: true });
     const firstSnap = now() - t0;
     t0 = now();
-    await request('snapshot', { names, includeRoot: true });
+    await a.request('snapshot', { names, includeRoot: true });
     const warmSnap = now() - t0;
     if (first.namespaces.length !== names.length + 1) {
       throw new Error(`the first snapshot of a new helper held ${first.namespaces.length} namespaces`);
     }
-    return { bare, hello, firstSnap, warmSnap };
+    a.close();
+    const b = newHelper(helperPath);
+    try {
+      await b.request('hello');
+      t0 = now();
+      const painted = await b.request('snapshot', { names, includeRoot: true, idsOnly: true });
+      const idsSnap = now() - t0;
+      if (painted.namespaces.length !== names.length + 1 || !painted.namespaces.slice(1).every((n) => n.unprivileged && n.inode > 0)) {
+        throw new Error('the ids-only snapshot of a new helper did not name every namespace by its inode alone');
+      }
+      return { bare, hello, firstSnap, warmSnap, idsSnap };
+    } finally {
+      b.close();
+    }
   } finally {
-    child.stdin.end();
-    child.kill();
+    a.close();
   }
+}
+
+/** A helper spawned as a child, answering one JSON request a line. */
+function newHelper(helperPath) {
+  const child = spawn(process.execPath, [helperPath], { stdio: ['pipe', 'pipe', 'ignore'] });
+  // Lines are gathered as Buffers and joined once: a string grown chunk by chunk and searched
+  // for its newline at each is quadratic, a second at 10,000 namespaces (10 MB answers).
+  let parts = [];
+  const waiting = [];
+  child.stdout.on('data', (d) => {
+    let start = 0;
+    for (let i = d.indexOf(10); i >= 0; i = d.indexOf(10, start)) {
+      parts.push(d.subarray(start, i));
+      const line = Buffer.concat(parts).toString('utf8');
+      parts = [];
+      start = i + 1;
+      waiting.shift()?.(JSON.parse(line));
+    }
+    if (start < d.length) {
+      parts.push(d.subarray(start));
+    }
+  });
+  let id = 0;
+  return {
+    request: (op, params = {}) =>
+      new Promise((resolve, reject) => {
+        waiting.push((m) => (m.ok ? resolve(m.result) : reject(new Error(m.error?.message))));
+        child.stdin.write(JSON.stringify({ id: ++id, op, ...params }) + '\n');
+      }),
+    close: () => {
+      child.stdin.end();
+      child.kill();
+    },
+  };
 }
 
 /** Time from spawning argv until its first output. */
@@ -367,7 +391,7 @@ const hasLink = (ns, name) => ns?.interfaces.some((i) => i.name === name) ?? fal
 
 /**
  * The live path, on a fresh client and model as the extension makes them when the view shows:
- * first load (helper start, watch, full read), then changes made outside by a spawned ip until
+ * first paint (helper start, names and ids) and load (watch, full read), then changes made outside by a spawned ip until
  * the model holds them, then the helper's CPU time while nothing changes.
  */
 export async function live(ctx, round) {
@@ -378,8 +402,19 @@ export async function live(ctx, round) {
   const out = {};
   try {
     let t0 = now();
+    // Painted first by name and id (the first change the model tells of), then read in full.
+    const painted = new Promise((resolve) => {
+      const sub = store.onDidChange(() => {
+        sub.dispose();
+        resolve(store.painting ? now() - t0 : undefined);
+      });
+    });
     await activation.setVisible(true);
     out.firstLoad = now() - t0;
+    out.firstPaint = await painted;
+    if (out.firstPaint === undefined) {
+      throw new Error('the model was not painted by names and ids before its full read');
+    }
     if (!store.loaded) {
       throw new Error(`the model did not load: ${store.lastError?.message ?? 'no reason given'}`);
     }

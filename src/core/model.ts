@@ -112,8 +112,8 @@ export interface Namespace {
    */
   notNamespace?: NotNamespace;
   /**
-   * Read without root (before the privileged helper is up): only its name and inode are known,
-   * its interfaces are not.
+   * Only its name and inode are known, its interfaces are not: read without root (before the
+   * privileged helper is up), or for a first paint (a snapshot of ids only).
    */
   unprivileged?: boolean;
   /** IPv4 (net.ipv4.ip_forward) and IPv6 (net.ipv6.conf.all.forwarding) forwarding, where read. */

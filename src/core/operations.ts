@@ -42,9 +42,12 @@ export interface RequestMap {
   /**
    * Every namespace /run/netns has, or those of `names` it still has (a name deleted since it was
    * asked for is left out; one that is not a namespace comes back with `notNamespace` or `error`).
+   * `idsOnly`: the named namespaces come with their name and inode only (`unprivileged` set), not
+   * read inside: a first paint, in a few milliseconds where the whole read takes hundreds. One the
+   * helper holds unchanged since an earlier read comes whole (that costs nothing).
    */
   snapshot: {
-    params: { names?: string[]; includeRoot?: boolean; reader?: 'auto' | 'netlink' | 'ip' };
+    params: { names?: string[]; includeRoot?: boolean; idsOnly?: boolean; reader?: 'auto' | 'netlink' | 'ip' };
     result: Snapshot;
   };
   processes: { params: Record<string, never>; result: { namespaces: ProcessNamespace[] } };
@@ -294,7 +297,7 @@ export const OPERATIONS: { [O in Op]: OperationSpec<O> } = {
   listNames: { access: 'read', fields: {}, needsIp: 'never' },
   snapshot: {
     access: 'read',
-    fields: { names: f.opt(f.nameList), includeRoot: f.opt(f.bool), reader: f.opt(f.readerKind) },
+    fields: { names: f.opt(f.nameList), includeRoot: f.opt(f.bool), idsOnly: f.opt(f.bool), reader: f.opt(f.readerKind) },
     needsIp: 'ipReader',
   },
   processes: { access: 'read', fields: {}, needsIp: 'never' },

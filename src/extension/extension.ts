@@ -41,6 +41,7 @@ export const VIEW_ID = 'netns.namespaces';
 export function activate(context: vscode.ExtensionContext): NetnsApi {
   // Messages made by the name rules, the launcher and the helper are English templates (see
   // core/messages.ts); shown here, they go through the same l10n bundle as the extension's own.
+  const started = Date.now();
   const { l10n } = vscode;
   setTranslator((template, args) => l10n.t(template, ...args));
   const log = new Log();
@@ -144,6 +145,7 @@ export function activate(context: vscode.ExtensionContext): NetnsApi {
   if (treeView.visible) {
     void activation.setVisible(true);
   }
+  log.write('info', `Activated in ${Date.now() - started} ms.`);
 
   return {
     client,

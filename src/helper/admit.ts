@@ -13,6 +13,7 @@ import type { HelperContext } from './context';
 import { netnsPath, notNamespaceKind } from './netnsDir';
 import { openNetnsFile } from './reader/libc';
 import { checkLinkChange, checkNetnsOwner, checkPasswordStart } from './policy/rules';
+import { namespaceDeleted, noSuchNamespace } from './pure/missing';
 
 /**
  * What the items of a batch before the one being checked do to /run/netns: names they add exist
@@ -99,7 +100,7 @@ function checkTarget(ctx: HelperContext, t: Target, pending: Pending, held: Held
 /** A name to remove must be there and be what the request says: a namespace, or a plain file. */
 function checkRemovedName(name: string, entry: 'namespace' | 'file', pending: Pending): void {
   if (pending.deleted.has(name)) {
-    throw new ProtocolError('ENOENT', part('Namespace "{0}" does not exist (it may have been deleted already). Refresh the view.', name));
+    throw new ProtocolError('ENOENT', namespaceDeleted(name));
   }
   if (pending.added.has(name)) {
     return; // made earlier in the batch: a namespace
@@ -120,7 +121,7 @@ function checkRemovedName(name: string, entry: 'namespace' | 'file', pending: Pe
     throw new ProtocolError('ENOTNS', part('"{0}" in /run/netns is not a namespace but a plain file or folder; nothing was deleted. Refresh the view, which offers to delete the file.', name));
   }
   if (!fs.existsSync(netnsPath(name))) {
-    throw new ProtocolError('ENOENT', part('Namespace "{0}" does not exist (it may have been deleted already). Refresh the view.', name));
+    throw new ProtocolError('ENOENT', namespaceDeleted(name));
   }
 }
 
@@ -160,7 +161,7 @@ function checkNamed(ctx: HelperContext, ns: NetnsRef, pending: Pending, use: 'in
           : part('"{0}" in /run/netns is not a namespace (it is a plain file or folder), so it has no interfaces to change. Refresh the view.', ns),
       );
     }
-    throw new ProtocolError('ENOENT', part('Namespace "{0}" does not exist. Refresh the view to see the current namespaces.', ns));
+    throw new ProtocolError('ENOENT', noSuchNamespace(ns));
   }
   try {
     if (owner) {

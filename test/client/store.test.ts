@@ -39,12 +39,16 @@ describe('model store on the real helper', () => {
     cleanupPrefix(P);
   });
 
-  it('reads everything exactly once when the view opens and starts the helper', async () => {
+  it('paints the names and ids, then reads everything exactly once when the view opens and starts the helper', async () => {
     await activation.setVisible(true);
-    await until(() => store.loaded);
+    await until(() => store.loaded && !store.painting);
     await new Promise((r) => setTimeout(r, 300));
-    const full = calls.filter((c) => c.op === 'snapshot' && (c.params as { names?: string[] }).names === undefined);
-    assert.equal(full.length, 1, `full reads: ${JSON.stringify(calls.map((c) => c.op))}`);
+    const snapshots = calls.filter((c) => c.op === 'snapshot' && (c.params as { names?: string[] }).names === undefined);
+    assert.deepEqual(
+      snapshots.map((c) => ((c.params as { idsOnly?: boolean }).idsOnly ? 'ids' : 'full')),
+      ['ids', 'full'],
+      `reads: ${JSON.stringify(calls.map((c) => c.op))}`,
+    );
     assert.equal(calls.filter((c) => c.op === 'watch').length, 1);
   });
 

@@ -259,6 +259,41 @@ describe('netlink reader on the real kernel', () => {
     }
   });
 
+  it('reads names and inodes alone for a first paint, and the host whole; both readers', async () => {
+    const fake = `${P}fake2`;
+    fs.writeFileSync(`/run/netns/${fake}`, '');
+    try {
+      const names = [NS.a, fake, NS.b];
+      const whole = await ipReader.read({ names, includeRoot: true });
+      // A reader of its own, so nothing is held from an earlier read.
+      const fresh = createNetlinkReader();
+      try {
+        for (const [kind, r] of [['netlink', fresh], ['ip', ipReader]] as const) {
+          const painted = await r.read({ names, includeRoot: true, idsOnly: true });
+          assert.deepEqual(painted.map((n) => n.name), [null, NS.a, fake, NS.b], kind);
+          assert.deepEqual(find(painted, null).interfaces.map((i) => i.name), find(whole, null).interfaces.map((i) => i.name), `${kind}: the host is read whole`);
+          for (const n of [NS.a, NS.b]) {
+            const ns = find(painted, n);
+            assert.deepEqual(
+              { inode: ns.inode, unprivileged: ns.unprivileged, interfaces: ns.interfaces, routes: ns.routes, error: ns.error },
+              { inode: fs.statSync(`/run/netns/${n}`).ino, unprivileged: true, interfaces: [], routes: undefined, error: undefined },
+              `${kind}: ${n} by its name and inode only`,
+            );
+          }
+          assert.equal(find(painted, fake).notNamespace, 'file', `${kind}: a plain file is still told apart`);
+        }
+        // What was painted is not what a full read then answers.
+        const after = await fresh.read({ names, includeRoot: false });
+        assert.deepEqual(find(after, NS.a).interfaces.map((i) => i.name).sort(), find(whole, NS.a).interfaces.map((i) => i.name).sort());
+        assert.equal(find(after, NS.a).unprivileged, undefined);
+      } finally {
+        fresh.dispose();
+      }
+    } finally {
+      fs.rmSync(`/run/netns/${fake}`, { force: true });
+    }
+  });
+
   it('returns the thread to its own namespace after every read, also after errors', async () => {
     const mine = fs.readlinkSync('/proc/thread-self/ns/net');
     const rootInode = fs.statSync('/proc/self/ns/net').ino;

@@ -102,7 +102,10 @@ export class FakeNetnsClient implements NetnsClient {
         const named = p.names ?? [...this.named.keys()].sort();
         const namespaces = [
           ...(p.includeRoot ? [this.root] : []),
-          ...named.map((n) => this.named.get(n)).filter((n): n is Namespace => n !== undefined),
+          ...named
+            .map((n) => this.named.get(n))
+            .filter((n): n is Namespace => n !== undefined)
+            .map((n) => (p.idsOnly ? { ...n, interfaces: [], unprivileged: true } : n)),
         ];
         // Copies, as the helper sends: the store must not share objects with the fake kernel.
         return { namespaces: structuredClone(namespaces), reader: 'netlink', takenAt: Date.now() };

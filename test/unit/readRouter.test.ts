@@ -63,9 +63,11 @@ describe('the view before authentication', () => {
     await until(() => store.loaded);
     assert.equal(made(), 1);
     assert.equal(store.get('ns1')?.unprivileged, true, 'painted before authentication');
+    assert.equal(store.painting, false, 'out of reach until the password, not being read');
     assert.deepEqual(privileged.ops(), [], 'nothing asked of the helper that is starting');
     privileged.authenticate(true);
     await shown;
+    assert.ok(!privileged.calls.some((c) => (c.params as { idsOnly?: boolean }).idsOnly), 'painted already: no names-first read');
     assert.equal(store.get('ns1')?.unprivileged, undefined);
     assert.equal(store.get('ns1')?.interfaces[0].name, 'veth-a', 'the full picture from the helper');
     assert.ok(privileged.ops().includes('snapshot'));

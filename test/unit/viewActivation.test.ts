@@ -20,7 +20,7 @@ function setup(timing = { restartDelayMs: 1, minUptimeMs: 0 }) {
   client.add(namespace('ns1', 11));
   const store = new NamespaceStore(client, () => undefined);
   const activation = new ViewActivation(client, store, () => undefined, undefined, timing);
-  const fullReads = () => client.calls.filter((c) => c.op === 'snapshot' && (c.params as Params<'snapshot'>).names === undefined).length;
+  const fullReads = () => client.calls.filter((c) => c.op === 'snapshot' && (c.params as Params<'snapshot'>).names === undefined && !(c.params as Params<'snapshot'>).idsOnly).length;
   return { client, store, activation, fullReads };
 }
 
@@ -32,6 +32,28 @@ describe('view activation', () => {
     assert.deepEqual(client.watching, [true]);
     assert.equal(fullReads(), 1);
     assert.ok(store.has('ns1'));
+  });
+
+  it('paints the names and ids first when nothing paints while the helper starts, then reads everything', async () => {
+    const { client, store, activation, fullReads } = setup();
+    client.add(namespace('ns1', 11, [{ ifindex: 2, name: 'veth-a', kind: 'veth', operState: 'UP', flags: [], mtu: 1500, addresses: [] }]));
+    const painted: { unprivileged?: boolean; painting: boolean }[] = [];
+    store.onDidChange(() => painted.push({ unprivileged: store.get('ns1')?.unprivileged, painting: store.painting }));
+    await activation.setVisible(true);
+    const reads = client.calls.filter((c) => c.op === 'snapshot').map((c) => ((c.params as Params<'snapshot'>).idsOnly ? 'ids' : 'all'));
+    assert.deepEqual(reads, ['ids', 'all'], 'names and ids, then everything');
+    assert.deepEqual(painted, [
+      { unprivileged: true, painting: true },
+      { unprivileged: undefined, painting: false },
+    ]);
+    assert.equal(store.get('ns1')?.interfaces.length, 1);
+    assert.equal(fullReads(), 1);
+
+    // Shown again later: what is held is full, so nothing is painted first.
+    await activation.setVisible(false);
+    client.calls.length = 0;
+    await activation.setVisible(true);
+    assert.ok(!client.calls.some((c) => c.op === 'snapshot' && (c.params as Params<'snapshot'>).idsOnly));
   });
 
   it('passes change events to the store only while the view is visible', async () => {

@@ -30,6 +30,8 @@ export interface ModelChange {
 
 interface Work {
   all: boolean;
+  /** Names and ids for a first paint (see paintIds); merged with any other work, that work is done instead. */
+  ids: boolean;
   /** The list of names is read again (which names changed is not known). */
   names: boolean;
   /** Names the helper said appeared (or were replaced) or vanished, the last change winning. */
@@ -38,8 +40,8 @@ interface Work {
   processes: boolean;
 }
 
-const noWork = (): Work => ({ all: false, names: false, nameChanges: new Map(), netns: new Set(), processes: false });
-const isEmpty = (w: Work) => !w.all && !w.names && w.nameChanges.size === 0 && w.netns.size === 0 && !w.processes;
+const noWork = (): Work => ({ all: false, ids: false, names: false, nameChanges: new Map(), netns: new Set(), processes: false });
+const isEmpty = (w: Work) => !w.all && !w.ids && !w.names && w.nameChanges.size === 0 && w.netns.size === 0 && !w.processes;
 
 /** How long a moved veth's peer may stay unplaced before everything is read to place it (ms). */
 const PEER_GRACE_MS = 300;
@@ -72,6 +74,8 @@ export class NamespaceStore implements Disposable {
   private lostPeersTimer: ReturnType<typeof setTimeout> | undefined;
   private isLoaded = false;
   private isStale = true;
+  /** Set while what is held is the names and ids of a first paint, before the first full read. */
+  private painted = false;
   private failure: unknown;
   private readonly changed = new Emitter<ModelChange>();
 
@@ -82,9 +86,17 @@ export class NamespaceStore implements Disposable {
     private readonly log: StoreLog,
   ) {}
 
-  /** True once a full snapshot has been read since the helper started. */
+  /** True once the namespaces were read: in full, or their names and ids for a first paint (see painting). */
   get loaded(): boolean {
     return this.isLoaded;
+  }
+
+  /**
+   * True while the model holds only the names and ids of a first paint and the full read is still
+   * to come (a namespace marked `unprivileged` is then being read, not out of reach).
+   */
+  get painting(): boolean {
+    return this.painted && this.failure === undefined;
   }
 
   /** True when change events were missed (view hidden, helper stopped) and the next look needs a full read. */
@@ -190,6 +202,16 @@ export class NamespaceStore implements Disposable {
     }
   }
 
+  /**
+   * Before the first full read, reads the names and ids alone and shows them: a few milliseconds
+   * at a thousand namespaces, where the full read takes hundreds. For a helper that needs no
+   * password (as root); otherwise the helper without root paints (readRouter.ts). The full read
+   * is still due (ensureFresh does it). Does nothing once anything was read.
+   */
+  paintIds(): Promise<void> {
+    return this.isLoaded || this.running ? Promise.resolve() : this.schedule({ ids: true });
+  }
+
   /** Reads these namespaces again (and the list of names, when `names` is set). */
   refreshNamespaces(netns: NetnsRef[], names = false): Promise<void> {
     if (!this.isLoaded) {
@@ -217,12 +239,14 @@ export class NamespaceStore implements Disposable {
     this.byInode.clear();
     this.isLoaded = false;
     this.isStale = true;
+    this.painted = false;
     this.changed.fire({ all: true, names: true, namespaces: [], processes: true });
   }
 
-  private schedule(w: { all?: boolean; names?: boolean; added?: string[]; removed?: string[]; netns?: Iterable<NetnsRef>; processes?: boolean }): Promise<void> {
+  private schedule(w: { all?: boolean; ids?: boolean; names?: boolean; added?: string[]; removed?: string[]; netns?: Iterable<NetnsRef>; processes?: boolean }): Promise<void> {
     const p = this.pending;
     p.all ||= !!w.all;
+    p.ids ||= !!w.ids;
     p.names ||= !!w.names;
     p.processes ||= !!w.processes;
     for (const n of w.removed ?? []) {
@@ -262,6 +286,19 @@ export class NamespaceStore implements Disposable {
   }
 
   private async perform(work: Work): Promise<void> {
+    if (work.ids && isEmpty({ ...work, ids: false })) {
+      if (!this.isLoaded) {
+        const started = Date.now();
+        const snap = await this.client.request('snapshot', { includeRoot: true, idsOnly: true });
+        this.replaceAll(snap.namespaces);
+        // Shown, but the full read is still due: the model stays stale.
+        this.isLoaded = true;
+        this.painted = true;
+        this.log('info', `Painted the names of ${snap.namespaces.length} namespaces in ${Date.now() - started} ms; reading them.`);
+        this.changed.fire({ all: true, names: true, namespaces: [], processes: true });
+      }
+      return;
+    }
     if (work.all || (!this.isLoaded && !isEmpty(work))) {
       const started = Date.now();
       const [snap, procs] = await Promise.all([
@@ -271,21 +308,13 @@ export class NamespaceStore implements Disposable {
           return undefined;
         }),
       ]);
-      this.byName.clear();
-      this.rootNs = undefined;
-      this.vethTo.clear();
-      this.vethFrom.clear();
-      this.byInode.clear();
-      this.sorted = undefined;
-      this.forgetLostPeers();
-      for (const ns of snap.namespaces) {
-        this.put(ns);
-      }
+      this.replaceAll(snap.namespaces);
       if (procs) {
         this.setProcesses(procs.namespaces);
       }
       this.isLoaded = true;
       this.isStale = false;
+      this.painted = false;
       this.log('info', `Read ${snap.namespaces.length} namespaces (${snap.reader} reader) in ${Date.now() - started} ms.`);
       this.changed.fire({ all: true, names: true, namespaces: [], processes: true });
       return;
@@ -413,6 +442,20 @@ export class NamespaceStore implements Disposable {
     );
     if (change.names || change.namespaces.length > 0 || change.processes) {
       this.changed.fire(change);
+    }
+  }
+
+  /** Holds these namespaces and no others (a full read). */
+  private replaceAll(namespaces: Namespace[]): void {
+    this.byName.clear();
+    this.rootNs = undefined;
+    this.vethTo.clear();
+    this.vethFrom.clear();
+    this.byInode.clear();
+    this.sorted = undefined;
+    this.forgetLostPeers();
+    for (const ns of namespaces) {
+      this.put(ns);
     }
   }
 

@@ -1,7 +1,7 @@
 // Keeps the model live while the view is visible: showing it starts the helper if needed (painting
-// what needs no root meanwhile), turns change events on and reads what was missed; hiding it turns
-// them off. Also keeps the model in step with the helper: read-only (or cleared, without a read-only
-// source) when it could not start, due a full read after it stopped.
+// what needs no root meanwhile, or the names first), turns change events on and reads what was
+// missed; hiding it turns them off. Also keeps the model in step with the helper: read-only (or
+// cleared, without a read-only source) when it could not start, due a full read after it stopped.
 // A helper that stops while the view is visible is started again by itself, so live updates
 // resume without a refresh (the client asks the new helper to watch; see onHelperState).
 
@@ -74,7 +74,11 @@ export class ViewActivation implements Disposable {
         }
         await paint;
       }
+      // With nothing painted while it started (as root), the names and ids first: they come in
+      // a few milliseconds, the full read below in hundreds at a thousand namespaces.
+      const ids = painted ? undefined : this.model.paintIds();
       await this.watch();
+      await ids;
     } catch (e) {
       this.logWatchFailure(e);
       return;

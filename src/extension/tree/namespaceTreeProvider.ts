@@ -78,7 +78,7 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
    * Each namespace row's item with what it was made from: a change of the top level (a namespace
    * added or removed) asks for every row again, and most are as they were.
    */
-  private readonly rowItems = new WeakMap<NamespaceNode, { ns: Namespace | undefined; visible: number; container: string; sockets: string | undefined; item: vscode.TreeItem }>();
+  private readonly rowItems = new WeakMap<NamespaceNode, { ns: Namespace | undefined; visible: number; container: string; sockets: string | undefined; reading: boolean; item: vscode.TreeItem }>();
 
   constructor(
     private readonly model: NamespaceStore,
@@ -262,13 +262,14 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
         this.shownContainer.set(node.id, key);
         const visible = ns ? this.visibleInterfaces(ns).length : 0;
         const sockets = socketsDescription(this.sockets?.get(node.netns));
+        const reading = this.reading(ns);
         const last = this.rowItems.get(node);
-        if (last && last.ns === ns && last.visible === visible && last.container === key && last.sockets === sockets) {
+        if (last && last.ns === ns && last.visible === visible && last.container === key && last.sockets === sockets && last.reading === reading) {
           last.item.tooltip = undefined; // set by resolveTreeItem: made again on the next hover
           return last.item;
         }
-        const item = namespaceItem(node, ns, visible, container, sockets);
-        this.rowItems.set(node, { ns, visible, container: key, sockets, item });
+        const item = namespaceItem(node, ns, visible, container, sockets, reading);
+        this.rowItems.set(node, { ns, visible, container: key, sockets, reading, item });
         return item;
       }
       case 'interface':
@@ -312,11 +313,16 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     }
   }
 
+  /** Only the name and id of this namespace are known yet, and the helper is reading the rest. */
+  private reading(ns: Namespace | undefined): boolean {
+    return !!ns?.unprivileged && this.model.painting;
+  }
+
   /** Tooltips are built only when the pointer rests on an item. */
   resolveTreeItem(item: vscode.TreeItem, node: TreeNode): vscode.TreeItem {
     if (node.kind === 'namespace') {
       const ns = this.model.get(node.netns);
-      const md = namespaceTooltip(node, ns, ns ? this.model.processesOf(ns.inode) : undefined);
+      const md = namespaceTooltip(node, ns, ns ? this.model.processesOf(ns.inode) : undefined, this.reading(ns));
       appendSocketsTooltip(md, this.sockets?.get(node.netns));
       item.tooltip = md;
     } else if (node.kind === 'interface') {
@@ -500,6 +506,9 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     }
     if (ns.error) {
       return [new MessageNode(node, `${node.id}/error`, ns.error, 'warning')];
+    }
+    if (this.reading(ns)) {
+      return [new MessageNode(node, `${node.id}/reading`, vscode.l10n.t('Reading its interfaces…'), 'loading~spin'), node.processes];
     }
     if (ns.unprivileged) {
       // Its processes are known (the user's own, at least); its interfaces only to the helper.

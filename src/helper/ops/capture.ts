@@ -22,6 +22,7 @@ import { childProcess } from '../lazyModules';
 import { netnsPath } from '../netnsDir';
 import { checkCaptureInterface } from '../policy/rules';
 import { captureExitMessage, mapCaptureStartError } from '../pure/captureErrors';
+import { noSuchInterface, noSuchNamespace } from '../pure/missing';
 
 /** Where capture events go: false from send means the client is behind (wait for drained). */
 export interface CaptureOutput {
@@ -95,16 +96,11 @@ export class Captures {
     const read = await this.ctx.reader.read(p.netns === null ? { names: [], includeRoot: true } : { names: [p.netns], includeRoot: false });
     const ns = read.find((n) => n.name === p.netns);
     if (!ns || ns.error || ns.notNamespace) {
-      throw new ProtocolError('ENOENT', part('Namespace "{0}" does not exist. Refresh the view to see the current namespaces.', p.netns ?? ''));
+      throw new ProtocolError('ENOENT', noSuchNamespace(p.netns));
     }
     const iface = ns.interfaces.find((i) => i.name === p.name);
     if (!iface) {
-      throw new ProtocolError(
-        'ENODEV',
-        p.netns === null
-          ? part('Interface "{0}" does not exist in the host namespace (it may have been deleted or moved). Refresh the view.', p.name)
-          : part('Interface "{0}" does not exist in namespace "{1}" (it may have been deleted or moved). Refresh the view.', p.name, p.netns),
-      );
+      throw new ProtocolError('ENODEV', noSuchInterface(p.name, p.netns));
     }
     checkCaptureInterface(this.ctx, p.netns, iface);
     const tcpdump = findProgram('tcpdump');

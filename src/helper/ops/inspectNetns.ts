@@ -9,6 +9,7 @@ import type { NetnsRef } from '../../core/model';
 import { ProtocolError } from '../../core/protocol';
 import { netnsPath, rootNetnsInode } from '../netnsDir';
 import { AF_NETLINK, check, CLONE_NEWNET, HomeNetns, loadLibc, openNetnsFile, SOCK_CLOEXEC, SOCK_RAW, type Libc } from '../reader/libc';
+import { noSuchNamespace } from '../pure/missing';
 
 let home: { libc: Libc; home: HomeNetns } | undefined;
 
@@ -39,7 +40,7 @@ export function openNetns(netns: NetnsRef): OpenNetns {
   }
   const h = openNetnsFile(netnsPath(netns));
   if (!h) {
-    throw new ProtocolError('ENOENT', part('Namespace "{0}" does not exist. Refresh the view to see the current namespaces.', netns));
+    throw new ProtocolError('ENOENT', noSuchNamespace(netns));
   }
   return { fd: h.fd, inode: h.inode, close: () => fs.closeSync(h.fd) };
 }

@@ -4,11 +4,12 @@ import { part } from '../../core/messages';
 import type { Interface, NetnsRef } from '../../core/model';
 import { ProtocolError } from '../../core/protocol';
 import type { HelperContext } from '../context';
+import { noSuchNamespace } from '../pure/missing';
 
 export async function interfacesIn(ctx: HelperContext, netns: NetnsRef): Promise<Interface[]> {
   const [read] = await ctx.reader.read(netns === null ? { names: [], includeRoot: true } : { names: [netns], includeRoot: false });
   if (!read) {
-    throw new ProtocolError('ENOENT', part('Namespace "{0}" does not exist. Refresh the view to see the current namespaces.', netns ?? 'host'));
+    throw new ProtocolError('ENOENT', noSuchNamespace(netns));
   }
   if (read.error) {
     throw new ProtocolError('ENOENT', part('Namespace "{0}" could not be read: {1}', netns ?? 'host', read.error));

@@ -37,6 +37,6 @@ export async function snapshot(ctx: HelperContext, p: Request<'snapshot'>): Prom
   if (p.reader === 'netlink' && ctx.reader.kind !== 'netlink') {
     throw new ProtocolError('ENOTSUP', part('The fast reader is not available: {0}', ctx.readerError ?? 'unknown reason'));
   }
-  const namespaces = await reader.read({ names: p.names, includeRoot: p.includeRoot ?? p.names === undefined });
+  const namespaces = await reader.read({ names: p.names, includeRoot: p.includeRoot ?? p.names === undefined, idsOnly: p.idsOnly });
   return { namespaces, reader: reader.kind, takenAt: Date.now() };
 }

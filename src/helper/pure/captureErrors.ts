@@ -4,18 +4,14 @@ import { part, type MessagePart } from '../../core/messages';
 import type { NetnsRef } from '../../core/model';
 import type { ErrorBody } from '../../core/protocol';
 import { errorBody } from './ipErrors';
+import { noSuchInterface, noSuchNamespace } from './missing';
 
 /** The error for a tcpdump that exited before it was listening. */
 export function mapCaptureStartError(netns: NetnsRef, name: string, filter: string | undefined, stderr: string): ErrorBody {
   const detail = stderr.replace(/\s+/g, ' ').trim() || 'tcpdump exited without a message';
   const e = (code: ErrorBody['code'], ...parts: MessagePart[]): ErrorBody => errorBody(code, parts, detail);
   if (/No such device|doesn't exist|does not exist/.test(stderr)) {
-    return e(
-      'ENODEV',
-      netns === null
-        ? part('Interface "{0}" does not exist in the host namespace (it may have been deleted or moved). Refresh the view.', name)
-        : part('Interface "{0}" does not exist in namespace "{1}" (it may have been deleted or moved). Refresh the view.', name, netns),
-    );
+    return e('ENODEV', noSuchInterface(name, netns));
   }
   if (/That device is not up|is not up/.test(stderr)) {
     return e(
@@ -33,7 +29,7 @@ export function mapCaptureStartError(netns: NetnsRef, name: string, filter: stri
     return e('EPERM', part('Capturing needs root privileges. Start the helper with pkexec or sudo (or run as root) and try again.'));
   }
   if (/Cannot open network namespace|reassociate with the new namespace|nsenter: cannot open/.test(stderr)) {
-    return e('ENOENT', part('Namespace "{0}" does not exist. Refresh the view to see the current namespaces.', netns ?? ''));
+    return e('ENOENT', noSuchNamespace(netns));
   }
   return e('EIO', part('tcpdump could not capture on "{0}": {1}', name, firstLine(stderr)));
 }

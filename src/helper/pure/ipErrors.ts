@@ -3,6 +3,7 @@
 import { part, renderParts, type MessagePart } from '../../core/messages';
 import type { NetnsRef } from '../../core/model';
 import type { ErrorBody, Request } from '../../core/protocol';
+import { namespaceDeleted } from './missing';
 
 /** Where an interface can be found right now, if anywhere (filled in by the helper). */
 export type LocateInterface = (name: string) => NetnsRef | undefined;
@@ -69,7 +70,7 @@ export function mapIpError(req: Request, stderr: string, locate?: LocateInterfac
     return e('EEXIST', part('A namespace named "{0}" already exists. Choose another name.', name));
   }
   if (/Cannot remove namespace file "[^"]*": No such file/.test(s)) {
-    return e('ENOENT', part('Namespace "{0}" does not exist (it may have been deleted already). Refresh the view.', name));
+    return e('ENOENT', namespaceDeleted(name));
   }
   if (/Bind \/proc\/\d+\/ns\/net .*No such file|Invalid "netns" value|No such process/.test(s)) {
     const pid = 'pid' in req ? req.pid : 'toPid' in req ? req.toPid : undefined;

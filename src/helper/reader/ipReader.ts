@@ -49,6 +49,10 @@ export class IpReader implements Reader {
           named[i] = kind ? { ...base, notNamespace: kind } : netnsNameExists(name) ? { ...base, error: `/run/netns/${name} could not be opened as a namespace.` } : undefined;
           continue;
         }
+        if (options.idsOnly) {
+          named[i] = { ...base, unprivileged: true };
+          continue;
+        }
         const read = await this.readOne(name, base);
         named[i] = read.error !== undefined && !netnsNameExists(name) ? undefined : read; // deleted while read
       }

@@ -191,7 +191,7 @@ export class NetlinkReader implements Reader {
       let away = false;
       try {
         for (const name of names) {
-          const h = this.readNamed(name, handles.length < this.keepOpen, () => (away = true));
+          const h = this.readNamed(name, handles.length < this.keepOpen, options.idsOnly === true, () => (away = true));
           if (!h) {
             continue;
           }
@@ -237,11 +237,12 @@ export class NetlinkReader implements Reader {
   }
 
   /**
-   * Reads one named namespace; onEntered is called once the thread has left its namespace.
+   * Reads one named namespace (its inode only with idsOnly, or without the right to enter it);
+   * onEntered is called once the thread has left its namespace.
    * Undefined when /run/netns no longer has the name: an answer holds what the folder has, so a
    * name deleted since it was asked for is gone, not a namespace with an error.
    */
-  private readNamed(name: string, keep: boolean, onEntered: () => void): Handle | undefined {
+  private readNamed(name: string, keep: boolean, idsOnly: boolean, onEntered: () => void): Handle | undefined {
     const ns: Namespace = { name, path: netnsPath(name), inode: 0, id: NO_ID, isRoot: false, interfaces: [] };
     const h: Handle = { ns, fd: -1 };
     const kept = this.kept.get(name);
@@ -267,7 +268,7 @@ export class NetlinkReader implements Reader {
     }
     ns.inode = inode;
     ns.id = netnsId(inode);
-    if (!this.home.canEnter) {
+    if (idsOnly || !this.home.canEnter) {
       ns.unprivileged = true;
       this.release(h);
       return h;

@@ -9,14 +9,17 @@ export interface ReadOptions {
   names?: string[];
   /** Also read the root (host) namespace. */
   includeRoot: boolean;
+  /** Named namespaces are opened for their inode only and marked `unprivileged` (the root is read whole). */
+  idsOnly?: boolean;
 }
 
 export interface Reader {
   readonly kind: 'netlink' | 'ip';
   /**
    * Reads the requested namespaces with interfaces, addresses and veth peers resolved (see
-   * core/peers.ts). A namespace that vanished or cannot be entered is returned with `error` set
-   * rather than failing the whole read. The root namespace, when included, comes first.
+   * pure/peers.ts). A name /run/netns no longer has is left out; a namespace that cannot be opened
+   * or entered is returned with `error` set rather than failing the whole read. The root
+   * namespace, when included, comes first.
    */
   read(options: ReadOptions): Promise<Namespace[]>;
   /** Sockets the kernel watcher can share instead of opening its own (the fast reader's). */

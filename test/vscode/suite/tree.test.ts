@@ -120,6 +120,30 @@ describe('namespace tree', function () {
     assert.equal(after, before, 'the same node object is reused, so reveal and expansion survive');
   });
 
+  it('paints namespaces by name and id first, saying they are being read, then fills them in', async () => {
+    const ns3 = `${prefix}t3`;
+    ip(['netns', 'add', ns3]); // one the helper has not read: it comes by its name and id alone
+    // A change event can start a full read first (nothing is painted then): tried again.
+    for (let i = 0; i < 5 && !api.model.painting; i++) {
+      api.model.clear();
+      await api.model.paintIds();
+    }
+    assert.ok(api.model.painting, 'painted before the full read');
+    const n3 = (await childById(api, `ns:${ns3}`))!;
+    const painted = await item(api, n3);
+    assert.match(String(painted.description), /^(reading…|읽는 중…)$/);
+    assert.match((painted.tooltip as vscode.MarkdownString).value, new RegExp(`net:\\[${netnsInodeOf(`/run/netns/${ns3}`)}\\]`));
+    const kids = await Promise.all((await children(api, n3)).map((k) => item(api, k)));
+    assert.deepEqual(kids.map((k) => k.id), [`ns:${ns3}/reading`, `ns:${ns3}/processes`]);
+    assert.match(label(kids[0]), /^(Reading its interfaces…|인터페이스를 읽는 중…)$/);
+
+    await api.model.ensureFresh();
+    assert.equal(api.model.painting, false);
+    assert.equal(await childById(api, `ns:${ns3}`), n3, 'the same row, filled in');
+    assert.doesNotMatch(String((await item(api, n3)).description), /reading|읽는 중/);
+    assert.ok(await childById(api, `ns:${ns3}/if:lo`, n3), 'its interfaces');
+  });
+
   it('gives a namespace a tooltip with path, id and nsid', async () => {
     const n1 = (await childById(api, `ns:${ns1}`))!;
     const tip = (await item(api, n1)).tooltip as vscode.MarkdownString;

@@ -52,7 +52,8 @@ export function forwardingLabel(ns: Namespace | undefined): string | undefined {
 
 /** `container`: the container whose namespace it is (a name a runtime made, such as Podman's netns-<uuid>). */
 /** `sockets`: how many sockets it has ("3 sockets"), once they were read. */
-export function namespaceItem(node: NamespaceNode, ns: Namespace | undefined, visibleInterfaces: number, container?: ContainerInfo, sockets?: string): vscode.TreeItem {
+/** `reading`: only its name and id are known yet, and the helper is reading the rest (a first paint). */
+export function namespaceItem(node: NamespaceNode, ns: Namespace | undefined, visibleInterfaces: number, container?: ContainerInfo, sockets?: string, reading = false): vscode.TreeItem {
   if (ns?.notNamespace) {
     return notNamespaceItem(node, ns.notNamespace);
   }
@@ -66,8 +67,8 @@ export function namespaceItem(node: NamespaceNode, ns: Namespace | undefined, vi
     item.description = vscode.l10n.t('cannot be read');
     item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
   } else if (ns?.unprivileged) {
-    item.description = vscode.l10n.t('needs the helper');
-    item.iconPath = new vscode.ThemeIcon('lock');
+    item.description = reading ? vscode.l10n.t('reading…') : vscode.l10n.t('needs the helper');
+    item.iconPath = reading ? NAMESPACE_ICON : new vscode.ThemeIcon('lock');
   } else {
     const count = interfaceCount(visibleInterfaces);
     const base = isRoot ? `${vscode.l10n.t('root namespace')} · ${count}` : container ? `${count} · ${containerLabel(container)}` : count;
@@ -84,7 +85,7 @@ export function namespaceItem(node: NamespaceNode, ns: Namespace | undefined, vi
   return item;
 }
 
-export function namespaceTooltip(node: NamespaceNode, ns: Namespace | undefined, procs: ProcessNamespace | undefined): vscode.MarkdownString {
+export function namespaceTooltip(node: NamespaceNode, ns: Namespace | undefined, procs: ProcessNamespace | undefined, reading = false): vscode.MarkdownString {
   const md = markdown();
   const title = node.netns === null ? vscode.l10n.t('host (root namespace)') : node.netns;
   md.appendMarkdown(`**${escapeMarkdown(title)}**\n\n`);
@@ -105,7 +106,7 @@ export function namespaceTooltip(node: NamespaceNode, ns: Namespace | undefined,
     row(vscode.l10n.t('Path'), codeSpan(ns.path));
     row(vscode.l10n.t('ID'), codeSpan(ns.id));
     row(vscode.l10n.t('nsid'), ns.nsid !== undefined ? String(ns.nsid) : escapeMarkdown(vscode.l10n.t('not set')));
-    row(vscode.l10n.t('Interfaces'), ns.unprivileged ? escapeMarkdown(vscode.l10n.t('needs the helper')) : String(ns.interfaces.length));
+    row(vscode.l10n.t('Interfaces'), ns.unprivileged ? escapeMarkdown(reading ? vscode.l10n.t('reading…') : vscode.l10n.t('needs the helper')) : String(ns.interfaces.length));
     if (ns.forwarding) {
       const onOff = (on: boolean) => (on ? vscode.l10n.t('on') : vscode.l10n.t('off'));
       row(vscode.l10n.t('Forwarding'), escapeMarkdown(vscode.l10n.t('IPv4: {0}, IPv6: {1}', onOff(ns.forwarding.ipv4), onOff(ns.forwarding.ipv6))));

@@ -1,7 +1,7 @@
 // The /run/netns folder: names, paths and whether a name is really a mounted namespace.
 
 import * as fs from 'node:fs';
-import type { NotNamespace } from '../core/model';
+import type { Namespace, NotNamespace } from '../core/model';
 import { validateNamespaceName } from '../core/validate';
 
 export const NETNS_RUN_DIR = '/run/netns';
@@ -64,6 +64,19 @@ export function notNamespaceKind(name: string): NotNamespace | undefined {
     return undefined;
   }
   return st.isFile() ? 'file' : st.isDirectory() ? 'directory' : 'other';
+}
+
+/**
+ * Why /run/netns/NAME could not be opened as a namespace, for a reader's answer: it is something
+ * else (`notNamespace`), it is there but would not open (`error`), or it is gone (undefined: the
+ * name is left out, as an answer holds what the folder has).
+ */
+export function unopenedName(name: string): Pick<Namespace, 'notNamespace' | 'error'> | undefined {
+  const kind = notNamespaceKind(name);
+  if (kind) {
+    return { notNamespace: kind };
+  }
+  return netnsNameExists(name) ? { error: `/run/netns/${name} could not be opened as a namespace.` } : undefined;
 }
 
 /** The inode of the helper's own network namespace: the one the extension calls "host". */

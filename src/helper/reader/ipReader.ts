@@ -8,7 +8,7 @@ import { toolWords } from '../pure/ipErrors';
 import { parseIpAddrJson, parseIpRouteJson, parseNetnsListJson } from '../pure/ipJson';
 import { ambiguousNamespaces, resolvePeers, type NsidMaps } from '../pure/peers';
 import { IpRunner } from '../ipRunner';
-import { listNetnsNames, netnsInode, netnsNameExists, netnsPath, notNamespaceKind, rootNetnsInode, rootNetnsPath } from '../netnsDir';
+import { listNetnsNames, netnsInode, netnsNameExists, netnsPath, rootNetnsInode, rootNetnsPath, unopenedName } from '../netnsDir';
 import type { ReadOptions, Reader } from './types';
 
 /** Two spawns at a time: more gains nothing on small machines (ip remounts /sys per call). */
@@ -44,9 +44,8 @@ export class IpReader implements Reader {
           base.nsid = nsids.get(name);
         }
         if (inode === undefined) {
-          // A name no longer in /run/netns is left out: the answer holds what the folder has.
-          const kind = notNamespaceKind(name);
-          named[i] = kind ? { ...base, notNamespace: kind } : netnsNameExists(name) ? { ...base, error: `/run/netns/${name} could not be opened as a namespace.` } : undefined;
+          const why = unopenedName(name);
+          named[i] = why && { ...base, ...why };
           continue;
         }
         if (options.idsOnly) {

@@ -36,7 +36,7 @@ import {
   splitMessages,
 } from '../pure/rtnetlink';
 import { netconfAllRequest, parseNetconfForwarding, parseNetemQdisc, qdiscDumpRequest, RTM_NEWNETCONF, RTM_NEWQDISC } from '../pure/tcNetlink';
-import { listNetnsNames, NETNS_RUN_DIR, netnsInode, netnsNameExists, netnsPath, notNamespaceKind, rootNetnsPath } from '../netnsDir';
+import { listNetnsNames, NETNS_RUN_DIR, netnsInode, netnsPath, rootNetnsPath, unopenedName } from '../netnsDir';
 import { processNetnsInodes } from '../procNetns';
 import { netlinkAddr, AF_NETLINK, HomeNetns, SysError, loadLibc, NETLINK_ROUTE, netnsCookie, netnsInodeAt, O_CLOEXEC, O_DIRECTORY, O_RDONLY, openNetnsAt, openNetnsFile, NETLINK_GET_STRICT_CHK, raiseOpenFileLimit, SOCK_CLOEXEC, SOCK_RAW, SOL_NETLINK, check, type Libc } from './libc';
 import { KeptNamespaces, ROOT_KEY, type Kept, type SharedChanges } from './keptNamespaces';
@@ -256,14 +256,11 @@ export class NetlinkReader implements Reader {
     const inode = this.openNetns(h);
     if (inode === undefined) {
       this.kept.forget(name);
-      const kind = notNamespaceKind(name);
-      if (kind) {
-        ns.notNamespace = kind;
-      } else if (netnsNameExists(name)) {
-        ns.error = `/run/netns/${name} could not be opened as a namespace.`;
-      } else {
+      const why = unopenedName(name);
+      if (!why) {
         return undefined;
       }
+      Object.assign(ns, why);
       return h;
     }
     ns.inode = inode;

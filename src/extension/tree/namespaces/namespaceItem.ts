@@ -105,8 +105,10 @@ export function namespaceTooltip(node: NamespaceNode, ns: Namespace | undefined,
   if (ns) {
     row(vscode.l10n.t('Path'), codeSpan(ns.path));
     row(vscode.l10n.t('ID'), codeSpan(ns.id));
-    row(vscode.l10n.t('nsid'), ns.nsid !== undefined ? String(ns.nsid) : escapeMarkdown(vscode.l10n.t('not set')));
-    row(vscode.l10n.t('Interfaces'), ns.unprivileged ? escapeMarkdown(reading ? vscode.l10n.t('reading…') : vscode.l10n.t('needs the helper')) : String(ns.interfaces.length));
+    // Only its name and id are known: the rest is being read, or needs the helper.
+    const unknown = ns.unprivileged ? escapeMarkdown(reading ? vscode.l10n.t('reading…') : vscode.l10n.t('needs the helper')) : undefined;
+    row(vscode.l10n.t('nsid'), ns.nsid !== undefined ? String(ns.nsid) : (unknown ?? escapeMarkdown(vscode.l10n.t('not set'))));
+    row(vscode.l10n.t('Interfaces'), unknown ?? String(ns.interfaces.length));
     if (ns.forwarding) {
       const onOff = (on: boolean) => (on ? vscode.l10n.t('on') : vscode.l10n.t('off'));
       row(vscode.l10n.t('Forwarding'), escapeMarkdown(vscode.l10n.t('IPv4: {0}, IPv6: {1}', onOff(ns.forwarding.ipv4), onOff(ns.forwarding.ipv6))));

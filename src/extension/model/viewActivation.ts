@@ -75,10 +75,13 @@ export class ViewActivation implements Disposable {
         await paint;
       }
       // With nothing painted while it started (as root), the names and ids first: they come in
-      // a few milliseconds, the full read below in hundreds at a thousand namespaces.
-      const ids = painted ? undefined : this.model.paintIds();
+      // a few milliseconds, the full read below in hundreds at a thousand namespaces. Asked before
+      // the watch, not beside it: setting up the watch at ten thousand namespaces holds the helper
+      // for most of a second. The full read follows the watch, so nothing falls between.
+      if (!painted) {
+        await this.model.paintIds();
+      }
       await this.watch();
-      await ids;
     } catch (e) {
       this.logWatchFailure(e);
       return;

@@ -283,9 +283,22 @@ describe('netlink reader on the real kernel', () => {
           assert.equal(find(painted, fake).notNamespace, 'file', `${kind}: a plain file is still told apart`);
         }
         // What was painted is not what a full read then answers.
-        const after = await fresh.read({ names, includeRoot: false });
+        const after = await fresh.read({ names, includeRoot: true });
+        assert.equal(fresh.dumped, 2, 'the two namespaces are entered; the host, read whole by the paint, is not read again');
         assert.deepEqual(find(after, NS.a).interfaces.map((i) => i.name).sort(), find(whole, NS.a).interfaces.map((i) => i.name).sort());
         assert.equal(find(after, NS.a).unprivileged, undefined);
+        // A paint between two full reads leaves what the reader knows as it was: the read after it
+        // enters what one right after a full read enters (the host, whose veth leads to a namespace
+        // not read here, and nothing else), and places the veth peers as before.
+        await fresh.read({ names, includeRoot: true });
+        const entered = fresh.dumped;
+        assert.ok(entered <= 1, `nothing but the host entered again (${entered})`);
+        await fresh.read({ names, includeRoot: true, idsOnly: true });
+        const again = await fresh.read({ names, includeRoot: true });
+        assert.equal(fresh.dumped, entered, 'the paint made nothing look changed');
+        const peers = (list: Namespace[]) => list.flatMap((n) => n.interfaces.filter((i) => i.peer).map((i) => `${n.name}/${i.name}>${i.peer!.netns}/${i.peer!.name}`)).sort();
+        assert.deepEqual(peers(again), peers(after));
+        assert.ok(peers(after).some((p) => p.startsWith(`${NS.a}/`) && p.includes(`>${NS.b}/`)), 'the veth between a and b is placed');
       } finally {
         fresh.dispose();
       }

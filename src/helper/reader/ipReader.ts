@@ -58,6 +58,9 @@ export class IpReader implements Reader {
     };
     await Promise.all(Array.from({ length: Math.min(CONCURRENCY, names.length) }, worker));
     result.push(...named.filter((n) => n !== undefined));
+    if (options.idsOnly) {
+      return result; // peers are placed among the namespaces read inside: here only the host
+    }
     resolvePeers(result);
     const ambiguous = ambiguousNamespaces(result);
     if (ambiguous.length > 0) {

@@ -160,7 +160,8 @@ export class NetlinkReader implements Reader {
   /** The whole read runs synchronously: the thread never yields while inside another namespace. */
   readSync(options: ReadOptions): Namespace[] {
     const names = options.names ?? listNetnsNames();
-    const nsidsChanged = this.rootNsidsChanged();
+    // Drained only by the reads that then ask for nsids (an ids-only read does not: see below).
+    const nsidsChanged = !options.idsOnly && this.rootNsidsChanged();
     this.dumped = 0;
     this.kept.refresh();
     const root = this.socket(this.home.fd, false);
@@ -203,10 +204,14 @@ export class NetlinkReader implements Reader {
           this.home.leave();
         }
       }
-      this.rootNsids(root, handles, nsidsChanged);
-      this.matchPeers(handles, options.names === undefined);
-      this.placeUnnamedPeers(handles);
-      this.notePeers(handles);
+      // Peers are placed among the namespaces read inside: an ids-only read has only the host's,
+      // and what is known of the others (nsids, where peers were) must not be pruned by it.
+      if (!options.idsOnly) {
+        this.rootNsids(root, handles, nsidsChanged);
+        this.matchPeers(handles, options.names === undefined);
+        this.placeUnnamedPeers(handles);
+        this.notePeers(handles);
+      }
       if (options.names === undefined) {
         this.kept.keepOnly(new Set(handles.map((h) => h.ns.name ?? ROOT_KEY)));
       }

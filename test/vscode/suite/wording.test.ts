@@ -52,6 +52,16 @@ describe('command wording', function () {
     assert.ok(netnsNames().includes(ns), 'cancelled: nothing deleted');
   });
 
+  /** A namespace of this run with both ends of a veth in it, in the model: the end to move. */
+  async function namespaceWithVeth(tag: string): Promise<{ ns: string; end: string }> {
+    const ns = `${prefix}${tag}ns`;
+    const end = `${prefix}${tag}1`;
+    ip(['netns', 'add', ns]);
+    ip(['link', 'add', end, 'netns', ns, 'type', 'veth', 'peer', 'name', `${prefix}${tag}2`, 'netns', ns]);
+    await api.model.refreshNamespaces([ns], true);
+    return { ns, end };
+  }
+
   it('names the process (PID and command) when asking for its namespace\'s name', async () => {
     const pid = await sleeper(undefined);
     let prompt = '';
@@ -64,11 +74,7 @@ describe('command wording', function () {
   });
 
   it('titles a move into a process\'s namespace by the process, and reports no item name for one move', async () => {
-    const ns = `${prefix}mv`;
-    const end = `${prefix}m1`;
-    ip(['netns', 'add', ns]);
-    ip(['link', 'add', end, 'netns', ns, 'type', 'veth', 'peer', 'name', `${prefix}m2`, 'netns', ns]);
-    await api.model.refreshNamespaces([ns], true);
+    const { ns, end } = await namespaceWithVeth('m');
     const pid = await sleeper(undefined);
     await run('netns.moveInterface', { netns: ns, name: end }, { toPid: pid });
     assert.ok(!linkNames(ns).includes(end), 'moved out');
@@ -81,11 +87,7 @@ describe('command wording', function () {
   });
 
   it('names a process by what it runs now, not by the process list read before its exec', async () => {
-    const ns = `${prefix}mx`;
-    const end = `${prefix}x1`;
-    ip(['netns', 'add', ns]);
-    ip(['link', 'add', end, 'netns', ns, 'type', 'veth', 'peer', 'name', `${prefix}x2`, 'netns', ns]);
-    await api.model.refreshNamespaces([ns], true);
+    const { ns, end } = await namespaceWithVeth('x');
     // A shell in a namespace of its own that waits for a line, then becomes sleep.
     const child = spawn('/usr/bin/unshare', ['--net', '/bin/sh', '-c', 'read x; exec /bin/sleep 600'], { stdio: ['pipe', 'ignore', 'ignore'] });
     try {

@@ -98,6 +98,15 @@ export function activate(context: vscode.ExtensionContext): NetnsApi {
     showCollapseAll: true,
   });
   topology.attachTree(treeView);
+  // Set only when it changes: VS Code sends a view's message and its rows through one queue that
+  // holds an update for 200 ms after the one before, so an unchanged message set with each state
+  // or model change held back the rows behind it (the first paint among them).
+  const updateViewMessage = () => {
+    const message = viewMessage(client.state, model, router);
+    if (treeView.message !== message) {
+      treeView.message = message;
+    }
+  };
   const terminalProfileProvider = new NamespaceTerminalProfileProvider(() => host);
 
   context.subscriptions.push(
@@ -122,8 +131,8 @@ export function activate(context: vscode.ExtensionContext): NetnsApi {
     treeView,
     // The client logs why a start failed (once); the view's welcome content says it to the user.
     trackHelperState(client),
-    client.onStateChange(() => (treeView.message = viewMessage(client.state, model, router))),
-    model.onDidChange(() => (treeView.message = viewMessage(client.state, model, router))),
+    client.onStateChange(updateViewMessage),
+    model.onDidChange(updateViewMessage),
     // Watch and read only while someone looks; one full read each time the view shows again.
     // The topology view counts as looking too.
     treeView.onDidChangeVisibility(() => void activation.setVisible(treeView.visible || topology.visible)),

@@ -144,6 +144,25 @@ describe('namespace tree', function () {
     assert.ok(await childById(api, `ns:${ns3}/if:lo`, n3), 'its interfaces');
   });
 
+  it('sets the view\'s message only when it changes', async () => {
+    // VS Code sends a view's message and its rows through one queue that holds an update for 200 ms
+    // after the one before: an unchanged message set on every model change held the rows back.
+    const view = api.treeView as { message?: string };
+    const own = Object.getOwnPropertyDescriptor(view, 'message');
+    assert.ok(own?.get && own.set, 'the view\'s message is an accessor');
+    const sets: (string | undefined)[] = [];
+    Object.defineProperty(view, 'message', { configurable: true, get: own.get, set: (m: string | undefined) => (sets.push(m), own.set!.call(view, m)) });
+    try {
+      const before = view.message;
+      await api.model.refresh();
+      await api.model.refreshNamespaces([ns1]);
+      assert.equal(view.message, before);
+      assert.deepEqual(sets, [], 'nothing set: the message did not change');
+    } finally {
+      Object.defineProperty(view, 'message', own);
+    }
+  });
+
   it('gives a namespace a tooltip with path, id and nsid', async () => {
     const n1 = (await childById(api, `ns:${ns1}`))!;
     const tip = (await item(api, n1)).tooltip as vscode.MarkdownString;

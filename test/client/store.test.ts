@@ -39,7 +39,7 @@ describe('model store on the real helper', () => {
     cleanupPrefix(P);
   });
 
-  it('paints the names and ids, then reads everything exactly once when the view opens and starts the helper', async () => {
+  it('asks for the names and ids, then reads everything exactly once when the view opens and starts the helper', async () => {
     await activation.setVisible(true);
     await until(() => store.loaded && !store.painting);
     await new Promise((r) => setTimeout(r, 300));

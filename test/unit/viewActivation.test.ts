@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { LaunchError } from '../../src/client/types';
 import type { Params } from '../../src/core/protocol';
-import { NamespaceStore } from '../../src/extension/model/namespaceStore';
+import { NamespaceStore, PAINT_FROM } from '../../src/extension/model/namespaceStore';
 import { ViewActivation } from '../../src/extension/model/viewActivation';
 import { FakeNetnsClient, namespace } from './fakeNetnsClient';
 
@@ -37,6 +37,9 @@ describe('view activation', () => {
   it('paints the names and ids first when nothing paints while the helper starts, then reads everything', async () => {
     const { client, store, activation, fullReads } = setup();
     client.add(namespace('ns1', 11, [{ ifindex: 2, name: 'veth-a', kind: 'veth', operState: 'UP', flags: [], mtu: 1500, addresses: [] }]));
+    for (let i = 2; i <= PAINT_FROM; i++) {
+      client.add(namespace(`ns${i}`, 10 + i));
+    }
     const painted: { unprivileged?: boolean; painting: boolean }[] = [];
     store.onDidChange(() => painted.push({ unprivileged: store.get('ns1')?.unprivileged, painting: store.painting }));
     await activation.setVisible(true);
@@ -54,6 +57,15 @@ describe('view activation', () => {
     client.calls.length = 0;
     await activation.setVisible(true);
     assert.ok(!client.calls.some((c) => c.op === 'snapshot' && (c.params as Params<'snapshot'>).idsOnly));
+  });
+
+  it('shows a few namespaces when they are read whole, not by name first', async () => {
+    const { store, activation, fullReads } = setup();
+    const seen: { painting: boolean; loaded: boolean }[] = [];
+    store.onDidChange(() => seen.push({ painting: store.painting, loaded: store.loaded }));
+    await activation.setVisible(true);
+    assert.deepEqual(seen, [{ painting: false, loaded: true }], 'one change: the full read');
+    assert.equal(fullReads(), 1);
   });
 
   it('passes change events to the store only while the view is visible', async () => {

@@ -30,8 +30,11 @@ export interface ModelChange {
 
 interface Work {
   all: boolean;
-  /** Names and ids for a first paint (see paintIds); merged with any other work, that work is done instead. */
-  ids: boolean;
+  /**
+   * Names and ids for a first paint, shown from this many namespaces (see paintIds); merged with
+   * any other work, that work is done instead.
+   */
+  ids: number | undefined;
   /** The list of names is read again (which names changed is not known). */
   names: boolean;
   /** Names the helper said appeared (or were replaced) or vanished, the last change winning. */
@@ -40,8 +43,15 @@ interface Work {
   processes: boolean;
 }
 
-const noWork = (): Work => ({ all: false, ids: false, names: false, nameChanges: new Map(), netns: new Set(), processes: false });
-const isEmpty = (w: Work) => !w.all && !w.ids && !w.names && w.nameChanges.size === 0 && w.netns.size === 0 && !w.processes;
+const noWork = (): Work => ({ all: false, ids: undefined, names: false, nameChanges: new Map(), netns: new Set(), processes: false });
+const isEmpty = (w: Work) => !w.all && w.ids === undefined && !w.names && w.nameChanges.size === 0 && w.netns.size === 0 && !w.processes;
+
+/**
+ * Fewer namespaces than this are not painted by name first: they are read whole in tens of
+ * milliseconds, and a paint just before would hold the full rows back (VS Code sends a view's
+ * updates at most one per 200 ms) and show "reading…" for that long.
+ */
+export const PAINT_FROM = 100;
 
 /** How long a moved veth's peer may stay unplaced before everything is read to place it (ms). */
 const PEER_GRACE_MS = 300;
@@ -206,10 +216,11 @@ export class NamespaceStore implements Disposable {
    * Before the first full read, reads the names and ids alone and shows them: a few milliseconds
    * at a thousand namespaces, where the full read takes hundreds. For a helper that needs no
    * password (as root); otherwise the helper without root paints (readRouter.ts). The full read
-   * is still due (ensureFresh does it). Does nothing once anything was read.
+   * is still due (ensureFresh does it). Does nothing once anything was read, and shows nothing
+   * for fewer than `from` namespaces (see PAINT_FROM).
    */
-  paintIds(): Promise<void> {
-    return this.isLoaded || this.running ? Promise.resolve() : this.schedule({ ids: true });
+  paintIds(from = PAINT_FROM): Promise<void> {
+    return this.isLoaded || this.running ? Promise.resolve() : this.schedule({ ids: from });
   }
 
   /** Reads these namespaces again (and the list of names, when `names` is set). */
@@ -243,10 +254,10 @@ export class NamespaceStore implements Disposable {
     this.changed.fire({ all: true, names: true, namespaces: [], processes: true });
   }
 
-  private schedule(w: { all?: boolean; ids?: boolean; names?: boolean; added?: string[]; removed?: string[]; netns?: Iterable<NetnsRef>; processes?: boolean }): Promise<void> {
+  private schedule(w: { all?: boolean; ids?: number; names?: boolean; added?: string[]; removed?: string[]; netns?: Iterable<NetnsRef>; processes?: boolean }): Promise<void> {
     const p = this.pending;
     p.all ||= !!w.all;
-    p.ids ||= !!w.ids;
+    p.ids ??= w.ids;
     p.names ||= !!w.names;
     p.processes ||= !!w.processes;
     for (const n of w.removed ?? []) {
@@ -286,10 +297,15 @@ export class NamespaceStore implements Disposable {
   }
 
   private async perform(work: Work): Promise<void> {
-    if (work.ids && isEmpty({ ...work, ids: false })) {
+    if (work.ids !== undefined && isEmpty({ ...work, ids: undefined })) {
       if (!this.isLoaded) {
         const started = Date.now();
         const snap = await this.client.request('snapshot', { includeRoot: true, idsOnly: true });
+        const named = snap.namespaces.filter((n) => !n.isRoot).length;
+        if (named < work.ids) {
+          this.log('debug', `Not painting ${named} namespaces by name: they are read whole at once.`);
+          return;
+        }
         this.replaceAll(snap.namespaces);
         // Shown, but the full read is still due: the model stays stale.
         this.isLoaded = true;

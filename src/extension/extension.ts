@@ -39,9 +39,9 @@ import type { TreeNode } from './tree/nodes';
 export const VIEW_ID = 'netns.namespaces';
 
 export function activate(context: vscode.ExtensionContext): NetnsApi {
+  const started = Date.now();
   // Messages made by the name rules, the launcher and the helper are English templates (see
   // core/messages.ts); shown here, they go through the same l10n bundle as the extension's own.
-  const started = Date.now();
   const { l10n } = vscode;
   setTranslator((template, args) => l10n.t(template, ...args));
   const log = new Log();

@@ -90,7 +90,7 @@ function hostilePid(): unknown {
 }
 
 const OPS = ['addNetns', 'delNetns', 'addVeth', 'moveLink', 'attachNetns', 'setLinkState', 'addAddress', 'delAddress', 'delLink', 'addRoute', 'delRoute', 'setForwarding', 'setNetem', 'clearNetem', 'addLink', 'setMaster', 'startCapture', 'stopCapture', 'snapshot', 'listNames', 'hello', 'readNeighbours', 'readRules', 'readSockets', 'readFirewall', 'readSysctls', 'readNetnsFiles', 'bogus', '__proto__', 'constructor', ''];
-const FIELDS = ['name', 'peer', 'netns', 'peerNetns', 'from', 'to', 'toPid', 'pid', 'up', 'address', 'names', 'includeRoot', 'reader', 'file', 'destination', 'gateway', 'device', 'metric', 'family', 'on', 'delayMs', 'jitterMs', 'lossPct', 'reorderPct', 'rateKbit', 'kind', 'parent', 'vlanId', 'master', 'content', 'filter', 'maxBytes', 'maxSeconds', 'capture', '__proto__', 'constructor', 'x'];
+const FIELDS = ['name', 'peer', 'netns', 'peerNetns', 'from', 'to', 'toPid', 'pid', 'up', 'address', 'names', 'includeRoot', 'idsOnly', 'reader', 'file', 'destination', 'gateway', 'device', 'metric', 'family', 'on', 'delayMs', 'jitterMs', 'lossPct', 'reorderPct', 'rateKbit', 'kind', 'parent', 'vlanId', 'master', 'content', 'filter', 'maxBytes', 'maxSeconds', 'capture', '__proto__', 'constructor', 'x'];
 /** Numbers around the edges of netem's and forwarding's ranges. */
 const EDGES = [0, 4, 6, 100, 100.5, 60000, 60001, -1, 1e-9, 1e300, Number.MAX_SAFE_INTEGER];
 

@@ -66,6 +66,13 @@ describe('request parsing', () => {
     refuse({ id: 1, op: 'batch', requests: [{ op: 'addVeth', name: 'a', peer: 'b', netns: 5 }] }, 'EINVAL', /^Item 1: /);
   });
 
+  it('takes a snapshot of ids only as a boolean, nothing else', () => {
+    assert.deepEqual(parseRequest(JSON.stringify({ id: 1, op: 'snapshot', idsOnly: true })), { id: 1, op: 'snapshot', idsOnly: true });
+    for (const bad of ['true', 1, null, [], {}]) {
+      refuse({ id: 1, op: 'snapshot', idsOnly: bad }, 'EINVAL', /idsOnly/);
+    }
+  });
+
   it('answers a deeply nested operation to its caller without walking it', () => {
     const deep = '['.repeat(200000) + ']'.repeat(200000);
     assert.throws(() => parseRequest(`{"id":5,"op":${deep}}`), (e: Error & { code?: string; id?: number }) => {

@@ -11,6 +11,7 @@ import type { Host } from './host';
 import type { LabFiles } from './labs/labFiles';
 import type { Log } from './log';
 import type { NamespaceStore } from './model/namespaceStore';
+import type { ViewActivation } from './model/viewActivation';
 import type { OperationStatus } from './status/operationStatus';
 import type { NamespaceDragAndDrop } from './tree/namespaceDragAndDrop';
 import type { NamespaceTreeProvider } from './tree/namespaceTreeProvider';
@@ -20,6 +21,8 @@ import type { TopologyPanel } from './topology/topologyPanel';
 export interface NetnsApi {
   readonly client: NetnsClient;
   readonly model: NamespaceStore;
+  /** Keeps the model live while the view is visible. */
+  readonly activation: ViewActivation;
   readonly treeProvider: NamespaceTreeProvider;
   readonly treeView: vscode.TreeView<TreeNode>;
   readonly dragAndDrop: NamespaceDragAndDrop<MoveResult | AttachResult | undefined>;

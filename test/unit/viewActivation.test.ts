@@ -154,4 +154,36 @@ describe('view activation', () => {
     assert.equal(client.state.kind, 'failed');
     assert.deepEqual(client.calls, []);
   });
+
+  it('holds a first look open while the model is empty and a read is on its way, until it has something to show', async () => {
+    const { store, activation } = setup();
+    assert.equal(activation.firstLook, undefined, 'nothing shown yet, nothing to wait for');
+    const shown = activation.setVisible(true);
+    const look = activation.firstLook;
+    assert.ok(look, 'shown empty: the tree waits for the read');
+    await look;
+    assert.ok(store.loaded, 'it settles once the model holds the namespaces');
+    await shown;
+    assert.equal(activation.firstLook, undefined);
+
+    // Shown again with the model full: nothing to wait for.
+    await activation.setVisible(false);
+    const again = activation.setVisible(true);
+    assert.equal(activation.firstLook, undefined);
+    await again;
+  });
+
+  it('ends a first look whose helper could not start, with nothing to show', async () => {
+    const { client, store, activation } = setup();
+    client.start = async () => {
+      throw new LaunchError('cancelled', 'cancelled');
+    };
+    const shown = activation.setVisible(true);
+    const look = activation.firstLook;
+    assert.ok(look);
+    await look;
+    await shown;
+    assert.equal(store.loaded, false, 'the tree answers empty: the welcome content says what to do');
+    assert.equal(activation.firstLook, undefined);
+  });
 });

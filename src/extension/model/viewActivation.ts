@@ -14,6 +14,8 @@ import type { ReadRouter } from './readRouter';
 export const RESTART_DELAY_MS = 500;
 /** A helper that stops sooner than this after it started is not started again by itself (no loop). */
 export const MIN_UPTIME_MS = 3000;
+/** How long the tree's top level waits for a first look to have something to show (firstLook). */
+export const FIRST_LOOK_WAIT_MS = 2000;
 
 export class ViewActivation implements Disposable {
   private visible = false;
@@ -22,6 +24,7 @@ export class ViewActivation implements Disposable {
   private runningSince = 0;
   private restartTimer: ReturnType<typeof setTimeout> | undefined;
   private disposed = false;
+  private looking: Promise<void> | undefined;
   private readonly subscriptions: Disposable[];
 
   constructor(
@@ -51,6 +54,42 @@ export class ViewActivation implements Disposable {
       void this.client.setWatching(false);
       return;
     }
+    const ended = this.model.loaded ? undefined : this.beginLook();
+    try {
+      await this.show();
+    } finally {
+      ended?.();
+    }
+  }
+
+  /**
+   * While the view is shown with nothing in the model and a read is on its way: settles once the
+   * model has something to show, or that look ended without. The tree's top level waits for it
+   * (VS Code shows its progress bar meanwhile) rather than answering empty: an empty answer shows
+   * the welcome content, meant for a helper that cannot start, until rows replace it, and VS Code
+   * drew those replacing rows later than rows it had waited for.
+   */
+  get firstLook(): Promise<void> | undefined {
+    return this.looking;
+  }
+
+  private beginLook(): () => void {
+    let end!: () => void;
+    const look = new Promise<void>((resolve) => {
+      const changed = this.model.onDidChange(() => end());
+      end = () => {
+        changed.dispose();
+        if (this.looking === look) {
+          this.looking = undefined;
+        }
+        resolve();
+      };
+    });
+    this.looking = look;
+    return end;
+  }
+
+  private async show(): Promise<void> {
     const state = this.client.state.kind;
     if (state === 'failed') {
       // The user retries through "Start Helper"; do not prompt again on every look. What needs no

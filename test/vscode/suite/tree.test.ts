@@ -144,6 +144,21 @@ describe('namespace tree', function () {
     assert.ok(await childById(api, `ns:${ns3}/if:lo`, n3), 'its interfaces');
   });
 
+  it('answers the top level of a view shown empty once the read has something, not with nothing', async () => {
+    // VS Code draws rows it waited for at once, but rows that replace an empty answer (the welcome
+    // content) hundreds of milliseconds later.
+    api.model.clear();
+    const shown = api.activation.setVisible(true);
+    try {
+      assert.ok(api.activation.firstLook, 'a first look is open');
+      const top = await api.treeProvider.getChildren();
+      assert.ok(top.some((n) => n.id === `ns:${ns1}`), `the first answer holds ${ns1}`);
+    } finally {
+      await shown;
+    }
+    assert.equal(api.activation.firstLook, undefined);
+  });
+
   it('sets the view\'s message only when it changes', async () => {
     // VS Code sends a view's message and its rows through one queue that holds an update for 200 ms
     // after the one before: an unchanged message set on every model change held the rows back.

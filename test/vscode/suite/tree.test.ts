@@ -145,8 +145,8 @@ describe('namespace tree', function () {
   });
 
   it('answers the top level of a view shown empty once the read has something, not with nothing', async () => {
-    // VS Code draws rows it waited for at once, but rows that replace an empty answer (the welcome
-    // content) hundreds of milliseconds later.
+    // An empty answer draws the welcome content until rows replace it, and VS Code drew those
+    // replacing rows later than rows it had waited for.
     api.model.clear();
     const shown = api.activation.setVisible(true);
     try {

@@ -76,7 +76,12 @@ export class ViewActivation implements Disposable {
   private beginLook(): () => void {
     let end!: () => void;
     const look = new Promise<void>((resolve) => {
-      const changed = this.model.onDidChange(() => end());
+      // Loaded, not merely changed: an event applied to the empty model changes it with nothing to show.
+      const changed = this.model.onDidChange(() => {
+        if (this.model.loaded) {
+          end();
+        }
+      });
       end = () => {
         changed.dispose();
         if (this.looking === look) {

@@ -15,7 +15,7 @@ async function flush(): Promise<void> {
   }
 }
 
-function setup(timing = { restartDelayMs: 1, minUptimeMs: 0 }) {
+function setup(timing = { restartDelayMs: 1, minUptimeMs: 0, firstLookMs: 2000 }) {
   const client = new FakeNetnsClient();
   client.add(namespace('ns1', 11));
   const store = new NamespaceStore(client, () => undefined);
@@ -123,7 +123,7 @@ describe('view activation', () => {
   });
 
   it('does not start a helper again that stopped right after it started (no loop)', async () => {
-    const { client, activation } = setup({ restartDelayMs: 1, minUptimeMs: 60_000 });
+    const { client, activation } = setup({ restartDelayMs: 1, minUptimeMs: 60_000, firstLookMs: 2000 });
     await activation.setVisible(true);
     client.setState({ kind: 'stopped' });
     await new Promise((r) => setTimeout(r, 20));
@@ -185,5 +185,19 @@ describe('view activation', () => {
     await shown;
     assert.equal(store.loaded, false, 'the tree answers empty: the welcome content says what to do');
     assert.equal(activation.firstLook, undefined);
+  });
+
+  it('closes a first look after its time even when the read has not come', async () => {
+    const { client, store, activation } = setup({ restartDelayMs: 1, minUptimeMs: 0, firstLookMs: 20 });
+    const release = client.hold();
+    const shown = activation.setVisible(true);
+    const look = activation.firstLook;
+    assert.ok(look);
+    await look;
+    assert.equal(store.loaded, false, 'the read is still held back');
+    assert.equal(activation.firstLook, undefined, 'closed: the tree answers with what it has');
+    release();
+    await shown;
+    assert.ok(store.loaded);
   });
 });

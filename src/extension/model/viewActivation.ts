@@ -14,8 +14,8 @@ import type { ReadRouter } from './readRouter';
 export const RESTART_DELAY_MS = 500;
 /** A helper that stops sooner than this after it started is not started again by itself (no loop). */
 export const MIN_UPTIME_MS = 3000;
-/** How long the tree's top level waits for a first look to have something to show (firstLook). */
-export const FIRST_LOOK_WAIT_MS = 2000;
+/** How long a first look stays open for the model to have something to show (firstLook). */
+export const FIRST_LOOK_MS = 2000;
 
 export class ViewActivation implements Disposable {
   private visible = false;
@@ -33,7 +33,7 @@ export class ViewActivation implements Disposable {
     private readonly log: StoreLog,
     /** Where the model reads before the helper runs (see readRouter.ts); none: it waits for the helper. */
     private readonly router?: ReadRouter,
-    private readonly timing = { restartDelayMs: RESTART_DELAY_MS, minUptimeMs: MIN_UPTIME_MS },
+    private readonly timing = { restartDelayMs: RESTART_DELAY_MS, minUptimeMs: MIN_UPTIME_MS, firstLookMs: FIRST_LOOK_MS },
   ) {
     this.subscriptions = [
       // While hidden, change events are not acted on.
@@ -64,7 +64,8 @@ export class ViewActivation implements Disposable {
 
   /**
    * While the view is shown with nothing in the model and a read is on its way: settles once the
-   * model has something to show, or that look ended without. The tree's top level waits for it
+   * model has something to show, or that look ended without, or after FIRST_LOOK_MS (then the
+   * welcome content shows while the start goes on). The tree's top level waits for it
    * (VS Code shows its progress bar meanwhile) rather than answering empty: an empty answer shows
    * the welcome content, meant for a helper that cannot start, until rows replace it, and VS Code
    * drew those replacing rows later than rows it had waited for.
@@ -82,7 +83,9 @@ export class ViewActivation implements Disposable {
           end();
         }
       });
+      const timer = setTimeout(() => end(), this.timing.firstLookMs);
       end = () => {
+        clearTimeout(timer);
         changed.dispose();
         if (this.looking === look) {
           this.looking = undefined;

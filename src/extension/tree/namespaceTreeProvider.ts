@@ -6,7 +6,6 @@ import * as vscode from 'vscode';
 import type { ContainerInfo, Interface, Namespace, NetnsRef } from '../../core/model';
 import type { ModelChange, NamespaceStore } from '../model/namespaceStore';
 import { netnsKey } from '../model/netnsKey';
-import { FIRST_LOOK_WAIT_MS } from '../model/viewActivation';
 import { config } from '../config';
 import { interfaceItem, interfaceTooltip } from './interfaces/interfaceItem';
 import { namespaceItem, namespaceTooltip } from './namespaces/namespaceItem';
@@ -336,19 +335,9 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     return item;
   }
 
-  /** Waits, at most FIRST_LOOK_WAIT_MS, for a first look's read rather than answering empty (ViewActivation.firstLook). */
-  private async firstRows(): Promise<void> {
-    const look = this.firstLook();
-    if (look) {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      await Promise.race([look, new Promise<void>((resolve) => (timer = setTimeout(resolve, FIRST_LOOK_WAIT_MS)))]);
-      clearTimeout(timer);
-    }
-  }
-
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {
     if (!node) {
-      await this.firstRows();
+      await this.firstLook(); // rather than answering empty while the first read is on its way
       return [...this.rootChildren(), ...this.labsChildren(true)];
     }
     switch (node.kind) {

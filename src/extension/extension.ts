@@ -54,7 +54,7 @@ export function activate(context: vscode.ExtensionContext): NetnsApi {
   const activation = new ViewActivation(client, model, log.write, router);
   const labFiles = new LabFiles(model);
   const labPlans = new LabPlanDocuments();
-  const treeProvider = new NamespaceTreeProvider(model, labFiles, () => activation.firstLook);
+  const treeProvider = new NamespaceTreeProvider(model, labFiles, () => activation.topLevelAsked());
   // First in the list, so it is disposed (its captures stopped) while the client still runs.
   const captures = new CaptureManager(client, log, context.globalStorageUri.fsPath);
   context.subscriptions.push(captures);

@@ -187,6 +187,30 @@ describe('view activation', () => {
     assert.equal(activation.firstLook, undefined);
   });
 
+  it('opens the first look when the tree asks for its top level before the view is said to be shown', async () => {
+    // VS Code's request for the rows and its news that the view is visible can come in either order.
+    const { store, activation } = setup();
+    const look = activation.topLevelAsked();
+    assert.ok(look, 'nothing loaded: the top level waits');
+    const shown = activation.setVisible(true);
+    assert.equal(activation.firstLook, look, 'showing the view joins the look the tree opened');
+    await look;
+    assert.ok(store.loaded, 'it settles with the namespaces');
+    await shown;
+    assert.equal(activation.topLevelAsked(), undefined, 'loaded: nothing to wait for');
+  });
+
+  it('opens no look for the tree once the helper could not start (the welcome content says what to do)', async () => {
+    const { client, activation } = setup();
+    client.start = async () => {
+      const error = new LaunchError('cancelled', 'cancelled');
+      client.setState({ kind: 'failed', error });
+      throw error;
+    };
+    await activation.setVisible(true);
+    assert.equal(activation.topLevelAsked(), undefined);
+  });
+
   it('closes a first look after its time even when the read has not come', async () => {
     const { client, store, activation } = setup({ restartDelayMs: 1, minUptimeMs: 0, firstLookMs: 20 });
     const release = client.hold();

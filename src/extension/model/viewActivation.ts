@@ -25,6 +25,7 @@ export class ViewActivation implements Disposable {
   private restartTimer: ReturnType<typeof setTimeout> | undefined;
   private disposed = false;
   private looking: Promise<void> | undefined;
+  private endLook: (() => void) | undefined;
   private readonly subscriptions: Disposable[];
 
   constructor(
@@ -66,7 +67,7 @@ export class ViewActivation implements Disposable {
    * While the view is shown with nothing in the model and a read is on its way: settles once the
    * model has something to show, or that look ended without, or after FIRST_LOOK_MS (then the
    * welcome content shows while the start goes on). The tree's top level waits for it
-   * (VS Code shows its progress bar meanwhile) rather than answering empty: an empty answer shows
+   * (topLevelAsked; VS Code shows its progress bar meanwhile) rather than answering empty: an empty answer shows
    * the welcome content, meant for a helper that cannot start, until rows replace it, and VS Code
    * drew those replacing rows later than rows it had waited for.
    */
@@ -74,7 +75,24 @@ export class ViewActivation implements Disposable {
     return this.looking;
   }
 
+  /**
+   * The tree's top level is asked for: the first look, opened here when nothing is loaded yet.
+   * VS Code may ask for a view's rows before it tells the extension that the view is shown (both
+   * messages go out as the view opens, in either order); setVisible then joins this look. None
+   * once the helper could not start: the welcome content says what to do.
+   */
+  topLevelAsked(): Promise<void> | undefined {
+    if (!this.looking && !this.model.loaded && !this.disposed && this.client.state.kind !== 'failed') {
+      this.beginLook();
+    }
+    return this.looking;
+  }
+
+  /** Opens the first look, or joins the one open; returns what ends it. */
   private beginLook(): () => void {
+    if (this.endLook) {
+      return this.endLook;
+    }
     let end!: () => void;
     const look = new Promise<void>((resolve) => {
       // Loaded, not merely changed: an event applied to the empty model changes it with nothing to show.
@@ -89,11 +107,13 @@ export class ViewActivation implements Disposable {
         changed.dispose();
         if (this.looking === look) {
           this.looking = undefined;
+          this.endLook = undefined;
         }
         resolve();
       };
     });
     this.looking = look;
+    this.endLook = end;
     return end;
   }
 
@@ -196,6 +216,7 @@ export class ViewActivation implements Disposable {
 
   dispose(): void {
     this.disposed = true;
+    this.endLook?.();
     clearTimeout(this.restartTimer);
     for (const s of this.subscriptions) {
       s.dispose();

@@ -50,6 +50,8 @@ const SOCKETS_ON_EXPAND_MS = 5000;
 
 export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<TreeNode | TreeNode[] | undefined>();
+  /** Top-level answers waiting for the first look (see onModelChange). */
+  private topLevelWaiting = 0;
   readonly onDidChangeTreeData = this.changed.event;
 
   private readonly namespaceNodes = new Map<string, NamespaceNode>();
@@ -83,7 +85,7 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
   constructor(
     private readonly model: NamespaceStore,
     private readonly labs?: LabFiles,
-    /** What the top level waits for while the view is first shown and a read is on its way (ViewActivation.firstLook). */
+    /** What the top level waits for while the view is first shown and a read is on its way (ViewActivation.topLevelAsked). */
     private readonly firstLook: () => Promise<void> | undefined = () => undefined,
   ) {
     if (labs) {
@@ -144,7 +146,11 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
   private onModelChange(c: ModelChange): void {
     if (c.all || c.names) {
       this.prune();
-      this.changed.fire(undefined);
+      // A top level still being answered answers with this change: a refresh as well made VS Code
+      // ask again before it drew the first answer, and send and draw every row twice.
+      if (this.topLevelWaiting === 0) {
+        this.changed.fire(undefined);
+      }
       return;
     }
     const nodes: TreeNode[] = [];
@@ -337,7 +343,15 @@ export class NamespaceTreeProvider implements vscode.TreeDataProvider<TreeNode>,
 
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {
     if (!node) {
-      await this.firstLook(); // rather than answering empty while the first read is on its way
+      const look = this.firstLook();
+      if (look) {
+        this.topLevelWaiting++;
+        try {
+          await look; // rather than answering empty while the first read is on its way
+        } finally {
+          this.topLevelWaiting--;
+        }
+      }
       return [...this.rootChildren(), ...this.labsChildren(true)];
     }
     switch (node.kind) {

@@ -159,6 +159,26 @@ describe('namespace tree', function () {
     assert.equal(api.activation.firstLook, undefined);
   });
 
+  it('answers the top level with the namespaces also when VS Code asks for it before it says the view is shown', async () => {
+    // Both go out as the view opens, in either order: asked first, the top level answered empty
+    // and the welcome content showed until the rows came.
+    api.model.clear();
+    // Refreshes of the top level asked while its answer waits: it answers with what they bring.
+    let refreshes = 0;
+    const counting = api.treeProvider.onDidChangeTreeData((e) => (refreshes += e === undefined ? 1 : 0));
+    const top = api.treeProvider.getChildren();
+    const shown = api.activation.setVisible(true);
+    try {
+      const answer = await top;
+      counting.dispose();
+      assert.ok(answer.some((n) => n.id === `ns:${ns1}`), `the first answer holds ${ns1}`);
+      assert.equal(refreshes, 0, 'no refresh while the answer waited: VS Code would ask again and send every row twice');
+    } finally {
+      counting.dispose();
+      await shown;
+    }
+  });
+
   it('sets the view\'s message only when it changes', async () => {
     // VS Code sends a view's message and its rows through one queue that holds an update for 200 ms
     // after the one before: an unchanged message set on every model change held the rows back.

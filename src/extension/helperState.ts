@@ -2,12 +2,20 @@
 //   netns.helperState   = stopped | starting | running | failed
 //   netns.helperFailure = the LaunchError's failure kind (cancelled, not-authorized, ...) or ''
 //   netns.helperMayAsk  = whether starting it may ask for a password (not when VS Code runs as root)
+//   netns.helperHasRun  = whether it ran in this window: before, "stopped" only means that showing
+//                         the view is about to start it, and the welcome text for a stopped helper
+//                         would only flash
 
 import * as vscode from 'vscode';
 import type { HelperState, NetnsClient } from '../client/types';
 
 export function trackHelperState(client: NetnsClient): vscode.Disposable {
+  let hasRun = false;
   const set = (s: HelperState) => {
+    if (s.kind === 'running' && !hasRun) {
+      hasRun = true;
+      void vscode.commands.executeCommand('setContext', 'netns.helperHasRun', true);
+    }
     void vscode.commands.executeCommand('setContext', 'netns.helperState', s.kind);
     void vscode.commands.executeCommand('setContext', 'netns.helperFailure', s.kind === 'failed' ? s.error.failure : '');
   };

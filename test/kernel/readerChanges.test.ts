@@ -10,7 +10,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { after, afterEach, before, describe, it } from 'node:test';
 import type { Namespace, NetnsRef } from '../../src/core/model';
-import { loadLibc } from '../../src/helper/reader/libc';
+import { growFdTable, loadLibc } from '../../src/helper/reader/libc';
 import { createNetlinkReader, type NetlinkReader } from '../../src/helper/reader/netlink';
 import { KernelWatcher } from '../../src/helper/watch/kernelWatcher';
 import { cleanupOnExit, cleanupPrefix, IP, ip, ipTry, linkNames, netnsNames, uniquePrefix } from '../support/kernel';
@@ -322,6 +322,12 @@ describe('netlink reader with few files to spare', () => {
   const fdList = () => fs.readdirSync('/proc/self/fd').map(Number);
   const openFds = () => fdList().length;
 
+  const softLimit = () => {
+    const rlim = Buffer.alloc(16); // struct rlimit: soft, hard
+    assert.equal(loadLibc().getrlimit(7 /* RLIMIT_NOFILE */, rlim), 0);
+    return rlim.readBigUInt64LE(0);
+  };
+
   /** Runs f with a soft open-file limit that leaves it this many more files. */
   function withFilesToSpare<T>(spare: number, f: () => T): T {
     const libc = loadLibc();
@@ -373,6 +379,27 @@ describe('netlink reader with few files to spare', () => {
       assert.ok(openFds() - before <= 1, `${openFds() - before} files left open`);
     } finally {
       reader.dispose();
+    }
+  });
+
+  it('makes room in the fd table without taking, moving or closing a file', () => {
+    const libc = loadLibc();
+    const file = fs.openSync('/proc/self/status', 'r');
+    try {
+      // A file already at the number asked for stays as it is: the room is made above it.
+      const at = Math.min(1500, Number(softLimit()) - 2);
+      const taken = libc.dupAtLeast(file, at);
+      assert.equal(taken, at);
+      const before = fdList();
+      assert.equal(growFdTable(libc, file, at), true);
+      assert.deepEqual(fdList(), before, 'the same files, under the same numbers');
+      assert.match(fs.readFileSync(`/proc/self/fd/${taken}`, 'utf8'), /^Name:/m, 'the file at that number is still the one put there');
+      fs.closeSync(taken);
+      // Beyond the open-file limit it cannot: false, and nothing changes.
+      assert.equal(growFdTable(libc, file, Number(softLimit()) + 1), false);
+      assert.deepEqual(fdList(), before.filter((fd) => fd !== taken));
+    } finally {
+      fs.closeSync(file);
     }
   });
 });

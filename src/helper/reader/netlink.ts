@@ -38,7 +38,7 @@ import {
 import { netconfAllRequest, parseNetconfForwarding, parseNetemQdisc, qdiscDumpRequest, RTM_NEWNETCONF, RTM_NEWQDISC } from '../pure/tcNetlink';
 import { listNetnsNames, NETNS_RUN_DIR, netnsInode, netnsPath, rootNetnsPath, unopenedName } from '../netnsDir';
 import { processNetnsInodes } from '../procNetns';
-import { netlinkAddr, AF_NETLINK, HomeNetns, SysError, loadLibc, NETLINK_ROUTE, netnsCookie, netnsInodeAt, O_CLOEXEC, O_DIRECTORY, O_RDONLY, openNetnsAt, openNetnsFile, NETLINK_GET_STRICT_CHK, raiseOpenFileLimit, SOCK_CLOEXEC, SOCK_RAW, SOL_NETLINK, check, type Libc } from './libc';
+import { netlinkAddr, AF_NETLINK, growFdTable, HomeNetns, SysError, loadLibc, NETLINK_ROUTE, netnsCookie, netnsInodeAt, O_CLOEXEC, O_DIRECTORY, O_RDONLY, openNetnsAt, openNetnsFile, NETLINK_GET_STRICT_CHK, raiseOpenFileLimit, SOCK_CLOEXEC, SOCK_RAW, SOL_NETLINK, check, type Libc } from './libc';
 import { KeptNamespaces, ROOT_KEY, type Kept, type SharedChanges } from './keptNamespaces';
 import { Capture, NetlinkSocket, RequestBatch } from './netlinkSocket';
 import { NsidKnowledge } from './nsidKnowledge';
@@ -126,6 +126,9 @@ export class NetlinkReader implements Reader {
   private reopenedHandles: Handle[] = [];
   private readonly reopenMax: number;
 
+  /** How many fds the fd table was grown to hold (growFdTable). */
+  private fdRoom = 0;
+
   /** How many namespaces the last read entered and dumped (the rest were as their last dump found them). */
   dumped = 0;
 
@@ -163,6 +166,9 @@ export class NetlinkReader implements Reader {
     // Drained only by the reads that then ask for nsids (an ids-only read does not: see below).
     const nsidsChanged = !options.idsOnly && this.rootNsidsChanged();
     this.dumped = 0;
+    if (!options.idsOnly && this.home.canEnter) {
+      this.makeFdRoom(names.length + 1);
+    }
     this.kept.refresh();
     const root = this.socket(this.home.fd, false);
     const handles: Handle[] = [];
@@ -239,6 +245,20 @@ export class NetlinkReader implements Reader {
   /** The next read dumps every namespace, changed or not (what the bench compares with the C bound). */
   stale(): void {
     this.kept.stale();
+  }
+
+  /**
+   * Room in the fd table, made at once, for what a read of `namespaces` holds open: each kept
+   * open with its fd and socket, the reopened ones, and a margin (the folder, the root's socket).
+   * Opened one by one, a first read of 1000 namespaces grew the table four times (see growFdTable):
+   * about 70 of its milliseconds, which a warm read, with the table grown, does not spend.
+   */
+  private makeFdRoom(namespaces: number): void {
+    const want = 2 * Math.min(namespaces, this.keepOpen) + 2 * this.reopenMax + 64;
+    if (want > this.fdRoom) {
+      growFdTable(this.libc, this.home.fd, want);
+      this.fdRoom = want; // also when the limit refused it: not asked again at every read
+    }
   }
 
   /**

@@ -322,18 +322,19 @@ describe('netlink reader with few files to spare', () => {
   const fdList = () => fs.readdirSync('/proc/self/fd').map(Number);
   const openFds = () => fdList().length;
 
-  const softLimit = () => {
-    const rlim = Buffer.alloc(16); // struct rlimit: soft, hard
-    assert.equal(loadLibc().getrlimit(7 /* RLIMIT_NOFILE */, rlim), 0);
-    return rlim.readBigUInt64LE(0);
+  const RLIMIT_NOFILE = 7;
+  /** struct rlimit (soft, hard) of the open-file limit. */
+  const fileLimit = () => {
+    const rlim = Buffer.alloc(16);
+    assert.equal(loadLibc().getrlimit(RLIMIT_NOFILE, rlim), 0);
+    return rlim;
   };
+  const softLimit = () => fileLimit().readBigUInt64LE(0);
 
   /** Runs f with a soft open-file limit that leaves it this many more files. */
   function withFilesToSpare<T>(spare: number, f: () => T): T {
     const libc = loadLibc();
-    const RLIMIT_NOFILE = 7;
-    const rlim = Buffer.alloc(16); // struct rlimit: soft, hard
-    assert.equal(libc.getrlimit(RLIMIT_NOFILE, rlim), 0);
+    const rlim = fileLimit();
     const soft = rlim.readBigUInt64LE(0);
     // The lowest free numbers are given first: count the gaps below the limit too.
     const open = new Set(fdList());

@@ -118,18 +118,20 @@ export class ChangeHub {
    */
   add(nsFd: number): number | undefined {
     const nsid = this.nextNsid++;
+    let errno: number;
     try {
-      this.control.request(newNsidRequest(nsFd, nsid), () => undefined);
+      errno = this.control.ack(newNsidRequest(nsFd, nsid));
     } catch (e) {
       if (!(e instanceof SysError)) {
         throw e;
       }
-      if (e.errno === 0) {
-        return nsid; // the ack
-      }
-      if (e.errno !== EEXIST) {
-        return undefined;
-      }
+      return undefined;
+    }
+    if (errno === 0) {
+      return nsid;
+    }
+    if (errno !== EEXIST) {
+      return undefined;
     }
     try {
       const had = this.control.request(nsidByFdRequest(nsFd), parseNsid);

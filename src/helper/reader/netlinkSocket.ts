@@ -256,6 +256,20 @@ export class NetlinkSocket {
    * The answer's bytes are only valid during the callback.
    */
   request<T>(req: Buffer, onAnswer: (buf: Buffer, m: NlMessage) => T): T {
+    return this.exchange(req, onAnswer, (errno) => {
+      throw new SysError('netlink request', errno, this.libc.strerror(errno));
+    });
+  }
+
+  /**
+   * Sends a request made with NLM_F_ACK and returns the kernel's errno for it: 0 when it was done.
+   * A refusal is an answer here, not an exception (the change hub gives ids by the thousand).
+   */
+  ack(req: Buffer): number {
+    return this.exchange(req, () => 0, (errno) => errno);
+  }
+
+  private exchange<T>(req: Buffer, onAnswer: (buf: Buffer, m: NlMessage) => T, onError: (errno: number) => T): T {
     const seq = nextSeq();
     setSeq(req, seq);
     this.send(req);
@@ -265,11 +279,7 @@ export class NetlinkSocket {
           if (m.seq !== seq) {
             continue;
           }
-          if (m.type === NLMSG_ERROR) {
-            const errno = parseErrorMessage(buf, m);
-            throw new SysError('netlink request', errno, this.libc.strerror(errno));
-          }
-          return onAnswer(buf, m);
+          return m.type === NLMSG_ERROR ? onError(parseErrorMessage(buf, m)) : onAnswer(buf, m);
         }
       }
     }

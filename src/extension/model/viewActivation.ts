@@ -67,9 +67,9 @@ export class ViewActivation implements Disposable {
    * While the view is shown with nothing in the model and a read is on its way: settles once the
    * model has something to show, or that look ended without, or after FIRST_LOOK_MS (then the
    * welcome content shows while the start goes on). The tree's top level waits for it
-   * (topLevelAsked; VS Code shows its progress bar meanwhile) rather than answering empty: an empty answer shows
-   * the welcome content, meant for a helper that cannot start, until rows replace it, and VS Code
-   * drew those replacing rows later than rows it had waited for.
+   * (topLevelAsked; VS Code shows its progress bar meanwhile) rather than answering empty: an
+   * empty answer shows the welcome content, meant for a helper that cannot start, until rows
+   * replace it, and VS Code drew those replacing rows later than rows it had waited for.
    */
   get firstLook(): Promise<void> | undefined {
     return this.looking;

@@ -250,8 +250,8 @@ export class NetlinkReader implements Reader {
   /**
    * Room in the fd table, made at once, for what a read of `namespaces` holds open: each kept
    * open with its fd and socket, the reopened ones, and a margin (the folder, the root's socket).
-   * Opened one by one, a first read of 1000 namespaces grew the table four times (see growFdTable):
-   * about 70 of its milliseconds, which a warm read, with the table grown, does not spend.
+   * Opened one by one, a first read of 1000 namespaces grew the table three times (at 256, 512
+   * and 1024 fds; see growFdTable), each a wait that a warm read, with the table grown, does not make.
    */
   private makeFdRoom(namespaces: number): void {
     const want = 2 * Math.min(namespaces, this.keepOpen) + 2 * this.reopenMax + 64;

@@ -24,8 +24,8 @@ export class ViewActivation implements Disposable {
   private runningSince = 0;
   private restartTimer: ReturnType<typeof setTimeout> | undefined;
   private disposed = false;
-  private looking: Promise<void> | undefined;
-  private endLook: (() => void) | undefined;
+  /** The first look while it is open: what settles, and what ends it (see firstLook). */
+  private look: { settled: Promise<void>; end: () => void } | undefined;
   private readonly subscriptions: Disposable[];
 
   constructor(
@@ -72,7 +72,7 @@ export class ViewActivation implements Disposable {
    * replace it, and VS Code drew those replacing rows later than rows it had waited for.
    */
   get firstLook(): Promise<void> | undefined {
-    return this.looking;
+    return this.look?.settled;
   }
 
   /**
@@ -82,19 +82,19 @@ export class ViewActivation implements Disposable {
    * once the helper could not start: the welcome content says what to do.
    */
   topLevelAsked(): Promise<void> | undefined {
-    if (!this.looking && !this.model.loaded && !this.disposed && this.client.state.kind !== 'failed') {
+    if (!this.look && !this.model.loaded && !this.disposed && this.client.state.kind !== 'failed') {
       this.beginLook();
     }
-    return this.looking;
+    return this.look?.settled;
   }
 
   /** Opens the first look, or joins the one open; returns what ends it. */
   private beginLook(): () => void {
-    if (this.endLook) {
-      return this.endLook;
+    if (this.look) {
+      return this.look.end;
     }
     let end!: () => void;
-    const look = new Promise<void>((resolve) => {
+    const settled = new Promise<void>((resolve) => {
       // Loaded, not merely changed: an event applied to the empty model changes it with nothing to show.
       const changed = this.model.onDidChange(() => {
         if (this.model.loaded) {
@@ -105,15 +105,13 @@ export class ViewActivation implements Disposable {
       end = () => {
         clearTimeout(timer);
         changed.dispose();
-        if (this.looking === look) {
-          this.looking = undefined;
-          this.endLook = undefined;
+        if (this.look?.settled === settled) {
+          this.look = undefined;
         }
         resolve();
       };
     });
-    this.looking = look;
-    this.endLook = end;
+    this.look = { settled, end };
     return end;
   }
 
@@ -216,7 +214,7 @@ export class ViewActivation implements Disposable {
 
   dispose(): void {
     this.disposed = true;
-    this.endLook?.();
+    this.look?.end();
     clearTimeout(this.restartTimer);
     for (const s of this.subscriptions) {
       s.dispose();

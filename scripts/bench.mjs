@@ -10,7 +10,7 @@ import { loadModel } from './bench/bundle.mjs';
 
 /** Short processes in the churn measurement (a shell loop of /bin/true). */
 const CHURN = 5000;
-import { createFixture, guard, ip, leftovers, netnsNames, removeAll, uniquePrefix } from './bench/fixture.mjs';
+import { createFixture, guard, ip, leftovers, netnsNames, removeAll, setChainUp, uniquePrefix } from './bench/fixture.mjs';
 import * as m from './bench/measures.mjs';
 import { figureNo, summarize, table } from './bench/report.mjs';
 import { packageVsix, workbenchInChild, workbenchMissing } from './bench/vscode.mjs';
@@ -274,6 +274,29 @@ async function main() {
         add('buildSteps', await m.buildViaSpawns(built('s')));
         add('buildBatch', await m.buildViaHelper(clientA, built('h')));
         add('buildLab', await m.buildViaLab(clientA, labs, built('l'), `${prefix}-l${r}-`));
+      }
+    }
+    {
+      // Pings need the veths up; the rounds above read the chain as it was made (down).
+      progress('veth link pings (the chain set up for them, then down again)');
+      await setChainUp(names, true);
+      try {
+        await m.waitForCarrier(clientA, names);
+        const pings = m.linkPings(names);
+        const one = pings[pings.length >> 1];
+        for (let i = 0; i < 3 * opt.rounds; i++) {
+          add('pingSpawn', await m.pingViaSpawn(one));
+          add('pingHelper', await m.pingViaHelper(clientA, one, true));
+          add('pingHelperAll', await m.pingViaHelper(clientA, one, false));
+        }
+        for (let r = 0; r < opt.rounds; r++) {
+          const { ms, retried } = await m.linkChecks(clientA, pings);
+          add('linkChecks', ms);
+          (checks.linkPingsAskedAgain ??= []).push(retried);
+        }
+        checks.linkPings = pings.length;
+      } finally {
+        await setChainUp(names, false);
       }
     }
     notes.snapIp = opt.ipRounds === 0 ? 'skipped (--ip-rounds 0)' : undefined;

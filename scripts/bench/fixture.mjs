@@ -93,7 +93,7 @@ export function guard(prefix) {
 }
 
 /** The 10.x address pair of veth pair `i` (a /30 per pair, unique across the run). */
-function pairAddresses(i) {
+export function pairAddresses(i) {
   const base = i * 4;
   const a = `10.${(base >> 16) & 255}.${(base >> 8) & 255}`;
   return [`${a}.${(base & 255) + 1}/30`, `${a}.${(base & 255) + 2}/30`];
@@ -119,27 +119,39 @@ export async function createFixture(names) {
   for (let i = 0; i < lines.length; i += 2000) {
     await ip(['-batch', '-'], lines.slice(i, i + 2000).join('\n') + '\n');
   }
+  await batchInEach(names, (i) => [
+    ...(i + 1 < names.length ? [`addr add ${pairAddresses(i)[0]} dev r`] : []),
+    ...(i > 0 ? [`addr add ${pairAddresses(i - 1)[1]} dev l`] : []),
+    'link set lo up',
+  ]);
+}
+
+/**
+ * Sets the chain's veths up (for pings: without an IPv6 link-local address, so a snapshot holds
+ * what it held) or down again.
+ */
+export async function setChainUp(names, up) {
+  await batchInEach(names, (i) =>
+    [...(i + 1 < names.length ? ['r'] : []), ...(i > 0 ? ['l'] : [])].flatMap((dev) => (up ? [`link set dev ${dev} addrgenmode none`, `link set dev ${dev} up`] : [`link set dev ${dev} down`])),
+  );
+}
+
+/** `ip -batch` lines run inside each namespace (linesFor(i) for names[i]), two namespaces at a time. */
+async function batchInEach(names, linesFor) {
   if (!NSENTER) {
-    throw new Error('nsenter (util-linux) is needed to put addresses on the veths');
+    throw new Error('nsenter (util-linux) is needed to change the veths inside the namespaces');
   }
   let next = 0;
   const worker = async () => {
     while (next < names.length) {
       const i = next++;
-      const lines = [];
-      if (i + 1 < names.length) {
-        lines.push(`addr add ${pairAddresses(i)[0]} dev r`);
-      }
-      if (i > 0) {
-        lines.push(`addr add ${pairAddresses(i - 1)[1]} dev l`);
-      }
-      lines.push('link set lo up');
+      const lines = linesFor(i);
       await new Promise((resolve, reject) => {
         const child = spawn(NSENTER, [`--net=/run/netns/${names[i]}`, IP, '-batch', '-'], { stdio: ['pipe', 'ignore', 'pipe'] });
         let err = '';
         child.stderr.on('data', (d) => (err += d));
         child.on('error', reject);
-        child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`addresses in ${names[i]}: ${err.trim()}`))));
+        child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`in ${names[i]}: ${err.trim()}`))));
         child.stdin.end(lines.join('\n') + '\n');
       });
     }

@@ -4,7 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { buildLines, deleteNamespaces, execFileP, IP, ip, netnsNames } from './fixture.mjs';
+import { buildLines, deleteNamespaces, execFileP, IP, ip, netnsNames, pairAddresses } from './fixture.mjs';
 
 export const now = () => Number(process.hrtime.bigint()) / 1e6;
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -156,6 +156,86 @@ export async function opViaHelper(client, name) {
   await client.request('addNetns', { name });
   await client.request('delNetns', { name });
   return now() - t0;
+}
+
+/**
+ * The pings Check All veth Links sends over the chain: each end of each veth pinged from the other
+ * end, from its own address, with the namespace of the address it is sent to (`addressIn`).
+ */
+export function linkPings(names) {
+  return names.slice(1).flatMap((next, i) => {
+    const [a, b] = pairAddresses(i).map((x) => x.split('/')[0]);
+    return [
+      { netns: names[i], address: b, source: a, addressIn: next },
+      { netns: next, address: a, source: b, addressIn: names[i] },
+    ];
+  });
+}
+
+/** Resolves once every veth of `names` is operationally up (the kernel sets that a moment after `up`). */
+export async function waitForCarrier(client, names, timeoutMs = 20_000) {
+  const t0 = now();
+  for (;;) {
+    const snap = await client.request('snapshot', { names, includeRoot: false });
+    const down = snap.namespaces.flatMap((n) => n.interfaces.filter((i) => i.kind === 'veth' && i.operState !== 'UP'));
+    if (down.length === 0) {
+      return;
+    }
+    if (now() - t0 > timeoutMs) {
+      throw new Error(`${down.length} veths of the chain are still not up after ${timeoutMs} ms`);
+    }
+    await sleep(100);
+  }
+}
+
+/** One of them through the helper, one echo; without addressIn the helper reads every namespace to check the address. */
+export async function pingViaHelper(client, ping, withAddressIn) {
+  const { addressIn, ...rest } = ping;
+  const t0 = now();
+  const r = await client.request('ping', { ...rest, count: 1, ...(withAddressIn ? { addressIn } : {}) });
+  const ms = now() - t0;
+  if (r.received !== 1) {
+    throw new Error(`no reply to the ping from ${ping.netns} to ${ping.address}`);
+  }
+  return ms;
+}
+
+const PING = ['/usr/bin/ping', '/bin/ping'].find((p) => fs.existsSync(p)) ?? '/usr/bin/ping';
+
+/** The same spawned: `ip netns exec NS ping -c 1 -I SRC ADDR`. */
+export async function pingViaSpawn(ping) {
+  const t0 = now();
+  await execFileP(IP, ['netns', 'exec', ping.netns, PING, '-n', '-c', '1', '-W', '1', '-I', ping.source, ping.address]);
+  return now() - t0;
+}
+
+/**
+ * Every ping of linkPings as Check All veth Links sends them: `concurrency` at a time, one echo
+ * each, then three more for each that got none. Returns the time and how many were asked again.
+ */
+export async function linkChecks(client, pings, concurrency = 8) {
+  const t0 = now();
+  const pass = async (todo, count) => {
+    const unanswered = [];
+    let next = 0;
+    const worker = async () => {
+      while (next < todo.length) {
+        const ping = todo[next++];
+        if ((await client.request('ping', { ...ping, count })).received === 0) {
+          unanswered.push(ping);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker));
+    return unanswered;
+  };
+  const again = await pass(pings, 1);
+  const failed = await pass(again, 3);
+  const ms = now() - t0;
+  if (failed.length > 0) {
+    throw new Error(`${failed.length} of the ${pings.length} link pings got no reply (from ${failed[0].netns} to ${failed[0].address}, and on)`);
+  }
+  return { ms, retried: again.length };
 }
 
 /** `ip netns add` then `ip netns delete`, one spawn each. */

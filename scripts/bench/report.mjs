@@ -112,6 +112,15 @@ export const FIGURES = [
   { key: 'topologyFrame', label: 'the topology view while zooming with the wheel and panning by dragging the background: time between frames (p95)', target: (f) => ({ text: '< 50 ms', met: f.median < 50 }) },
   { key: 'topologyDragFrame', label: 'the same while dragging a namespace box: time between frames (p95)' },
   { key: 'vsix', label: '.vsix size (npm run package)', unit: 'KB' },
+  { key: 'pingSpawn', label: '`ip netns exec NS ping -c 1 -I SRC ADDR` from one veth end to the other, spawned' },
+  {
+    key: 'pingHelper',
+    label: 'the same ping through the helper, the namespace of the address named (`addressIn`, as Check All veth Links sends it)',
+    ref: 'pingSpawn',
+    target: (f, all) => ({ text: '≤ 2x the time of {pingSpawn}', met: f.median <= 2 * all.pingSpawn.median }),
+  },
+  { key: 'pingHelperAll', label: 'the same without `addressIn`: every namespace read to find the address', ref: 'pingHelper' },
+  { key: 'linkChecks', label: 'Check All veth Links\' pings over the {N}: both ends of every veth, 8 at a time, one echo each' },
 ];
 
 /** The table's row number of a figure. */

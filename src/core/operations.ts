@@ -91,8 +91,12 @@ export interface RequestMap {
    */
   setNetnsFile: { params: { netns: string; file: NetnsFile; content: string | null }; result: { previous: string | null } };
   /** Echo requests from inside a namespace to an address one of this host's namespaces has. */
-  /** `source`: an address of the namespace to send from (ping -I), instead of the one its route picks. */
-  ping: { params: { netns: NetnsRef; address: string; count?: number; source?: string }; result: PingResult };
+  /**
+   * `source`: an address of the namespace to send from (ping -I), instead of the one its route picks.
+   * `addressIn`: the namespace the caller's model has the address in: only that one and `netns` are
+   * read to check it (every namespace when it is not there), so a ping costs the same at 10 or 10,000.
+   */
+  ping: { params: { netns: NetnsRef; address: string; count?: number; source?: string; addressIn?: NetnsRef }; result: PingResult };
   /**
    * Starts tcpdump on an interface; its packets come as `capture` events (pcap bytes), and a
    * `captureEnd` event says when and why it ended (protocol.ts).
@@ -475,7 +479,7 @@ export const OPERATIONS: { [O in Op]: OperationSpec<O> } = {
   },
   ping: {
     access: 'read',
-    fields: { netns: f.req(f.netnsRef), address: f.req(f.address), count: f.opt(f.pingCount), source: f.opt(f.address) },
+    fields: { netns: f.req(f.netnsRef), address: f.req(f.address), count: f.opt(f.pingCount), source: f.opt(f.address), addressIn: f.opt(f.netnsRef) },
     needsIp: 'never',
     targets: (p) => [{ kind: 'netns', netns: p.netns }],
   },

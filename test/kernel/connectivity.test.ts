@@ -91,6 +91,24 @@ describe('connectivity check on the real kernel', () => {
     }
   });
 
+  it('addressIn says where the address is, and decides nothing: a wrong or missing one is looked past, an outside address is still refused', async () => {
+    const right = await ping(`${v}ns1`, '10.0.0.2', { addressIn: `${v}ns2`, count: 1 });
+    assert.deepEqual(right.target, { netns: `${v}ns2`, name: 'veth-b' });
+    assert.equal(right.received, 1);
+    // The address is not where the caller said (its own namespace, the host, a name that is no
+    // namespace, one that reads like an option): every namespace is read.
+    for (const addressIn of [`${v}ns1`, null, `${P}none`, '-n']) {
+      const res = await ping(`${v}ns1`, '10.0.0.2', { addressIn, count: 1 });
+      assert.deepEqual(res.target, { netns: `${v}ns2`, name: 'veth-b' }, `addressIn ${addressIn}`);
+    }
+    const outside = await h.call('ping', { netns: `${v}ns1`, address: '192.0.2.78', count: 1, addressIn: `${v}ns2` });
+    assert.equal(outside.error?.rule, 'local-addresses-only');
+    assert.doesNotMatch(h.stderr, /ping: .*192\.0\.2\.78/, 'ping never ran');
+    for (const addressIn of ['a/b', '..', 7]) {
+      assert.equal((await h.call('ping', { netns: `${v}ns1`, address: '10.0.0.2', count: 1, addressIn })).error?.code, 'EINVAL', String(addressIn));
+    }
+  });
+
   it('refuses a source address that is not the namespace\'s own, before any ping', async () => {
     const res = await h.call('ping', { netns: `${v}ns1`, address: '10.0.0.2', count: 1, source: '10.0.0.2' });
     assert.equal(res.error?.code, 'EINVAL');

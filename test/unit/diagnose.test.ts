@@ -368,5 +368,9 @@ describe('check targets', () => {
     assert.equal(lines[4], '| Pair | Namespaces | Addresses | Result | RTT (ms) | Reason |');
     assert.equal(lines[6], '| eth0 → eth-a | a → r | 10.0.1.2 → 10.0.1.1 | ✓ 2/2 replies | 0.060 |  |');
     assert.equal(lines[7], '| eth-a → eth0 | r → a | 10.0.1.1 → 10.0.1.2 | ✗ no replies (2 sent) |  | a \\| b |');
+    // Cancelled: the checks not made are counted under the summary, and only the ones made are rows.
+    const cancelled = linksTable([{ pair: pairs[0], fromA: true, ping: { transmitted: 1, received: 1, rttMs: [0.05] } }], new Date(0), 3).split('\n');
+    assert.deepEqual(cancelled.slice(2, 5), ['Checked 1970-01-01T00:00:00.000Z: 1 pings, 1 answered.', 'Cancelled: 3 checks were not made.', '']);
+    assert.equal(cancelled.filter((l) => l.startsWith('| eth')).length, 1);
   });
 });

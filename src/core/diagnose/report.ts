@@ -70,9 +70,12 @@ export interface LinkRow {
 const cell = (s: string) => s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 /** The table "Check All veth Links" shows: pair, namespaces, addresses, result, rtt, reason. */
-export function linksTable(rows: readonly LinkRow[], takenAt: Date): string {
+export function linksTable(rows: readonly LinkRow[], takenAt: Date, notChecked = 0): string {
   const head = [msg('Pair'), msg('Namespaces'), msg('Addresses'), msg('Result'), msg('RTT (ms)'), msg('Reason')];
   const lines = [`# ${msg('veth links')}`, '', msg('Checked {0}: {1} pings, {2} answered.', takenAt.toISOString(), rows.length, rows.filter((r) => (r.ping?.received ?? 0) > 0).length), ''];
+  if (notChecked > 0) {
+    lines.splice(-1, 0, msg('Cancelled: {0} checks were not made.', notChecked));
+  }
   lines.push(`| ${head.map(cell).join(' | ')} |`, `|${head.map(() => '---').join('|')}|`);
   for (const r of rows) {
     const [from, to] = r.fromA ? [r.pair.a, r.pair.b] : [r.pair.b, r.pair.a];

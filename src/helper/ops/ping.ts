@@ -16,8 +16,7 @@ import { checkLocalAddress } from '../policy/rules';
 const DEFAULT_COUNT = 3;
 
 export async function ping(ctx: HelperContext, p: Request<'ping'>): Promise<Result<'ping'>> {
-  const all = await ctx.reader.read({ includeRoot: true });
-  const owner = all.flatMap((ns) => ns.interfaces.filter((i) => i.addresses.some((a) => a.address === p.address)).map((i) => ({ netns: ns.name, name: i.name })))[0];
+  const { all, owner } = await findOwner(ctx, p);
   checkLocalAddress(p.address, owner !== undefined);
   const pingPath = findProgram('ping');
   if (!pingPath) {
@@ -40,8 +39,28 @@ export async function ping(ctx: HelperContext, p: Request<'ping'>): Promise<Resu
     transmitted: Number(summary[1]),
     received: Number(summary[2]),
     rttMs: [...out.matchAll(/time=([\d.]+) ms/g)].map((m) => Number(m[1])),
-    target: owner as { netns: NetnsRef; name: string },
+    target: owner as NonNullable<typeof owner>,
   };
+}
+
+/**
+ * The namespaces read for the ping and the interface that has its address. With `addressIn` only
+ * that namespace and the sending one are read (Check All veth Links sends one ping per veth end:
+ * a whole read for each made it quadratic); when the address is not there, every namespace is.
+ */
+async function findOwner(ctx: HelperContext, p: Request<'ping'>): Promise<{ all: Namespace[]; owner?: { netns: NetnsRef; name: string } }> {
+  const ownerIn = (all: Namespace[]) =>
+    all.flatMap((ns) => ns.interfaces.filter((i) => i.addresses.some((a) => a.address === p.address)).map((i) => ({ netns: ns.name, name: i.name })))[0];
+  if (p.addressIn !== undefined) {
+    const refs = [p.netns, p.addressIn];
+    const some = await ctx.reader.read({ names: [...new Set(refs.filter((r): r is string => r !== null))], includeRoot: refs.includes(null) });
+    const owner = ownerIn(some);
+    if (owner) {
+      return { all: some, owner };
+    }
+  }
+  const all = await ctx.reader.read({ includeRoot: true });
+  return { all, owner: ownerIn(all) };
 }
 
 /** `source` as it stands on an interface of the namespace it is sent from (else refused). */

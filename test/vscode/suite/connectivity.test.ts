@@ -174,4 +174,36 @@ describe('connectivity check', function () {
       ip(['-n', `${r}r`, 'link', 'set', 'eth-b', 'up']);
     }
   });
+
+  it('Check All veth Links cancelled: the checks under way finish, the rest are not made, and the table and the message say how many', async () => {
+    // More pairs than checks run at once, so that some are still to come when it is cancelled.
+    const extra = Array.from({ length: 5 }, (_, i) => `${P}c${i}-`);
+    try {
+      for (const prefix of extra) {
+        assert.ok(await run('netns.createExampleLab', { lab: 'veth', prefix }), `${prefix} lab built`);
+      }
+      await waitFor(() => extra.every((p) => api.model.has(`${p}ns2`)), 10_000, 'the extra labs in the model');
+      host.reset();
+      host.cancelProgressAfter = 1;
+      const res = await run<VethLinksResult>('netns.checkVethLinks');
+      assert.ok(res);
+      const planned = res.rows.length + res.notChecked;
+      assert.ok(planned >= 2 * (extra.length + 3), `every pair both ways was planned: ${planned}`);
+      assert.ok(res.rows.length >= 1 && res.notChecked >= 1, `${res.rows.length} made, ${res.notChecked} not`);
+      assert.ok(res.rows.every((row) => row.ping !== undefined || row.reason !== undefined), 'the table holds only checks that were made');
+      assert.ok(res.markdown.includes(`Cancelled: ${res.notChecked} checks were not made.`), res.markdown);
+      const info = host.shown.find((s) => s.level === 'info');
+      assert.match(info?.message ?? '', new RegExp(`^Cancelled: ${res.rows.length} of ${planned} veth link checks made, \\d+ of them answered; the table shows them\\.$`));
+    } finally {
+      for (const prefix of extra) {
+        for (const ns of ['ns1', 'ns2']) {
+          try {
+            ip(['netns', 'delete', `${prefix}${ns}`]);
+          } catch {
+            // not made; the suite's cleanup removes whatever has the prefix anyway
+          }
+        }
+      }
+    }
+  });
 });

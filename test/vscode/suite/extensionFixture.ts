@@ -67,6 +67,8 @@ export class ScriptedHost implements Host {
   /** Messages reported under a progress notification, after its title. */
   readonly progressMessages: string[] = [];
   clipboardText = '';
+  /** Cancels the next progress notification once it has reported this many messages (then forgotten). */
+  cancelProgressAfter?: number;
 
   readonly clipboard = {
     writeText: async (text: string) => {
@@ -121,8 +123,23 @@ export class ScriptedHost implements Host {
     task: (progress: vscode.Progress<{ message?: string; increment?: number }>, token: vscode.CancellationToken) => Thenable<R>,
   ): Promise<R> {
     this.progressTitles.push(options.title ?? '');
-    const token = new vscode.CancellationTokenSource().token;
-    return task({ report: (v) => void (v.message !== undefined && this.progressMessages.push(v.message)) }, token);
+    const source = new vscode.CancellationTokenSource();
+    const cancelAfter = this.cancelProgressAfter;
+    this.cancelProgressAfter = undefined;
+    let reported = 0;
+    const report = (v: { message?: string }) => {
+      if (v.message !== undefined) {
+        this.progressMessages.push(v.message);
+        if (++reported === cancelAfter && options.cancellable) {
+          source.cancel();
+        }
+      }
+    };
+    try {
+      return await task({ report }, source.token);
+    } finally {
+      source.dispose();
+    }
   }
 
   /** Forgets answers and records between tests. */
@@ -135,6 +152,7 @@ export class ScriptedHost implements Host {
     this.progressTitles.length = 0;
     this.progressMessages.length = 0;
     this.clipboardText = '';
+    this.cancelProgressAfter = undefined;
   }
 
   errors(): string[] {

@@ -26,6 +26,14 @@ import { fields, type Schema } from './schema';
 import type { FirewallResult, NeighboursResult, NetnsFilesResult, RulesResult, SocketsResult, SysctlsResult } from './inspect/types';
 import { routeProblem } from './validate';
 
+/** The machine's neighbour table of a family, when it ran out of room. */
+export interface NeighbourTableFull {
+  family: 4 | 6;
+  entries: number;
+  /** gc_thresh3: the most entries it may hold. */
+  max: number;
+}
+
 export interface PingResult {
   transmitted: number;
   received: number;
@@ -33,6 +41,11 @@ export interface PingResult {
   rttMs: number[];
   /** Where the address is: the namespace (null: the host's) and interface that have it. */
   target: { netns: NetnsRef; name: string };
+  /**
+   * Set when the machine's neighbour table of the address's family ran out of room during the
+   * ping (it is shared by every namespace): a lost echo may be an unresolved neighbour.
+   */
+  neighbourTableFull?: NeighbourTableFull;
 }
 
 /** Parameters and result of every operation (the wire types). */

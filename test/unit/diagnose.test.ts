@@ -7,7 +7,8 @@ import { describe, it } from 'node:test';
 import { renderParts } from '../../src/core/messages';
 import type { Interface, Namespace, NetnsRef, Route } from '../../src/core/model';
 import { analyze, lookupRoute, type Analysis } from '../../src/core/diagnose/path';
-import { analysisLines, firstReason, linksTable } from '../../src/core/diagnose/report';
+import { analysisLines, firstReason, linksTable, neighbourTableReason } from '../../src/core/diagnose/report';
+import { parseNeighbourStat } from '../../src/helper/pure/neighbourStat';
 import { analyzeTarget, targetAddresses, vethPairs } from '../../src/core/diagnose/targets';
 
 interface NsSpec {
@@ -372,5 +373,29 @@ describe('check targets', () => {
     const cancelled = linksTable([{ pair: pairs[0], fromA: true, ping: { transmitted: 1, received: 1, rttMs: [0.05] } }], new Date(0), 3).split('\n');
     assert.deepEqual(cancelled.slice(2, 5), ['Checked 1970-01-01T00:00:00.000Z: 1 pings, 1 answered.', 'Cancelled: 3 checks were not made.', '']);
     assert.equal(cancelled.filter((l) => l.startsWith('| eth')).length, 1);
+  });
+});
+
+describe('the neighbour table, when it is full', () => {
+  // As /proc/net/stat/arp_cache prints it on a 2-CPU machine: hex counters, one line per CPU.
+  const STAT = [
+    'entries  allocs   destroys hash_grows lookups  hits     res_failed rcv_probes_mcast rcv_probes_ucast periodic_gc_runs forced_gc_runs unresolved_discards table_fulls',
+    '00000400 000015aa 000018ba 00000006   00004110 000020f4 0000000b   00000000         00000000         00000067         000010d6       00000000            0000105c',
+    '00000400 000017be 000014ae 00000002   000040e5 00001ff6 0000000b   00000000         00000000         00000000         000010aa       00000000            0000102e',
+  ].join('\n');
+
+  it('reads the size and the times it was full, summed over the CPUs', () => {
+    assert.deepEqual(parseNeighbourStat(STAT), { entries: 1024, tableFulls: 0x105c + 0x102e });
+    assert.equal(parseNeighbourStat(''), undefined);
+    assert.equal(parseNeighbourStat(STAT.replace('table_fulls', 'other')), undefined, 'a kernel without the counter');
+    assert.equal(parseNeighbourStat(STAT.replace('0000102e', 'zz')), undefined, 'a line cut short or garbled');
+  });
+
+  it('says what filled up and how to make room, per family', () => {
+    assert.equal(
+      neighbourTableReason({ family: 4, entries: 1024, max: 1024 }),
+      "The machine's neighbour table was full (1024 entries at most, shared by every namespace), so a neighbour could not be resolved. Make room: sysctl -w net.ipv4.neigh.default.gc_thresh1=512 net.ipv4.neigh.default.gc_thresh2=2048 net.ipv4.neigh.default.gc_thresh3=4096",
+    );
+    assert.match(neighbourTableReason({ family: 6, entries: 3000, max: 4096 }), /\(4096 entries at most.*net\.ipv6\.neigh\.default\.gc_thresh3=16384$/);
   });
 });

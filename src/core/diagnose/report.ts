@@ -2,6 +2,7 @@
 
 import { localParts, msg } from '../messages';
 import type { NetnsRef } from '../model';
+import type { NeighbourTableFull } from '../operations';
 import { hopText, nsName, type Analysis } from './path';
 import type { VethPair } from './targets';
 
@@ -10,6 +11,24 @@ export interface PingOutcome {
   transmitted: number;
   received: number;
   rttMs: number[];
+  neighbourTableFull?: NeighbourTableFull;
+}
+
+/**
+ * Why echoes went unanswered when the neighbour table had no room: it is one for the whole
+ * machine, and a few hundred namespaces with a veth or two each fill its default 1024 entries.
+ */
+export function neighbourTableReason(full: NeighbourTableFull): string {
+  const key = `net.ipv${full.family}.neigh.default.gc_thresh`;
+  const room = Math.max(4096, 4 * full.max);
+  return msg(
+    "The machine's neighbour table was full ({0} entries at most, shared by every namespace), so a neighbour could not be resolved. Make room: sysctl -w {1}1={2} {1}2={3} {1}3={4}",
+    full.max,
+    key,
+    room / 8,
+    room / 2,
+    room,
+  );
 }
 
 export function rttText(rttMs: number[]): string {

@@ -10,6 +10,7 @@ import { ProtocolError } from '../../core/protocol';
 import { findProgram } from '../../platform/programs';
 import type { HelperContext } from '../context';
 import { childProcess } from '../lazyModules';
+import { filledSince, readNeighbourTable } from '../neighbourTable';
 import { netnsPath } from '../netnsDir';
 import { checkLocalAddress } from '../policy/rules';
 
@@ -27,7 +28,9 @@ export async function ping(ctx: HelperContext, p: Request<'ping'>): Promise<Resu
   const pingArgv = [pingPath, '-n', '-c', String(count), '-i', '0.2', '-W', '1', '-w', String(count + 1), ...from, p.address];
   const argv = p.netns === null ? pingArgv : [nsenterPath(), `--net=${netnsPath(p.netns)}`, '--', ...pingArgv];
   ctx.log(`ping: ${argv.join(' ')}`);
+  const table = readNeighbourTable(p.address.includes(':') ? 6 : 4);
   const out = await run(argv, (count + 3) * 1000);
+  const full = filledSince(table);
   const summary = /(\d+) packets transmitted, (\d+) received/.exec(out);
   if (!summary && /Network is unreachable/.test(out)) {
     throw new ProtocolError('ENETUNREACH', part('{0} has no route to {1}: the kernel sent nothing (Network is unreachable).', p.netns ?? 'the host namespace', p.address));
@@ -40,6 +43,7 @@ export async function ping(ctx: HelperContext, p: Request<'ping'>): Promise<Resu
     received: Number(summary[2]),
     rttMs: [...out.matchAll(/time=([\d.]+) ms/g)].map((m) => Number(m[1])),
     target: owner as NonNullable<typeof owner>,
+    ...(full ? { neighbourTableFull: { family: full.family, entries: full.entries, max: full.max } } : {}),
   };
 }
 

@@ -10,7 +10,7 @@
 import * as vscode from 'vscode';
 import { netnsExecCommand } from '../../../core/ipCommand';
 import { analyze, ownerOf, usableAddresses, type Analysis } from '../../../core/diagnose/path';
-import { analysisLines, firstReason, rttText } from '../../../core/diagnose/report';
+import { analysisLines, firstReason, neighbourTableReason, rttText } from '../../../core/diagnose/report';
 import { analyzeTarget, type CheckTarget } from '../../../core/diagnose/targets';
 import type { NetnsRef } from '../../../core/model';
 import type { PingResult } from '../../../core/operations';
@@ -89,14 +89,15 @@ export async function checkConnectivity(ctx: CommandContext, arg?: unknown): Pro
       }
       const a = analysis;
       progress.report({ message: a.target.address });
-      if (!ownerOf(ctx.model.all(), a.target.address)) {
+      const owner = ownerOf(ctx.model.all(), a.target.address);
+      if (!owner) {
         pingError = vscode.l10n.t('{0} is not an address of any namespace on this machine, so no ping was sent.', a.target.address);
         return;
       }
       const sourceAddress = from.name !== undefined ? a.source.address : undefined;
       ctx.log.info(`ping: ${netnsExecCommand(from.netns, ['ping', '-c', String(count), ...(sourceAddress ? ['-I', sourceAddress] : []), a.target.address])}`);
       try {
-        ping = await request(ctx, 'ping', { netns: from.netns, address: a.target.address, count, ...(sourceAddress ? { source: sourceAddress } : {}) });
+        ping = await request(ctx, 'ping', { netns: from.netns, address: a.target.address, count, addressIn: owner.ns.name, ...(sourceAddress ? { source: sourceAddress } : {}) });
       } catch (e) {
         pingError = errorMessage(e);
       }
@@ -136,9 +137,11 @@ function report(ctx: CommandContext, from: CheckSource, a: Analysis, ping: PingR
       ? vscode.l10n.t('{0}: the model shows a way there and back, but no ping was sent: {1}', where, pingError)
       : vscode.l10n.t('{0}: not reachable: {1}', where, reason ?? pingError);
   } else {
-    message = a.reachable
-      ? vscode.l10n.t('{0}: no replies to {1} echo requests, though the routes and links look right: a firewall, rp_filter or a link impairment on the way may drop them.', where, ping?.transmitted ?? 0)
-      : vscode.l10n.t('{0}: no replies. {1}', where, reason ?? '');
+    message = !a.reachable
+      ? vscode.l10n.t('{0}: no replies. {1}', where, reason ?? '')
+      : ping?.neighbourTableFull
+        ? vscode.l10n.t('{0}: no replies. {1}', where, neighbourTableReason(ping.neighbourTableFull))
+        : vscode.l10n.t('{0}: no replies to {1} echo requests, though the routes and links look right: a firewall, rp_filter or a link impairment on the way may drop them.', where, ping?.transmitted ?? 0);
   }
   const lines = analysisLines(a);
   if (ping) {

@@ -7,7 +7,7 @@
 
 import * as vscode from 'vscode';
 import { analyze } from '../../../core/diagnose/path';
-import { firstReason, linksTable, type LinkRow } from '../../../core/diagnose/report';
+import { firstReason, linksTable, neighbourTableReason, type LinkRow } from '../../../core/diagnose/report';
 import { vethPairs } from '../../../core/diagnose/targets';
 import type { CommandContext } from '../context';
 import { errorMessage, request } from '../operations';
@@ -76,7 +76,12 @@ export async function checkVethLinks(ctx: CommandContext): Promise<VethLinksResu
         const [from, to] = row.fromA ? [row.pair.a, row.pair.b] : [row.pair.b, row.pair.a];
         const a = analyze(model, { source: { netns: from.netns, name: from.name }, address: to.address });
         // What the model says stops it first; else why the ping was not sent; else where to look.
-        row.reason = (!a.reachable ? firstReason(a) : undefined) ?? pingErrors.get(row) ?? vscode.l10n.t('The routes and links look right: a firewall or a link impairment may drop it.');
+        const full = row.ping?.neighbourTableFull;
+        row.reason =
+          (!a.reachable ? firstReason(a) : undefined) ??
+          (full ? neighbourTableReason(full) : undefined) ??
+          pingErrors.get(row) ??
+          vscode.l10n.t('The routes and links look right: a firewall or a link impairment may drop it.');
       }
       return checked;
     });

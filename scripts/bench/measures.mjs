@@ -211,18 +211,24 @@ export async function pingViaSpawn(ping) {
 
 /**
  * Every ping of linkPings as Check All veth Links sends them: `concurrency` at a time, one echo
- * each, then three more for each that got none. Returns the time and how many were asked again.
+ * each, then three more for each that got none. Returns the time, how many were asked again, how
+ * many failed after that, and how many answers said the neighbour table was full.
  */
 export async function linkChecks(client, pings, concurrency = 8) {
   const t0 = now();
+  let tableFull = 0;
   const pass = async (todo, count) => {
     const unanswered = [];
     let next = 0;
     const worker = async () => {
       while (next < todo.length) {
         const ping = todo[next++];
-        if ((await client.request('ping', { ...ping, count })).received === 0) {
+        const r = await client.request('ping', { ...ping, count });
+        if (r.received === 0) {
           unanswered.push(ping);
+        }
+        if (r.neighbourTableFull) {
+          tableFull++;
         }
       }
     };
@@ -232,10 +238,11 @@ export async function linkChecks(client, pings, concurrency = 8) {
   const again = await pass(pings, 1);
   const failed = await pass(again, 3);
   const ms = now() - t0;
-  if (failed.length > 0) {
+  // Unanswered while the machine's neighbour table was full is the machine's limit, not a broken link.
+  if (failed.length > 0 && tableFull === 0) {
     throw new Error(`${failed.length} of the ${pings.length} link pings got no reply (from ${failed[0].netns} to ${failed[0].address}, and on)`);
   }
-  return { ms, retried: again.length };
+  return { ms, retried: again.length, failed: failed.length, tableFull };
 }
 
 /** `ip netns add` then `ip netns delete`, one spawn each. */

@@ -1,7 +1,8 @@
 // Echo requests from inside a namespace, to an address that an interface of one of this host's
 // namespaces has (nothing leaves the machine's own namespaces). ping runs by absolute path,
 // entered into the namespace by nsenter (a path, never a name ip could read as an option), with a
-// bounded count, a reply wait of one second and a deadline.
+// bounded count, a reply wait of one second and a deadline. The answer says when the machine's
+// neighbour table ran out of room meanwhile (see neighbourTable.ts): a lost echo is then no broken link.
 
 import { part } from '../../core/messages';
 import type { Namespace, NetnsRef } from '../../core/model';

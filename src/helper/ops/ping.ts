@@ -30,9 +30,13 @@ export async function ping(ctx: HelperContext, p: Request<'ping'>): Promise<Resu
   const argv = p.netns === null ? pingArgv : [nsenterPath(), `--net=${netnsPath(p.netns)}`, '--', ...pingArgv];
   ctx.log(`ping: ${argv.join(' ')}`);
   const table = readNeighbourTable(p.address.includes(':') ? 6 : 4);
-  const out = await run(argv, (count + 3) * 1000);
+  const timeoutS = count + 3;
+  const { out, timedOut } = await run(argv, timeoutS * 1000);
   const full = filledSince(table);
   const summary = /(\d+) packets transmitted, (\d+) received/.exec(out);
+  if (!summary && timedOut) {
+    throw new ProtocolError('EBUSY', part('ping did not finish within {0} seconds: the machine is busy. Try again.', timeoutS));
+  }
   if (!summary && /Network is unreachable/.test(out)) {
     throw new ProtocolError('ENETUNREACH', part('{0} has no route to {1}: the kernel sent nothing (Network is unreachable).', p.netns ?? 'the host namespace', p.address));
   }
@@ -86,11 +90,11 @@ function nsenterPath(): string {
   return path;
 }
 
-/** Its output whatever the exit status (ping exits 1 when no reply came), within `timeoutMs`. */
-function run(argv: string[], timeoutMs: number): Promise<string> {
+/** Its output whatever the exit status (ping exits 1 when no reply came), and whether it was killed after `timeoutMs`. */
+function run(argv: string[], timeoutMs: number): Promise<{ out: string; timedOut: boolean }> {
   return new Promise((resolve) => {
-    childProcess().execFile(argv[0], argv.slice(1), { timeout: timeoutMs, maxBuffer: 64 * 1024, env: { LC_ALL: 'C', PATH: '/usr/sbin:/usr/bin:/sbin:/bin' } }, (_e, stdout, stderr) =>
-      resolve(`${stdout}\n${stderr}`),
+    childProcess().execFile(argv[0], argv.slice(1), { timeout: timeoutMs, maxBuffer: 64 * 1024, env: { LC_ALL: 'C', PATH: '/usr/sbin:/usr/bin:/sbin:/bin' } }, (e, stdout, stderr) =>
+      resolve({ out: `${stdout}\n${stderr}`, timedOut: e?.killed === true }),
     );
   });
 }

@@ -121,6 +121,7 @@ export const FIGURES = [
   },
   { key: 'pingHelperAll', label: 'the same without `addressIn`: every namespace read to find the address', ref: 'pingHelper' },
   { key: 'linkChecks', label: 'Check All veth Links\' pings over the {N}: both ends of every veth, 8 at a time, one echo each' },
+  { key: 'linkChecksFitting', label: 'the same over the chain\'s first 400 namespaces, whose neighbours fit the machine\'s neighbour table', ref: 'linkChecks' },
 ];
 
 /** The table's row number of a figure. */

@@ -147,7 +147,7 @@ async function main() {
     info.setupMs = Math.round(m.now() - t0);
     progress(`made ${opt.n} namespaces (${prefix}-0..${opt.n - 1}) with ${opt.n - 1} veth pairs and their addresses in ${info.setupMs} ms`);
 
-    const { createClient, NamespaceStore, ViewActivation, NamespaceTreeProvider, createNetlinkReader, ...labs } = await loadModel(root);
+    const { createClient, NamespaceStore, ViewActivation, NamespaceTreeProvider, createNetlinkReader, vethPairs, ...labs } = await loadModel(root);
     clientA = createClient({ helperPath, nodePath: process.execPath, method: 'auto', installedLauncher: false, log: onLog });
     const hello = await clientA.start();
     info.helper = { version: hello.version, reader: hello.reader, readerError: hello.readerError, via: clientA.state.via };
@@ -230,6 +230,7 @@ async function main() {
         add('labParse', lab.parseMs);
         add('labPlan', lab.planMs);
         checks.labPlan = { steps: lab.steps, conflicts: lab.conflicts };
+        add('vethPairs', m.vethPairsIn(vethPairs, lastFast, names));
       }
       // The in-process reader keeps a subscribed socket in every namespace, and the kernel walks
       // every such socket of the machine at each subscription (netlink_update_listeners): let go

@@ -62,6 +62,7 @@ export function loadModel(root) {
       "export { planLab, labRequests } from './src/core/labs/labPlan';",
       "export { exportLab, labFileText } from './src/core/labs/labExport';",
       "export { parseLabFile } from './src/core/labs/labFile';",
+      "export { vethPairs } from './src/core/diagnose/targets';",
     ],
     { plugins: [vscodeStub] },
   );

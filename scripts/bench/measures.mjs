@@ -318,6 +318,18 @@ export function labRoundTrip(labs, snap, names) {
   return { exportMs, parseMs, planMs, steps: plan.steps.length, conflicts: plan.conflicts.length };
 }
 
+/** The veth pairs Check All veth Links checks, found in a snapshot of the N (a walk of the model, in the extension). */
+export function vethPairsIn(vethPairs, snap, names) {
+  const t0 = now();
+  const pairs = vethPairs(snap.namespaces);
+  const ms = now() - t0;
+  const mine = pairs.filter((p) => String(p.a.netns).startsWith(names[0].slice(0, names[0].lastIndexOf('-') + 1)));
+  if (mine.length !== names.length - 1) {
+    throw new Error(`${mine.length} veth pairs of the chain found, expected ${names.length - 1}`);
+  }
+  return ms;
+}
+
 /** The same, one `ip` spawn per step, one after the other. */
 export async function buildViaSpawns(names) {
   const t0 = now();

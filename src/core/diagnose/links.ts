@@ -26,12 +26,25 @@ export function findNamespace(namespaces: readonly Namespace[], netns: NetnsRef 
   return netns === undefined ? undefined : namespaces.find((n) => n.name === netns);
 }
 
+/** Namespaces by name, made once for a walk over every interface (a search for each is quadratic). */
+export type NamespaceLookup = (netns: NetnsRef) => Namespace | undefined;
+
+export function namespaceLookup(namespaces: readonly Namespace[]): NamespaceLookup {
+  const byName = new Map<NetnsRef, Namespace>();
+  for (const ns of namespaces) {
+    if (!byName.has(ns.name)) {
+      byName.set(ns.name, ns); // the first, as findNamespace finds it
+    }
+  }
+  return (netns) => byName.get(netns);
+}
+
 /** The other end of a veth, when its namespace is in the model. */
-export function vethPeer(namespaces: readonly Namespace[], i: Interface): Place | undefined {
+export function vethPeer(namespaces: readonly Namespace[] | NamespaceLookup, i: Interface): Place | undefined {
   if (i.kind !== 'veth' || !i.peer || i.peer.netns === undefined) {
     return undefined;
   }
-  const ns = findNamespace(namespaces, i.peer.netns);
+  const ns = typeof namespaces === 'function' ? namespaces(i.peer.netns) : findNamespace(namespaces, i.peer.netns);
   const peer = ns?.interfaces.find((p) => p.ifindex === i.peer!.ifindex) ?? ns?.interfaces.find((p) => p.name === i.peer!.name);
   return ns && peer ? { ns, iface: peer } : undefined;
 }

@@ -3,7 +3,7 @@
 
 import type { Namespace, NetnsRef } from '../model';
 import { inPrefix } from '../validate';
-import { findNamespace, vethPeer } from './links';
+import { findNamespace, namespaceLookup, placeKey, vethPeer } from './links';
 import { analyze, familyOf, usableAddresses, type Analysis, type CheckInput, type Family } from './path';
 
 export type CheckTarget =
@@ -70,14 +70,14 @@ export interface VethPair {
 export function vethPairs(namespaces: readonly Namespace[]): VethPair[] {
   const out: VethPair[] = [];
   const seen = new Set<string>();
+  const lookup = namespaceLookup(namespaces);
   for (const ns of namespaces) {
     for (const iface of ns.interfaces) {
-      const peer = vethPeer(namespaces, iface);
+      const peer = vethPeer(lookup, iface);
       if (!peer || peer.ns === ns) {
         continue;
       }
-      const key = (n: NetnsRef, name: string) => `${n === null ? '' : `n:${n}`}/${name}`;
-      const k = [key(ns.name, iface.name), key(peer.ns.name, peer.iface.name)].sort().join(' ');
+      const k = [placeKey(ns.name, iface.name), placeKey(peer.ns.name, peer.iface.name)].sort().join(' ');
       if (seen.has(k)) {
         continue;
       }

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { renderParts } from '../../src/core/messages';
 import type { Interface, Namespace, NetnsRef, Route } from '../../src/core/model';
+import { findNamespace, namespaceLookup, vethPeer } from '../../src/core/diagnose/links';
 import { analyze, lookupRoute, type Analysis } from '../../src/core/diagnose/path';
 import { analysisLines, firstReason, linksTable, neighbourTableReason } from '../../src/core/diagnose/report';
 import { parseNeighbourStat } from '../../src/helper/pure/neighbourStat';
@@ -397,5 +398,27 @@ describe('the neighbour table, when it is full', () => {
       "The machine's neighbour table was full (1024 entries at most, shared by every namespace), so a neighbour could not be resolved. Make room: sysctl -w net.ipv4.neigh.default.gc_thresh1=512 net.ipv4.neigh.default.gc_thresh2=2048 net.ipv4.neigh.default.gc_thresh3=4096",
     );
     assert.match(neighbourTableReason({ family: 6, entries: 3000, max: 4096 }), /\(4096 entries at most.*net\.ipv6\.neigh\.default\.gc_thresh3=16384$/);
+  });
+});
+
+describe('namespaces found by name for a walk over every interface', () => {
+  it('finds what a search of the list finds: the first of a name, the host by null, nothing for a name not there', () => {
+    const ns = (name: string | null, inode: number, peerNetns?: string | null): Namespace => ({
+      name,
+      path: '',
+      inode,
+      id: '',
+      isRoot: name === null,
+      interfaces: peerNetns === undefined ? [] : [{ ifindex: 2, name: 'v', kind: 'veth', operState: 'UP', flags: ['UP'], mtu: 1500, addresses: [], peer: { ifindex: 2, name: 'v', netns: peerNetns } }],
+    });
+    const list = [ns(null, 1, 'a'), ns('a', 2, null), ns('a', 3, 'b'), ns('c', 4, 'gone')];
+    const lookup = namespaceLookup(list);
+    for (const name of [null, 'a', 'b', 'c', 'gone']) {
+      assert.equal(lookup(name), findNamespace(list, name), String(name));
+    }
+    assert.equal(lookup('a')?.inode, 2, 'the first of two with one name');
+    for (const n of list) {
+      assert.deepEqual(vethPeer(lookup, n.interfaces[0]), vethPeer(list, n.interfaces[0]), `the peer of ${n.name}'s veth`);
+    }
   });
 });

@@ -6,6 +6,8 @@
 // helper). Returns the helper's result, or undefined when cancelled or failed.
 
 import * as vscode from 'vscode';
+import { ownerOf } from '../../../core/diagnose/path';
+import { neighbourTableReason } from '../../../core/diagnose/report';
 import { netnsExecCommand } from '../../../core/ipCommand';
 import type { NetnsRef } from '../../../core/model';
 import type { Result } from '../../../core/operations';
@@ -33,7 +35,9 @@ export async function pingAddress(ctx: CommandContext, arg?: unknown): Promise<R
   const count = given?.count ?? 3;
   ctx.log.info(`ping: ${netnsExecCommand(source, ['ping', '-c', String(count), address])}`);
   const title = vscode.l10n.t('Pinging {0} from {1}', address, netnsDisplayName(source));
-  const result = await runOperation(ctx, title, () => request(ctx, 'ping', { netns: source, address, count }), {});
+  // The namespace the model has the address in: the helper reads that one to check it, not every namespace.
+  const owner = ownerOf(ctx.model.all(), address);
+  const result = await runOperation(ctx, title, () => request(ctx, 'ping', { netns: source, address, count, ...(owner ? { addressIn: owner.ns.name } : {}) }), {});
   if (!result) {
     return undefined;
   }
@@ -49,7 +53,11 @@ export async function pingAddress(ctx: CommandContext, arg?: unknown): Promise<R
     ctx.log.warn(`ping ${address} from ${netnsDisplayName(source)}: no replies of ${result.transmitted}`);
     void ctx.host.showWarningMessage(
       vscode.l10n.t('{0} → {1} on {2}: no replies to {3} echo requests.', netnsDisplayName(source), address, where, result.transmitted),
-      { detail: vscode.l10n.t('Check that both ends are up, have addresses in a common subnet or a route to each other, and that a router between them forwards.') },
+      {
+        detail: result.neighbourTableFull
+          ? neighbourTableReason(result.neighbourTableFull)
+          : vscode.l10n.t('Check that both ends are up, have addresses in a common subnet or a route to each other, and that a router between them forwards.'),
+      },
     );
   }
   return result;

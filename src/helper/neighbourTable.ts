@@ -24,14 +24,23 @@ const readText = (file: string): string | undefined => {
   }
 };
 
+const statFile = (family: 4 | 6) => `/proc/net/stat/${family === 4 ? 'arp_cache' : 'ndisc_cache'}`;
+
+/** How many times the table ran out of room so far (summed over the CPUs): read before a ping. */
+export function neighbourTableFulls(family: 4 | 6): number | undefined {
+  return parseNeighbourStat(readText(statFile(family)) ?? '')?.tableFulls;
+}
+
 export function readNeighbourTable(family: 4 | 6): NeighbourTable | undefined {
-  const stat = parseNeighbourStat(readText(`/proc/net/stat/${family === 4 ? 'arp_cache' : 'ndisc_cache'}`) ?? '');
+  const stat = parseNeighbourStat(readText(statFile(family)) ?? '');
   const max = Number(readText(`/proc/sys/net/ipv${family}/neigh/default/gc_thresh3`)?.trim());
   return stat && Number.isInteger(max) && max > 0 ? { family, max, ...stat } : undefined;
 }
 
-/** The table as it is after, when it ran out of room since `before` (a neighbour went unresolved meanwhile). */
-export function filledSince(before: NeighbourTable | undefined): NeighbourTable | undefined {
-  const after = before && readNeighbourTable(before.family);
-  return after && after.tableFulls > before.tableFulls ? after : undefined;
+/** The table as it is now, when it ran out of room since it had `fulls` (a neighbour went unresolved meanwhile). */
+export function filledSince(family: 4 | 6, fulls: number | undefined): NeighbourTable | undefined {
+  if (fulls === undefined || (neighbourTableFulls(family) ?? fulls) <= fulls) {
+    return undefined;
+  }
+  return readNeighbourTable(family);
 }

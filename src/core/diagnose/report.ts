@@ -2,17 +2,12 @@
 
 import { localParts, msg } from '../messages';
 import type { NetnsRef } from '../model';
-import type { NeighbourTableFull } from '../operations';
+import type { NeighbourTableFull, PingResult } from '../operations';
 import { hopText, nsName, type Analysis } from './path';
 import type { VethPair } from './targets';
 
 /** What a ping answered, as the extension has it. */
-export interface PingOutcome {
-  transmitted: number;
-  received: number;
-  rttMs: number[];
-  neighbourTableFull?: NeighbourTableFull;
-}
+export type PingOutcome = Pick<PingResult, 'transmitted' | 'received' | 'rttMs' | 'neighbourTableFull'>;
 
 /**
  * Why echoes went unanswered when the neighbour table had no room: it is one for the whole

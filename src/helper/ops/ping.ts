@@ -11,7 +11,7 @@ import { ProtocolError } from '../../core/protocol';
 import { findProgram } from '../../platform/programs';
 import type { HelperContext } from '../context';
 import { childProcess } from '../lazyModules';
-import { filledSince, readNeighbourTable } from '../neighbourTable';
+import { filledSince, neighbourTableFulls } from '../neighbourTable';
 import { netnsPath } from '../netnsDir';
 import { checkLocalAddress } from '../policy/rules';
 
@@ -29,10 +29,11 @@ export async function ping(ctx: HelperContext, p: Request<'ping'>): Promise<Resu
   const pingArgv = [pingPath, '-n', '-c', String(count), '-i', '0.2', '-W', '1', '-w', String(count + 1), ...from, p.address];
   const argv = p.netns === null ? pingArgv : [nsenterPath(), `--net=${netnsPath(p.netns)}`, '--', ...pingArgv];
   ctx.log(`ping: ${argv.join(' ')}`);
-  const table = readNeighbourTable(p.address.includes(':') ? 6 : 4);
+  const family = p.address.includes(':') ? 6 : 4;
+  const fulls = neighbourTableFulls(family);
   const timeoutS = count + 3;
   const { out, timedOut } = await run(argv, timeoutS * 1000);
-  const full = filledSince(table);
+  const full = filledSince(family, fulls);
   const summary = /(\d+) packets transmitted, (\d+) received/.exec(out);
   if (!summary && timedOut) {
     throw new ProtocolError('EBUSY', part('ping did not finish within {0} seconds: the machine is busy. Try again.', timeoutS));

@@ -137,10 +137,11 @@ function report(ctx: CommandContext, from: CheckSource, a: Analysis, ping: PingR
       ? vscode.l10n.t('{0}: the model shows a way there and back, but no ping was sent: {1}', where, pingError)
       : vscode.l10n.t('{0}: not reachable: {1}', where, reason ?? pingError);
   } else {
-    message = !a.reachable
-      ? vscode.l10n.t('{0}: no replies. {1}', where, reason ?? '')
-      : ping?.neighbourTableFull
-        ? vscode.l10n.t('{0}: no replies. {1}', where, neighbourTableReason(ping.neighbourTableFull))
+    // What the model says stops it; else a neighbour table with no room; else where to look.
+    const why = !a.reachable ? (reason ?? '') : ping?.neighbourTableFull ? neighbourTableReason(ping.neighbourTableFull) : undefined;
+    message =
+      why !== undefined
+        ? vscode.l10n.t('{0}: no replies. {1}', where, why)
         : vscode.l10n.t('{0}: no replies to {1} echo requests, though the routes and links look right: a firewall, rp_filter or a link impairment on the way may drop them.', where, ping?.transmitted ?? 0);
   }
   const lines = analysisLines(a);
